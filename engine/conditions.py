@@ -1,0 +1,521 @@
+"""The condition language of a rule, as a small tree of values.
+
+A rule's ``check`` in a rules file is read into this tree once.  The tree
+holds only literal values (dates as day numbers, money as pence), so the same
+tree can be evaluated here in plain Python, compiled to durable-rules by
+:mod:`engine.durable_engine`, described in words for ``crg rules`` and used to
+explain, with a proposal's own values, why a check passed or failed.
+
+The language, as a council officer writes it::
+
+    check:
+      submitted: {on or before: deadlines.proposals_due}
+
+    check:
+      any of:
+        - cost: {at most: money.upfront}
+        - pot: {is: tactical}
+
+A mapping of ``field: {test: value}`` lines must all hold; ``all of``,
+``any of`` and ``not`` combine checks.  A value may name a figure of the
+round (``deadlines.proposals_due``, ``money.upfront``, ``priorities.csa``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Union
+
+import attrs
+
+from . import money, values
+from .errors import InputError, did_you_mean
+from .proposal import POTS, Proposal
+
+__all__ = [
+    "FIELDS", "All", "Any_", "Compare", "Condition", "Field", "Given", "Includes", "Not", "OneOf", "Ref",
+    "describe", "evaluate", "explain", "fields_of", "leaves", "negate", "parse", "view",
+]
+
+
+# --- the fields a condition may test -------------------------------------------------------------
+
+
+@attrs.frozen
+class Field:
+    """A field of a proposal that a condition can test."""
+
+    name: str
+    kind: str  # date | money | count | choice | text | list
+    phrase: str  # "received", "costs": what the proposal does, before its value
+    noun: str  # "the date received": the field named on its own
+    required: bool = True
+    item: str = ""  # for lists: "CSA priority"
+
+
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in [
+        Field("submitted", "date", "received", "the date received"),
+        Field("delivery.start", "date", "delivery starts", "the start of delivery"),
+        Field("delivery.end", "date", "delivery ends", "the end of delivery"),
+        Field("cost", "money", "costs", "the cost"),
+        Field("minimum_cost", "money", "can be delivered for", "a minimum cost", required=False),
+        Field("reach", "count", "expects to reach", "an estimate of reach", required=False),
+        Field("pot", "choice", "bids to the pot", "the pot"),
+        Field("lead_agency", "choice", "is led by", "a lead agency"),
+        Field("pcc_priorities", "list", "serves", "PCC priorities", item="PCC priority"),
+        Field("csa_priorities", "list", "serves", "CSA priorities", item="CSA priority"),
+        Field("cross_cutting", "list", "serves", "cross-cutting themes", item="cross-cutting theme"),
+        Field("partners", "list", "works with", "partner agencies", item="partner"),
+        Field("summary", "text", "", "a summary"),
+        Field("outcomes", "text", "", "the outcomes", required=False),
+        Field("evaluation", "text", "", "an evaluation plan", required=False),
+        Field("panel", "text", "", "panel scores", required=False),
+    ]
+}
+
+# test words -> (operator, kinds it applies to)
+TESTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "on or before": ("le", ("date",)),
+    "before": ("lt", ("date",)),
+    "on or after": ("ge", ("date",)),
+    "after": ("gt", ("date",)),
+    "at most": ("le", ("money", "count")),
+    "less than": ("lt", ("money", "count")),
+    "at least": ("ge", ("money", "count")),
+    "more than": ("gt", ("money", "count")),
+    "is": ("eq", ("choice", "date", "money", "count")),
+    "is not": ("ne", ("choice", "date", "money", "count")),
+    "one of": ("in", ("choice",)),
+    "not one of": ("not in", ("choice",)),
+    "includes any of": ("any", ("list",)),
+    "includes all of": ("all", ("list",)),
+    "includes none of": ("none", ("list",)),
+    "given": ("given", ("date", "money", "count", "choice", "text", "list")),
+}
+
+COMBINATORS = ("all of", "any of", "not")
+
+
+# --- the tree ------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Ref:
+    """A figure of the round that a rule refers to, with the words for it."""
+
+    name: str  # "deadlines.proposals_due"
+    kind: str
+    value: Any  # int (day number, pence) or tuple of ids
+    label: str  # "the deadline"
+    names: tuple[str, ...] = ()  # for id lists: the names of the ids
+
+
+@attrs.frozen
+class Compare:
+    """``field op value``: false when the field is not given."""
+
+    field: str
+    op: str  # lt le gt ge eq ne
+    value: int | str
+    label: str | None = None  # words for a referenced figure, e.g. "the deadline"
+
+
+@attrs.frozen
+class OneOf:
+    """The field's value is (``inside``) or is not one of *choices*; false when not given."""
+
+    field: str
+    choices: tuple[str, ...]
+    inside: bool = True
+
+
+@attrs.frozen
+class Includes:
+    """A list field includes ``any``, ``all`` or ``none`` of *items*."""
+
+    field: str
+    mode: str  # any | all | none
+    items: tuple[str, ...]
+    label: str | None = None  # "the round's CSA priorities"
+    names: tuple[str, ...] = ()  # display names of items, same order
+
+
+@attrs.frozen
+class Given:
+    """The field is given (``yes``) or not given (``no``)."""
+
+    field: str
+    yes: bool = True
+
+
+@attrs.frozen
+class All:
+    parts: tuple["Condition", ...]
+
+
+@attrs.frozen
+class Any_:
+    parts: tuple["Condition", ...]
+
+
+@attrs.frozen
+class Not:
+    part: "Condition"
+
+
+Condition = Union[Compare, OneOf, Includes, Given, All, Any_, Not]
+Leaf = (Compare, OneOf, Includes, Given)
+
+
+# --- reading a check from a rules file -----------------------------------------------------------
+
+
+def parse(data, path: tuple, file, refs: dict[str, Ref]) -> Condition:
+    """The condition written at *path* of *file* (a :class:`~engine.yamlfile.YamlFile`)."""
+    if not isinstance(data, dict) or not data:
+        raise file.error(path, "a check must be a mapping such as 'cost: {at most: money.upfront}'",
+                         fix="write 'field: {test: value}', or 'all of', 'any of' or 'not' with checks under it")
+    parts: list[Condition] = []
+    for key, value in data.items():
+        here = path + (key,)
+        if key in ("all of", "any of"):
+            if not isinstance(value, list) or not value:
+                raise file.error(here, f"'{key}' needs a list of checks", fix="write each check on a '- ' line under it")
+            inner = tuple(parse(item, here + (i,), file, refs) for i, item in enumerate(value))
+            parts.append((All if key == "all of" else Any_)(inner) if len(inner) > 1 else inner[0])
+        elif key == "not":
+            parts.append(Not(parse(value, here, file, refs)))
+        elif key in FIELDS:
+            parts.extend(_parse_tests(FIELDS[key], value, here, file, refs))
+        else:
+            raise file.error(here, f"'{key}' is not a field or a way to combine checks"
+                             f"{did_you_mean(key, list(FIELDS) + list(COMBINATORS))}",
+                             fix="use a proposal field (" + ", ".join(FIELDS) + ") or all of / any of / not",
+                             at_key=True)
+    return parts[0] if len(parts) == 1 else All(tuple(parts))
+
+
+def _parse_tests(field: Field, tests, path, file, refs) -> list[Condition]:
+    if not isinstance(tests, dict) or not tests:
+        raise file.error(path, f"'{field.name}' needs a test such as {{{_example(field)}}}",
+                         fix=f"write '{field.name}: {{{_example(field)}}}'")
+    out = []
+    for word, raw in tests.items():
+        here = path + (word,)
+        if word not in TESTS:
+            fitting = [w for w, (_, kinds) in TESTS.items() if field.kind in kinds]
+            raise file.error(here, f"'{word}' is not a test{did_you_mean(word, fitting)}",
+                             fix=f"the tests for '{field.name}' are: " + ", ".join(fitting), at_key=True)
+        op, kinds = TESTS[word]
+        if field.kind not in kinds:
+            fitting = [w for w, (_, ks) in TESTS.items() if field.kind in ks]
+            raise file.error(here, f"'{word}' cannot test '{field.name}'",
+                             fix=f"the tests for '{field.name}' are: " + ", ".join(fitting), at_key=True)
+        try:
+            out.append(_leaf(field, op, raw, refs))
+        except InputError as exc:
+            line, column = file.place(here)
+            raise InputError(exc.problem, file=file.name, field=_dotted(here), line=line, column=column,
+                             fix=exc.fix) from None
+    return out
+
+
+def _dotted(path):
+    from .yamlfile import dotted
+    return dotted(path)
+
+
+def _example(field: Field) -> str:
+    return {
+        "date": "on or before: deadlines.proposals_due", "money": "at most: money.upfront",
+        "count": "at least: 1", "choice": "is: upfront", "text": "given: yes",
+        "list": "includes any of: priorities.csa",
+    }[field.kind]
+
+
+def _leaf(field: Field, op: str, raw, refs: dict[str, Ref]) -> Condition:
+    if op == "given":
+        return Given(field.name, values.yes_no(raw))
+    if isinstance(raw, str) and raw.strip() in refs:
+        ref = refs[raw.strip()]
+        wanted = "ids" if field.kind in ("list", "choice") and op in ("any", "all", "none", "in", "not in") else field.kind
+        if ref.kind != wanted:
+            raise InputError(f"'{ref.name}' is {_kind_words(ref.kind)}, which cannot be compared with {field.noun}",
+                             fix=f"refer to {_kind_words(wanted)}")
+        if op in ("any", "all", "none"):
+            return Includes(field.name, op, tuple(ref.value), ref.label, ref.names or tuple(ref.value))
+        if op in ("in", "not in"):
+            return OneOf(field.name, tuple(ref.value), op == "in")
+        return Compare(field.name, op, ref.value, ref.label)
+    if isinstance(raw, str) and "." in raw and raw.split(".")[0] in {r.split(".")[0] for r in refs} \
+            and field.kind not in ("money",):
+        raise InputError(f"'{raw}' is not a figure of the round{did_you_mean(raw, refs)}",
+                         fix="refer to one of: " + ", ".join(sorted(refs)))
+    if op in ("any", "all", "none"):
+        items = values.slug_list(raw)
+        if not items:
+            raise InputError("the list is empty", fix="name at least one id")
+        return Includes(field.name, op, items, None, items)
+    if op in ("in", "not in"):
+        choices = values.text_list(raw)
+        return OneOf(field.name, choices, op == "in")
+    return Compare(field.name, op, _literal(field, raw, refs))
+
+
+def _literal(field: Field, raw, refs):
+    try:
+        if field.kind == "date":
+            return values.date(raw).toordinal()
+        if field.kind == "money":
+            return values.money_value(raw)
+        if field.kind == "count":
+            return values.count(raw)
+        return values.text(raw)
+    except InputError as exc:
+        hint = did_you_mean(raw, refs) if isinstance(raw, str) else ""
+        if hint:
+            raise InputError(f"'{raw}' is not a figure of the round{hint}",
+                             fix="refer to one of: " + ", ".join(sorted(refs))) from None
+        raise exc
+
+
+def _kind_words(kind: str) -> str:
+    return {"date": "a date", "money": "a sum of money", "count": "a number", "ids": "a list of ids",
+            "choice": "a choice", "text": "text", "list": "a list"}[kind]
+
+
+# --- the view of a proposal that conditions see --------------------------------------------------
+
+
+def view(proposal: Proposal) -> dict[str, Any]:
+    """The values of *proposal* as conditions see them: day numbers, pence, ids.
+
+    A field that is not given is ``None``; lists are ``frozenset`` (empty when not given).
+    """
+    return {
+        "submitted": proposal.submitted.toordinal(),
+        "delivery.start": proposal.delivery.start.toordinal(),
+        "delivery.end": proposal.delivery.end.toordinal(),
+        "cost": proposal.cost,
+        "minimum_cost": proposal.minimum_cost,
+        "reach": proposal.reach,
+        "pot": proposal.pot,
+        "lead_agency": proposal.lead_agency,
+        "pcc_priorities": frozenset(proposal.pcc_priorities),
+        "csa_priorities": frozenset(proposal.csa_priorities),
+        "cross_cutting": frozenset(proposal.cross_cutting),
+        "partners": frozenset(proposal.partners),
+        "summary": proposal.summary,
+        "outcomes": proposal.outcomes,
+        "evaluation": proposal.evaluation,
+        "panel": "given" if proposal.panel else None,
+    }
+
+
+def _is_given(value) -> bool:
+    return value is not None and value != frozenset()
+
+
+# --- evaluation in plain Python ------------------------------------------------------------------
+
+_OPS = {
+    "lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b,
+    "ge": lambda a, b: a >= b, "eq": lambda a, b: a == b, "ne": lambda a, b: a != b,
+}
+_INVERSE = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt", "eq": "ne", "ne": "eq"}
+
+
+def evaluate(cond: Condition, facts: dict[str, Any]) -> bool:
+    """Whether *cond* holds for a proposal's :func:`view`."""
+    if isinstance(cond, Compare):
+        value = facts[cond.field]
+        return value is not None and _OPS[cond.op](value, cond.value)
+    if isinstance(cond, OneOf):
+        value = facts[cond.field]
+        return value is not None and ((value in cond.choices) == cond.inside)
+    if isinstance(cond, Includes):
+        have = facts[cond.field]
+        hits = sum(1 for item in cond.items if item in have)
+        return {"any": hits > 0, "all": hits == len(cond.items), "none": hits == 0}[cond.mode]
+    if isinstance(cond, Given):
+        return _is_given(facts[cond.field]) == cond.yes
+    if isinstance(cond, All):
+        return all(evaluate(part, facts) for part in cond.parts)
+    if isinstance(cond, Any_):
+        return any(evaluate(part, facts) for part in cond.parts)
+    if isinstance(cond, Not):
+        return not evaluate(cond.part, facts)
+    raise TypeError(f"not a condition: {cond!r}")
+
+
+def negate(cond: Condition) -> Condition:
+    """A condition with no :class:`Not` that holds exactly when *cond* does not."""
+    if isinstance(cond, Not):
+        return push_down(cond.part)
+    if isinstance(cond, Compare):
+        flipped = Compare(cond.field, _INVERSE[cond.op], cond.value, cond.label)
+        return flipped if FIELDS[cond.field].required else Any_((Given(cond.field, False), flipped))
+    if isinstance(cond, OneOf):
+        flipped = OneOf(cond.field, cond.choices, not cond.inside)
+        return flipped if FIELDS[cond.field].required else Any_((Given(cond.field, False), flipped))
+    if isinstance(cond, Includes):
+        if cond.mode == "any":
+            return attrs.evolve(cond, mode="none")
+        if cond.mode == "none":
+            return attrs.evolve(cond, mode="any")
+        missing = tuple(Includes(cond.field, "none", (item,), cond.label, (name,))
+                        for item, name in zip(cond.items, cond.names))
+        return missing[0] if len(missing) == 1 else Any_(missing)
+    if isinstance(cond, Given):
+        return Given(cond.field, not cond.yes)
+    if isinstance(cond, All):
+        return Any_(tuple(negate(part) for part in cond.parts))
+    if isinstance(cond, Any_):
+        return All(tuple(negate(part) for part in cond.parts))
+    raise TypeError(f"not a condition: {cond!r}")
+
+
+def push_down(cond: Condition) -> Condition:
+    """The same condition with every :class:`Not` pushed down to the leaves and removed."""
+    if isinstance(cond, Not):
+        return negate(cond.part)
+    if isinstance(cond, All):
+        return All(tuple(push_down(part) for part in cond.parts))
+    if isinstance(cond, Any_):
+        return Any_(tuple(push_down(part) for part in cond.parts))
+    return cond
+
+
+def leaves(cond: Condition):
+    """Every leaf of *cond*, in order."""
+    if isinstance(cond, (All, Any_)):
+        for part in cond.parts:
+            yield from leaves(part)
+    elif isinstance(cond, Not):
+        yield from leaves(cond.part)
+    else:
+        yield cond
+
+
+def fields_of(cond: Condition) -> set[str]:
+    """The names of the fields *cond* reads."""
+    return {leaf.field for leaf in leaves(cond)}
+
+
+# --- words ---------------------------------------------------------------------------------------
+
+_DATE_WORDS = {"le": ("on or before", "after"), "lt": ("before", "on or after"), "ge": ("on or after", "before"),
+               "gt": ("after", "on or before"), "eq": ("on", "not on"), "ne": ("not on", "on")}
+_NUMBER_WORDS = {"le": ("no more than", "more than"), "lt": ("less than", "not less than"),
+                 "ge": ("at least", "less than"), "gt": ("more than", "no more than"), "eq": ("exactly", "not"),
+                 "ne": ("not", "exactly")}
+
+
+def _show(field: Field, value) -> str:
+    if field.kind == "date":
+        return values.fmt_date(dt.date.fromordinal(value))
+    if field.kind == "money":
+        return money.fmt_short(value)
+    if field.kind == "count":
+        return f"{value:,}"
+    return f"'{value}'"
+
+
+def _target(cond: Compare, field: Field) -> str:
+    shown = _show(field, cond.value)
+    return f"{cond.label} of {shown}" if cond.label else shown
+
+
+def _relation(cond: Compare, field: Field, holds: bool) -> str:
+    words = _DATE_WORDS if field.kind == "date" else _NUMBER_WORDS
+    return words[cond.op][0 if holds else 1]
+
+
+def describe(cond: Condition) -> str:
+    """What *cond* asks of a proposal, in plain words (for ``crg rules``)."""
+    if isinstance(cond, Compare):
+        field = FIELDS[cond.field]
+        relation = _relation(cond, field, True)
+        if field.kind == "choice":
+            relation = "is" if cond.op == "eq" else "is not"
+            return f"{field.noun} {relation} {_target(cond, field)}"
+        return f"{field.noun} is {relation} {_target(cond, field)}"
+    if isinstance(cond, OneOf):
+        field = FIELDS[cond.field]
+        return f"{field.noun} is {'' if cond.inside else 'not '}one of " + ", ".join(f"'{c}'" for c in cond.choices)
+    if isinstance(cond, Includes):
+        field = FIELDS[cond.field]
+        what = cond.label or ", ".join(cond.names)
+        return {"any": f"{field.noun} include at least one of {what}",
+                "all": f"{field.noun} include all of {what}",
+                "none": f"{field.noun} include none of {what}"}[cond.mode]
+    if isinstance(cond, Given):
+        return f"{FIELDS[cond.field].noun} is {'given' if cond.yes else 'not given'}"
+    if isinstance(cond, All):
+        return "; and ".join(describe(part) for part in cond.parts)
+    if isinstance(cond, Any_):
+        return "either " + "; or ".join(describe(part) for part in cond.parts)
+    if isinstance(cond, Not):
+        return f"not ({describe(cond.part)})"
+    raise TypeError(f"not a condition: {cond!r}")
+
+
+def explain(cond: Condition, facts: dict[str, Any]) -> str:
+    """Why *cond* holds or fails for a proposal's :func:`view`, with its values."""
+    holds = evaluate(cond, facts)
+    if isinstance(cond, (All, Any_)):
+        if isinstance(cond, All) == holds:  # all held, or none of the alternatives did
+            chosen = cond.parts
+        else:  # the parts that decided it
+            chosen = tuple(part for part in cond.parts if evaluate(part, facts) == holds)[:1 if holds else None]
+        joiner = "; " if holds else ("; and " if isinstance(cond, Any_) else "; ")
+        return joiner.join(explain(part, facts) for part in chosen)
+    if isinstance(cond, Not):
+        return explain(cond.part, facts)
+    return _explain_leaf(cond, facts, holds)
+
+
+def _explain_leaf(cond, facts, holds: bool) -> str:
+    field = FIELDS[cond.field]
+    value = facts[cond.field]
+    if isinstance(cond, Given):
+        given = _is_given(value)
+        return f"{field.noun} is given" if given else f"no {_bare(field.noun)} is given"
+    if isinstance(cond, Includes):
+        chosen = [(item, name) for item, name in zip(cond.items, cond.names) if item in value]
+        what = cond.label or "the listed ones"
+        if cond.mode == "any":
+            if chosen:
+                return f"{field.phrase} {what}: " + ", ".join(name for _, name in chosen)
+            others = f" (it names {', '.join(sorted(value))})" if value else f" (it names no {field.item})"
+            return f"names none of {what}{others}"
+        if cond.mode == "none":
+            if not chosen:
+                return f"names none of {what}"
+            return f"{field.phrase} " + ", ".join(name for _, name in chosen)
+        missing = [name for item, name in zip(cond.items, cond.names) if item not in value]
+        return f"{field.phrase} all of {what}" if not missing else "does not serve " + ", ".join(missing)
+    if value is None:
+        return f"no {_bare(field.noun)} is given"
+    if isinstance(cond, OneOf):
+        choices = " or ".join(f"'{c}'" for c in cond.choices)
+        rel = "is" if (value in cond.choices) else "is not"
+        return f"{field.noun} is '{value}', which {rel} {choices}"
+    shown = _show(field, value)
+    if field.kind == "choice":
+        rel = "as required" if holds else "not " + _show(field, cond.value)
+        return f"{field.noun} is {shown}, {rel}"
+    return f"{field.phrase} {shown}, {_relation(cond, field, holds_rel(cond, value))} {_target(cond, field)}"
+
+
+def holds_rel(cond: Compare, value) -> bool:
+    return _OPS[cond.op](value, cond.value)
+
+
+def _bare(noun: str) -> str:
+    for article in ("the ", "a ", "an "):
+        if noun.startswith(article):
+            return noun[len(article):]
+    return noun

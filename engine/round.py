@@ -1,0 +1,243 @@
+"""A funding round: its money, dates, priorities and eligibility rules, from one YAML file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import attrs
+
+from . import conditions, money, values
+from .conditions import Condition, Ref
+from .errors import InputError, did_you_mean
+from .yamlfile import Fields, YamlFile, read
+
+__all__ = ["DEADLINES", "LEFTOVER", "Priority", "Round", "Rule", "load_round"]
+
+# the deadlines a rules file may give, and the words used for each in explanations
+DEADLINES = {
+    "proposals_due": "the deadline",
+    "working_group": "the Working Group meeting",
+    "business_case_due": "the business case deadline",
+    "delivery_end": "the delivery deadline",
+    "tactical_closes": "the closing of the tactical pot",
+}
+
+# where upfront money left unallocated goes
+LEFTOVER = {"tactical pot": "added to the tactical pot", "returned": "returned to the OPCC"}
+
+SEVERITIES = ("reject", "flag")
+
+
+@attrs.frozen
+class Priority:
+    """A priority or cross-cutting theme: its id and its name."""
+
+    id: str
+    name: str
+
+
+@attrs.frozen
+class Rule:
+    """One eligibility rule of a round."""
+
+    id: str
+    says: str  # the rule in plain words
+    source: str  # which document says so
+    severity: str  # reject | flag
+    check: Condition
+    when: Condition | None = None  # the rule applies only to proposals for which this holds
+
+    def failure(self) -> Condition:
+        """The condition, with no ``not`` left in it, under which a proposal fails this rule."""
+        fails = conditions.negate(self.check)
+        if self.when is None:
+            return fails
+        return conditions.All((conditions.push_down(self.when), fails))
+
+
+@attrs.frozen
+class Round:
+    """A funding round, as read from its rules file."""
+
+    id: str
+    name: str
+    financial_year: str  # "2026/27"
+    year_start: dt.date
+    year_end: dt.date
+    grant: int  # pence
+    upfront: int
+    tactical: int
+    leftover: str  # a key of LEFTOVER
+    deadlines: tuple[tuple[str, dt.date], ...]
+    pcc: tuple[Priority, ...]
+    csa: tuple[Priority, ...]
+    cross_cutting: tuple[Priority, ...]
+    rules: tuple[Rule, ...]
+    plan: str | None = None
+    source: str | None = None
+    money_source: str | None = None
+    tactical_opens: str | None = None
+    notes: str | None = None
+    warnings: tuple[str, ...] = ()
+    file: str = attrs.field(default="", eq=False)
+
+    def deadline(self, name: str) -> dt.date | None:
+        return dict(self.deadlines).get(name)
+
+    def priority_names(self) -> dict[str, str]:
+        """Every priority and theme id of the round, with its name."""
+        return {p.id: p.name for group in (self.pcc, self.csa, self.cross_cutting) for p in group}
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise InputError(f"no rule '{rule_id}' in {self.file or self.id}{did_you_mean(rule_id, [r.id for r in self.rules])}",
+                         fix="use one of: " + ", ".join(r.id for r in self.rules))
+
+
+def _financial_year(value) -> tuple[str, dt.date, dt.date]:
+    text = values.text(value)
+    match = re.fullmatch(r"(\d{4})/(\d{2})", text)
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise InputError(f"'{text}' is not a financial year", fix="write it as 2026/27 (1 April 2026 to 31 March 2027)")
+    start = int(match[1])
+    return text, dt.date(start, 4, 1), dt.date(start + 1, 3, 31)
+
+
+def _leftover(value) -> str:
+    text = values.text(value)
+    if text not in LEFTOVER:
+        raise InputError(f"'{text}' is not where leftover money can go{did_you_mean(text, LEFTOVER)}",
+                         fix="write 'tactical pot' or 'returned'")
+    return text
+
+
+def _priorities(f: Fields, key: str) -> tuple[Priority, ...]:
+    group = f.sub(key)
+    out = []
+    for pid, name in group.data.items():
+        try:
+            values.slug(pid)
+        except InputError as exc:
+            raise group.file.error(group.path + (pid,), exc.problem, exc.fix, at_key=True) from None
+        out.append(Priority(pid, group.take(pid, values.text)))
+    group.done()
+    if not out:
+        raise f.error(key, "lists no priorities", fix="list each as 'id: name'")
+    return tuple(out)
+
+
+def _references(rnd: dict) -> dict[str, Ref]:
+    refs = {
+        "financial_year.start": Ref("financial_year.start", "date", rnd["year_start"].toordinal(),
+                                    "the start of the financial year"),
+        "financial_year.end": Ref("financial_year.end", "date", rnd["year_end"].toordinal(),
+                                  "the end of the financial year"),
+        "money.grant": Ref("money.grant", "money", rnd["grant"], "the grant"),
+        "money.upfront": Ref("money.upfront", "money", rnd["upfront"], "the upfront allocation"),
+        "money.tactical": Ref("money.tactical", "money", rnd["tactical"], "the tactical pot"),
+    }
+    for name, day in rnd["deadlines"]:
+        refs[f"deadlines.{name}"] = Ref(f"deadlines.{name}", "date", day.toordinal(), DEADLINES[name])
+    for group, label in (("pcc", "the round's PCC priorities"), ("csa", "the round's CSA priorities"),
+                         ("cross_cutting", "the round's cross-cutting themes")):
+        items = rnd[group]
+        refs[f"priorities.{group}"] = Ref(f"priorities.{group}", "ids", tuple(p.id for p in items), label,
+                                          tuple(p.name for p in items))
+    return refs
+
+
+def _rules(f: Fields, refs: dict[str, Ref]) -> tuple[Rule, ...]:
+    out: list[Rule] = []
+    for path, item in f.items("rules"):
+        r = f.at(path)
+        rule_id = r.take("id", values.slug)
+        if any(rule.id == rule_id for rule in out):
+            raise r.error("id", f"the rule id '{rule_id}' is used twice", fix="give each rule its own id")
+        severity = r.take("severity", values.text)
+        if severity not in SEVERITIES:
+            raise r.error("severity", f"'{severity}' is not a severity{did_you_mean(severity, SEVERITIES)}",
+                          fix="write 'reject' (the proposal is ineligible) or 'flag' (a concern only)")
+        r._known.extend(["check", "when"])
+        if r.data.get("check") is None:
+            r.take("check")
+        check = conditions.parse(r.data["check"], path + ("check",), f.file, refs)
+        when = None
+        if r.data.get("when") is not None:
+            when = conditions.parse(r.data["when"], path + ("when",), f.file, refs)
+        out.append(Rule(
+            id=rule_id,
+            says=r.take("says", values.text),
+            source=r.take("source", values.text),
+            severity=severity,
+            check=check,
+            when=when,
+        ))
+        r.done()
+    return tuple(out)
+
+
+def round_from_file(file: YamlFile) -> Round:
+    """Read and check a whole rules file."""
+    f = file.fields("a round's rules")
+    head = f.sub("round")
+    fy_text, start, end = head.take("financial_year", _financial_year)
+    rnd = dict(
+        id=head.take("id", values.slug),
+        name=head.take("name", values.text),
+        financial_year=fy_text, year_start=start, year_end=end,
+        plan=head.take("plan", values.text, required=False),
+        source=head.take("source", values.text, required=False),
+        notes=head.take("notes", values.text, required=False),
+    )
+    head.done()
+
+    cash = f.sub("money")
+    rnd.update(
+        grant=cash.take("grant", values.money_value),
+        upfront=cash.take("upfront", values.money_value),
+        tactical=cash.take("tactical", values.money_value),
+        leftover=cash.take("leftover", _leftover),
+        tactical_opens=cash.take("tactical_opens", values.text, required=False),
+        money_source=cash.take("source", values.text, required=False),
+    )
+    cash.done()
+    warnings = []
+    split = rnd["upfront"] + rnd["tactical"]
+    if split != rnd["grant"]:
+        gap = rnd["grant"] - split
+        warnings.append(
+            f"{file.name}: money: the upfront allocation {money.fmt_short(rnd['upfront'])} and the tactical pot "
+            f"{money.fmt_short(rnd['tactical'])} add up to {money.fmt_short(split)}, "
+            f"{money.fmt_short(abs(gap))} {'short of' if gap > 0 else 'more than'} the grant of "
+            f"{money.fmt_short(rnd['grant'])}"
+        )
+
+    dates = f.sub("deadlines")
+    deadlines = []
+    for name in dates.data:
+        if name not in DEADLINES:
+            raise dates.file.error(dates.path + (name,), f"'{name}' is not a known deadline{did_you_mean(name, DEADLINES)}",
+                                   fix="use one of: " + ", ".join(DEADLINES), at_key=True)
+        day = dates.take(name, values.date, required=False)
+        if day is not None:
+            deadlines.append((name, day))
+    dates.done()
+    rnd["deadlines"] = tuple(deadlines)
+
+    prio = f.sub("priorities")
+    rnd.update(pcc=_priorities(prio, "pcc"), csa=_priorities(prio, "csa"),
+               cross_cutting=_priorities(prio, "cross_cutting"))
+    prio.done()
+
+    rnd["rules"] = _rules(f, _references(rnd))
+    f.done()
+    return Round(**rnd, warnings=tuple(warnings), file=file.name)
+
+
+def load_round(path: str | Path, *, name: str | None = None) -> Round:
+    """Load and check the rules file at *path*."""
+    return round_from_file(read(path, name=name))

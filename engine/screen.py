@@ -1,0 +1,113 @@
+"""Pre-screening: every proposal checked against every rule of the round, with reasons."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import attrs
+
+from . import conditions
+from .errors import EngineError
+from .proposal import Proposal
+from .round import Round, Rule
+
+__all__ = ["ENGINES", "Check", "Screening", "failures_python", "program_for", "screen"]
+
+ENGINES = ("durable", "python")
+
+
+@attrs.frozen
+class Check:
+    """The result of one rule for one proposal."""
+
+    rule: str
+    passed: bool
+    reason: str  # in plain words, with the proposal's own values
+    severity: str  # reject | flag
+    source: str
+    applies: bool = True
+
+
+@attrs.frozen
+class Screening:
+    """A proposal with the result of every rule of the round."""
+
+    proposal: Proposal
+    checks: tuple[Check, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return not self.rejections
+
+    @property
+    def status(self) -> str:
+        return "eligible" if self.eligible else "ineligible"
+
+    @property
+    def rejections(self) -> tuple[Check, ...]:
+        """Failed checks that exclude the proposal."""
+        return tuple(c for c in self.checks if not c.passed and c.severity == "reject")
+
+    @property
+    def concerns(self) -> tuple[Check, ...]:
+        """Failed checks that only flag a concern."""
+        return tuple(c for c in self.checks if not c.passed and c.severity == "flag")
+
+    def explanation(self) -> str:
+        """Why the proposal is eligible or not, in plain words."""
+        if self.rejections:
+            text = "Ineligible: " + "; ".join(_cite(c) for c in self.rejections) + "."
+        else:
+            text = f"Eligible: passes all {sum(c.severity == 'reject' for c in self.checks)} eligibility rules."
+        if self.concerns:
+            text += " Concern: " + "; ".join(_cite(c) for c in self.concerns) + "."
+        return text
+
+
+def _cite(check: Check) -> str:
+    return f"{check.reason} (rule {check.rule}; source: {check.source})"
+
+
+def program_for(round_: Round):
+    """The round's rules compiled for durable-rules (compiled once per process)."""
+    from . import durable_engine
+
+    return durable_engine.compile_failures({rule.id: rule.failure() for rule in round_.rules})
+
+
+def failures_python(round_: Round, facts) -> frozenset[str]:
+    """The ids of the rules a proposal's view fails, evaluated in plain Python from the same trees."""
+    return frozenset(rule.id for rule in round_.rules if conditions.evaluate(rule.failure(), facts))
+
+
+def screen(round_: Round, proposals: Iterable[Proposal], *, engine: str = "durable") -> tuple[Screening, ...]:
+    """Check every proposal against every rule of *round_*, in order of proposal id.
+
+    The verdicts come from *engine* (``durable`` or ``python``); the reasons are
+    worded from the same condition trees.  The two must agree: a disagreement is
+    a bug and raises :class:`EngineError`.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}")
+    program = program_for(round_) if engine == "durable" else None
+    failures_of = {rule.id: rule.failure() for rule in round_.rules}
+    out = []
+    for proposal in sorted(proposals, key=lambda p: p.id):
+        facts = conditions.view(proposal)
+        failed = program.failures(facts) if program is not None else None
+        checks = []
+        for rule in round_.rules:
+            fails_here = conditions.evaluate(failures_of[rule.id], facts)
+            if failed is not None and (rule.id in failed) != fails_here:
+                raise EngineError(f"durable-rules and the plain evaluation disagree on rule {rule.id} "
+                                  f"for proposal {proposal.id}")
+            checks.append(_check(rule, facts, passed=not fails_here))
+        out.append(Screening(proposal, tuple(checks)))
+    return tuple(out)
+
+
+def _check(rule: Rule, facts, *, passed: bool) -> Check:
+    if rule.when is not None and not conditions.evaluate(rule.when, facts):
+        reason = "does not apply: " + conditions.explain(rule.when, facts)
+        return Check(rule.id, True, reason, rule.severity, rule.source, applies=False)
+    return Check(rule.id, passed, conditions.explain(rule.check, facts), rule.severity, rule.source)

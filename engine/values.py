@@ -1,0 +1,129 @@
+"""Converters from the text of a YAML value to the value ``crg`` uses.
+
+Each takes the raw value (a ``str``, ``list`` or ``dict`` from
+:mod:`engine.yamlfile`) and returns a checked value or raises
+:class:`~engine.errors.InputError` saying what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from . import money
+from .errors import InputError
+
+__all__ = [
+    "count", "date", "fmt_date", "money_value", "number", "slug", "slug_list", "text", "text_list", "yes_no",
+]
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def text(value) -> str:
+    """A non-empty line or paragraph of text."""
+    if not isinstance(value, str):
+        raise InputError(f"expected text, found {_kind(value)}")
+    value = value.strip()
+    if not value:
+        raise InputError("is empty", fix="write the text, or remove the field")
+    return value
+
+
+def text_list(value) -> tuple[str, ...]:
+    """A list of texts (a single text is a list of one)."""
+    items = value if isinstance(value, list) else [value]
+    return tuple(text(item) for item in items)
+
+
+def slug(value) -> str:
+    """A short id: lowercase letters, digits and hyphens (``vawg-champions``)."""
+    value = text(value)
+    if not _SLUG.fullmatch(value):
+        raise InputError(
+            f"'{value}' is not a valid id",
+            fix="use lowercase letters, digits and single hyphens, e.g. 'domestic-abuse'",
+        )
+    return value
+
+
+def slug_list(value) -> tuple[str, ...]:
+    """A list of ids, each once, in the order given."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise InputError(f"expected a list of ids, found {_kind(value)}", fix="write [id-one, id-two]")
+    out: list[str] = []
+    for item in value:
+        item = slug(item)
+        if item in out:
+            raise InputError(f"'{item}' is listed twice", fix="list each id once")
+        out.append(item)
+    return tuple(out)
+
+
+def date(value) -> dt.date:
+    """A calendar date written ``YYYY-MM-DD``."""
+    if not isinstance(value, str):
+        raise InputError(f"expected a date, found {_kind(value)}", fix="write the date as YYYY-MM-DD, e.g. 2026-04-08")
+    match = _DATE.fullmatch(value.strip())
+    if not match:
+        raise InputError(f"'{value}' is not a date written YYYY-MM-DD", fix="write the date as YYYY-MM-DD, e.g. 2026-04-08")
+    try:
+        return dt.date(*(int(g) for g in match.groups()))
+    except ValueError as exc:
+        raise InputError(f"'{value}' is not a real date ({exc})", fix="check the day and the month") from None
+
+
+def fmt_date(day: dt.date) -> str:
+    """``8 April 2026``."""
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def count(value) -> int:
+    """A whole number of zero or more (``400``, ``1,200``)."""
+    if isinstance(value, str) and re.fullmatch(r"\d{1,3}(,\d{3})+|\d+", value.strip()):
+        return int(value.strip().replace(",", ""))
+    raise InputError(f"expected a whole number of zero or more, found {_kind(value)}", fix="write digits only, e.g. 400")
+
+
+def number(value) -> Decimal:
+    """A non-negative decimal number (``2``, ``0.5``)."""
+    if isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            result = None
+        if result is not None and result.is_finite() and result >= 0 and re.fullmatch(r"\d+(\.\d+)?", value.strip()):
+            return result
+    raise InputError(f"expected a number of zero or more, found {_kind(value)}", fix="write a number such as 2 or 0.5")
+
+
+def money_value(value) -> int:
+    """Whole pence in a sum of money."""
+    if not isinstance(value, str):
+        raise InputError(f"expected a sum of money, found {_kind(value)}", fix="write it as £5,595 or £3,703.20")
+    return money.parse(value)
+
+
+def yes_no(value) -> bool:
+    """``yes``/``no`` (also ``true``/``false``)."""
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in ("yes", "true"):
+            return True
+        if low in ("no", "false"):
+            return False
+    raise InputError(f"expected yes or no, found {_kind(value)}", fix="write yes or no")
+
+
+def _kind(value) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"'{value}'"
