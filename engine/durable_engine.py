@@ -16,11 +16,14 @@ kept out here:
   sessions per ruleset; fact ids are 32-bit hashes);
 * one lock around every call, and no background dispatch threads: every
   action runs inside :func:`Program.failures` on the caller's thread;
+* every ruleset has a sentinel rule that fires for every proposal: deleting
+  a session in which no action ran corrupts the engine's memory (a crash a
+  few hundred proposals later), so no session is ever left without one;
 * rules are spread over several rulesets so that no ruleset has more than
   :data:`MAX_TESTS` comparisons (error 303 is raised past 64 true at once).
 
 Rules are compiled as the conditions under which they *fail*, so a proposal
-that passes every rule fires no action at all and pays only for the match.
+that passes every rule fires only the sentinel, however many rules there are.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ __all__ = ["MAX_TESTS", "Program", "compile_failures"]
 MAX_TESTS = 60  # comparisons per ruleset; the engine fails past 64 true at once
 MAX_KEYS = 250  # properties per fact; the engine fails past 255
 
+_SENTINEL = "\0sentinel"  # cannot be a rule id (ids are slugs)
 _LOCK = threading.RLock()
 _PROGRAMS: dict[str, "Program"] = {}
 _FIRED: list[str] = []
@@ -113,15 +117,15 @@ class Program:
                 sid = str(_next_sid)
                 try:
                     state = host.assert_fact(name, dict(fact, sid=sid))
-                except _durable.MessageNotHandledException:
-                    state = None
                 except Exception as exc:  # the engine's own errors (e.g. 303) carry no type of their own
                     raise EngineError(f"durable-rules failed on ruleset {name}: {exc}") from exc
                 finally:
                     host.delete_state(name, sid)
                 if isinstance(state, dict) and "exception" in state:
                     raise EngineError(f"a durable-rules action failed: {state['exception']}")
-            fired = frozenset(_FIRED)
+            if _FIRED.count(_SENTINEL) != len(self.names):
+                raise EngineError("durable-rules did not run the sentinel rule of every ruleset")
+            fired = frozenset(_FIRED) - {_SENTINEL}
             _FIRED.clear()
         return fired
 
@@ -147,13 +151,14 @@ def compile_failures(failing: Mapping[str, Condition]) -> Program:
                          fix="split the rules, or name fewer ids in them")
     chunks: list[list[tuple[str, Any]]] = []
     size = MAX_TESTS
+    # each ruleset also holds the sentinel rule: one comparison
     for rule_id, body, tests in bodies:
-        if tests > MAX_TESTS:
+        if tests + 1 > MAX_TESTS:
             raise InputError(f"rule '{rule_id}' makes {tests} comparisons, more than the {MAX_TESTS} one rule may make",
                              fix="split it into smaller rules")
         if size + tests > MAX_TESTS:
             chunks.append([])
-            size = 0
+            size = 1
         chunks[-1].append((rule_id, body))
         size += tests
     digest = hashlib.sha256(json.dumps([[list(c) for c in chunks],
@@ -168,6 +173,7 @@ def compile_failures(failing: Mapping[str, Condition]) -> Program:
                 f"r{i}": {"all": [{"m": {"$and": [{"t": "p"}, body]}}], "run": _recorder(rule_id)}
                 for i, (rule_id, body) in enumerate(chunk)
             }
+            definitions[name]["sentinel"] = {"all": [{"m": {"t": "p"}}], "run": _recorder(_SENTINEL)}
         try:
             _get_host().set_rulesets(definitions)
         except Exception as exc:
