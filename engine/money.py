@@ -21,7 +21,7 @@ _AMOUNT = re.compile(
     (?P<pounds> \d{1,3}(?:,\d{3})+ | \d+ )   # 12,345 or 12345
     (?: \. (?P<pence> \d{1,2}) )?             # .5 or .50
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,
 )
 
 _FIX = "write pounds with an optional £, commas between thousands and at most two decimals, e.g. £3,703.20 or 5595"
@@ -53,7 +53,7 @@ def parse(value, *, field: str | None = None) -> int:
     if text.startswith("£"):
         text = text[1:].strip()
     match = _AMOUNT.fullmatch(text)
-    if match is None and not re.search(r"\d", text):
+    if match is None and not re.search(r"[0-9]", text):
         raise InputError(f"{shown} is not a sum of money", field=field, fix=_FIX)
     if match is None:
         raise InputError(f"{shown} is not a sum of money that can be read one way only{_why(text)}", field=field, fix=_FIX)

@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
 def text(value) -> str:
@@ -84,7 +84,7 @@ def fmt_date(day: dt.date) -> str:
 
 def count(value) -> int:
     """A whole number of zero or more (``400``, ``1,200``)."""
-    if isinstance(value, str) and re.fullmatch(r"\d{1,3}(,\d{3})+|\d+", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+|[0-9]+", value.strip()):
         return int(value.strip().replace(",", ""))
     raise InputError(f"expected a whole number of zero or more, found {_kind(value)}", fix="write digits only, e.g. 400")
 
@@ -96,7 +96,7 @@ def number(value) -> Decimal:
             result = Decimal(value.strip())
         except InvalidOperation:
             result = None
-        if result is not None and result.is_finite() and result >= 0 and re.fullmatch(r"\d+(\.\d+)?", value.strip()):
+        if result is not None and result.is_finite() and result >= 0 and re.fullmatch(r"[0-9]+(\.[0-9]+)?", value.strip()):
             return result
     raise InputError(f"expected a number of zero or more, found {_kind(value)}", fix="write a number such as 2 or 0.5")
 

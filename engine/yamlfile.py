@@ -111,12 +111,13 @@ def parse(raw: bytes, name: str) -> YamlFile:
     return YamlFile(name, data, places)
 
 
-def _convert(node, path, places, name, seen) -> Any:
+def _convert(node, path, places, name, seen, key_mark=None) -> Any:
     places[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if id(node) in seen:
+    if id(node) in seen:  # every node is read once: a second visit is an alias
+        mark = key_mark or node.start_mark  # an alias node carries the anchor's place; its key shows where it is used
         raise InputError(
             "uses a YAML alias (*name)", file=name, field=dotted(path),
-            line=node.start_mark.line + 1, column=node.start_mark.column + 1,
+            line=mark.line + 1, column=mark.column + 1,
             fix="write the value out in full",
         )
     if node.tag not in _PLAIN_TAGS:
@@ -126,10 +127,11 @@ def _convert(node, path, places, name, seen) -> Any:
             fix="remove the tag and write a plain value",
         )
     if isinstance(node, yaml.ScalarNode):
+        seen.add(id(node))
         if node.style is None and node.value in _NULLS:
             return None
         return node.value
-    seen = seen | {id(node)}
+    seen.add(id(node))
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, path + (i,), places, name, seen) for i, item in enumerate(node.value)]
     out: dict[str, Any] = {}
@@ -147,7 +149,7 @@ def _convert(node, path, places, name, seen) -> Any:
                 fix="keep one of them",
             )
         places[path + (key, "<key>")] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        out[key] = _convert(value_node, path + (key,), places, name, seen)
+        out[key] = _convert(value_node, path + (key,), places, name, seen, key_node.start_mark)
     return out
 
 

@@ -1,0 +1,64 @@
+"""Shared fixtures: where the shipped rules and proposals are, and a way to spoil a copy of one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+REPO = Path(__file__).resolve().parent.parent
+RULES = REPO / "rules"
+PROPOSALS = REPO / "proposals"
+
+# the four shipped rounds: rules file -> folder of proposals
+ROUNDS = {
+    "kcsp-2021-22": (RULES / "kcsp-2021-22.yaml", PROPOSALS / "2021-22"),
+    "kcsp-2024-25": (RULES / "kcsp-2024-25.yaml", PROPOSALS / "2024-25"),
+    "kcsp-2025-26": (RULES / "kcsp-2025-26.yaml", PROPOSALS / "2025-26"),
+    "kcsp-2026-27": (RULES / "kcsp-2026-27.yaml", PROPOSALS / "2026-27-example"),
+}
+
+# durable-rules is slow to compile a program the first time: no per-example deadline
+settings.register_profile(
+    "crg", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+settings.load_profile("crg")
+
+
+def spoil(source: Path, dest: Path, old: str, new: str) -> int:
+    """Copy *source* to *dest* with the one line holding *old* changed to hold *new*.
+
+    Returns the 1-based number of the changed line, counted here from the text itself.
+    """
+    text = source.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} should occur once in {source}"
+    start = text.index(old)
+    line = text.count("\n", 0, start) + 1
+    dest.write_text(text.replace(old, new), encoding="utf-8")
+    return line
+
+
+@pytest.fixture
+def spoiled(tmp_path, monkeypatch):
+    """``spoiled(source, old, new, name=None) -> (name as given, line)``: a changed copy in a temporary folder.
+
+    The test runs inside that folder, so the returned name is a relative path, given as a user would.
+    """
+    monkeypatch.chdir(tmp_path)
+
+    def make(source: Path, old: str, new: str, name: str | None = None) -> tuple[str, int]:
+        name = name or source.name
+        dest = tmp_path / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        return name, spoil(source, dest, old, new)
+
+    return make
+
+
+def location(message: str) -> tuple[str, int | None]:
+    """The ``file`` and ``line`` at the start of an error message ``file:line:col: ...``."""
+    match = re.match(r"(?P<file>[^:\n]+?)(?::(?P<line>\d+)(?::\d+)?)?: ", message)
+    assert match, f"no file at the start of {message!r}"
+    return match["file"], int(match["line"]) if match["line"] else None

@@ -1,0 +1,349 @@
+"""Hypothesis strategies shared by the tests: sums of money, ids, dates, proposals and condition trees.
+
+Nothing here asks the code under test for an answer: expected values are built
+from their parts (pounds and pence, days from a date) and the priority ids are
+read from the rules files with PyYAML's own safe loader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from hypothesis import strategies as st
+
+from engine.conditions import All, Any_, Compare, Given, Includes, Not, OneOf
+from engine.proposal import POTS, Delivery, Proposal
+
+RULES = Path(__file__).resolve().parent.parent / "rules"
+
+# --- money ---------------------------------------------------------------------------------------
+
+MAX_PENCE = 10**11
+
+pence = st.integers(min_value=0, max_value=MAX_PENCE)
+
+# the forms a council officer writes a sum in
+MONEY_FORMS = ("£5,595", "£3,703.20", "5595.00", "5595")
+
+
+def money_text(pounds: int, pence_part: int, form: str) -> str:
+    """*pounds* and *pence_part* written in *form* (whole-pound forms need ``pence_part == 0``)."""
+    if form == "£5,595":
+        assert pence_part == 0
+        return "£" + _commas(pounds)
+    if form == "£3,703.20":
+        return f"£{_commas(pounds)}.{pence_part:02d}"
+    if form == "5595.00":
+        return f"{pounds}.{pence_part:02d}"
+    assert form == "5595" and pence_part == 0
+    return str(pounds)
+
+
+def _commas(pounds: int) -> str:
+    """Digits in groups of three, built by hand rather than with the ``,`` format spec."""
+    digits = str(pounds)
+    groups = []
+    while digits:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    return ",".join(groups)
+
+
+@st.composite
+def money_strings(draw, forms=MONEY_FORMS, max_pounds: int = MAX_PENCE // 100):
+    """``(text, pence)``: a sum written in one of the accepted *forms*, and its value in pence."""
+    form = draw(st.sampled_from(forms))
+    pounds = draw(st.integers(0, max_pounds))
+    part = 0 if form in ("£5,595", "5595") else draw(st.integers(0, 99))
+    return money_text(pounds, part, form), pounds * 100 + part
+
+
+def money_for(amount: int):
+    """The texts that write *amount* pence exactly, one per form that can."""
+    pounds, part = divmod(amount, 100)
+    forms = MONEY_FORMS if part == 0 else ("£3,703.20", "5595.00")
+    return st.sampled_from([money_text(pounds, part, form) for form in forms])
+
+
+# --- ids, dates, text ----------------------------------------------------------------------------
+
+ids = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True)
+
+dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31))
+
+
+def days_around(day: dt.date, spread: int):
+    """Dates within *spread* days of *day*, often the day itself or either neighbour."""
+    offsets = st.one_of(st.sampled_from([-1, 0, 1]), st.integers(-spread, spread))
+    return offsets.map(lambda n: day + dt.timedelta(days=n))
+
+
+# text that survives a YAML double-quoted scalar and the loader's strip()
+texts = st.text(
+    alphabet=st.characters(categories=("L", "N", "P", "Zs"), max_codepoint=0xFFFF),
+    min_size=1, max_size=30,
+).filter(lambda s: s == s.strip() and s != "")
+
+AGENCIES = ("Kent Police", "Kent County Council", "Kent Fire and Rescue Service", "Probation Service",
+            "Dartford Borough Council")
+
+
+@lru_cache(maxsize=None)
+def round_ids(*names: str) -> tuple[str, ...]:
+    """Every priority and theme id of the named rules files, read with PyYAML's safe loader."""
+    out: list[str] = []
+    for name in names:
+        data = yaml.safe_load((RULES / f"{name}.yaml").read_text(encoding="utf-8"))
+        for group in ("pcc", "csa", "cross_cutting"):
+            out += [pid for pid in data["priorities"][group] if pid not in out]
+    return tuple(out)
+
+
+ROUND_NAMES = ("kcsp-2021-22", "kcsp-2024-25", "kcsp-2025-26", "kcsp-2026-27")
+UNKNOWN_IDS = ("asb", "covid-recovery", "not-a-priority", "vawg-2019")
+IDS_2026_27 = round_ids("kcsp-2026-27") + UNKNOWN_IDS
+IDS_ALL_ROUNDS = round_ids(*ROUND_NAMES) + UNKNOWN_IDS
+
+DEADLINE_2026_27 = dt.date(2026, 4, 8)
+YEAR_START_2026_27 = dt.date(2026, 4, 1)
+YEAR_END_2026_27 = dt.date(2027, 3, 31)
+UPFRONT_2026_27 = 26_500_00
+TACTICAL_2026_27 = 13_100_00
+
+
+# --- proposals -----------------------------------------------------------------------------------
+
+
+def costs(around=(UPFRONT_2026_27, TACTICAL_2026_27)):
+    """Pence, often within a few pence of the figures in *around* (an allocation), sometimes anywhere."""
+    near = st.one_of(*[st.integers(max(0, x - 300), x + 300) for x in around])
+    edge = st.sampled_from([x + d for x in around for d in (-1, 0, 1)])
+    return st.one_of(edge, near, st.integers(0, 10_000_00), pence)
+
+
+@lru_cache(maxsize=None)
+def proposals(
+    priority_ids=IDS_2026_27,
+    deadline: dt.date = DEADLINE_2026_27,
+    year_start: dt.date = YEAR_START_2026_27,
+    year_end: dt.date = YEAR_END_2026_27,
+    allocations=(UPFRONT_2026_27, TACTICAL_2026_27),
+    full: bool = False,
+    light: bool = False,
+):
+    """Valid :class:`Proposal` values, their dates and cost near the edges of a round's rules.
+
+    *priority_ids* is where the priority lists are drawn from (a round's ids and some unknown
+    ones); *full* also fills the fields no rule reads (assumed, source, notes, illustrative);
+    *light* draws ids and free text from a few fixed words (faster, for tests that only care
+    about what the rules read).  The strategies are built once per set of arguments.
+    """
+    ids_ = st.sampled_from(["a", "b-2", "proposal-x"]) if light else ids
+    texts_ = st.sampled_from(["x", "A title", "Kent Police", "£5,595 & more"]) if light else texts
+    maybe_text = st.one_of(st.none(), texts_)
+    starts = days_around(year_start, 120)
+    ends = days_around(year_end, 420)
+    submitted = days_around(deadline, 40)
+    cost_strategy = costs(allocations)
+    prio = st.lists(st.sampled_from(priority_ids), unique=True, max_size=4).map(tuple)
+    panel = st.dictionaries(ids_, st.integers(0, 5), max_size=4).map(lambda d: tuple(sorted(d.items())))
+    partners = st.lists(texts_, unique=True, max_size=3).map(tuple)
+    agencies = st.one_of(st.sampled_from(AGENCIES), texts_)
+    pots = st.sampled_from(POTS)
+    reach = st.one_of(st.none(), st.integers(0, 10**6))
+    fields = Proposal.FIELDS + ("delivery.start", "delivery.end")
+    assumed = st.lists(st.sampled_from(fields), unique=True, max_size=3).map(tuple)
+
+    @st.composite
+    def build(draw) -> Proposal:
+        start, end = draw(starts), draw(ends)
+        if end < start:
+            start, end = end, start
+        cost = draw(cost_strategy)
+        extra = {}
+        if full:
+            extra = dict(assumed=draw(assumed), source=draw(maybe_text), notes=draw(maybe_text),
+                         illustrative=draw(st.booleans()))
+        return Proposal(
+            id=draw(ids_),
+            title=draw(texts_),
+            lead_agency=draw(agencies),
+            partners=draw(partners),
+            submitted=draw(submitted),
+            pot=draw(pots),
+            cost=cost,
+            minimum_cost=draw(st.one_of(st.none(), st.integers(0, cost))),
+            pcc_priorities=draw(prio),
+            csa_priorities=draw(prio),
+            cross_cutting=draw(prio),
+            delivery=Delivery(start, end),
+            summary=draw(texts_),
+            outcomes=draw(maybe_text),
+            evaluation=draw(maybe_text),
+            reach=draw(reach),
+            panel=draw(panel),
+            **extra,
+        )
+
+    return build()
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's quoting is valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _flow(items) -> str:
+    return "[" + ", ".join(_q(item) for item in items) + "]"
+
+
+@st.composite
+def proposal_files(draw, **kwargs) -> tuple[Proposal, str]:
+    """``(proposal, text)``: a full proposal and a YAML file that writes it, in varied but valid ways."""
+    p: Proposal = draw(proposals(full=True, **kwargs))
+    lines = [
+        f"id: {p.id}",
+        f"title: {_q(p.title)}",
+        f"lead_agency: {_q(p.lead_agency)}",
+        f"submitted: {p.submitted.isoformat()}",
+        f"pot: {p.pot}",
+        f"cost: {draw(money_for(p.cost))}",
+        f"pcc_priorities: [{', '.join(p.pcc_priorities)}]",
+        f"csa_priorities: [{', '.join(p.csa_priorities)}]",
+        f"cross_cutting: [{', '.join(p.cross_cutting)}]",
+        f"delivery:\n  start: {p.delivery.start.isoformat()}\n  end: {p.delivery.end.isoformat()}",
+        f"summary: {_q(p.summary)}",
+    ]
+    if p.partners:
+        lines.append(f"partners: {_flow(p.partners)}")
+    if p.minimum_cost is not None:
+        lines.append(f"minimum_cost: {draw(money_for(p.minimum_cost))}")
+    for key in ("outcomes", "evaluation", "source", "notes"):
+        if getattr(p, key) is not None:
+            lines.append(f"{key}: {_q(getattr(p, key))}")
+    if p.reach is not None:
+        lines.append(f"reach: {draw(st.sampled_from([str(p.reach), _commas(p.reach)]))}")
+    if p.panel:
+        lines.append("panel:" + "".join(f"\n  {agency}: {score}" for agency, score in p.panel))
+    if p.assumed:
+        lines.append(f"assumed: {_flow(p.assumed)}")
+    if p.illustrative or draw(st.booleans()):
+        lines.append(f"illustrative: {draw(st.sampled_from(['yes', 'true'] if p.illustrative else ['no', 'false']))}")
+    # the order of fields in a file never matters (each entry of 'lines' is one whole field)
+    return p, "\n".join(draw(st.permutations(lines))) + "\n"
+
+
+# --- condition trees over the fields of a proposal -----------------------------------------------
+
+# a small world, so that generated values and the values in conditions often meet
+DAY0 = dt.date(2026, 4, 7).toordinal()
+DAY_POOL = tuple(range(DAY0, DAY0 + 4))
+MONEY_POOL = (0, 100, UPFRONT_2026_27 - 1, UPFRONT_2026_27, UPFRONT_2026_27 + 1)
+COUNT_POOL = (0, 1, 400, 1_200)
+CHOICE_POOL = {"pot": ("upfront", "tactical"),
+               "lead_agency": ("Kent Police", "Kent County Council", 'say "hi"', "1", "true")}
+ITEM_POOL = ("a", "b", "c", "d")
+
+KINDS = {
+    "submitted": "date", "delivery.start": "date", "delivery.end": "date",
+    "cost": "money", "minimum_cost": "money", "reach": "count",
+    "pot": "choice", "lead_agency": "choice",
+    "pcc_priorities": "list", "csa_priorities": "list", "cross_cutting": "list", "partners": "list",
+    "summary": "text", "outcomes": "text", "evaluation": "text", "panel": "text",
+}
+OPTIONAL = {"minimum_cost", "reach", "outcomes", "evaluation", "panel"}
+_POOLS = {"date": DAY_POOL, "money": MONEY_POOL, "count": COUNT_POOL}
+
+
+def _value_for(field: str):
+    kind = KINDS[field]
+    if kind == "list":
+        value = st.frozensets(st.sampled_from(ITEM_POOL))
+    elif kind == "text":
+        value = st.just("given")
+    elif kind == "choice":
+        value = st.sampled_from(CHOICE_POOL[field] + ("other", "01", "True"))
+    else:
+        value = st.sampled_from(_POOLS[kind])
+    return st.one_of(st.none(), value) if field in OPTIONAL else value
+
+
+def views():
+    """A proposal as conditions see it (:func:`engine.conditions.view`), over the small world."""
+    return st.fixed_dictionaries({field: _value_for(field) for field in KINDS})
+
+
+def _leaf_for(field: str):
+    kind = KINDS[field]
+    given = st.builds(Given, st.just(field), st.booleans())
+    if kind in _POOLS:
+        compare = st.builds(Compare, st.just(field), st.sampled_from(["lt", "le", "gt", "ge", "eq", "ne"]),
+                            st.sampled_from(_POOLS[kind]))
+        return st.one_of(compare, given)
+    if kind == "choice":
+        pool = CHOICE_POOL[field]
+        compare = st.builds(Compare, st.just(field), st.sampled_from(["eq", "ne"]), st.sampled_from(pool))
+        one_of = st.builds(OneOf, st.just(field), st.lists(st.sampled_from(pool), min_size=1, max_size=3,
+                                                           unique=True).map(tuple), st.booleans())
+        return st.one_of(compare, one_of, given)
+    if kind == "list":
+        items = st.lists(st.sampled_from(ITEM_POOL), min_size=1, max_size=3, unique=True).map(tuple)
+        includes = st.builds(
+            lambda mode, chosen: Includes(field, mode, chosen, None, tuple(i.upper() for i in chosen)),
+            st.sampled_from(["any", "all", "none"]), items,
+        )
+        return st.one_of(includes, given)
+    return given
+
+
+leaves = st.one_of(*[_leaf_for(field) for field in sorted(KINDS)])
+
+
+def condition_trees(max_leaves: int = 8, with_not: bool = True):
+    """Condition trees built from every kind of leaf, combined with All, Any_ and (optionally) Not."""
+    def extend(children):
+        parts = st.lists(children, min_size=1, max_size=3).map(tuple)
+        combined = [st.builds(All, parts), st.builds(Any_, parts)]
+        if with_not:
+            combined.append(st.builds(Not, children))
+        return st.one_of(*combined)
+    return st.recursive(leaves, extend, max_leaves=max_leaves)
+
+
+def has_not(cond) -> bool:
+    """Whether *cond* holds a :class:`Not` anywhere."""
+    if isinstance(cond, Not):
+        return True
+    if isinstance(cond, (All, Any_)):
+        return any(has_not(part) for part in cond.parts)
+    return False
+
+
+def holds(cond, view: dict) -> bool:
+    """An evaluator written here, from the meaning of each node, to check ``conditions.evaluate`` against."""
+    if isinstance(cond, Compare):
+        value = view[cond.field]
+        if value is None:
+            return False
+        return {"lt": value < cond.value, "le": value <= cond.value, "gt": value > cond.value,
+                "ge": value >= cond.value, "eq": value == cond.value, "ne": value != cond.value}[cond.op]
+    if isinstance(cond, OneOf):
+        value = view[cond.field]
+        return value is not None and (value in cond.choices) is cond.inside
+    if isinstance(cond, Includes):
+        have = set(view[cond.field]) & set(cond.items)
+        return {"any": bool(have), "all": have == set(cond.items), "none": not have}[cond.mode]
+    if isinstance(cond, Given):
+        value = view[cond.field]
+        return (value is not None and value != frozenset()) is cond.yes
+    if isinstance(cond, All):
+        return all(holds(part, view) for part in cond.parts)
+    if isinstance(cond, Any_):
+        return any(holds(part, view) for part in cond.parts)
+    if isinstance(cond, Not):
+        return not holds(cond.part, view)
+    raise TypeError(cond)

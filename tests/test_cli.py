@@ -1,0 +1,404 @@
+"""Tests of engine.cli: the ``crg`` command, run in-process with click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from engine.money import parse as parse_money
+
+from .conftest import PROPOSALS, REPO, ROUNDS, RULES, spoil
+
+R2627 = RULES / "kcsp-2026-27.yaml"
+EXAMPLES = PROPOSALS / "2026-27-example"
+EXAMPLE = EXAMPLES / "asb-community-mediation.yaml"
+
+# the deliberate failures of the example round, read from the notes in each file
+EXPECTED_REJECTIONS = {
+    "underage-vape-test-purchases": {"received-by-deadline"},  # received 9 April 2026
+    "youth-diversion-programme": {"delivered-by-year-end"},  # ends 30 April 2027
+    "rural-crime-tracker-kits": {"serves-csa"},  # lists only 'asb', a 2021/22 id
+    "countywide-cctv-upgrade": {"fits-upfront-allocation"},  # £27,000 upfront
+}
+EXPECTED_CONCERNS = {
+    "dhr-learning-webinars": {"has-evaluation-plan"},  # no evaluation text
+    "nte-welfare-training": {"starts-in-year"},  # starts 16 March 2026
+}
+
+
+def command():
+    """The ``crg`` click group (imported here, so that a broken import fails each test, not the whole run)."""
+    from engine.cli import cli
+
+    return cli
+
+
+def crg(*args: str):
+    """Run ``crg`` with *args*; stdout and stderr are kept apart (click 8.2 and later)."""
+    return CliRunner().invoke(command(), [str(a) for a in args])
+
+
+def rules_of(path) -> dict:
+    """The rules file read with PyYAML's own safe loader, independent of the code under test."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def severities(path) -> dict[str, str]:
+    return {rule["id"]: rule["severity"] for rule in rules_of(path)["rules"]}
+
+
+def screen_json(rules, proposals, *extra) -> dict:
+    result = crg("screen", rules, proposals, "--format", "json", *extra)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+class TestScreen:
+    """crg screen"""
+
+    @pytest.mark.parametrize("key", sorted(ROUNDS))
+    def test_each_round_exits_0(self, key):
+        """Screening each shipped round succeeds and lists every proposal."""
+        rules, folder = ROUNDS[key]
+        result = crg("screen", rules, folder)
+        assert result.exit_code == 0, result.stderr
+        for path in folder.glob("*.yaml"):
+            assert path.stem in result.stdout
+
+    @pytest.mark.parametrize("key", ["kcsp-2021-22", "kcsp-2024-25", "kcsp-2025-26"])
+    def test_real_rounds_all_eligible(self, key):
+        """Every proposal of the three real rounds passes every rule that can exclude it."""
+        rules, folder = ROUNDS[key]
+        doc = screen_json(rules, folder)
+        reject = {rule for rule, sev in severities(rules).items() if sev == "reject"}
+        assert len(doc["proposals"]) == len(list(folder.glob("*.yaml")))
+        for p in doc["proposals"]:
+            failed = {c["rule"] for c in p["checks"] if not c["passed"]}
+            assert not failed & reject, (p["id"], failed)
+            assert p["status"] != "ineligible", p["id"]
+
+    def test_example_round_failures(self):
+        """In the example round each deliberate failure is ineligible for its own rule only, and no other is."""
+        doc = screen_json(R2627, EXAMPLES)
+        sev = severities(R2627)
+        by_id = {p["id"]: p for p in doc["proposals"]}
+        assert set(by_id) == {path.stem for path in EXAMPLES.glob("*.yaml")}
+        for pid, p in by_id.items():
+            failed = {c["rule"] for c in p["checks"] if not c["passed"]}
+            rejected = {rule for rule in failed if sev[rule] == "reject"}
+            flagged = {rule for rule in failed if sev[rule] == "flag"}
+            assert rejected == EXPECTED_REJECTIONS.get(pid, set()), pid
+            assert flagged == EXPECTED_CONCERNS.get(pid, set()), pid
+            assert (p["status"] == "ineligible") == bool(rejected), pid
+
+    def test_late_reason(self):
+        """The late proposal's reason gives the date received and the deadline."""
+        doc = screen_json(R2627, EXAMPLES)
+        (p,) = [p for p in doc["proposals"] if p["id"] == "underage-vape-test-purchases"]
+        (c,) = [c for c in p["checks"] if c["rule"] == "received-by-deadline"]
+        assert "received 9 April 2026" in c["reason"] and "8 April 2026" in c["reason"]
+        assert "received-by-deadline" in p["explanation"]
+
+    def test_json_document(self):
+        """The JSON names the round, gives money as strings with two decimals and every check with a reason."""
+        doc = screen_json(R2627, EXAMPLES)
+        assert doc["round"]["id"] == "kcsp-2026-27"
+        assert doc["round"]["name"] == rules_of(R2627)["round"]["name"] == "KCSP Crime Reduction Grant 2026/27"
+        assert doc["upfront"] == "26500.00"
+        assert doc["tactical"] == "13100.00"
+        rule_ids = [rule["id"] for rule in rules_of(R2627)["rules"]]
+        ids = [p["id"] for p in doc["proposals"]]
+        assert len(ids) == len(set(ids))
+        for p in doc["proposals"]:
+            assert {"id", "title", "cost", "status", "checks", "explanation"} <= set(p)
+            source = yaml.safe_load((EXAMPLES / f"{p['id']}.yaml").read_text(encoding="utf-8"))
+            assert p["title"] == source["title"]
+            assert isinstance(p["cost"], str) and re.fullmatch(r"\d+\.\d\d", p["cost"])
+            assert parse_money(p["cost"]) == parse_money(source["cost"])
+            assert [c["rule"] for c in p["checks"]] == rule_ids
+            for c in p["checks"]:
+                assert isinstance(c["passed"], bool)
+                assert isinstance(c["reason"], str) and c["reason"]
+            assert isinstance(p["explanation"], str) and p["explanation"]
+        costs = {p["id"]: p["cost"] for p in doc["proposals"]}
+        assert costs["countywide-cctv-upgrade"] == "27000.00"
+        assert costs["dhr-learning-webinars"] == "1850.00"
+
+    def test_json_pence(self):
+        """A cost with pence keeps them in the JSON."""
+        doc = screen_json(RULES / "kcsp-2025-26.yaml", PROPOSALS / "2025-26")
+        costs = {p["id"]: p["cost"] for p in doc["proposals"]}
+        assert costs["domestic-abuse-champions-resources"] == "3703.20"
+        assert costs["reflect-and-connect"] == "2477.40"
+
+    def test_markdown(self):
+        """--format markdown prints a Markdown table with every proposal."""
+        result = crg("screen", R2627, EXAMPLES, "--format", "markdown")
+        assert result.exit_code == 0, result.stderr
+        assert re.search(r"^\|.*\|$", result.stdout, re.M)
+        assert re.search(r"^\|[-:| ]+\|$", result.stdout, re.M)  # the header rule of a table
+        for path in EXAMPLES.glob("*.yaml"):
+            assert path.stem in result.stdout
+
+    @pytest.mark.parametrize("key", sorted(ROUNDS))
+    @pytest.mark.parametrize("fmt", ["json", "table"])
+    def test_python_engine_identical(self, key, fmt):
+        """--engine python prints exactly what the default (durable-rules) engine prints."""
+        rules, folder = ROUNDS[key]
+        default = crg("screen", rules, folder, "--format", fmt)
+        durable = crg("screen", rules, folder, "--format", fmt, "--engine", "durable")
+        python = crg("screen", rules, folder, "--format", fmt, "--engine", "python")
+        assert default.exit_code == durable.exit_code == python.exit_code == 0
+        assert default.stdout == durable.stdout == python.stdout
+
+    def test_warning_on_stderr(self):
+        """The 2025/26 split warning goes to stderr, not into the output."""
+        result = crg("screen", RULES / "kcsp-2025-26.yaml", PROPOSALS / "2025-26", "--format", "json")
+        assert result.exit_code == 0
+        assert result.stderr.startswith("Warning: ")
+        assert "£1 short" in result.stderr
+        assert "Warning" not in result.stdout
+        json.loads(result.stdout)
+
+    def test_no_warning_when_split_adds_up(self):
+        """A round whose split adds up prints nothing on stderr."""
+        result = crg("screen", R2627, EXAMPLES)
+        assert result.exit_code == 0
+        assert result.stderr == ""
+
+    @pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
+    def test_deterministic(self, tmp_path, monkeypatch, fmt):
+        """Renamed files written in another order give byte-identical output."""
+        plain, shuffled = tmp_path / "a" / "props", tmp_path / "b" / "props"
+        plain.mkdir(parents=True)
+        shuffled.mkdir(parents=True)
+        paths = sorted(EXAMPLES.glob("*.yaml"))
+        for path in paths:
+            shutil.copy(path, plain / path.name)
+        order = list(paths)
+        random.Random(2027).shuffle(order)
+        for i, path in enumerate(reversed(order)):
+            shutil.copy(path, shuffled / f"{random.Random(i).randrange(10**6):06d}-{i}.yaml")
+        outputs = []
+        for folder in (plain, shuffled):
+            monkeypatch.chdir(folder.parent)
+            result = crg("screen", R2627, "props", "--format", fmt)
+            assert result.exit_code == 0, result.stderr
+            outputs.append(result.stdout_bytes)
+        assert outputs[0] == outputs[1]
+
+
+class TestValidate:
+    """crg validate"""
+
+    def test_rules_only(self):
+        """A valid rules file alone is reported valid."""
+        result = crg("validate", R2627)
+        assert result.exit_code == 0, result.stderr
+        assert str(R2627) in result.stdout
+        assert "valid" in result.stdout
+
+    @pytest.mark.parametrize("key", sorted(ROUNDS))
+    def test_with_folder(self, key):
+        """A rules file and its proposals are reported valid, with the number of proposals."""
+        rules, folder = ROUNDS[key]
+        result = crg("validate", rules, folder)
+        assert result.exit_code == 0, result.stderr
+        assert str(folder) in result.stdout
+        assert str(len(list(folder.glob("*.yaml")))) in result.stdout
+
+    def test_bad_proposal(self, tmp_path, monkeypatch):
+        """A mistake in a proposal is reported with exit status 2."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "props").mkdir()
+        spoil(EXAMPLE, tmp_path / "props" / "x.yaml", "cost: £9,000", "cost: £6,00")
+        result = crg("validate", R2627, "props")
+        assert result.exit_code == 2
+        assert result.stderr.startswith("Error: props/x.yaml:7:")
+
+
+class TestRules:
+    """crg rules"""
+
+    @pytest.mark.parametrize("key", sorted(ROUNDS))
+    def test_every_rule_listed(self, key):
+        """Every rule id of the file is printed, with the round's name."""
+        rules, _ = ROUNDS[key]
+        result = crg("rules", rules)
+        assert result.exit_code == 0, result.stderr
+        data = rules_of(rules)
+        assert data["round"]["name"] in result.stdout
+        for rule in data["rules"]:
+            assert rule["id"] in result.stdout
+
+    def test_says_in_words(self):
+        """The deadline rule is printed in words, with its date."""
+        result = crg("rules", R2627)
+        assert "8 April 2026" in result.stdout
+
+
+class TestHelp:
+    """--help"""
+
+    def test_group_help(self):
+        """The top-level help has an example."""
+        result = crg("--help")
+        assert result.exit_code == 0
+        assert "Example:" in result.stdout
+
+    def test_every_command_has_example(self):
+        """Every command's help has an Example: block showing that command."""
+        names = sorted(command().commands)
+        assert {"screen", "validate", "rules"} <= set(names)
+        for name in names:
+            result = crg(name, "--help")
+            assert result.exit_code == 0, (name, result.stderr)
+            assert "Example:" in result.stdout, name
+            assert f"crg {name}" in result.stdout, name
+
+
+# --- mistakes: each exits 2 with one short message naming the file as given -----------------------
+
+
+def _case_missing_rules(tmp):
+    return ["screen", "rules/nope.yaml", str(EXAMPLES)], "rules/nope.yaml"
+
+
+def _case_rules_is_folder(tmp):
+    (tmp / "rules").mkdir()
+    return ["screen", "rules", str(EXAMPLES)], "rules"
+
+
+def _case_missing_folder(tmp):
+    return ["screen", str(R2627), "no-such-props"], "no-such-props"
+
+
+def _case_empty_folder(tmp):
+    (tmp / "props").mkdir()
+    (tmp / "props" / "README.txt").write_text("later\n")
+    return ["screen", str(R2627), "props"], "props"
+
+
+def _proposal_case(old, new):
+    def make(tmp):
+        (tmp / "props").mkdir()
+        spoil(EXAMPLE, tmp / "props" / "asb.yaml", old, new)
+        return ["screen", str(R2627), "props"], "props/asb.yaml"
+    return make
+
+
+def _rules_case(old, new):
+    def make(tmp):
+        spoil(R2627, tmp / "my-rules.yaml", old, new)
+        return ["screen", "my-rules.yaml", str(EXAMPLES)], "my-rules.yaml"
+    return make
+
+
+def _case_duplicate_id(tmp):
+    (tmp / "props").mkdir()
+    shutil.copy(EXAMPLE, tmp / "props" / "one.yaml")
+    shutil.copy(EXAMPLE, tmp / "props" / "two.yaml")
+    return ["screen", str(R2627), "props"], "props/two.yaml"
+
+
+def _case_empty_proposal(tmp):
+    (tmp / "props").mkdir()
+    (tmp / "props" / "blank.yaml").write_text("# to do\n")
+    return ["screen", str(R2627), "props"], "props/blank.yaml"
+
+
+def _case_non_utf8(tmp):
+    (tmp / "props").mkdir()
+    (tmp / "props" / "latin.yaml").write_bytes(EXAMPLE.read_text(encoding="utf-8").encode("latin-1"))
+    return ["screen", str(R2627), "props"], "props/latin.yaml"
+
+
+def _case_alias(tmp):
+    (tmp / "props").mkdir()
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace("title: Community", "title: &t Community").replace(
+        "lead_agency: Dartford Borough Council", "lead_agency: *t")
+    (tmp / "props" / "alias.yaml").write_text(text, encoding="utf-8")
+    return ["screen", str(R2627), "props"], "props/alias.yaml"
+
+
+def _case_validate_rules(tmp):
+    spoil(R2627, tmp / "r.yaml", "  proposals_due: 2026-04-08", "  proposal_due: 2026-04-08")
+    return ["validate", "r.yaml"], "r.yaml"
+
+
+def _case_rules_command(tmp):
+    spoil(R2627, tmp / "r.yaml", "  upfront: £26,500", "  upfront: £26,50")
+    return ["rules", "r.yaml"], "r.yaml"
+
+
+ERROR_CASES = {
+    "missing rules file": _case_missing_rules,
+    "rules file is a folder": _case_rules_is_folder,
+    "missing proposals folder": _case_missing_folder,
+    "folder with no yaml": _case_empty_folder,
+    "malformed proposal": _proposal_case("pot: upfront", "pot: [upfront"),
+    "ambiguous cost": _proposal_case("cost: £9,000", "cost: £6,00"),
+    "cost wrong type": _proposal_case("cost: £9,000", "cost: [1, 2]"),
+    "impossible date": _proposal_case("submitted: 2026-03-31", "submitted: 2026-02-30"),
+    "date wrong form": _proposal_case("submitted: 2026-03-31", "submitted: 08/04/2026"),
+    "unknown field": _proposal_case("csa_priorities:", "csa_priorites:"),
+    "python tag": _proposal_case("cost: £9,000", 'cost: !!python/object/apply:os.system ["echo hi"]'),
+    "duplicate key": _proposal_case("cost: £9,000", "cost: £9,000\ncost: £1"),
+    "minimum over cost": _proposal_case("minimum_cost: £6,500", "minimum_cost: £10,000"),
+    "delivery backwards": _proposal_case("  end: 2027-03-31", "  end: 2026-01-01"),
+    "duplicate id": _case_duplicate_id,
+    "empty proposal": _case_empty_proposal,
+    "non-utf8 proposal": _case_non_utf8,
+    "alias": _case_alias,
+    "unknown severity": _rules_case("    severity: reject\n    check:\n      submitted:",
+                                    "    severity: rejct\n    check:\n      submitted:"),
+    "unknown test word": _rules_case("      submitted: {on or before: deadlines.proposals_due}",
+                                     "      submitted: {on or befor: deadlines.proposals_due}"),
+    "unknown figure": _rules_case("      submitted: {on or before: deadlines.proposals_due}",
+                                  "      submitted: {on or before: deadlines.proposal_due}"),
+    "malformed rules": _rules_case("  grant: £39,600", "  grant: [£39,600"),
+    "financial year out of calendar": _rules_case("  financial_year: 2026/27", "  financial_year: 9999/00"),
+    "validate bad rules": _case_validate_rules,
+    "rules command bad money": _case_rules_command,
+}
+
+
+class TestErrors:
+    """_fail: how a user's mistake is reported"""
+
+    @pytest.mark.parametrize("case", sorted(ERROR_CASES))
+    def test_error(self, case, tmp_path, monkeypatch):
+        """A user's mistake exits 2 with a short 'Error: ' message on stderr naming the file as given, and no traceback."""
+        monkeypatch.chdir(tmp_path)
+        args, shown = ERROR_CASES[case](tmp_path)
+        result = crg(*args)
+        assert result.exit_code == 2, (result.exit_code, result.stderr, result.exception)
+        assert result.stdout == ""
+        err = result.stderr
+        assert err.startswith("Error: ")
+        assert "Traceback" not in err
+        assert 1 <= len(err.rstrip("\n").splitlines()) <= 3
+        assert err.startswith(f"Error: {shown}:"), err
+
+
+    @pytest.mark.parametrize("case", ["ambiguous cost", "financial year out of calendar"])
+    def test_error_from_real_process(self, case, tmp_path):
+        """Run as a real process, a mistake exits 2 with no traceback on stderr."""
+        args, shown = ERROR_CASES[case](tmp_path)
+        result = subprocess.run([sys.executable, "-c", "from engine.cli import main; main()", *args],
+                                cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                                env=dict(os.environ, PYTHONPATH=str(REPO)))
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(f"Error: {shown}:")
+        assert "Traceback" not in result.stderr
+        assert result.stdout == ""
