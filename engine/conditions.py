@@ -24,6 +24,7 @@ round (``deadlines.proposals_due``, ``money.upfront``, ``priorities.csa``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Union
 
 import attrs
@@ -204,6 +205,10 @@ def _parse_tests(field: Field, tests, path, file, refs) -> list[Condition]:
     out = []
     for word, raw in tests.items():
         here = path + (word,)
+        if word not in TESTS and re.fullmatch(r"[0-9]+(\.[0-9]+)?", word):
+            raise file.error(here, f"'{word}' looks like the end of a sum of money split at its comma",
+                             fix="inside {...} a comma separates entries: write the amount without commas "
+                                 "(26500) or in quotes ('£26,500')", at_key=True)
         if word not in TESTS:
             fitting = [w for w, (_, kinds) in TESTS.items() if field.kind in kinds]
             raise file.error(here, f"'{word}' is not a test{did_you_mean(word, fitting)}",

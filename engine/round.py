@@ -11,6 +11,7 @@ import attrs
 from . import conditions, money, values
 from .conditions import Condition, Ref
 from .errors import InputError, did_you_mean
+from .score import Scoring, default_scoring, parse_scoring
 from .yamlfile import Fields, YamlFile, read
 
 __all__ = ["DEADLINES", "LEFTOVER", "Priority", "Round", "Rule", "load_round"]
@@ -28,6 +29,9 @@ DEADLINES = {
 LEFTOVER = {"tactical pot": "added to the tactical pot", "returned": "returned to the OPCC"}
 
 SEVERITIES = ("reject", "flag")
+
+# how the shortlist is chosen within the upfront allocation
+POLICIES = ("rank", "optimal", "consensus-first")
 
 
 @attrs.frozen
@@ -48,13 +52,18 @@ class Rule:
     severity: str  # reject | flag
     check: Condition
     when: Condition | None = None  # the rule applies only to proposals for which this holds
+    fails: Condition = attrs.field(init=False, eq=False, repr=False,
+                                   default=attrs.Factory(lambda self: self._failure(), takes_self=True))
 
-    def failure(self) -> Condition:
-        """The condition, with no ``not`` left in it, under which a proposal fails this rule."""
+    def _failure(self) -> Condition:
         fails = conditions.negate(self.check)
         if self.when is None:
             return fails
         return conditions.All((conditions.push_down(self.when), fails))
+
+    def failure(self) -> Condition:
+        """The condition, with no ``not`` left in it, under which a proposal fails this rule."""
+        return self.fails
 
 
 @attrs.frozen
@@ -80,6 +89,9 @@ class Round:
     money_source: str | None = None
     tactical_opens: str | None = None
     notes: str | None = None
+    scoring: Scoring = attrs.field(factory=default_scoring)
+    policy: str = "rank"
+    reduced_offers: bool = False
     warnings: tuple[str, ...] = ()
     file: str = attrs.field(default="", eq=False)
 
@@ -104,6 +116,9 @@ def _financial_year(value) -> tuple[str, dt.date, dt.date]:
     if not match or (int(match[1]) + 1) % 100 != int(match[2]):
         raise InputError(f"'{text}' is not a financial year", fix="write it as 2026/27 (1 April 2026 to 31 March 2027)")
     start = int(match[1])
+    if not 1900 <= start <= 2998:
+        raise InputError(f"'{text}' is not a financial year this tool can use",
+                         fix="write a year such as 2026/27")
     return text, dt.date(start, 4, 1), dt.date(start + 1, 3, 31)
 
 
@@ -180,6 +195,15 @@ def _rules(f: Fields, refs: dict[str, Ref]) -> tuple[Rule, ...]:
     return tuple(out)
 
 
+def policy(value) -> str:
+    """A selection policy's name."""
+    text = values.text(value)
+    if text not in POLICIES:
+        raise InputError(f"'{text}' is not a policy{did_you_mean(text, POLICIES)}",
+                         fix="write one of: " + ", ".join(POLICIES))
+    return text
+
+
 def round_from_file(file: YamlFile) -> Round:
     """Read and check a whole rules file."""
     f = file.fields("a round's rules")
@@ -234,6 +258,14 @@ def round_from_file(file: YamlFile) -> Round:
     prio.done()
 
     rnd["rules"] = _rules(f, _references(rnd))
+    scoring = f.sub("scoring", required=False)
+    if scoring is not None:
+        rnd["scoring"] = parse_scoring(scoring, rnd)
+    selection = f.sub("selection", required=False)
+    if selection is not None:
+        rnd["policy"] = selection.take("policy", policy, required=False, default="rank")
+        rnd["reduced_offers"] = selection.take("reduced_offers", values.yes_no, required=False, default=False)
+        selection.done()
     f.done()
     return Round(**rnd, warnings=tuple(warnings), file=file.name)
 

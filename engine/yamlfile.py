@@ -101,6 +101,8 @@ def parse(raw: bytes, name: str) -> YamlFile:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"not valid YAML: {exc}", file=name) from None
+    if not nodes or nodes == [None]:
+        raise InputError("the file is empty", file=name, fix="fill it in, or remove it")
     if len(nodes) != 1 or nodes[0] is None:
         raise InputError(
             "holds more than one YAML document" if len(nodes) > 1 else "the file is empty",
@@ -108,6 +110,8 @@ def parse(raw: bytes, name: str) -> YamlFile:
         )
     places: dict[tuple, tuple[int, int]] = {}
     data = _convert(nodes[0], (), places, name, set())
+    if data is None:
+        raise InputError("the file is empty", file=name, fix="fill it in, or remove it")
     return YamlFile(name, data, places)
 
 
@@ -190,8 +194,10 @@ class Fields:
         if value is None:
             if required:
                 line, column = self.file.place(path if key in self.data else self.path)
+                unknown = [k for k in self.data if k not in self._known]
+                hint = did_you_mean(key, unknown).replace("did you mean", "is it misspelt as")
                 raise InputError(
-                    f"'{key}' is missing" if key not in self.data else f"'{key}' has no value",
+                    (f"'{key}' is missing{hint}" if key not in self.data else f"'{key}' has no value"),
                     file=self.file.name, field=dotted(path), line=line, column=column,
                     fix=f"add '{key}: ...'",
                 )

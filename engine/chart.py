@@ -1,0 +1,60 @@
+"""The sweep as a chart: total score and shortlist size against the upfront allocation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import money
+from .errors import InputError
+
+__all__ = ["sweep_chart"]
+
+
+def sweep_chart(outcome, path: str) -> None:
+    """Draw the sweep of *outcome* to *path* (.png or .svg), marking the allocation in use."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    matplotlib.rcParams["svg.hashsalt"] = "crg"  # the same inputs give the same file
+    xs, scores, sizes = [], [], []
+    for iv in outcome.intervals:
+        for x in (iv.start, iv.end):
+            xs.append(x / 100)
+            scores.append(iv.score / 1000)
+            sizes.append(len(iv.chosen))
+    fig, ax = plt.subplots(figsize=(9, 4.8), dpi=110)
+    ax.plot(xs, scores, color="#1f5fa8", linewidth=1.8, label="total score of the shortlist")
+    ax.set_xlabel("upfront allocation")
+    ax.set_ylabel("total score", color="#1f5fa8")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"£{v:,.0f}"))
+    other = ax.twinx()
+    other.plot(xs, sizes, color="#c0504d", linewidth=1.2, linestyle="--", label="proposals shortlisted")
+    other.set_ylabel("proposals shortlisted", color="#c0504d")
+    other.yaxis.get_major_locator().set_params(integer=True)
+    real = outcome.round.upfront / 100
+    ax.axvline(real, color="#555555", linewidth=1, linestyle=":")
+    ax.annotate(f"round's allocation {money.fmt_short(outcome.round.upfront)}", (real, ax.get_ylim()[1]),
+                xytext=(4, -14), textcoords="offset points", fontsize=8, color="#333333")
+    if outcome.upfront != outcome.round.upfront:
+        ax.axvline(outcome.upfront / 100, color="#2e7d32", linewidth=1, linestyle="-.")
+        ax.annotate(f"allocation used {money.fmt_short(outcome.upfront)}", (outcome.upfront / 100, ax.get_ylim()[0]),
+                    xytext=(4, 6), textcoords="offset points", fontsize=8, color="#2e7d32")
+    ax.set_title(f"{outcome.round.name}: shortlist by upfront allocation ({outcome.policy})", fontsize=10)
+    lines = ax.get_lines()[:1] + other.get_lines()[:1]
+    ax.legend(lines, [line.get_label() for line in lines], loc="lower right", fontsize=8)
+    fig.tight_layout()
+    target = Path(path)
+    fmt = "svg" if target.suffix.lower() == ".svg" else "png"
+    partial = target.with_name(target.name + ".part")
+    try:
+        fig.savefig(partial, format=fmt, metadata={"Date": None} if fmt == "svg" else {"Software": None})
+        partial.replace(target)  # never leave a half-written chart behind
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"cannot write the chart ({exc.strerror})", file=path, field="--chart",
+                         fix="give a path in a folder that exists and can be written") from None
+    finally:
+        plt.close(fig)

@@ -1,0 +1,82 @@
+"""Side-by-side what-ifs: a baseline outcome against scenario outcomes, each change explained."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import attrs
+
+from . import money
+from .shortlist import Outcome, ordinal
+
+__all__ = ["Change", "Comparison", "compare"]
+
+
+@attrs.frozen
+class Change:
+    """A proposal entering or leaving the shortlist, and why."""
+
+    id: str
+    direction: str  # entered | left
+    text: str
+
+
+@attrs.frozen
+class Comparison:
+    """One scenario against the baseline."""
+
+    name: str
+    overrides: tuple[dict, ...]
+    outcome: Outcome
+    entered: tuple[str, ...]
+    left: tuple[str, ...]
+    changes: tuple[Change, ...]
+    allocated_change: int
+    remaining_change: int
+    score_change: int  # in score units
+
+
+def compare(name: str, overrides: Sequence[dict], baseline: Outcome, scenario: Outcome) -> Comparison:
+    """How *scenario* differs from *baseline*, with every change explained."""
+    before = [d.proposal.id for d in baseline.shortlist]
+    after = [d.proposal.id for d in scenario.shortlist]
+    entered = tuple(pid for pid in after if pid not in before)
+    left = tuple(pid for pid in before if pid not in after)
+    changes = [Change(pid, "left", _left_words(pid, scenario)) for pid in left]
+    changes += [Change(pid, "entered", _entered_words(pid, baseline, scenario)) for pid in entered]
+    return Comparison(name, tuple(overrides), scenario, entered, left, tuple(changes),
+                      scenario.allocated - baseline.allocated, scenario.remaining - baseline.remaining,
+                      scenario.score_total - baseline.score_total)
+
+
+def _find(outcome: Outcome, pid: str):
+    return next((d for d in outcome.decisions if d.proposal.id == pid), None)
+
+
+def _left_words(pid: str, scenario: Outcome) -> str:
+    d = _find(scenario, pid)
+    at = money.fmt_short(scenario.upfront)
+    if d is None:
+        return "leaves: withdrawn from the round"
+    if d.status == "ineligible":
+        return "leaves: now ineligible (" + "; ".join(f"{c.reason}, rule {c.rule}" for c in d.screening.rejections) + ")"
+    if d.status == "tactical":
+        return "leaves: now a tactical bid"
+    if scenario.policy == "optimal" or d.left_before is None:
+        return (f"leaves: at {at}, the highest-scoring set that fits no longer includes it "
+                f"(ranked {ordinal(d.rank)}, {money.fmt_short(d.proposal.cost)})")
+    return (f"leaves: at {at}, its {money.fmt_short(d.proposal.cost)} no longer fits in the "
+            f"{money.fmt_short(d.left_before)} left when its turn came (ranked {ordinal(d.rank)})")
+
+
+def _entered_words(pid: str, baseline: Outcome, scenario: Outcome) -> str:
+    d = _find(scenario, pid)
+    was = _find(baseline, pid)
+    at = money.fmt_short(scenario.upfront)
+    if was is not None and was.status == "ineligible":
+        return f"enters: eligible under the scenario's rules, ranked {ordinal(d.rank)}"
+    cost = money.fmt_short(d.offered if d.offered is not None else d.proposal.cost)
+    if scenario.policy == "optimal" or d.left_before is None:
+        return f"enters: at {at}, the highest-scoring set that fits includes it (ranked {ordinal(d.rank)}, {cost})"
+    return (f"enters: at {at}, its {cost} fits in the {money.fmt_short(d.left_before)} left when its turn "
+            f"came (ranked {ordinal(d.rank)})")

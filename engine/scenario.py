@@ -1,0 +1,221 @@
+"""What-ifs: overrides of a round and its proposals, from flags or from scenario files.
+
+An :class:`Overrides` value names every premise a run changes: the upfront
+allocation, the policy, scoring weights, rules relaxed, proposals withdrawn
+and costs changed.  Each is checked against the round and the proposals
+(an unknown id is bad input, with the near names suggested) and described in
+words, so a result never hides its premises.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+from typing import Sequence
+
+import attrs
+
+from . import money, values
+from .errors import InputError, did_you_mean
+from .proposal import Proposal
+from .round import Round, policy as parse_policy
+from .score import fmt_points
+from .yamlfile import read
+
+__all__ = ["Overrides", "Scenario", "apply", "load_scenario", "parse_cost", "parse_relax", "parse_weight", "run"]
+
+RELAX_MODES = ("off", "flag")
+
+
+@attrs.frozen
+class Overrides:
+    """Changes to a round and its proposals for one run."""
+
+    upfront: int | None = None
+    policy: str | None = None
+    weights: tuple[tuple[str, Fraction], ...] = ()
+    relax: tuple[tuple[str, str], ...] = ()  # (rule id, "off" | "flag")
+    without: tuple[str, ...] = ()
+    costs: tuple[tuple[str, int], ...] = ()
+
+    def __bool__(self) -> bool:
+        return any((self.upfront is not None, self.policy, self.weights, self.relax, self.without, self.costs))
+
+    def then(self, other: "Overrides") -> "Overrides":
+        """These overrides with *other* applied on top."""
+        return Overrides(
+            upfront=other.upfront if other.upfront is not None else self.upfront,
+            policy=other.policy or self.policy,
+            weights=_merge(self.weights, other.weights),
+            relax=_merge(self.relax, other.relax),
+            without=tuple(dict.fromkeys(self.without + other.without)),
+            costs=_merge(self.costs, other.costs),
+        )
+
+    def describe(self) -> list[dict[str, str]]:
+        """Each override as ``{"name", "value", "text"}``, in a fixed order."""
+        out = []
+        if self.upfront is not None:
+            out.append({"name": "upfront", "value": money.as_json(self.upfront),
+                        "text": f"upfront allocation set to {money.fmt_short(self.upfront)}"})
+        if self.policy:
+            out.append({"name": "policy", "value": self.policy, "text": f"policy set to {self.policy}"})
+        for cid, weight in self.weights:
+            out.append({"name": "weight", "value": f"{cid}={_num(weight)}",
+                        "text": f"weight of {cid} set to {_num(weight)}"})
+        for rule, mode in self.relax:
+            out.append({"name": "relax", "value": f"{rule}={mode}",
+                        "text": f"rule {rule} switched off" if mode == "off" else f"rule {rule} only flags"})
+        for pid in self.without:
+            out.append({"name": "without", "value": pid, "text": f"proposal {pid} withdrawn"})
+        for pid, cost in self.costs:
+            out.append({"name": "cost", "value": f"{pid}={money.as_json(cost)}",
+                        "text": f"cost of {pid} set to {money.fmt_short(cost)}"})
+        return out
+
+
+def _merge(a: tuple, b: tuple) -> tuple:
+    merged = dict(a)
+    merged.update(dict(b))
+    return tuple(merged.items())
+
+
+def _num(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else fmt_points(value, 3).rstrip("0")
+
+
+@attrs.frozen
+class Scenario:
+    """A named set of overrides, kept in a file."""
+
+    name: str
+    overrides: Overrides
+    file: str = ""
+
+
+# --- reading overrides from flags -----------------------------------------------------------------
+
+
+def parse_weight(text: str) -> tuple[str, Fraction]:
+    """``panel=3`` -> ``("panel", Fraction(3))``."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise InputError(f"'{text}' is not NAME=WEIGHT", field="--weight", fix="write it as --weight panel=3")
+    try:
+        return name.strip(), Fraction(values.number(value))
+    except InputError as exc:
+        raise InputError(exc.problem, field="--weight", fix="write it as --weight panel=3") from None
+
+
+def parse_relax(text: str) -> tuple[str, str]:
+    """``RULE`` (switched off) or ``RULE=flag`` (a concern only)."""
+    rule, sep, mode = text.partition("=")
+    mode = mode.strip() if sep else "off"
+    if mode not in RELAX_MODES:
+        raise InputError(f"'{mode}' is not a way to relax a rule", field="--relax",
+                         fix="write --relax RULE_ID to switch it off, or --relax RULE_ID=flag")
+    return rule.strip(), mode
+
+
+def parse_cost(text: str) -> tuple[str, int]:
+    """``ID=AMOUNT`` -> ``(id, pence)``."""
+    pid, sep, amount = text.partition("=")
+    if not sep or not pid.strip():
+        raise InputError(f"'{text}' is not ID=AMOUNT", field="--cost", fix="write it as --cost some-id=£4,000")
+    try:
+        return pid.strip(), money.parse(amount)
+    except InputError as exc:
+        raise InputError(exc.problem, field="--cost", fix=exc.fix) from None
+
+
+# --- scenario files -------------------------------------------------------------------------------
+
+
+def load_scenario(path: str | Path, *, name: str | None = None) -> Scenario:
+    """Read a scenario file: a ``name`` and override keys named like the flags."""
+    file = read(path, name=name)
+    f = file.fields("a scenario")
+    title = f.take("name", values.text)
+    upfront = f.take("upfront", values.money_value, required=False)
+    pol = f.take("policy", parse_policy, required=False)
+    weights = []
+    sub = f.sub("weights", required=False)
+    if sub is not None:
+        for key in list(sub.data):
+            weights.append((key, Fraction(sub.take(key, values.number))))
+        sub.done()
+    relax = []
+    if isinstance(f.data.get("relax"), dict):
+        sub = f.sub("relax")
+        for key in list(sub.data):
+            relax.append((key, sub.take(key, _mode)))
+        sub.done()
+    else:
+        relax = [(rule, "off") for rule in f.take("relax", values.slug_list, required=False, default=())]
+    without = f.take("without", values.slug_list, required=False, default=())
+    costs = []
+    sub = f.sub("costs", required=False)
+    if sub is not None:
+        for key in list(sub.data):
+            costs.append((key, sub.take(key, values.money_value)))
+        sub.done()
+    f.done()
+    return Scenario(title, Overrides(upfront, pol, tuple(weights), tuple(relax), tuple(without), tuple(costs)),
+                    file.name)
+
+
+def _mode(value) -> str:
+    text = values.text(value)
+    if text not in RELAX_MODES:
+        raise InputError(f"'{text}' is not a way to relax a rule", fix="write 'off' or 'flag'")
+    return text
+
+
+# --- applying overrides ---------------------------------------------------------------------------
+
+
+def apply(round_: Round, proposals: Sequence[Proposal], o: Overrides,
+          *, where: str | None = None) -> tuple[Round, tuple[Proposal, ...]]:
+    """The round and proposals with *o* applied; any unknown id is an :class:`InputError`."""
+    scoring = round_.scoring
+    for cid, weight in o.weights:
+        scoring = scoring.with_weight(cid, weight)
+    rules = list(round_.rules)
+    rule_ids = [r.id for r in rules]
+    for rule_id, mode in o.relax:
+        if rule_id not in rule_ids:
+            raise InputError(f"no rule '{rule_id}' in {round_.file or round_.id}{did_you_mean(rule_id, rule_ids)}",
+                             file=where, field="relax", fix="use one of: " + ", ".join(rule_ids))
+        if mode == "off":
+            rules = [r for r in rules if r.id != rule_id]
+        else:
+            rules = [attrs.evolve(r, severity="flag") if r.id == rule_id else r for r in rules]
+    ids = [p.id for p in proposals]
+    for pid in list(o.without) + [pid for pid, _ in o.costs]:
+        if pid not in ids:
+            raise InputError(f"no proposal '{pid}'{did_you_mean(pid, ids)}", file=where,
+                             field="without" if pid in o.without else "costs",
+                             fix="use the id of a proposal in the folder")
+    costs = dict(o.costs)
+    changed = []
+    for p in proposals:
+        if p.id in o.without:
+            continue
+        if p.id in costs:
+            minimum = p.minimum_cost if p.minimum_cost is None or p.minimum_cost <= costs[p.id] else None
+            p = attrs.evolve(p, cost=costs[p.id], minimum_cost=minimum)
+        changed.append(p)
+    new_round = attrs.evolve(round_, rules=tuple(rules), scoring=scoring,
+                             upfront=o.upfront if o.upfront is not None else round_.upfront,
+                             policy=o.policy or round_.policy)
+    return new_round, tuple(changed)
+
+
+def run(round_: Round, proposals: Sequence[Proposal], overrides: Overrides = Overrides(), *,
+        engine: str = "durable", where: str | None = None, progress=None):
+    """The outcome of *round_* with *overrides* applied, carrying the overrides' descriptions."""
+    from .shortlist import decide
+
+    changed_round, changed = apply(round_, proposals, overrides, where=where)
+    outcome = decide(changed_round, changed, engine=engine, progress=progress)
+    return attrs.evolve(outcome, overrides=tuple(overrides.describe()))

@@ -1,0 +1,266 @@
+"""Scoring: weighted criteria declared in the round's rules file, each with its reason.
+
+Every criterion is a *measure*: a function with the same signature,
+``measure(proposal, round, pool, options) -> (fraction, reason)``, where the
+fraction is an exact :class:`~fractions.Fraction` from 0 to 1 and *pool* is
+every proposal being scored together (value for money is judged against
+them).  A proposal's score is ``out_of`` times the weighted mean of its
+fractions, held exactly and rounded once, half up, to thousandths of a point
+(the integer *units* that ranking and selection use).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Callable, Sequence
+
+import attrs
+
+from . import values
+from .errors import InputError, did_you_mean
+from .proposal import Proposal
+
+__all__ = ["MEASURES", "UNITS", "Criterion", "Part", "Score", "Scoring", "fmt_points", "parse_scoring", "score_all"]
+
+UNITS = 1000  # score units per point
+
+
+@attrs.frozen
+class Criterion:
+    """One weighted criterion of the scoring."""
+
+    id: str
+    name: str
+    weight: Fraction
+    measure: str
+    field: str | None = None  # for "priorities": which list field
+    weights: tuple[tuple[str, Fraction], ...] = ()  # per-priority weights (default 1)
+    themes: Fraction = Fraction(0)  # for "priorities": what each cross-cutting theme counts
+    full_marks_at: Fraction = Fraction(1)  # the amount that earns full marks
+
+
+@attrs.frozen
+class Scoring:
+    """How a round scores proposals."""
+
+    out_of: int
+    criteria: tuple[Criterion, ...]
+    consensus_min: int = 3  # panel consensus: every agency scores at least this
+
+    def with_weight(self, criterion_id: str, weight: Fraction) -> "Scoring":
+        ids = [c.id for c in self.criteria]
+        if criterion_id not in ids:
+            raise InputError(f"'{criterion_id}' is not a scoring criterion{did_you_mean(criterion_id, ids)}",
+                             field="weight", fix="use one of: " + ", ".join(ids))
+        return attrs.evolve(self, criteria=tuple(
+            attrs.evolve(c, weight=weight) if c.id == criterion_id else c for c in self.criteria))
+
+
+@attrs.frozen
+class Part:
+    """What one criterion gave a proposal."""
+
+    criterion: str
+    name: str
+    points: Fraction  # out of max_points
+    max_points: Fraction
+    reason: str
+
+
+@attrs.frozen
+class Score:
+    """A proposal's score, its breakdown and its panel consensus."""
+
+    units: int  # thousandths of a point, rounded once, half up
+    out_of: int
+    parts: tuple[Part, ...]
+    consensus: bool
+    panel_mean: Fraction | None
+
+    @property
+    def points(self) -> Fraction:
+        return Fraction(self.units, UNITS)
+
+
+def fmt_points(value: Fraction, places: int = 1) -> str:
+    """``7.4``: a point value rounded half up to *places* decimals."""
+    scale = 10 ** places
+    whole = (value * scale * 2 + 1) // 2
+    text = f"{whole // scale}"
+    return text + (f".{whole % scale:0{places}d}" if places else "")
+
+
+# --- the measures ------------------------------------------------------------------------------
+
+Measure = Callable[[Proposal, object, Sequence[Proposal], Criterion], tuple[Fraction, str]]
+
+
+def _priorities(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
+    group = {"pcc_priorities": round_.pcc, "csa_priorities": round_.csa}[c.field]
+    names = {q.id: q.name for q in group}
+    weights = dict(c.weights)
+    served = [pid for pid in getattr(p, c.field) if pid in names]
+    themes = [t for t in p.cross_cutting if t in {q.id for q in round_.cross_cutting}] if c.themes else []
+    amount = sum((weights.get(pid, Fraction(1)) for pid in served), Fraction(0)) + c.themes * len(themes)
+    fraction = min(Fraction(1), amount / c.full_marks_at)
+    if not served and not themes:
+        return Fraction(0), "serves none of the round's priorities"
+    words = ", ".join(names[pid] + (f" (x{_num(weights[pid])})" if weights.get(pid, 1) != 1 else "") for pid in served)
+    text = f"serves {words or 'no priority'}"
+    if themes:
+        text += f"; {len(themes)} cross-cutting theme{'s' if len(themes) != 1 else ''} (x{_num(c.themes)} each)"
+    return fraction, f"{text}: counts {_num(amount)}, {_num(c.full_marks_at)} for full marks"
+
+
+def _panel_mean(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
+    if not p.panel:
+        return Fraction(0), "no panel scores"
+    mean = Fraction(sum(s for _, s in p.panel), len(p.panel))
+    return mean / 5, f"mean panel score {fmt_points(mean, 2)} of 5 from {len(p.panel)} agencies"
+
+
+def _reach_per_pound(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
+    if p.reach is None:
+        return Fraction(0), "no estimate of reach"
+    mine = Fraction(p.reach * 100, p.cost)
+    others = [Fraction(q.reach * 100, q.cost) for q in pool if q.reach is not None and q.id != p.id]
+    if not others:
+        return Fraction(1), f"{_per_pound(mine)} people per £1; no other proposal to compare"
+    below = sum(1 for o in others if o < mine)
+    ties = sum(1 for o in others if o == mine)
+    fraction = (below + Fraction(ties, 2)) / len(others)
+    return fraction, (f"{_per_pound(mine)} people reached per £1, more than {below} of the {len(others)} "
+                      f"others (judged by rank, so one extreme estimate cannot dominate)")
+
+
+def _time_to_spare(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
+    start, end = p.delivery.start, p.delivery.end
+    if start < round_.year_start or end > round_.year_end:
+        return Fraction(0), (f"delivery {values.fmt_date(start)} to {values.fmt_date(end)} is not inside the "
+                             f"financial year {round_.financial_year}")
+    spare = (round_.year_end - end).days
+    fraction = Fraction(1, 2) + Fraction(1, 2) * min(Fraction(1), Fraction(spare) / c.full_marks_at)
+    return fraction, (f"delivered inside the financial year, ending {values.fmt_date(end)} with {spare} "
+                      f"day{'s' if spare != 1 else ''} to spare ({_num(c.full_marks_at)} for full marks)")
+
+
+def _evaluation_plan(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
+    if p.evaluation:
+        return Fraction(1), "says how success will be measured"
+    return Fraction(0), "no evaluation plan"
+
+
+MEASURES: dict[str, Measure] = {
+    "priorities": _priorities,
+    "panel mean": _panel_mean,
+    "reach per pound": _reach_per_pound,
+    "time to spare": _time_to_spare,
+    "evaluation plan": _evaluation_plan,
+}
+
+
+def _num(value: Fraction) -> str:
+    value = Fraction(value)
+    return str(value.numerator) if value.denominator == 1 else fmt_points(value, 2).rstrip("0").rstrip(".")
+
+
+def _per_pound(value: Fraction) -> str:
+    return fmt_points(value, 2)
+
+
+# --- scoring a round ---------------------------------------------------------------------------
+
+
+def consensus(p: Proposal, scoring: Scoring) -> bool:
+    """Whether every agency on the panel scored the proposal at least ``consensus_min``."""
+    return bool(p.panel) and all(s >= scoring.consensus_min for _, s in p.panel)
+
+
+def score_one(p: Proposal, round_, pool: Sequence[Proposal], scoring: Scoring) -> Score:
+    total_weight = sum((c.weight for c in scoring.criteria), Fraction(0))
+    parts = []
+    exact = Fraction(0)
+    for c in scoring.criteria:
+        fraction, reason = MEASURES[c.measure](p, round_, pool, c)
+        max_points = scoring.out_of * c.weight / total_weight if total_weight else Fraction(0)
+        points = max_points * fraction
+        exact += points
+        parts.append(Part(c.id, c.name, points, max_points, reason))
+    units = int((exact * UNITS * 2 + 1) // 2)
+    mean = Fraction(sum(s for _, s in p.panel), len(p.panel)) if p.panel else None
+    return Score(units, scoring.out_of, tuple(parts), consensus(p, scoring), mean)
+
+
+def score_all(proposals: Sequence[Proposal], round_, scoring: Scoring) -> dict[str, Score]:
+    """The score of each proposal, judged together (for value for money)."""
+    return {p.id: score_one(p, round_, proposals, scoring) for p in proposals}
+
+
+# --- reading the scoring section of a rules file --------------------------------------------------
+
+
+def _weight(value) -> Fraction:
+    return Fraction(values.number(value))
+
+
+def parse_scoring(f, round_fields) -> Scoring:
+    """The ``scoring`` section (a :class:`~engine.yamlfile.Fields`), checked."""
+    out_of = f.take("out_of", values.count)
+    consensus_min = f.take("consensus_at_least", values.count, required=False, default=3)
+    if consensus_min > 5:
+        raise f.error("consensus_at_least", "panel scores run from 0 to 5", fix="write a number from 0 to 5")
+    criteria = []
+    for path, _ in f.items("criteria"):
+        c = f.at(path)
+        cid = c.take("id", values.slug)
+        if any(x.id == cid for x in criteria):
+            raise c.error("id", f"the criterion id '{cid}' is used twice", fix="give each criterion its own id")
+        measure = c.take("measure", values.text)
+        if measure not in MEASURES:
+            raise c.error("measure", f"'{measure}' is not a measure{did_you_mean(measure, MEASURES)}",
+                          fix="use one of: " + ", ".join(MEASURES))
+        field = None
+        weights: tuple = ()
+        themes = Fraction(0)
+        if measure == "priorities":
+            field = c.take("field", values.text)
+            if field not in ("pcc_priorities", "csa_priorities"):
+                raise c.error("field", f"'{field}' is not a priority field",
+                              fix="write pcc_priorities or csa_priorities")
+            group = {"pcc_priorities": round_fields["pcc"], "csa_priorities": round_fields["csa"]}[field]
+            known = {q.id for q in group}
+            sub = c.sub("weights", required=False)
+            if sub is not None:
+                pairs = []
+                for pid in list(sub.data):
+                    if pid not in known:
+                        raise sub.file.error(sub.path + (pid,), f"'{pid}' is not a priority of this round"
+                                             f"{did_you_mean(pid, known)}", fix="use an id listed under priorities",
+                                             at_key=True)
+                    pairs.append((pid, sub.take(pid, _weight)))
+                sub.done()
+                weights = tuple(pairs)
+            themes = c.take("themes", _weight, required=False, default=Fraction(0))
+        default_full = {"time to spare": Fraction(30)}.get(measure, Fraction(1))
+        full = c.take("full_marks_at", _weight, required=False, default=default_full)
+        if full <= 0:
+            raise c.error("full_marks_at", "must be more than 0", fix="write a number such as 2")
+        criteria.append(Criterion(
+            id=cid, name=c.take("name", values.text), weight=c.take("weight", _weight), measure=measure,
+            field=field, weights=weights, themes=themes, full_marks_at=full,
+        ))
+        c.done()
+    if not criteria:
+        raise f.error("criteria", "lists no criteria", fix="add at least one criterion")
+    f.done()
+    return Scoring(out_of, tuple(criteria), consensus_min)
+
+
+def default_scoring() -> Scoring:
+    """The scoring used when a rules file has none: priorities and panel only."""
+    return Scoring(10, (
+        Criterion("pcc", "Police and Crime Plan priorities", Fraction(3), "priorities", field="pcc_priorities"),
+        Criterion("csa", "Community Safety Agreement priorities", Fraction(3), "priorities", field="csa_priorities"),
+        Criterion("panel", "Partners' panel scores", Fraction(4), "panel mean"),
+    ))
+

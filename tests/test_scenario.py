@@ -1,0 +1,133 @@
+"""What-if overrides: parsed from flags and files, checked, applied, described."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from engine.errors import InputError
+from engine.proposal import load_proposals
+from engine.round import load_round
+from engine.scenario import Overrides, apply, load_scenario, parse_cost, parse_relax, parse_weight
+from tests.conftest import REPO, ROUNDS
+
+RULES, FOLDER = ROUNDS["kcsp-2026-27"]
+ROUND = load_round(RULES)
+PROPOSALS = load_proposals(FOLDER)
+
+
+class TestParseFlags:
+    def test_weight(self):
+        """--weight NAME=WEIGHT gives the name and an exact weight."""
+        assert parse_weight("panel=2.5") == ("panel", Fraction(5, 2))
+
+    @pytest.mark.parametrize("bad", ["panel", "=3", "panel=-1", "panel=x", "panel=1e3"])
+    def test_bad_weight(self, bad):
+        """A malformed --weight is bad input naming the flag."""
+        with pytest.raises(InputError) as err:
+            parse_weight(bad)
+        assert err.value.field == "--weight"
+
+    def test_relax(self):
+        """--relax RULE switches it off; RULE=flag makes it a concern only."""
+        assert parse_relax("serves-csa") == ("serves-csa", "off")
+        assert parse_relax("serves-csa=flag") == ("serves-csa", "flag")
+        with pytest.raises(InputError):
+            parse_relax("serves-csa=maybe")
+
+    def test_cost(self):
+        """--cost ID=AMOUNT is parsed as exact money, and an ambiguous amount is refused."""
+        assert parse_cost("a=£4,000.50") == ("a", 400050)
+        with pytest.raises(InputError, match="one way"):
+            parse_cost("a=£6,00")
+
+
+class TestApply:
+    def test_nothing_changes_without_overrides(self):
+        """No overrides leave the round and the proposals as they are."""
+        r, ps = apply(ROUND, PROPOSALS, Overrides())
+        assert r == ROUND and ps == PROPOSALS
+
+    def test_upfront_and_policy(self):
+        """The allocation and the policy are replaced."""
+        r, _ = apply(ROUND, PROPOSALS, Overrides(upfront=2000000, policy="optimal"))
+        assert (r.upfront, r.policy) == (2000000, "optimal")
+
+    def test_relax_off_and_flag(self):
+        """A relaxed rule is removed, or kept as a flag."""
+        r, _ = apply(ROUND, PROPOSALS, Overrides(relax=(("serves-csa", "off"), ("received-by-deadline", "flag"))))
+        ids = {rule.id: rule.severity for rule in r.rules}
+        assert "serves-csa" not in ids and ids["received-by-deadline"] == "flag"
+
+    def test_unknown_rule_suggests(self):
+        """An unknown rule id is bad input with the near name."""
+        with pytest.raises(InputError, match="did you mean 'serves-csa'"):
+            apply(ROUND, PROPOSALS, Overrides(relax=(("serves-cs", "off"),)))
+
+    def test_without_and_cost(self):
+        """A withdrawn proposal is gone; a changed cost is used."""
+        _, ps = apply(ROUND, PROPOSALS, Overrides(without=("e-scooter-safety-schools",),
+                                                  costs=(("dhr-learning-webinars", 100000),)))
+        ids = {p.id: p.cost for p in ps}
+        assert "e-scooter-safety-schools" not in ids and ids["dhr-learning-webinars"] == 100000
+
+    def test_cost_below_minimum_drops_minimum(self):
+        """A cost set below the proposal's minimum makes the minimum meaningless, so it is dropped."""
+        _, ps = apply(ROUND, PROPOSALS, Overrides(costs=(("asb-community-mediation", 100000),)))
+        p = next(p for p in ps if p.id == "asb-community-mediation")
+        assert (p.cost, p.minimum_cost) == (100000, None)
+
+    def test_unknown_proposal_suggests(self):
+        """An unknown proposal id is bad input with the near name."""
+        with pytest.raises(InputError, match="did you mean 'dhr-learning-webinars'"):
+            apply(ROUND, PROPOSALS, Overrides(without=("dhr-learning-webinar",)))
+
+
+class TestDescribe:
+    def test_every_override_is_described(self):
+        """Each override is named, valued and worded, in a fixed order."""
+        o = Overrides(upfront=2000000, policy="optimal", weights=(("panel", Fraction(3)),),
+                      relax=(("serves-csa", "flag"),), without=("a",), costs=(("b", 12345),))
+        names = [d["name"] for d in o.describe()]
+        assert names == ["upfront", "policy", "weight", "relax", "without", "cost"]
+        assert o.describe()[0] == {"name": "upfront", "value": "20000.00",
+                                   "text": "upfront allocation set to £20,000"}
+        assert o.describe()[-1]["value"] == "b=123.45"
+
+    def test_then_layers(self):
+        """Scenario overrides apply on top of the flags: later values win, lists join."""
+        base = Overrides(upfront=100, without=("a",), weights=(("panel", Fraction(1)),))
+        both = base.then(Overrides(upfront=200, without=("b",), weights=(("panel", Fraction(2)),)))
+        assert both.upfront == 200 and both.without == ("a", "b") and dict(both.weights)["panel"] == 2
+
+
+class TestLoadScenario:
+    def test_shipped_scenarios(self):
+        """The example scenarios load."""
+        folder = REPO / "scenarios" / "2026-27-example"
+        loaded = {p.name: load_scenario(p) for p in sorted(folder.glob("*.yaml"))}
+        cut = loaded["cut-to-20000.yaml"]
+        assert cut.name == "cut to £20,000" and cut.overrides.upfront == 2000000
+        assert loaded["late-proposal-accepted.yaml"].overrides.relax == (("received-by-deadline", "flag"),)
+
+    def test_relax_as_list(self, tmp_path):
+        """relax may be a list of rule ids, each switched off."""
+        path = tmp_path / "s.yaml"
+        path.write_text("name: x\nrelax: [serves-csa, serves-pcc-plan]\n")
+        assert load_scenario(path).overrides.relax == (("serves-csa", "off"), ("serves-pcc-plan", "off"))
+
+    def test_unknown_key_suggests(self, tmp_path):
+        """A misspelt key is bad input with the near name and the file's line."""
+        path = tmp_path / "s.yaml"
+        path.write_text("name: x\nupfornt: £20,000\n")
+        with pytest.raises(InputError) as err:
+            load_scenario(path)
+        assert "did you mean 'upfront'" in str(err.value) and err.value.line == 2
+
+    def test_bad_amount(self, tmp_path):
+        """An amount that can be read two ways is refused."""
+        path = tmp_path / "s.yaml"
+        path.write_text("name: x\nupfront: £20,00\n")
+        with pytest.raises(InputError, match="one way"):
+            load_scenario(path)

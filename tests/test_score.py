@@ -1,0 +1,169 @@
+"""Scoring: weighted criteria, exact fractions, one rounding, reasons with every part."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import attrs
+import pytest
+from hypothesis import given, strategies as st
+
+from engine.proposal import Delivery, Proposal
+from engine.round import load_round
+from engine.score import UNITS, Criterion, Scoring, fmt_points, score_all, score_one
+from tests.conftest import ROUNDS
+
+ROUND = load_round(ROUNDS["kcsp-2026-27"][0])
+
+
+def make(pid="p", **changes) -> Proposal:
+    base = Proposal(
+        id=pid, title="T", lead_agency="KCC", submitted=dt.date(2026, 4, 1), pot="upfront", cost=500000,
+        pcc_priorities=("protecting-people",), csa_priorities=("vawg",),
+        delivery=Delivery(dt.date(2026, 5, 1), dt.date(2027, 2, 28)), summary="s", evaluation="survey",
+        reach=100, panel=(("a", 4), ("b", 3)),
+    )
+    return attrs.evolve(base, **changes)
+
+
+class TestFmtPoints:
+    def test_rounds_half_up(self):
+        """Points are rounded half up, never to even."""
+        assert fmt_points(Fraction(725, 100)) == "7.3"
+        assert fmt_points(Fraction(745, 100), 1) == "7.5"
+        assert fmt_points(Fraction(2, 3), 2) == "0.67"
+
+
+class TestScoreOne:
+    def test_breakdown_adds_up_to_total(self):
+        """The parts of a score add up to its total, before the one rounding to thousandths."""
+        p = make()
+        s = score_one(p, ROUND, [p], ROUND.scoring)
+        exact = sum(part.points for part in s.parts)
+        assert s.units == int((exact * UNITS * 2 + 1) // 2)
+        assert sum(part.max_points for part in s.parts) == ROUND.scoring.out_of
+
+    def test_every_part_has_a_reason(self):
+        """Every criterion gives a reason in words."""
+        p = make()
+        s = score_one(p, ROUND, [p], ROUND.scoring)
+        assert [part.criterion for part in s.parts] == [c.id for c in ROUND.scoring.criteria]
+        assert all(part.reason for part in s.parts)
+
+    def test_priorities_full_marks_at(self):
+        """Two PCC priorities earn the full 2 points; one earns half."""
+        one = score_one(make(), ROUND, [make()], ROUND.scoring).parts[0]
+        two = score_one(make(pcc_priorities=("protecting-people", "protecting-places")), ROUND, [make()],
+                        ROUND.scoring).parts[0]
+        assert (one.points, two.points) == (Fraction(1), Fraction(2))
+
+    def test_unknown_priorities_count_nothing(self):
+        """An id that is not one of the round's priorities earns nothing."""
+        part = score_one(make(pcc_priorities=("asb",)), ROUND, [make()], ROUND.scoring).parts[0]
+        assert part.points == 0
+        assert "none" in part.reason
+
+    def test_panel_mean_and_consensus(self):
+        """The panel part is the mean score over 5; consensus needs every agency at 3 or more."""
+        s = score_one(make(panel=(("a", 5), ("b", 2))), ROUND, [make()], ROUND.scoring)
+        panel = next(p for p in s.parts if p.criterion == "panel")
+        assert panel.points == Fraction(3) * Fraction(7, 2) / 5
+        assert s.consensus is False
+        assert score_one(make(), ROUND, [make()], ROUND.scoring).consensus is True
+
+    def test_no_panel(self):
+        """Without panel scores the panel part is zero and there is no consensus."""
+        s = score_one(make(panel=()), ROUND, [make()], ROUND.scoring)
+        assert next(p for p in s.parts if p.criterion == "panel").points == 0
+        assert s.consensus is False
+
+    def test_time_to_spare(self):
+        """Delivery ending on 31 March earns half; 30 or more days to spare earns all; outside the year none."""
+        def part(end, start=dt.date(2026, 5, 1)):
+            p = make(delivery=Delivery(start, end))
+            return next(x for x in score_one(p, ROUND, [p], ROUND.scoring).parts if x.criterion == "deliverability")
+        assert part(dt.date(2027, 3, 31)).points == Fraction(1, 2)
+        assert part(dt.date(2027, 3, 1)).points == 1
+        assert part(dt.date(2027, 4, 1)).points == 0
+        assert part(dt.date(2027, 1, 1), start=dt.date(2026, 3, 1)).points == 0
+
+
+class TestValueForMoney:
+    def test_outlier_cannot_dominate(self):
+        """An extreme reach estimate earns the top rank, and no more than any other top rank would."""
+        pool = [make("a", reach=100), make("b", reach=200), make("c", reach=300)]
+        modest = score_all(pool, ROUND, ROUND.scoring)
+        pool[2] = make("c", reach=10**9)
+        extreme = score_all(pool, ROUND, ROUND.scoring)
+        assert {k: v.units for k, v in modest.items()} == {k: v.units for k, v in extreme.items()}
+
+    def test_by_rank(self):
+        """More reach per pound ranks higher; equal reach per pound shares a rank."""
+        pool = [make("a", reach=100), make("b", reach=200), make("c", reach=200)]
+        scores = score_all(pool, ROUND, ROUND.scoring)
+        value = {pid: next(p for p in s.parts if p.criterion == "value").points for pid, s in scores.items()}
+        assert value["a"] == 0
+        assert value["b"] == value["c"] == Fraction(3, 4)  # above 1 of 2 others, tied with one: (1 + 1/2) / 2
+
+    def test_no_reach(self):
+        """A proposal without a reach estimate earns nothing for value for money."""
+        s = score_one(make(reach=None), ROUND, [make()], ROUND.scoring)
+        assert next(p for p in s.parts if p.criterion == "value").points == 0
+
+
+class TestWeights:
+    @given(st.integers(min_value=0, max_value=20))
+    def test_with_weight_changes_only_that_weight(self, w):
+        """Changing one weight keeps the other criteria and the total out of 10."""
+        changed = ROUND.scoring.with_weight("panel", Fraction(w))
+        assert [c.id for c in changed.criteria] == [c.id for c in ROUND.scoring.criteria]
+        p = make()
+        s = score_one(p, ROUND, [p], changed)
+        assert sum(part.max_points for part in s.parts) == (10 if sum(c.weight for c in changed.criteria) else 0)
+
+    def test_unknown_weight_name(self):
+        """An unknown criterion name is bad input, with the near name suggested."""
+        from engine.errors import InputError
+
+        with pytest.raises(InputError, match="did you mean 'panel'"):
+            ROUND.scoring.with_weight("panle", Fraction(2))
+
+    @given(st.lists(st.integers(min_value=0, max_value=5), min_size=1, max_size=6))
+    def test_score_within_bounds(self, panel):
+        """A score is between 0 and out_of, in whole units."""
+        p = make(panel=tuple((f"a{i}", s) for i, s in enumerate(panel)))
+        s = score_one(p, ROUND, [p], ROUND.scoring)
+        assert 0 <= s.units <= ROUND.scoring.out_of * UNITS
+
+
+class TestParseScoring:
+    def test_rules_file_scoring(self):
+        """The shipped scoring has six criteria whose weights are their points out of 10."""
+        assert [c.id for c in ROUND.scoring.criteria] == ["pcc", "csa", "panel", "value", "deliverability",
+                                                          "evaluation"]
+        assert sum(c.weight for c in ROUND.scoring.criteria) == 10
+
+    def test_unknown_measure(self, tmp_path):
+        """An unknown measure is refused with the near name."""
+        from engine.errors import InputError
+
+        text = ROUNDS["kcsp-2026-27"][0].read_text().replace("measure: panel mean", "measure: panel meen")
+        (tmp_path / "r.yaml").write_text(text)
+        with pytest.raises(InputError, match="did you mean 'panel mean'"):
+            load_round(tmp_path / "r.yaml")
+
+    def test_scoring_criterion_is_frozen(self):
+        """Criteria are frozen values."""
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            ROUND.scoring.criteria[0].weight = 3  # type: ignore[misc]
+
+    def test_default_scoring_without_section(self, tmp_path):
+        """A rules file without scoring uses priorities and panel only."""
+        text = ROUNDS["kcsp-2026-27"][0].read_text()
+        text = text[: text.index("# How eligible proposals are scored")]
+        (tmp_path / "r.yaml").write_text(text)
+        r = load_round(tmp_path / "r.yaml")
+        assert isinstance(r.scoring, Scoring) and [c.measure for c in r.scoring.criteria] == [
+            "priorities", "priorities", "panel mean"]
+        assert isinstance(r.scoring.criteria[0], Criterion)
