@@ -99,6 +99,7 @@ def outcome_doc(outcome) -> dict[str, Any]:
         "tactical": money.as_json(outcome.tactical),
         "returned": money.as_json(outcome.returned),
         "total_score": _points(outcome.score_total / 1000),
+        "overrides": list(outcome.overrides),
         "warnings": list(round_.warnings),
         "proposals": [_decision_doc(d) for d in outcome.decisions],
     }
@@ -175,10 +176,12 @@ def outcome_text(outcome, fmt: str) -> str:
     headers = ["rank", "id", "cost", "score", "status", "reason", "concerns"]
     align = ("right", "left", "right", "right", "left", "left", "left")
     counts = {s: sum(d.status == s for d in outcome.decisions) for s in ("shortlisted", "reserve", "tactical", "ineligible")}
-    totals = (f"Policy {outcome.policy}. Upfront allocation {money.fmt(outcome.upfront)}: {counts['shortlisted']} "
-              f"shortlisted for {money.fmt(outcome.allocated)}, {money.fmt(outcome.remaining)} left "
-              f"({LEFTOVER[outcome.round.leftover]}); tactical pot {money.fmt(outcome.tactical)}. "
-              f"{counts['reserve']} in reserve, {counts['tactical']} tactical, {counts['ineligible']} ineligible.")
+    premises = "; ".join(o["text"] for o in outcome.overrides)
+    totals = (f"What-if: {premises}.\n" if premises else "") + (
+        f"Policy {outcome.policy}. Upfront allocation {money.fmt(outcome.upfront)}: {counts['shortlisted']} "
+        f"shortlisted for {money.fmt(outcome.allocated)}, {money.fmt(outcome.remaining)} left "
+        f"({LEFTOVER[outcome.round.leftover]}); tactical pot {money.fmt(outcome.tactical)}. "
+        f"{counts['reserve']} in reserve, {counts['tactical']} tactical, {counts['ineligible']} ineligible.")
     if fmt == "markdown":
         out = [f"## {outcome.round.name}: recommended shortlist", "",
                tabulate(rows, headers, tablefmt="github", colalign=align), "", totals, "",

@@ -114,7 +114,8 @@ class TestScreen:
         assert doc["round"]["id"] == "kcsp-2026-27"
         assert doc["round"]["name"] == rules_of(R2627)["round"]["name"] == "KCSP Crime Reduction Grant 2026/27"
         assert doc["upfront"] == "26500.00"
-        assert doc["tactical"] == "13100.00"
+        # the tactical pot after the leftover the round adds to it (issue: shortlist)
+        assert parse_money(doc["tactical"]) == 1310000 + parse_money(doc["remaining"])
         rule_ids = [rule["id"] for rule in rules_of(R2627)["rules"]]
         ids = [p["id"] for p in doc["proposals"]]
         assert len(ids) == len(set(ids))

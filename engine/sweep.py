@@ -1,0 +1,195 @@
+"""What a policy chooses at every budget from 0 up to a limit, in whole pence, exactly.
+
+The answer is a tuple of :class:`Interval`: consecutive ranges of budgets
+(``next.start == prev.end + 1``, the first starting at 0 and the last ending
+at the limit) over which ``select(items, b, policy).chosen`` does not change,
+adjacent ones differing.  Nothing is sampled: every budget is accounted for.
+
+``rank``
+    Event-driven.  At budget ``b`` the walk spends ``spent_i`` before item
+    ``i``; it takes ``i`` when ``cost_i <= b - spent_i``.  As ``b`` grows with
+    the same decisions, every ``spent_i`` stays put, so taken items stay taken
+    and a skipped item ``i`` is first affordable at ``spent_i + cost_i``.  The
+    decisions therefore hold until the least such value over the skipped
+    items; the sweep jumps there and walks again.  (The walk is not monotone:
+    more money can fund an earlier item that crowds a later one out again.)
+
+``optimal``
+    The frontier of best shortlists, after Nemhauser and Ullmann.  Taking the
+    items from the last ranked to the first, keep every Pareto-optimal
+    ``(cost, score)`` of the sets drawn from the items seen so far (no other
+    such set costs no more and scores no less), each with the first set by
+    rank that has exactly that cost and score: adding item ``i`` to each kept
+    set and merging, an exact tie in both goes to the set holding ``i``,
+    which is the one first by rank because every other item of either set is
+    ranked after ``i``.  No set outside this list can be part of an optimal
+    choice: a dominated part can be swapped for the dominating one, and a
+    part that is not first by rank for the one that is.  Finally, with the
+    points ``(c_0 = 0, s_0 = 0) < (c_1, s_1) < ...`` (costs and scores both
+    rising), the optimal choice at budget ``b`` is the point with the largest
+    ``c_k <= b``: no set within ``b`` scores more, none with that score costs
+    less, and its set is the first by rank among those with that cost and
+    score, which is exactly what ``engine.select.optimal`` returns.  So the
+    choice is constant on ``[c_k, c_(k+1) - 1]`` and changes at each point.
+
+The per-proposal counterfactuals (:func:`next_budget_including`,
+:func:`lowest_budget_keeping`) are read from the intervals, so the sweep and
+the explanations can never disagree.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from .select import Item, select
+
+__all__ = ["Interval", "lowest_budget_keeping", "next_budget_including", "sweep"]
+
+Progress = Callable[[int, int], None]
+
+
+@attrs.frozen
+class Interval:
+    """A range of budgets, ends included, over which the policy chooses the same items."""
+
+    start: int  # pence, inclusive
+    end: int  # pence, inclusive
+    chosen: tuple[str, ...]
+    allocated: int
+    score: int
+
+
+def sweep(
+    items: Sequence[Item],
+    policy: str,
+    upto: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[Interval, ...]:
+    """What *policy* chooses from *items* at every budget from 0 to *upto* (default: their total cost).
+
+    *progress*, if given, is called with ``(done, total)`` in budget pence as the sweep advances;
+    for ``optimal``, whose work runs over the items rather than the budgets, ``done`` is the
+    share of the items handled so far, in pence of ``total``.
+    """
+    select(items, 0, policy)  # refuses an unknown policy and bad items as select does
+    total = sum(item.cost for item in items)
+    upto = total if upto is None else upto
+    if isinstance(upto, bool) or not isinstance(upto, int):
+        raise TypeError(f"'upto' must be <int> pence (got {upto!r})")
+    if upto < 0:
+        raise ValueError(f"'upto' must be >= 0 (got {upto!r})")
+    report = progress or (lambda done, total: None)
+    report(0, upto)
+    if policy == "rank":
+        found = _rank(items, upto, report)
+    else:
+        found = _optimal(items, upto, report)
+    report(upto, upto)
+    return _merged(found)
+
+
+def next_budget_including(intervals: Sequence[Interval], item_id: str, budget: int) -> int | None:
+    """The smallest budget above *budget* at which *item_id* is chosen (``None`` if none up to the end)."""
+    first = _at(intervals, budget) if budget <= intervals[-1].end else len(intervals)
+    for interval in intervals[first:]:
+        if item_id in interval.chosen and interval.end > budget:
+            return max(interval.start, budget + 1)
+    return None
+
+
+def lowest_budget_keeping(intervals: Sequence[Interval], item_id: str, budget: int) -> int | None:
+    """For *item_id* chosen at *budget*: the smallest ``b`` such that it is chosen at every budget in
+    ``[b, budget]`` (below ``b`` it drops out); ``None`` if it is chosen all the way down to 0.
+    """
+    k = _at(intervals, budget)
+    if item_id not in intervals[k].chosen:
+        raise ValueError(f"{item_id!r} is not chosen at a budget of {budget}")
+    while k > 0 and item_id in intervals[k - 1].chosen:
+        k -= 1
+    return intervals[k].start if intervals[k].start > 0 else None
+
+
+def _at(intervals: Sequence[Interval], budget: int) -> int:
+    """The index of the interval holding *budget*."""
+    if not intervals or not intervals[0].start <= budget <= intervals[-1].end:
+        raise ValueError(f"a budget of {budget} is outside the sweep")
+    return bisect_right([interval.start for interval in intervals], budget) - 1
+
+
+def _merged(found: list[Interval]) -> tuple[Interval, ...]:
+    out: list[Interval] = []
+    for interval in found:
+        if out and out[-1].chosen == interval.chosen:
+            out[-1] = attrs.evolve(out[-1], end=interval.end)
+        else:
+            out.append(interval)
+    return tuple(out)
+
+
+def _rank(items: Sequence[Item], upto: int, report: Progress) -> list[Interval]:
+    found = []
+    budget = 0
+    while True:
+        left = budget
+        chosen = []
+        allocated = score = 0
+        following = upto + 1  # the next budget at which a decision changes
+        for item in items:
+            if item.cost <= left:
+                left -= item.cost
+                chosen.append(item.id)
+                allocated += item.cost
+                score += item.score
+            else:
+                following = min(following, allocated + item.cost)
+        found.append(Interval(budget, following - 1, tuple(chosen), allocated, score))
+        if following > upto:
+            return found
+        budget = following
+        report(budget, upto)
+
+
+def _optimal(items: Sequence[Item], upto: int, report: Progress) -> list[Interval]:
+    n = len(items)
+    # the frontier: costs ascending, scores strictly ascending, sets as bit masks (bit r = rank r)
+    costs, scores, sets = [0], [0], [0]
+    for r in range(n - 1, -1, -1):
+        item = items[r]
+        if item.score > 0 and item.cost <= upto:
+            costs, scores, sets = _with(costs, scores, sets, item.cost, item.score, 1 << r, upto)
+        report(upto * (n - r) // (n + 1), upto)
+    found = []
+    for k, (cost, score, mask) in enumerate(zip(costs, scores, sets)):
+        end = costs[k + 1] - 1 if k + 1 < len(costs) else upto
+        chosen = tuple(items[r].id for r in range(n) if mask >> r & 1)
+        found.append(Interval(cost, end, chosen, cost, score))
+    return found
+
+
+def _with(costs, scores, sets, cost, score, bit, upto):
+    """The frontier merged with itself plus one item; an exact tie goes to the set holding the item."""
+    m = bisect_right(costs, upto - cost)  # sets that still fit with the item
+    rc, rs, rm = [], [], []
+    i = k = 0
+    best = -1
+    size = len(costs)
+    while i < size or k < m:
+        if k < m and (i >= size or costs[k] + cost <= costs[i]):
+            c, s, mask = costs[k] + cost, scores[k] + score, sets[k] | bit
+            if i < size and costs[i] == c and scores[i] > s:
+                c, s, mask = costs[i], scores[i], sets[i]
+            if i < size and costs[i] == c:
+                i += 1
+            k += 1
+        else:
+            c, s, mask = costs[i], scores[i], sets[i]
+            i += 1
+        if s > best:
+            rc.append(c)
+            rs.append(s)
+            rm.append(mask)
+            best = s
+    return rc, rs, rm

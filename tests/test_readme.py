@@ -1,0 +1,37 @@
+"""The README cannot drift: its command output is generated, and every command is documented."""
+
+from __future__ import annotations
+
+import os
+
+from cogapp import Cog
+
+from .conftest import REPO
+
+
+def test_readme_output_is_current(monkeypatch, capsys):
+    """Running cog --check on the README finds nothing to change (refresh with: cog -r README.md)."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.syspath_prepend(str(REPO))
+    status = Cog().main(["cog", "--check", "-I", str(REPO), "README.md"])
+    assert status == 0, capsys.readouterr().out
+
+
+def test_every_command_documented():
+    """Every crg command has a section in the README."""
+    from engine.cli import cli
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert f"### `crg {name}`" in text or f"`crg {name}`" in text, name
+
+
+def test_readme_starts_with_the_two_commands():
+    """The README opens with the install-and-run command and the install-and-test command that CI runs."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+    head = text[:600]
+    assert "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/crg screen" in head
+    assert test_command in head and test_command in ci
+    assert os.access(REPO / ".ci" / "run", os.X_OK)

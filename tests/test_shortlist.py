@@ -1,0 +1,204 @@
+"""The decision: replays of real rounds, statuses, explanations, counterfactuals and sweeps that agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from engine.proposal import Delivery, Proposal, load_proposals
+from engine.round import load_round
+from engine.scenario import Overrides, run
+from engine.shortlist import STATUSES, decide, ordinal
+from tests.conftest import ROUNDS
+
+EXAMPLE_RULES, EXAMPLE_DIR = ROUNDS["kcsp-2026-27"]
+EXAMPLE_ROUND = load_round(EXAMPLE_RULES)
+EXAMPLE = load_proposals(EXAMPLE_DIR)
+
+
+def shortlist_of(outcome) -> tuple[str, ...]:
+    """The shortlisted ids in the order the policy considered them (as the sweep lists them)."""
+    return tuple(sorted(d.proposal.id for d in outcome.shortlist))
+
+
+class TestReplays:
+    def test_2021_22(self):
+        """2021/22: all nine shortlisted, £25,047 allocated, £1,394 left and added to the tactical pot (£14,614)."""
+        rules, folder = ROUNDS["kcsp-2021-22"]
+        outcome = decide(load_round(rules), load_proposals(folder))
+        assert len(outcome.shortlist) == 9 and len(outcome.decisions) == 9
+        assert (outcome.allocated, outcome.remaining, outcome.tactical) == (2504700, 139400, 1461400)
+
+    def test_2024_25(self):
+        """2024/25: the seven shortlisted, £26,278 allocated of £26,440, £162 left."""
+        rules, folder = ROUNDS["kcsp-2024-25"]
+        outcome = decide(load_round(rules), load_proposals(folder))
+        assert len(outcome.shortlist) == 7
+        assert (outcome.upfront, outcome.allocated, outcome.remaining) == (2644000, 2627800, 16200)
+
+    @pytest.mark.parametrize("policy", ["rank", "optimal", "consensus-first"])
+    def test_replays_hold_under_every_policy(self, policy):
+        """When everything fits, every policy shortlists every eligible upfront proposal."""
+        rules, folder = ROUNDS["kcsp-2024-25"]
+        outcome = decide(load_round(rules), load_proposals(folder), policy=policy)
+        assert outcome.allocated == 2627800
+
+
+class TestStatuses:
+    def test_example_round(self):
+        """The example round has every status, each with a non-empty explanation."""
+        outcome = decide(EXAMPLE_ROUND, EXAMPLE)
+        statuses = {d.status for d in outcome.decisions}
+        assert statuses == set(STATUSES)
+        assert all(d.explanation for d in outcome.decisions)
+        tactical = [d for d in outcome.decisions if d.status == "tactical"]
+        assert all(d.proposal.pot == "tactical" and d.rank is None for d in tactical)
+
+    def test_ranks_are_one_to_n(self):
+        """Ranks run 1..n over eligible upfront proposals, and follow the score."""
+        outcome = decide(EXAMPLE_ROUND, EXAMPLE)
+        ranked = sorted((d for d in outcome.decisions if d.rank is not None), key=lambda d: d.rank)
+        assert [d.rank for d in ranked] == list(range(1, len(ranked) + 1))
+        units = [d.score.units for d in ranked]
+        assert units == sorted(units, reverse=True)
+
+    def test_ineligible_have_no_score(self):
+        """An ineligible proposal has no score and no rank, and its explanation names the failed rule."""
+        outcome = decide(EXAMPLE_ROUND, EXAMPLE)
+        for d in outcome.decisions:
+            if d.status == "ineligible":
+                assert d.score is None and d.rank is None
+                assert all(c.rule in d.explanation for c in d.screening.rejections)
+
+    def test_reserve_explanation_has_the_figures(self):
+        """A reserve under rank says its cost and what was left when its turn came."""
+        outcome = decide(EXAMPLE_ROUND, EXAMPLE)
+        reserve = [d for d in outcome.decisions if d.status == "reserve"]
+        assert reserve
+        for d in reserve:
+            assert f"ranked {ordinal(d.rank)}" in d.explanation
+            assert "left when its turn came" in d.explanation
+
+    def test_leftover_goes_where_the_round_says(self):
+        """Leftover upfront money is added to the tactical pot, or returned, as the rules file says."""
+        outcome = decide(EXAMPLE_ROUND, EXAMPLE)
+        assert outcome.tactical == EXAMPLE_ROUND.tactical + outcome.remaining and outcome.returned == 0
+        returned = decide(attrs.evolve(EXAMPLE_ROUND, leftover="returned"), EXAMPLE)
+        assert returned.tactical == EXAMPLE_ROUND.tactical and returned.returned == returned.remaining
+
+
+class TestReducedOffer:
+    def test_minimum_cost_offered_when_only_way_to_fit(self):
+        """With £6,900 left and a £9,000 proposal deliverable for £6,500, it is offered £6,500 and told so."""
+        outcome = run(EXAMPLE_ROUND, EXAMPLE, Overrides(upfront=2800000, without=("nte-welfare-training",)))
+        d = outcome.decision("asb-community-mediation")
+        assert d.status == "shortlisted" and d.offered == 650000
+        assert "reduced amount" in d.explanation and "£6,500" in d.explanation
+        assert outcome.allocated == 2110000 + 650000
+
+    def test_no_reduced_offer_when_switched_off(self):
+        """Without reduced offers the same proposal stays in reserve."""
+        r = attrs.evolve(EXAMPLE_ROUND, reduced_offers=False)
+        outcome = run(r, EXAMPLE, Overrides(upfront=2800000, without=("nte-welfare-training",)))
+        assert outcome.decision("asb-community-mediation").status == "reserve"
+
+
+BUDGETS = st.integers(min_value=0, max_value=4_000_000)
+
+
+class TestAgainstTheSweep:
+    @settings(max_examples=60)
+    @given(budget=BUDGETS, policy=st.sampled_from(["rank", "optimal", "consensus-first"]))
+    def test_shortlist_within_allocation(self, budget, policy):
+        """The shortlist never costs more than the allocation."""
+        outcome = run(EXAMPLE_ROUND, EXAMPLE, Overrides(upfront=budget, policy=policy))
+        assert outcome.allocated <= budget
+        assert outcome.allocated == sum(d.offered for d in outcome.shortlist)
+
+    @settings(max_examples=25)
+    @given(budget=BUDGETS, policy=st.sampled_from(["rank", "optimal", "consensus-first"]))
+    def test_sweep_interval_matches_screen(self, budget, policy):
+        """At the start, end and middle of the sweep's interval holding any budget, the shortlist is the interval's."""
+        outcome = run(EXAMPLE_ROUND, EXAMPLE, Overrides(upfront=budget, policy=policy))
+        here = next(iv for iv in outcome.intervals if iv.start <= budget <= iv.end)
+        assert tuple(sorted(here.chosen)) == shortlist_of(outcome)
+        for b in (here.start, here.end, (here.start + here.end) // 2):
+            other = run(EXAMPLE_ROUND, EXAMPLE, Overrides(upfront=b, policy=policy))
+            assert shortlist_of(other) == tuple(sorted(here.chosen))
+            assert other.allocated == here.allocated
+
+    @pytest.mark.parametrize("policy", ["rank", "optimal", "consensus-first"])
+    def test_intervals_cover_without_gaps(self, policy):
+        """The intervals run from £0 to the total eligible cost with no gap and no overlap."""
+        outcome = decide(EXAMPLE_ROUND, EXAMPLE, policy=policy)
+        ivs = outcome.intervals
+        assert ivs[0].start == 0
+        assert all(b.start == a.end + 1 for a, b in zip(ivs, ivs[1:]))
+        eligible = sum(d.proposal.cost for d in outcome.decisions if d.rank is not None)
+        assert ivs[-1].end == max(eligible, outcome.upfront)
+
+    @pytest.mark.parametrize("policy", ["rank", "optimal", "consensus-first"])
+    @pytest.mark.parametrize("budget", [0, 500000, 1185000, 2000000, 2650000, 3010000])
+    def test_counterfactuals_come_true(self, policy, budget):
+        """A reserve's counterfactual budget and cost really shortlist it; a shortlisted one drops out just below."""
+        outcome = run(EXAMPLE_ROUND, EXAMPLE, Overrides(upfront=budget, policy=policy))
+        for d in outcome.decisions:
+            cf = d.counterfactual
+            if d.status == "reserve":
+                if cf.budget is not None:
+                    assert cf.budget > budget
+                    at = run(EXAMPLE_ROUND, EXAMPLE, Overrides(upfront=cf.budget, policy=policy))
+                    assert at.decision(d.proposal.id).status == "shortlisted"
+                    if cf.budget - 1 > budget:
+                        before = run(EXAMPLE_ROUND, EXAMPLE, Overrides(upfront=cf.budget - 1, policy=policy))
+                        assert before.decision(d.proposal.id).status != "shortlisted"
+                if cf.cost is not None:
+                    cheaper = run(EXAMPLE_ROUND, EXAMPLE, Overrides(upfront=budget, policy=policy,
+                                                                    costs=((d.proposal.id, cf.cost),)))
+                    assert cheaper.decision(d.proposal.id).status == "shortlisted"
+            elif d.status == "shortlisted" and d.offered == d.proposal.cost and cf.budget is not None:
+                assert cf.budget <= budget
+                below = run(EXAMPLE_ROUND, EXAMPLE, Overrides(upfront=cf.budget - 1, policy=policy))
+                assert below.decision(d.proposal.id).status != "shortlisted"
+
+
+def _generated(costs, scores):
+    """A round of proposals whose costs and panel scores are given, all eligible under 2026/27."""
+    out = []
+    for i, (cost, panel) in enumerate(zip(costs, scores)):
+        out.append(Proposal(
+            id=f"p{i:02d}", title=f"P{i}", lead_agency="KCC", submitted=dt.date(2026, 4, 1), pot="upfront",
+            cost=cost, pcc_priorities=("protecting-people",), csa_priorities=("vawg",),
+            delivery=Delivery(dt.date(2026, 5, 1), dt.date(2027, 2, 1)), summary="s", evaluation="e",
+            reach=100, panel=(("a", panel), ("b", 3)),
+        ))
+    return tuple(out)
+
+
+class TestGeneratedRounds:
+    @settings(max_examples=20)
+    @given(st.lists(st.tuples(st.integers(1, 40) .map(lambda x: x * 25000), st.integers(0, 5)),
+                    min_size=1, max_size=8),
+           st.sampled_from(["rank", "optimal"]))
+    def test_every_interval_end_and_midpoint(self, rows, policy):
+        """For generated rounds, screening at each interval's ends and midpoint gives that interval's shortlist."""
+        proposals = _generated([c for c, _ in rows], [s for _, s in rows])
+        outcome = decide(EXAMPLE_ROUND, proposals, policy=policy)
+        for iv in outcome.intervals:
+            for b in {iv.start, iv.end, (iv.start + iv.end) // 2}:
+                at = decide(EXAMPLE_ROUND, proposals, policy=policy, upfront=b)
+                assert shortlist_of(at) == tuple(sorted(iv.chosen))
+
+    @settings(max_examples=20)
+    @given(st.permutations(list(range(8))))
+    def test_file_order_does_not_matter(self, order):
+        """The decisions are the same whatever order the proposals come in."""
+        proposals = _generated([100000 * (i + 1) for i in range(8)], [i % 6 for i in range(8)])
+        shuffled = tuple(proposals[i] for i in order)
+        a = decide(EXAMPLE_ROUND, proposals, upfront=1500000)
+        b = decide(EXAMPLE_ROUND, shuffled, upfront=1500000)
+        assert [(d.proposal.id, d.status, d.rank, d.explanation) for d in a.decisions] == \
+            [(d.proposal.id, d.status, d.rank, d.explanation) for d in b.decisions]

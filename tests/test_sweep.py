@@ -1,0 +1,156 @@
+"""Tests for engine.sweep: every budget accounted for, and each interval agreeing with select()."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.errors import InputError
+from engine.select import POLICIES, Item, select
+from engine.sweep import Interval, lowest_budget_keeping, next_budget_including, sweep
+
+
+def items_of(*rows: tuple[int, int]) -> list[Item]:
+    """Items named a, b, c, ... in rank order from (cost, score) rows."""
+    return [Item(chr(ord("a") + k), cost, score) for k, (cost, score) in enumerate(rows)]
+
+
+@st.composite
+def rounds(draw, max_items: int = 10, max_cost: int | None = None):
+    """A ranked round of up to *max_items* items with costs up to a few thousand pence."""
+    max_cost = max_cost or draw(st.sampled_from([5, 60, 3000]))
+    scores = st.integers(0, draw(st.sampled_from([2, 25, 10**4])))
+    rows = draw(st.lists(st.tuples(st.integers(1, max_cost), scores), max_size=max_items))
+    if rows and draw(st.booleans()):  # copies of earlier items: exact ties
+        rows = (rows + draw(st.lists(st.sampled_from(rows), max_size=3)))[:max_items]
+    return [Item(f"p{k}", cost, score) for k, (cost, score) in enumerate(rows)]
+
+
+def check_tiling(intervals: tuple[Interval, ...], upto: int) -> None:
+    """The intervals run from 0 to *upto* with no gap or overlap, and adjacent ones differ."""
+    assert intervals[0].start == 0
+    assert intervals[-1].end == upto
+    for before, after in zip(intervals, intervals[1:]):
+        assert after.start == before.end + 1
+        assert after.chosen != before.chosen
+    for interval in intervals:
+        assert interval.start <= interval.end
+
+
+def agrees(items: list[Item], policy: str, budget: int, interval: Interval) -> bool:
+    """Whether select() at *budget* gives exactly the interval's choice and totals."""
+    sel = select(items, budget, policy)
+    return (sel.chosen, sel.allocated, sel.score) == (interval.chosen, interval.allocated, interval.score)
+
+
+class TestSweep:
+    def test_rank_is_not_monotone(self):
+        """More money can fund an earlier item that crowds a later one out again."""
+        assert sweep(items_of((6, 1), (5, 1)), "rank") == (
+            Interval(0, 4, (), 0, 0),
+            Interval(5, 5, ("b",), 5, 1),
+            Interval(6, 10, ("a",), 6, 1),
+            Interval(11, 11, ("a", "b"), 11, 2),
+        )
+
+    def test_optimal_frontier(self):
+        """The optimal choice changes only where a better shortlist becomes affordable."""
+        assert sweep(items_of((60, 10), (50, 8), (50, 8)), "optimal") == (
+            Interval(0, 49, (), 0, 0),
+            Interval(50, 59, ("b",), 50, 8),
+            Interval(60, 99, ("a",), 60, 10),
+            Interval(100, 109, ("b", "c"), 100, 16),
+            Interval(110, 159, ("a", "b"), 110, 18),
+            Interval(160, 160, ("a", "b", "c"), 160, 26),
+        )
+
+    def test_optimal_tie_goes_to_earlier_rank(self):
+        """Where two shortlists tie in score and cost, the interval holds the one first by rank."""
+        intervals = sweep(items_of((5, 2), (10, 4), (5, 2)), "optimal")
+        assert [(i.start, i.chosen) for i in intervals] == [
+            (0, ()), (5, ("a",)), (10, ("a", "c")), (15, ("a", "b")), (20, ("a", "b", "c")),
+        ]
+
+    @pytest.mark.parametrize("policy", POLICIES)
+    def test_upto(self, policy):
+        """The sweep stops at the budget asked for."""
+        intervals = sweep(items_of((60, 10), (50, 8)), policy, upto=75)
+        assert intervals[-1].end == 75
+        check_tiling(intervals, 75)
+
+    @pytest.mark.parametrize("policy", POLICIES)
+    def test_no_items(self, policy):
+        """With no items there is one interval, choosing nothing."""
+        assert sweep([], policy, upto=10) == (Interval(0, 10, (), 0, 0),)
+
+    @pytest.mark.parametrize("policy", POLICIES)
+    def test_progress(self, policy):
+        """The progress callback sees the total each time, done never going back, and ends complete."""
+        calls = []
+        sweep(items_of((60, 10), (50, 8), (50, 8)), policy, progress=lambda done, total: calls.append((done, total)))
+        assert calls[0] == (0, 160) and calls[-1] == (160, 160)
+        assert all(total == 160 for _, total in calls)
+        assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+    def test_unknown_policy(self):
+        """An unknown policy is refused as select() refuses it."""
+        with pytest.raises(InputError, match="did you mean 'rank'"):
+            sweep([], "ranks")
+
+    def test_refuses_negative_upto(self):
+        """A negative upper budget is refused."""
+        with pytest.raises(ValueError, match="'upto' must be >= 0"):
+            sweep([], "rank", upto=-1)
+
+
+class TestProperties:
+    @settings(max_examples=200)
+    @given(rounds(), st.sampled_from(POLICIES))
+    def test_tiles_and_agrees_at_ends_and_middle(self, items, policy):
+        """The intervals tile [0, total] and select() agrees at the start, end and middle of each."""
+        intervals = sweep(items, policy)
+        check_tiling(intervals, sum(item.cost for item in items))
+        for interval in intervals:
+            for budget in {interval.start, interval.end, (interval.start + interval.end) // 2}:
+                assert agrees(items, policy, budget, interval)
+
+    @settings(max_examples=100)
+    @given(rounds(max_items=8, max_cost=40), st.sampled_from(POLICIES))
+    def test_agrees_at_every_budget(self, items, policy):
+        """On small rounds select() agrees with the sweep at every budget in pence."""
+        intervals = sweep(items, policy)
+        check_tiling(intervals, sum(item.cost for item in items))
+        for interval in intervals:
+            for budget in range(interval.start, interval.end + 1):
+                assert agrees(items, policy, budget, interval)
+
+    @settings(max_examples=100)
+    @given(rounds(), st.sampled_from(POLICIES), st.integers(0, 40000))
+    def test_upto_is_a_prefix(self, items, policy, upto):
+        """Sweeping up to a budget gives the full sweep cut at that budget."""
+        full = {(i.start, i.end): i for i in sweep(items, policy, upto=max(upto, sum(i.cost for i in items)))}
+        part = sweep(items, policy, upto=upto)
+        check_tiling(part, upto)
+        for interval in part[:-1]:
+            assert full[(interval.start, interval.end)] == interval
+
+    @settings(max_examples=100)
+    @given(rounds(max_items=7, max_cost=30), st.sampled_from(POLICIES), st.data())
+    def test_counterfactuals_agree_with_select(self, items, policy, data):
+        """The counterfactual helpers give what a direct search over select() gives."""
+        total = sum(item.cost for item in items)
+        intervals = sweep(items, policy)
+        chosen = [set(select(items, b, policy).chosen) for b in range(total + 1)]
+        budget = data.draw(st.integers(0, total))
+        for item in items:
+            following = [b for b in range(budget + 1, total + 1) if item.id in chosen[b]]
+            assert next_budget_including(intervals, item.id, budget) == (following[0] if following else None)
+            if item.id in chosen[budget]:
+                low = budget
+                while low > 0 and item.id in chosen[low - 1]:
+                    low -= 1
+                assert lowest_budget_keeping(intervals, item.id, budget) == (low or None)
+            else:
+                with pytest.raises(ValueError, match="not chosen"):
+                    lowest_budget_keeping(intervals, item.id, budget)
