@@ -10,6 +10,7 @@ exactly where a mistake is.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any, Callable
 
@@ -195,11 +196,12 @@ class Fields:
             if required:
                 line, column = self.file.place(path if key in self.data else self.path)
                 unknown = [k for k in self.data if k not in self._known]
-                hint = did_you_mean(key, unknown).replace("did you mean", "is it misspelt as")
+                close = difflib.get_close_matches(key, unknown, n=1, cutoff=0.6)
+                hint = f" (is it misspelt as '{close[0]}'?)" if close else ""
                 raise InputError(
                     (f"'{key}' is missing{hint}" if key not in self.data else f"'{key}' has no value"),
                     file=self.file.name, field=dotted(path), line=line, column=column,
-                    fix=f"add '{key}: ...'",
+                    fix=f"rename '{close[0]}' to '{key}'" if close else f"add '{key}: ...'",
                 )
             return default
         if convert is None:
