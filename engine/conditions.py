@@ -31,7 +31,8 @@ import attrs
 
 from . import money, values
 from .errors import InputError, did_you_mean
-from .proposal import POTS, Proposal
+from .proposal import Proposal
+from .yamlfile import dotted
 
 __all__ = [
     "FIELDS", "All", "Any_", "Compare", "Condition", "Field", "Given", "Includes", "Not", "OneOf", "Ref",
@@ -222,14 +223,9 @@ def _parse_tests(field: Field, tests, path, file, refs) -> list[Condition]:
             out.append(_leaf(field, op, raw, refs))
         except InputError as exc:
             line, column = file.place(here)
-            raise InputError(exc.problem, file=file.name, field=_dotted(here), line=line, column=column,
+            raise InputError(exc.problem, file=file.name, field=dotted(here), line=line, column=column,
                              fix=exc.fix) from None
     return out
-
-
-def _dotted(path):
-    from .yamlfile import dotted
-    return dotted(path)
 
 
 def _example(field: Field) -> str:
@@ -512,11 +508,7 @@ def _explain_leaf(cond, facts, holds: bool) -> str:
     if field.kind == "choice":
         rel = "as required" if holds else "not " + _show(field, cond.value)
         return f"{field.noun} is {shown}, {rel}"
-    return f"{field.phrase} {shown}, {_relation(cond, field, holds_rel(cond, value))} {_target(cond, field)}"
-
-
-def holds_rel(cond: Compare, value) -> bool:
-    return _OPS[cond.op](value, cond.value)
+    return f"{field.phrase} {shown}, {_relation(cond, field, _OPS[cond.op](value, cond.value))} {_target(cond, field)}"
 
 
 def _bare(noun: str) -> str:
