@@ -38,61 +38,75 @@ distinct profits, and the problem becomes one ordinary 0-1 knapsack
 
 *Expanding-core dynamic programme* (Pisinger's MINKNAP, 1997, in exact
 integers).  Sort the candidates by efficiency ``p/w`` (cost ``w``), highest
-first, comparing ratios exactly.  The break item ``b`` is the first that does
-not fit when the sorted items are taken greedily; the break solution holds
-items ``0..b-1``.  A *state* is a set that differs from the break solution
-only inside the core ``[s, t]`` (``s <= b <= t + 1``), held as its total
-weight ``mu``, profit ``pi`` and a linked list of the items it flipped.  The
-core grows one item at a time, alternately ``t += 1`` (each state may also
-add item ``t``) and ``s -= 1`` (each state may also drop item ``s``); after
-each step
+first, comparing the ratios exactly; since ``p/w = (s*M - w)/w << n`` plus a
+tiny lex part, this is the order of ``s/w``, the order of score per penny.
+The break item ``b`` is the first that does not fit when the sorted items are
+taken greedily; the break solution holds items ``0..b-1``.  A *state* is a
+set that differs from the break solution only inside the core ``[s, t]``
+(``s <= b <= t + 1``), held as its cost ``mu``, profit ``pi``, score
+``sigma``, count ``k`` and a linked list of the items it flipped.  The core
+grows one item at a time, alternately ``t += 1`` (each state may also add
+item ``t``) and ``s -= 1`` (each state may also drop item ``s``); after each
+step
 
 - *dominance*: of two states with ``mu1 <= mu2`` and ``pi1 >= pi2`` the
-  second is deleted (whatever completes it completes the first better; the
-  list is kept sorted by weight with strictly rising profit, so this is a
-  linear merge);
+  second is deleted: whatever completes it completes the first as well and
+  better (a higher score, or the same score for less, or the same of both
+  with an earlier item).  The list is kept sorted by cost with strictly
+  rising profit, so this is a linear merge;
 - *incumbent*: the best state with ``mu <= budget`` replaces the incumbent
-  ``z`` if it is better (``z`` starts as the break solution filled greedily);
-- *bounds*: a state is deleted when an upper bound ``u`` on every completion
-  has ``u < z + 1`` (profits are integers, so it cannot beat ``z``).  Two
-  valid bounds are used:
+  (score ``S``, cost ``C``) if its profit is higher; the first incumbent is
+  the break solution filled greedily;
+- *bounds*: every bound used has the form: each completion ``X`` of the
+  state satisfies ``score(X) <= u - rho * (budget - cost(X))`` for some
+  ``rho >= 0``.  To come level with or beat the incumbent, ``X`` needs a
+  score above ``S``, or the score ``S`` at a cost ``<= C``, which by the
+  bound needs ``u - S >= rho * (budget - C)``.  So a state is deleted when
+  ``u - S < min(1, rho * (budget - C))``: scores are whole numbers, and the
+  second term turns the slack the incumbent leaves into pruning power on
+  the cost tie-break.  The bounds:
 
-  - Dantzig's, for a state under the budget ``pi + (budget - mu) * e[t+1]``
-    and over it ``pi - (mu - budget) * e[s-1]`` (``e`` the efficiency; items
-    outside the core are sorted, so items still to add are no more efficient
-    than ``e[t+1]`` and items still to drop no less than ``e[s-1]``);
+  - Dantzig's (the linear relaxation), with ``rho = e[t+1]`` under the
+    budget and ``rho = e[s-1]`` over it, ``u = sigma + rho*(budget - mu)``
+    (``e`` = score per penny; items still to add are no more efficient than
+    ``e[t+1]``, items still to drop no less than ``e[s-1]``);
   - once the states grow numerous, a Lagrangian bound with a cardinality
-    cut, which is what tames strongly correlated rounds (score = cost/500 +
-    1000): no feasible set holds more than ``kmax`` candidates (the most of
-    the cheapest that fit), so for any ``rho, lam >= 0`` and any completion
-    adding ``A`` (beyond ``t``) and dropping ``R`` (before ``s``)::
+    cut, which is what tames strongly correlated rounds: no feasible set
+    holds more than ``kmax`` candidates (the most of the cheapest that fit),
+    so for any ``rho, lam >= 0`` and any completion ``X`` adding ``A``
+    (beyond ``t``) and dropping ``R`` (before ``s``)::
 
-        P <= pi + rho*(budget - mu) + lam*(kmax - k)
-               + sum over j > t of max(0, d_j) + sum over j < s of max(0, -d_j),
-        d_j = p_j - rho*w_j - lam
+        score(X) <= sigma + rho*(cost(X) - mu) + lam*(kmax - k)
+                    + sum over j > t of max(0, d_j) + sum over j < s of max(0, -d_j),
+        d_j = s_j - rho*w_j - lam
 
-    (add ``rho`` times the slack of the budget and ``lam`` times the slack of
-    the cut, both >= 0, then take the best case for each item).  ``rho`` and
-    ``lam`` come from the linear relaxation with the cut, found in floating
-    point, then made exact fractions: any values keep the bound valid, good
-    ones only make it tight.  The sums are prefix sums, so each state costs
-    O(1).
+    (add ``lam`` times the slack of the cut, >= 0, expand, and take the best
+    case for each item).  ``rho`` and ``lam`` come from the linear relaxation
+    with the cut, found in floating point and then made exact fractions: any
+    values keep the bound valid, good ones only make it tight.  The sums are
+    prefix sums, so each state costs O(1);
+  - at the root, the same test on the break solution with one item ``j``
+    flipped (``rho = e[b]``, the slope of the relaxation there) fixes ``j``:
+    the core steps over it (Martello and Toth's reduction).
 
 The programme stops when no state is left or the core holds every item; the
 incumbent is then optimal: every set is reached from the break solution by a
 sequence of core steps, and along it the states that stand for it (or
 dominate it) are only ever deleted by a bound showing that nothing through
-them beats ``z``.  All arithmetic is on Python integers, so nothing is lost
-to rounding, and the answer is the unique maximiser of ``P``: the same on
-every run and equal to brute force.
+them comes level with or beats the incumbent, which only improves.  All
+arithmetic is on Python integers (the multipliers are fractions), so nothing
+is lost to rounding, and the answer is the unique maximiser of ``P``: the
+same on every run and equal to brute force.
 
 Performance: rounds where score is unrelated or loosely related to cost, or
-panel-like with many ties, need a core of a few items and run in
-milliseconds at 1,000 items.  Strongly correlated rounds with costs spread
-over 10^8 pence remain hard for every exact method (every set near the
-budget scores within a unit of every other, and the tie-break on cost then
-asks for the least of very many near-equal sums); they are solved exactly,
-but can take long above a hundred items.
+panel-like with many ties, need a core of a few dozen items and run in
+milliseconds at 1,000 items.  Strongly correlated rounds (score = cost // 500
++ 1000) with costs spread up to 10^8 pence are hard for every exact method:
+the cardinality bound is within about one unit of the optimum, but every
+item near the break has a reduced score ``d_j`` within about one unit too,
+so very many sets stay within reach, and the cost tie-break asks for the
+least of very many near-equal sums.  They are solved exactly, usually in
+well under a second at 100 to 1,000 items, but some take minutes.
 """
 
 from __future__ import annotations
@@ -255,22 +269,22 @@ def _knapsack(w: list[int], score: list[int], cap: int) -> list[int]:
         sign = 1 if j >= b else -1
         return not _reaches(sigma + sign * S[j], mu + sign * W[j], S[b], W[b], cap, inc, 0)
 
-    states = _States([mu], [sigma], [pi], [b], [None])
+    states = [(mu, pi, sigma, b, None)]  # see _merge
     s, t = b, b - 1
     card = None
-    while states.cost and (s > 0 or t < n - 1):
+    while states and (s > 0 or t < n - 1):
         if t + 1 < n:
             t += 1
             if not fixed(t):
-                states = _merge(states, W[t], S[t], P[t], 1, t)
+                states = _merge(states, W[t], P[t], S[t], 1, t)
                 inc = _improve(states, cap, inc)
-                if card is None and len(states.cost) > _CARD_AFTER:
+                if card is None and len(states) > _CARD_AFTER:
                     card = _Cardinality.of(W, S, cap)
                 states = _prune(states, cap, inc, W, S, s, t, card)
-        if states.cost and s > 0:
+        if states and s > 0:
             s -= 1
             if not fixed(s):
-                states = _merge(states, -W[s], -S[s], -P[s], -1, s)
+                states = _merge(states, -W[s], -P[s], -S[s], -1, s)
                 inc = _improve(states, cap, inc)
                 states = _prune(states, cap, inc, W, S, s, t, card)
 
@@ -292,53 +306,40 @@ class _Incumbent:
     link: tuple | None
 
 
-@attrs.frozen
-class _States:
-    """Parallel lists, sorted by cost with strictly rising profit; a link lists the items flipped."""
-
-    cost: list[int]
-    score: list[int]
-    profit: list[int]
-    count: list[int]
-    link: list
+# A state is a tuple (cost, profit, score, count, link), the link a nested pair (item, link)
+# listing the items flipped from the break solution.  The states are kept sorted by cost with
+# strictly rising profit.  Profits are distinct (each set has its own), so tuples never
+# compare past the profit.
 
 
-def _merge(old: _States, dw: int, ds: int, dp: int, dk: int, j: int) -> _States:
-    """The old states and the old states moved by item *j*, merged by cost with dominated ones deleted."""
-    ow, os_, op, ok, ol = old.cost, old.score, old.profit, old.count, old.link
-    m = len(ow)
-    rw, rs, rp, rk, rl = [], [], [], [], []
-    i = k = 0
+def _merge(states: list[tuple], dw: int, dp: int, ds: int, dk: int, j: int) -> list[tuple]:
+    """The states and the states moved by item *j*, merged by cost with dominated ones deleted."""
+    moved = [(w + dw, p + dp, s + ds, k + dk, (j, link)) for w, p, s, k, link in states]
+    both = states + moved
+    both.sort()  # two sorted runs: a linear merge
+    out = []
     best = None
-    nw, np_ = ow[0] + dw, op[0] + dp
-    while i < m or k < m:
-        if k >= m or (i < m and (ow[i] < nw or (ow[i] == nw and op[i] > np_))):
-            ww, ss, pp, kk, ll = ow[i], os_[i], op[i], ok[i], ol[i]
-            i += 1
-        else:
-            ww, ss, pp, kk, ll = nw, os_[k] + ds, np_, ok[k] + dk, (j, ol[k])
-            k += 1
-            if k < m:
-                nw, np_ = ow[k] + dw, op[k] + dp
-        if best is None or pp > best:
-            if rw and rw[-1] == ww:  # same cost, more profit: replaces the last
-                rs[-1], rp[-1], rk[-1], rl[-1] = ss, pp, kk, ll
+    for state in both:
+        if best is None or state[1] > best:
+            if out and out[-1][0] == state[0]:  # same cost, more profit: replaces the last
+                out[-1] = state
             else:
-                rw.append(ww)
-                rs.append(ss)
-                rp.append(pp)
-                rk.append(kk)
-                rl.append(ll)
-            best = pp
-    return _States(rw, rs, rp, rk, rl)
+                out.append(state)
+            best = state[1]
+    return out
 
 
-def _improve(states: _States, cap: int, inc: _Incumbent) -> _Incumbent:
+def _improve(states: list[tuple], cap: int, inc: _Incumbent) -> _Incumbent:
     """The incumbent, replaced by the best state within the budget if that is better."""
-    k = bisect_right(states.cost, cap) - 1
-    if k >= 0 and states.profit[k] > inc.profit:
-        return _Incumbent(states.profit[k], states.score[k], states.cost[k], states.link[k])
+    k = bisect_right(states, cap, key=_cost) - 1
+    if k >= 0 and states[k][1] > inc.profit:
+        w, p, s, _, link = states[k]
+        return _Incumbent(p, s, w, link)
     return inc
+
+
+def _cost(state: tuple) -> int:
+    return state[0]
 
 
 def _reaches(sigma: int, mu: int, num: int, den: int, cap: int, inc: _Incumbent, extra: int) -> bool:
@@ -348,34 +349,34 @@ def _reaches(sigma: int, mu: int, num: int, den: int, cap: int, inc: _Incumbent,
     Beating needs a score above the incumbent's, or the same score at a cost no higher.  The
     bound at ``cost <= cap`` gives the first; at the same score it gives
     ``cost >= cap - (bound - score) / rho``, so the state is kept when
-    ``bound - inc.score >= min(1, rho * (cap - inc.cost))``.
+    ``bound - inc.score >= min(1, rho * (cap - inc.cost))``.  (:func:`_prune` inlines this.)
     """
     room = (sigma - inc.score) * den + num * (cap - mu) + extra
     return room >= min(den, num * (cap - inc.cost))
 
 
-def _prune(states: _States, cap: int, inc: _Incumbent, W, S, s: int, t: int, card) -> _States:
-    """The states that may still come level with or beat the incumbent."""
-    n = len(W)
-    add = t + 1 < n
-    wa, sa = (W[t + 1], S[t + 1]) if add else (1, 0)
-    wr, sr = (W[s - 1], S[s - 1]) if s > 0 else (1, 0)
-    rw, rs, rp, rk, rl = [], [], [], [], []
-    for ww, ss, pp, kk, ll in zip(states.cost, states.score, states.profit, states.count, states.link):
-        if ww <= cap:
-            # nothing left to add: dropping items only loses score, and the state itself was offered
-            if not add or not _reaches(ss, ww, sa, wa, cap, inc, 0):
-                continue
-        elif s == 0 or not _reaches(ss, ww, sr, wr, cap, inc, 0):
-            continue
-        if card is not None and not card.reaches(ss, ww, kk, cap, inc, s, t):
-            continue
-        rw.append(ww)
-        rs.append(ss)
-        rp.append(pp)
-        rk.append(kk)
-        rl.append(ll)
-    return _States(rw, rs, rp, rk, rl)
+def _prune(states: list[tuple], cap: int, inc: _Incumbent, W, S, s: int, t: int, card) -> list[tuple]:
+    """The states that may still come level with or beat the incumbent (:func:`_reaches`, inlined)."""
+    zs, slack = inc.score, cap - inc.cost
+    if t + 1 < len(W):  # under the budget: Dantzig's bound with the next item to add
+        wa, sa = W[t + 1], S[t + 1]
+        need_a = min(wa, sa * slack)
+        under = [x for x in states if x[0] <= cap and (x[2] - zs) * wa + sa * (cap - x[0]) >= need_a]
+    else:  # nothing left to add: dropping items only loses score, and the state itself was offered
+        under = []
+    if s > 0:  # over the budget: Dantzig's bound with the next item to drop
+        wr, sr = W[s - 1], S[s - 1]
+        need_r = min(wr, sr * slack)
+        over = [x for x in states if x[0] > cap and (x[2] - zs) * wr - sr * (x[0] - cap) >= need_r]
+    else:
+        over = []
+    kept = under + over
+    if card is None:
+        return kept
+    d, rn, ln = card.d, card.rn, card.ln
+    base = ln * card.kmax + card.gain[t + 1] + card.loss[s]
+    need_c = min(d, rn * slack)
+    return [x for x in kept if (x[2] - zs) * d + rn * (cap - x[0]) - ln * x[3] + base >= need_c]
 
 
 @attrs.frozen
@@ -416,11 +417,6 @@ class _Cardinality:
         for j, r in enumerate(red):
             loss[j + 1] = loss[j] + max(0, -r)
         return cls(d, rn, ln, kmax, gain, loss)
-
-    def reaches(self, sigma: int, mu: int, k: int, cap: int, inc: _Incumbent, s: int, t: int) -> bool:
-        """Whether a state (score, cost, count) may still come level with or beat the incumbent."""
-        extra = self.ln * (self.kmax - k) + self.gain[t + 1] + self.loss[s]
-        return _reaches(sigma, mu, self.rn, self.d, cap, inc, extra)
 
 
 def _multipliers(W: list[int], S: list[int], cap: int, kmax: int) -> tuple[float, float]:
