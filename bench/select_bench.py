@@ -1,11 +1,14 @@
 """Time ``optimal`` and ``rank_walk`` on generated rounds, beside pabutools' exact welfare rule if installed.
 
-Run:  python bench/select_bench.py [--sizes 10,100,1000] [--rounds 5] [--cap 60]
+Run:  python bench/select_bench.py [--kinds unrelated,hard] [--sizes 10,100,1000] [--rounds 5] [--cap 60]
 
-Four kinds of round, costs in pence up to 10^8, budget half the total cost:
+Five kinds of round, costs in pence up to 10^8, budget half the total cost:
 
 - ``unrelated``: score 0..10,000, drawn apart from the cost;
-- ``proportional``: score about cost / 10^4, times 0.9..1.1;
+- ``proportional``: score about cost / 10^4, times a factor drawn from 0.9..1.1 in steps of 10^-6;
+- ``proportional-21``: the same with the factor in steps of 0.01, so the items fall into 21
+  classes of (almost) equal score per penny: within a class the bounds cannot tell sets
+  apart, and the search becomes a subset-sum over the class;
 - ``hard``: the strongly correlated case, score = cost // 500 + 1000;
 - ``panel``: integer panel-like scores 0..25, many ties.
 
@@ -38,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.select import Item, optimal, rank_walk  # noqa: E402
 
-KINDS = ("unrelated", "proportional", "hard", "panel")
+KINDS = ("unrelated", "proportional", "proportional-21", "hard", "panel")
 MAX_COST = 10**8
 
 
@@ -50,6 +53,8 @@ def generate(kind: str, n: int, rng: random.Random) -> tuple[list[Item], int]:
         if kind == "unrelated":
             score = rng.randint(0, 10_000)
         elif kind == "proportional":
+            score = cost * rng.randint(900_000, 1_100_000) // 10**11
+        elif kind == "proportional-21":
             score = cost // 10**4 * rng.randint(90, 110) // 100
         elif kind == "hard":
             score = cost // 500 + 1000
@@ -127,6 +132,7 @@ def shown(seconds: float, cap: float) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kinds", default=",".join(KINDS), help="kinds of round, comma-separated")
     parser.add_argument("--sizes", default="10,100,1000", help="round sizes, comma-separated")
     parser.add_argument("--rounds", type=int, default=5, help="rounds per kind and size")
     parser.add_argument("--cap", type=float, default=60.0, help="seconds before a call is stopped")
@@ -139,7 +145,9 @@ def main(argv: list[str] | None = None) -> None:
         print("pabutools is not importable: timing crg only (pip install pabutools to compare)\n")
 
     rows = []
-    for kind in KINDS:
+    for kind in args.kinds.split(","):
+        if kind not in KINDS:
+            parser.error(f"unknown kind {kind!r}: choose from {', '.join(KINDS)}")
         for n in sizes:
             rng = random.Random(f"{args.seed}-{kind}-{n}")
             times = {name: [] for name in methods}

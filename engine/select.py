@@ -100,7 +100,10 @@ same on every run and equal to brute force.
 
 Performance: rounds where score is unrelated or loosely related to cost, or
 panel-like with many ties, need a core of a few dozen items and run in
-milliseconds at 1,000 items.  Strongly correlated rounds (score = cost // 500
+milliseconds at 1,000 items.  When many items near the break share one score
+per penny (say score = cost times one of a few factors), no bound can tell
+their subsets apart and the search becomes a subset-sum over them: exact, but
+a few hundred milliseconds at 1,000 items.  Strongly correlated rounds (score = cost // 500
 + 1000) with costs spread up to 10^8 pence are hard for every exact method:
 the cardinality bound is within about one unit of the optimum, but every
 item near the break has a reduced score ``d_j`` within about one unit too,
@@ -264,6 +267,22 @@ def _knapsack(w: list[int], score: list[int], cap: int) -> list[int]:
         if W[j] <= cap - inc.cost:
             inc = _Incumbent(inc.profit + P[j], inc.score + S[j], inc.cost + W[j], (j, inc.link))
 
+    inc = _search(W, S, P, b, mu, sigma, pi, cap, inc)
+
+    inside = set(range(b))
+    link = inc.link
+    while link is not None:
+        j, link = link
+        inside.symmetric_difference_update((j,))
+    return sorted(order[j] for j in inside)
+
+
+def _search(W, S, P, b, mu, sigma, pi, cap, inc):
+    """The expanding-core programme from the break solution ``0..b-1`` (cost *mu*, score *sigma*,
+    profit *pi*) and the incumbent *inc*; returns the final incumbent.
+    """
+    n = len(W)
+
     def fixed(j: int) -> bool:
         """Whether item *j* keeps its place in the break solution in every set that could beat the incumbent."""
         sign = 1 if j >= b else -1
@@ -287,13 +306,7 @@ def _knapsack(w: list[int], score: list[int], cap: int) -> list[int]:
                 states = _merge(states, -W[s], -P[s], -S[s], -1, s)
                 inc = _improve(states, cap, inc)
                 states = _prune(states, cap, inc, W, S, s, t, card)
-
-    inside = set(range(b))
-    link = inc.link
-    while link is not None:
-        j, link = link
-        inside.symmetric_difference_update((j,))
-    return sorted(order[j] for j in inside)
+    return inc
 
 
 @attrs.frozen
@@ -351,8 +364,7 @@ def _reaches(sigma: int, mu: int, num: int, den: int, cap: int, inc: _Incumbent,
     ``cost >= cap - (bound - score) / rho``, so the state is kept when
     ``bound - inc.score >= min(1, rho * (cap - inc.cost))``.  (:func:`_prune` inlines this.)
     """
-    room = (sigma - inc.score) * den + num * (cap - mu) + extra
-    return room >= min(den, num * (cap - inc.cost))
+    return (sigma - inc.score) * den + num * (cap - mu) + extra >= min(den, num * (cap - inc.cost))
 
 
 def _prune(states: list[tuple], cap: int, inc: _Incumbent, W, S, s: int, t: int, card) -> list[tuple]:
@@ -360,23 +372,23 @@ def _prune(states: list[tuple], cap: int, inc: _Incumbent, W, S, s: int, t: int,
     zs, slack = inc.score, cap - inc.cost
     if t + 1 < len(W):  # under the budget: Dantzig's bound with the next item to add
         wa, sa = W[t + 1], S[t + 1]
-        need_a = min(wa, sa * slack)
-        under = [x for x in states if x[0] <= cap and (x[2] - zs) * wa + sa * (cap - x[0]) >= need_a]
+        need = min(wa, sa * slack)
+        under = [x for x in states if x[0] <= cap and (x[2] - zs) * wa + sa * (cap - x[0]) >= need]
     else:  # nothing left to add: dropping items only loses score, and the state itself was offered
         under = []
     if s > 0:  # over the budget: Dantzig's bound with the next item to drop
         wr, sr = W[s - 1], S[s - 1]
-        need_r = min(wr, sr * slack)
-        over = [x for x in states if x[0] > cap and (x[2] - zs) * wr - sr * (x[0] - cap) >= need_r]
+        need = min(wr, sr * slack)
+        over = [x for x in states if x[0] > cap and (x[2] - zs) * wr - sr * (x[0] - cap) >= need]
     else:
         over = []
     kept = under + over
     if card is None:
         return kept
     d, rn, ln = card.d, card.rn, card.ln
-    base = ln * card.kmax + card.gain[t + 1] + card.loss[s]
-    need_c = min(d, rn * slack)
-    return [x for x in kept if (x[2] - zs) * d + rn * (cap - x[0]) - ln * x[3] + base >= need_c]
+    need = min(d, rn * slack)
+    base = ln * card.kmax + card.gain[t + 1] + card.loss[s] - need
+    return [x for x in kept if (x[2] - zs) * d + rn * (cap - x[0]) - ln * x[3] + base >= 0]
 
 
 @attrs.frozen
