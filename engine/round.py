@@ -169,13 +169,9 @@ def _rules(f: Fields, refs: dict[str, Ref]) -> tuple[Rule, ...]:
     out: list[Rule] = []
     for path, item in f.items("rules"):
         r = f.at(path)
-        rule_id = r.take("id", values.slug)
-        if any(rule.id == rule_id for rule in out):
-            raise r.error("id", f"the rule id '{rule_id}' is used twice", fix="give each rule its own id")
-        severity = r.take("severity", values.text)
-        if severity not in SEVERITIES:
-            raise r.error("severity", f"'{severity}' is not a severity{did_you_mean(severity, SEVERITIES)}",
-                          fix="write 'reject' (the proposal is ineligible) or 'flag' (a concern only)")
+        rule_id = r.take_new_id("id", {rule.id for rule in out}, "rule")
+        severity = r.take_choice("severity", SEVERITIES, "a severity",
+                                 fix="write 'reject' (the proposal is ineligible) or 'flag' (a concern only)")
         r._known.extend(["check", "when"])
         if r.data.get("check") is None:
             r.take("check")

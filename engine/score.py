@@ -212,13 +212,8 @@ def parse_scoring(f, round_fields) -> Scoring:
     criteria = []
     for path, _ in f.items("criteria"):
         c = f.at(path)
-        cid = c.take("id", values.slug)
-        if any(x.id == cid for x in criteria):
-            raise c.error("id", f"the criterion id '{cid}' is used twice", fix="give each criterion its own id")
-        measure = c.take("measure", values.text)
-        if measure not in MEASURES:
-            raise c.error("measure", f"'{measure}' is not a measure{did_you_mean(measure, MEASURES)}",
-                          fix="use one of: " + ", ".join(MEASURES))
+        cid = c.take_new_id("id", {x.id for x in criteria}, "criterion")
+        measure = c.take_choice("measure", MEASURES, "a measure", fix="use one of: " + ", ".join(MEASURES))
         field = None
         weights: tuple = ()
         themes = Fraction(0)

@@ -214,6 +214,22 @@ class Fields:
                 exc.problem, file=self.file.name, field=dotted(path), line=line, column=column, fix=exc.fix
             ) from None
 
+    def take_choice(self, key: str, choices, what: str, fix: str):
+        """The text at *key*, which must be one of *choices* (a near miss is suggested)."""
+        value = self.take(key, lambda v: v.strip() if isinstance(v, str) else v)
+        if value not in choices:
+            raise self.error(key, f"'{value}' is not {what}{did_you_mean(str(value), choices)}", fix=fix)
+        return value
+
+    def take_new_id(self, key: str, taken, what: str) -> str:
+        """The id at *key*, which no earlier entry in *taken* may use."""
+        from .values import slug
+
+        value = self.take(key, slug)
+        if value in taken:
+            raise self.error(key, f"the {what} id '{value}' is used twice", fix=f"give each {what} its own id")
+        return value
+
     def sub(self, key: str, *, required: bool = True) -> "Fields | None":
         """The nested mapping at *key*."""
         self._known.append(key)
