@@ -59,9 +59,13 @@ class Screening:
             text = "Ineligible: " + "; ".join(_cite(c) for c in self.rejections) + "."
         else:
             text = f"Eligible: passes all {sum(c.severity == 'reject' for c in self.checks)} eligibility rules."
-        if self.concerns:
-            text += " Concern: " + "; ".join(_cite(c) for c in self.concerns) + "."
-        return text
+        return text + self.concern_words()
+
+    def concern_words(self) -> str:
+        """The concerns flagged, as a sentence to add to any explanation of this proposal ("" if none)."""
+        if not self.concerns:
+            return ""
+        return " Concern: " + "; ".join(_cite(c) for c in self.concerns) + "."
 
 
 def _cite(check: Check) -> str:

@@ -150,7 +150,7 @@ def decide(round_: Round, proposals: Sequence[Proposal], *, policy: str | None =
         if p.pot == "tactical":
             text = (f"Tactical bid: eligible, score {_score_words(sc)}. It is for the tactical pot "
                     f"({money.fmt_short(tactical)}), so it is not shortlisted against the upfront allocation.")
-            decisions.append(Decision(p, s, "tactical", _with_concerns(text, s), sc))
+            decisions.append(Decision(p, s, "tactical", text + s.concern_words(), sc))
             continue
         rank = rank_of[p.id]
         if p.id in chosen.chosen:
@@ -168,7 +168,7 @@ def decide(round_: Round, proposals: Sequence[Proposal], *, policy: str | None =
             status, given = "reserve", None
             text = _reserve_words(policy, p, sc, rank, len(ranked), steps[p.id], budget, chosen)
             cf = _reserve_counterfactual(intervals, items, p, budget, steps[p.id], policy)
-        decisions.append(Decision(p, s, status, _with_concerns(text, s), sc, rank, given, cf,
+        decisions.append(Decision(p, s, status, text + s.concern_words(), sc, rank, given, cf,
                                   steps[p.id].left_before))
 
     position = {pid: i for i, pid in enumerate(p.id for p in ranked)}
@@ -241,12 +241,6 @@ def _reduced_offer_at(candidates: Sequence[Proposal], left: int):
 def _score_words(sc: Score) -> str:
     parts = ", ".join(f"{part.criterion} {fmt_points(part.points)}" for part in sc.parts)
     return f"{fmt_points(sc.points)} of {sc.out_of} ({parts})"
-
-
-def _with_concerns(text: str, s: Screening) -> str:
-    if s.concerns:
-        text += " Concern: " + "; ".join(f"{c.reason} (rule {c.rule})" for c in s.concerns) + "."
-    return text
 
 
 def _shortlisted_words(policy, p, sc, rank, n, step, budget) -> str:
