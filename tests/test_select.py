@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import operator
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.errors import InputError
+import engine.knapsack
 import engine.select
 from engine.select import POLICIES, Item, Selection, Step, optimal, rank_walk, select
 
@@ -35,6 +38,19 @@ def rounds(draw, max_items: int = 15, costs=None, scores=None, min_items: int = 
     total = sum(cost for cost, _ in rows)
     budget = draw(st.one_of(st.integers(0, total + 2), st.just(total), st.just(total // 2)))
     return items, budget
+
+
+@contextlib.contextmanager
+def tuned(**values):
+    """Module settings of engine.knapsack replaced for the duration of a block."""
+    saved = {name: getattr(engine.knapsack, name) for name in values}
+    for name, value in values.items():
+        setattr(engine.knapsack, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(engine.knapsack, name, value)
 
 
 def brute_force(items: list[Item], budget: int) -> tuple[str, ...]:
@@ -283,12 +299,87 @@ class TestProperties:
     def test_cardinality_bound_keeps_the_optimum(self, case):
         """With the cardinality bound on from the first step, optimal is still the brute-force best."""
         items, budget = case
-        saved = engine.select._CARD_AFTER
-        engine.select._CARD_AFTER = 0
-        try:
+        with tuned(_CARD_AFTER=0):
             assert optimal(items, budget).chosen == brute_force(items, budget)
-        finally:
-            engine.select._CARD_AFTER = saved
+
+    @settings(max_examples=200)
+    @given(rounds(min_items=5), st.integers(1, 4))
+    def test_narrow_first_pass_keeps_the_optimum(self, case, beam):
+        """When the first pass may keep only a few states, the exact pass from its incumbent is still the best."""
+        items, budget = case
+        with tuned(_CARD_AFTER=0, _BEAM=beam):
+            assert optimal(items, budget).chosen == brute_force(items, budget)
+
+    @settings(max_examples=200)
+    @given(st.integers(5, 14), st.sampled_from([2000, 10**4, 10**8]), st.integers(0, 2**32), st.integers(1, 4))
+    def test_narrow_first_pass_strongly_correlated(self, n, max_cost, seed, beam):
+        """The same on strongly correlated rounds, where the cardinality bound also fixes items at the root."""
+        items, budget = strongly_correlated(n, max_cost, seed)
+        with tuned(_CARD_AFTER=0, _BEAM=beam):
+            assert optimal(items, budget).chosen == brute_force(items, budget)
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.integers(20, 60), st.integers(0, 2**32), st.integers(1, 50))
+    def test_root_fixing_changes_nothing(self, n, seed, beam):
+        """On strongly correlated rounds too large for brute force, fixing items by the cardinality bound and
+        narrowing the first pass choose the same set as the search without either."""
+        items, budget = strongly_correlated(n, 10**6, seed)
+        fixes = engine.knapsack._Cardinality.fixes
+        with tuned(_CARD_AFTER=0, _BEAM=None):
+            engine.knapsack._Cardinality.fixes = lambda *args: False
+            try:
+                plain = optimal(items, budget).chosen
+            finally:
+                engine.knapsack._Cardinality.fixes = fixes
+        with tuned(_CARD_AFTER=0, _BEAM=beam):
+            assert optimal(items, budget).chosen == plain
+
+    @settings(max_examples=150)
+    @given(rounds(max_items=12, costs=st.integers(1, 10**19), scores=st.integers(0, 10**6)))
+    def test_optimal_is_brute_force_past_64_bits(self, case):
+        """With sums too large for 64-bit arrays (costs to 10^19 pence), the search runs on Python
+        integers and is still the brute-force best."""
+        items, budget = case
+        assert optimal(items, budget).chosen == brute_force(items, budget)
+
+    def test_array_kind_follows_the_size_of_the_sums(self):
+        """64-bit arrays for every real round; Python integers only past what 64 bits can hold."""
+        small = engine.knapsack._Problem.of([10**8] * 3, [10**6] * 3, [0, 1, 2], 2 * 10**8)
+        huge = engine.knapsack._Problem.of([10**19] * 3, [10**6] * 3, [0, 1, 2], 2 * 10**19)
+        assert (small.dtype, huge.dtype) == (np.int64, object)
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.integers(20, 60), st.integers(0, 2**32))
+    def test_compacting_the_flips_changes_nothing(self, n, seed):
+        """Compacting the tree of flips after every step chooses the same set."""
+        items, budget = strongly_correlated(n, 10**6, seed)
+        expected = optimal(items, budget).chosen
+        with tuned(_COMPACT_AFTER=0, _CARD_AFTER=0):
+            assert optimal(items, budget).chosen == expected
+
+    def test_narrowing_and_fixing_are_used(self):
+        """The two paths the tests above check are really taken on a strongly correlated round."""
+        calls = {"narrow": 0, "fixed": 0}
+        narrow, fixes = engine.knapsack._narrow, engine.knapsack._Cardinality.fixes
+
+        def counting_narrow(*args):
+            calls["narrow"] += 1
+            return narrow(*args)
+
+        def counting_fixes(*args):
+            fixed = fixes(*args)
+            calls["fixed"] += fixed
+            return fixed
+
+        items, budget = strongly_correlated(100, 10**8, 0)
+        expected = optimal(items, budget).chosen
+        with tuned(_CARD_AFTER=0, _BEAM=2, _narrow=counting_narrow):
+            engine.knapsack._Cardinality.fixes = counting_fixes
+            try:
+                assert optimal(items, budget).chosen == expected
+            finally:
+                engine.knapsack._Cardinality.fixes = fixes
+        assert calls["narrow"] > 0 and calls["fixed"] > 0
 
     @given(rounds(max_items=40), st.integers(0, 10**9))
     def test_rank_walk_is_the_greedy_walk(self, case, budget):

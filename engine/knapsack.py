@@ -1,0 +1,499 @@
+"""The exact 0-1 knapsack behind the ``optimal`` policy, with its three keys.
+
+``knapsack(cost, score, budget)`` returns the positions of the one set, among
+all sets whose total cost is within the budget, that comes first by
+
+1. the greatest total score;
+2. then the lowest total cost;
+3. then the first by position (rank): compare the inclusion vectors in
+   position order and prefer the set that includes the earlier item where
+   they first differ.
+
+Costs are whole pence (``>= 1``) and scores whole units (``>= 1``), all
+``int``.  See :mod:`engine.select` for the policy around it.
+
+The order of sets
+-----------------
+Write ``X > Y`` when ``X`` comes first.  For two sets that differ only in
+items inside the *core* (below), the third key is decided by the earliest
+position where they differ.  Every comparison below is exact: scores, costs
+and counts are integers; the only floating-point arithmetic is in bounds,
+and a bound only deletes a state when it is below the threshold by far more
+than any rounding could account for.
+
+Expanding-core dynamic programme
+--------------------------------
+This is Pisinger's MINKNAP (1997) in exact integers.  Sort the items by score
+per penny, highest first (exact ratio comparison, ties by position).  The
+*break item* ``b`` is the first that does not fit when the sorted items are
+taken greedily; the break solution holds items ``0..b-1``.  A *state* is a set
+that differs from the break solution only inside the core ``[s, t]``
+(``s <= b <= t + 1``), held as its cost ``mu``, score ``sigma``, count ``k``
+and the list of items it flipped (a node of a shared tree of flips).  The
+core grows one item at a time, alternately ``t += 1`` (each state may also add
+item ``t``) and ``s -= 1`` (each state may also drop item ``s``); after each
+step
+
+- *dominance*: of two states with ``mu1 <= mu2`` where the first comes first
+  under the keys at equal completion (``sigma1 > sigma2``, or equal scores
+  with ``mu1 < mu2``, or both equal and the first earlier by position), the
+  second is deleted: whatever completes it completes the first and better.
+  The states are kept sorted by cost with strictly rising score;
+- *incumbent*: the best state within the budget (the last one at or under
+  it) replaces the incumbent if it comes first; the first incumbent is the
+  break solution filled greedily;
+- *bounds*: every bound used has the form: each completion ``X`` of the
+  state satisfies ``score(X) <= u - rho * (budget - cost(X))`` for some
+  ``rho >= 0``.  To come level with or beat the incumbent (score ``S``,
+  cost ``C``), ``X`` needs a score above ``S``, or the score ``S`` at a cost
+  ``<= C``, which by the bound needs ``u - S >= rho * (budget - C)``.  So a
+  state is deleted when ``u - S < min(1, rho * (budget - C))``: scores are
+  whole numbers, and the second term turns the slack the incumbent leaves
+  into pruning power on the cost key.  The bounds:
+
+  - Dantzig's (the linear relaxation), with ``rho = e[t+1]`` under the
+    budget and ``rho = e[s-1]`` over it, ``u = sigma + rho*(budget - mu)``
+    (``e`` = score per penny; items still to add are no more efficient than
+    ``e[t+1]``, items still to drop no less than ``e[s-1]``);
+  - once the states grow numerous, a Lagrangian bound with a cardinality
+    cut, which is what tames strongly correlated rounds: no feasible set
+    holds more than ``kmax`` items (the most of the cheapest that fit), so
+    for any ``rho, lam >= 0`` and any completion ``X`` adding ``A`` (beyond
+    ``t``) and dropping ``R`` (before ``s``)::
+
+        score(X) <= sigma + rho*(cost(X) - mu) + lam*(kmax - k)
+                    + sum over j > t of max(0, d_j) + sum over j < s of max(0, -d_j),
+        d_j = s_j - rho*w_j - lam
+
+    (add ``lam`` times the slack of the cut, >= 0, expand, and take the best
+    case for each item).  ``rho`` and ``lam`` come from the linear relaxation
+    with the cut: any values keep the bound valid, good ones make it tight.
+    The sums are prefix sums, so each state costs O(1);
+  - at the root, the first bound on the break solution with one item ``j``
+    flipped (``rho = e[b]``) fixes ``j``: the core steps over it (Martello and
+    Toth's reduction).  Once the cardinality bound is made it fixes items
+    too: every set scores at most ``rho*budget + lam*kmax + sum of
+    max(0, d_j)``, less ``|d_j|`` for each item it holds against the sign of
+    ``d_j``, and an item whose ``|d_j|`` alone takes that below the incumbent
+    keeps its place.  On strongly correlated rounds the items with small
+    ``|d_j|`` lie all along the efficiency order; without this the core grows
+    over hundreds of items it never needs to move.
+
+The programme stops when no state is left or the core holds every item; the
+incumbent is then the best set: every set is reached from the break solution
+by a sequence of core steps, and along it the states that stand for it (or
+dominate it) are only ever deleted by a bound showing that nothing through
+them comes level with or beats the incumbent, which only improves.
+
+*Two passes.*  The first pass keeps at most ``_BEAM`` states after each step
+(those with the highest cardinality bound).  If it never had to drop one, it
+was the exact programme and its answer stands.  Otherwise its incumbent,
+usually the best set or close to it, starts a second, exact pass whose bounds
+cut from the first step.  The narrowing decides where the exact pass starts,
+never what it returns.
+
+*Arrays.*  The states are numpy arrays (``int64`` while every sum and product
+the bounds form fits in 62 bits, Python integers otherwise), so each step is a
+handful of vector operations; the flips are a tree of ``(item, parent)`` nodes
+in two growing arrays, compacted when it grows large.
+
+Performance: rounds where score is unrelated or loosely related to cost, or
+panel-like with many ties, need a core of a few dozen items and run in
+milliseconds at 1,000 items.  When many items near the break share one score
+per penny, no bound can tell their subsets apart and the search becomes a
+subset-sum over them.  Strongly correlated rounds (score = cost // 500 + 1000)
+with costs spread up to 10^8 pence are the hard case for every exact method:
+the cardinality bound is within a unit or two of the optimum, but many items
+have ``|d_j|`` under one unit, so very many sets stay within reach, and the
+cost key asks for the least of very many near-equal sums.
+``bench/select_bench.py`` has the figures; ``bench/solver_stages.py`` gives
+the same rounds to HiGHS and CP-SAT.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import attrs
+import numpy as np
+
+__all__ = ["knapsack"]
+
+# Past this many states the cardinality bound is worth its set-up.
+_CARD_AFTER = 400
+# The first pass keeps at most this many states (None: no limit); see "Two passes".
+_BEAM = 3000
+# A float bound deletes a state only when below the threshold by more than this share of its terms.
+_TOLERANCE = 1e-9
+# The tree of flips is compacted when it holds this many nodes more than at the last compaction.
+_COMPACT_AFTER = 2_000_000
+
+
+def knapsack(cost: list[int], score: list[int], budget: int) -> list[int]:
+    """Positions (into *cost*, *score*) of the unique best set within *budget*, in order."""
+    n = len(cost)
+    if sum(cost) <= budget:
+        return list(range(n))
+    shift = 2 * max(cost).bit_length()  # 2**shift > w_i * w_j: distinct ratios get distinct keys
+    order = sorted(range(n), key=lambda r: (-((score[r] << shift) // cost[r]), r))
+    problem = _Problem.of([cost[r] for r in order], [score[r] for r in order], order, budget)
+
+    inc, card, narrowed = _search(problem, problem.greedy(), None, _BEAM)
+    if narrowed:
+        inc, _, _ = _search(problem, inc, card, None)
+    inside = set(range(problem.b)) ^ problem.tree.flips(inc.node)
+    return sorted(order[j] for j in inside)
+
+
+@attrs.frozen
+class _Incumbent:
+    """The best set found so far: its score, cost and node of flips from the break solution."""
+
+    score: int
+    cost: int
+    node: int
+
+
+class _Tree:
+    """The flips of every state: node ``i`` flips item ``item[i]`` on top of node ``parent[i]`` (-1: none)."""
+
+    def __init__(self) -> None:
+        self.item = np.empty(1024, dtype=np.int64)
+        self.parent = np.empty(1024, dtype=np.int64)
+        self.size = 0
+        self.compacted_at = 0
+
+    def add(self, j: int, parents: np.ndarray) -> np.ndarray:
+        """New nodes flipping item *j* on top of each of *parents*; returns their numbers."""
+        m = len(parents)
+        if self.size + m > len(self.item):
+            grown = max(2 * len(self.item), self.size + m)
+            self.item = np.resize(self.item, grown)
+            self.parent = np.resize(self.parent, grown)
+        self.item[self.size : self.size + m] = j
+        self.parent[self.size : self.size + m] = parents
+        nodes = np.arange(self.size, self.size + m, dtype=np.int64)
+        self.size += m
+        return nodes
+
+    def flips(self, node: int) -> set[int]:
+        """The items flipped by *node*."""
+        out = set()
+        while node >= 0:
+            out.add(int(self.item[node]))
+            node = int(self.parent[node])
+        return out
+
+    def compact(self, live: np.ndarray) -> np.ndarray:
+        """Keep only the nodes *live* reaches; returns *live* renumbered."""
+        keep = np.zeros(self.size, dtype=bool)
+        frontier = np.unique(live[live >= 0])
+        while frontier.size:
+            keep[frontier] = True
+            up = self.parent[frontier]
+            up = up[up >= 0]
+            frontier = np.unique(up[~keep[up]])
+        number = np.cumsum(keep) - 1
+        parent = self.parent[: self.size][keep]
+        self.item = self.item[: self.size][keep].copy()
+        self.parent = np.where(parent >= 0, number[np.maximum(parent, 0)], -1)
+        self.size = len(self.item)
+        self.compacted_at = self.size
+        return np.where(live >= 0, number[np.maximum(live, 0)], -1)
+
+
+@attrs.define
+class _Problem:
+    """The items in efficiency order (cost ``W``, score ``S``, position ``pos``), the budget and the break."""
+
+    W: list[int]
+    S: list[int]
+    pos: list[int]
+    cap: int
+    b: int
+    mu: int
+    sigma: int
+    dtype: object
+    tree: _Tree
+
+    @classmethod
+    def of(cls, W: list[int], S: list[int], pos: list[int], cap: int) -> "_Problem":
+        b = mu = sigma = 0
+        while W[b] + mu <= cap:  # stops before the end: not everything fits
+            mu += W[b]
+            sigma += S[b]
+            b += 1
+        total_w, total_s = sum(W), sum(S)
+        # int64 while every product the Dantzig test forms fits (score sums times a cost and back)
+        fits = 4 * (total_s + 1) * (max(W) + total_w + cap + 1) < 2**62
+        return cls(W, S, pos, cap, b, mu, sigma, np.int64 if fits else object, _Tree())
+
+    def greedy(self) -> _Incumbent:
+        """The break solution filled greedily with the items after the break."""
+        score, cost, node = self.sigma, self.mu, -1
+        for j in range(self.b + 1, len(self.W)):
+            if self.W[j] <= self.cap - cost:
+                score, cost = score + self.S[j], cost + self.W[j]
+                node = int(self.tree.add(j, np.array([node]))[0])
+        return _Incumbent(score, cost, node)
+
+    def earlier(self, a: int, b: int) -> bool:
+        """Whether the set of node *a* comes before that of node *b* at equal score and cost."""
+        flips = self.tree.flips(a)
+        differ = flips ^ self.tree.flips(b)
+        if not differ:  # the same set
+            return False
+        first = min(differ, key=lambda j: self.pos[j])
+        return (first < self.b) != (first in flips)  # whether a's set holds it
+
+
+@attrs.define
+class _States:
+    """States sorted by cost with strictly rising score: cost, score, count and node of flips."""
+
+    mu: np.ndarray
+    sigma: np.ndarray
+    k: np.ndarray
+    node: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.mu)
+
+    def take(self, keep) -> "_States":
+        return _States(self.mu[keep], self.sigma[keep], self.k[keep], self.node[keep])
+
+
+def _search(problem: _Problem, inc: _Incumbent, card, limit):
+    """The expanding-core programme from the break solution with incumbent *inc* and the cardinality
+    bound *card* if already made.
+
+    With a *limit*, at most that many states are kept after each step (:func:`_narrow`): the search
+    is then a heuristic unless it never had to narrow.  Returns the final incumbent, the cardinality
+    bound (``None`` if never needed) and whether any state was dropped that way.
+    """
+    W, S, b, cap = problem.W, problem.S, problem.b, problem.cap
+    n = len(W)
+
+    def fixed(j: int) -> bool:
+        """Whether item *j* keeps its place in the break solution in every set that could beat the incumbent."""
+        sign = 1 if j >= b else -1
+        if not _reaches(problem.sigma + sign * S[j], problem.mu + sign * W[j], S[b], W[b], cap, inc):
+            return True
+        return card is not None and card.fixes(j, j < b, cap, inc)
+
+    dt = problem.dtype
+    states = _States(
+        np.array([problem.mu], dtype=dt), np.array([problem.sigma], dtype=dt),
+        np.array([b], dtype=dt), np.array([-1], dtype=np.int64),
+    )
+    s, t = b, b - 1
+    narrowed = False
+    while len(states) and (s > 0 or t < n - 1):
+        for j, sign in ((t + 1, 1), (s - 1, -1)):
+            if not 0 <= j < n or not len(states):
+                continue
+            if sign > 0:
+                t = j
+            else:
+                s = j
+            if fixed(j):
+                continue
+            states = _merge(problem, states, j, sign)
+            inc = _improve(problem, states, inc)
+            if card is None and len(states) > _CARD_AFTER:
+                card = _Cardinality.of(W, S, cap)
+            states = _prune(problem, states, inc, s, t, card)
+            if limit is not None and len(states) > limit:
+                states, narrowed = _narrow(states, limit, card), True
+            if problem.tree.size - problem.tree.compacted_at > _COMPACT_AFTER:
+                live = problem.tree.compact(np.append(states.node, inc.node))
+                states.node, inc = live[:-1], attrs.evolve(inc, node=int(live[-1]))
+    return inc, card, narrowed
+
+
+def _merge(problem: _Problem, states: _States, j: int, sign: int) -> _States:
+    """The states and the states moved by item *j* (added if *sign* is 1, dropped if -1), merged by
+    cost with dominated ones deleted."""
+    w, sc = sign * problem.W[j], sign * problem.S[j]
+    mu = np.concatenate((states.mu, states.mu + w))
+    sigma = np.concatenate((states.sigma, states.sigma + sc))
+    k = np.concatenate((states.k, states.k + sign))
+    node = np.concatenate((states.node, problem.tree.add(j, states.node)))
+    by_cost = np.argsort(mu, kind="stable")  # two sorted runs
+    mu, sigma, k, node = mu[by_cost], sigma[by_cost], k[by_cost], node[by_cost]
+    same = np.flatnonzero(mu[1:] == mu[:-1])
+    keep = np.ones(len(mu), dtype=bool)
+    for i in same:  # equal cost (rare): the second of the pair survives only if it comes first
+        a = i if keep[i] else _survivor(keep, i)
+        if sigma[i + 1] > sigma[a] or (sigma[i + 1] == sigma[a] and problem.earlier(int(node[i + 1]), int(node[a]))):
+            keep[a] = False
+        else:
+            keep[i + 1] = False
+    if len(same):
+        mu, sigma, k, node = mu[keep], sigma[keep], k[keep], node[keep]
+    rising = np.empty(len(sigma), dtype=bool)
+    rising[0] = True
+    if len(sigma) > 1:
+        rising[1:] = sigma[1:] > np.maximum.accumulate(sigma)[:-1]
+    return _States(mu[rising], sigma[rising], k[rising], node[rising])
+
+
+def _survivor(keep: np.ndarray, i: int) -> int:
+    """The state kept so far among the run of equal costs that ends at *i*."""
+    while not keep[i]:
+        i -= 1
+    return i
+
+
+def _improve(problem: _Problem, states: _States, inc: _Incumbent) -> _Incumbent:
+    """The incumbent, replaced by the best state within the budget if that comes first."""
+    i = int(np.searchsorted(states.mu, problem.cap, side="right")) - 1
+    if i < 0:
+        return inc
+    score, cost, node = int(states.sigma[i]), int(states.mu[i]), int(states.node[i])
+    if (score, -cost) > (inc.score, -inc.cost) or (
+        (score, cost) == (inc.score, inc.cost) and problem.earlier(node, inc.node)
+    ):
+        return _Incumbent(score, cost, node)
+    return inc
+
+
+def _reaches(sigma: int, mu: int, num: int, den: int, cap: int, inc: _Incumbent) -> bool:
+    """Whether a state whose completions all satisfy ``score <= sigma + rho*(cost - mu)``
+    (``rho = num/den >= 0``) may still come level with or beat the incumbent.
+
+    Beating needs a score above the incumbent's, or the same score at a cost no higher.  The
+    bound at ``cost <= cap`` gives the first; at the same score it gives
+    ``cost >= cap - (bound - score) / rho``, so the state is kept when
+    ``bound - inc.score >= min(1, rho * (cap - inc.cost))``.  (:func:`_prune` does this on arrays.)
+    """
+    return (sigma - inc.score) * den + num * (cap - mu) >= min(den, num * (cap - inc.cost))
+
+
+def _prune(problem: _Problem, states: _States, inc: _Incumbent, s: int, t: int, card) -> _States:
+    """The states that may still come level with or beat the incumbent."""
+    W, S, cap = problem.W, problem.S, problem.cap
+    zs, slack = inc.score, cap - inc.cost
+    split = int(np.searchsorted(states.mu, cap, side="right"))  # states[:split] are within the budget
+    if t + 1 < len(W):  # under the budget: Dantzig's bound with the next item to add
+        wa, sa = W[t + 1], S[t + 1]
+        mu, sigma = states.mu[:split], states.sigma[:split]
+        under = (sigma - zs) * wa + sa * (cap - mu) >= min(wa, sa * slack)
+    else:  # nothing left to add: dropping items only loses score, and the state itself was offered
+        under = np.zeros(split, dtype=bool)
+    if s > 0:  # over the budget: Dantzig's bound with the next item to drop
+        wr, sr = W[s - 1], S[s - 1]
+        mu, sigma = states.mu[split:], states.sigma[split:]
+        over = (sigma - zs) * wr - sr * (mu - cap) >= min(wr, sr * slack)
+    else:
+        over = np.zeros(len(states) - split, dtype=bool)
+    states = states.take(np.concatenate((under, over)))
+    if card is not None and len(states):
+        states = states.take(card.may_reach(states, zs, slack, cap, s, t))
+    return states
+
+
+def _narrow(states: _States, limit: int, card: "_Cardinality") -> _States:
+    """The *limit* states with the highest cardinality bound, still in cost order.
+
+    A subset of states sorted by cost with rising score is still one, so what is kept stays
+    correct; only the guarantee is lost: the pass that narrows finds a good incumbent, not a
+    proven one.
+    """
+    value = card.value(states)
+    best = np.argsort(-value, kind="stable")[:limit]
+    return states.take(np.sort(best))
+
+
+@attrs.frozen
+class _Cardinality:
+    """The Lagrangian bound with the cut ``count <= kmax``, multipliers ``rho`` and ``lam``.
+
+    ``gain[j]`` sums ``max(0, d_i)`` over ``i >= j`` and ``loss[j]`` sums ``max(0, -d_i)`` over
+    ``i < j``, with ``d_i = s_i - rho*w_i - lam``: exact fractions, and as floats for the arrays.
+    """
+
+    rho: Fraction
+    lam: Fraction
+    kmax: int
+    red: list[Fraction]
+    gain: list[Fraction]
+    loss: list[Fraction]
+    gain_f: list[float]
+    loss_f: list[float]
+
+    @classmethod
+    def of(cls, W: list[int], S: list[int], cap: int) -> "_Cardinality":
+        kmax = 0
+        room = cap
+        for w in sorted(W):
+            if w > room:
+                break
+            room -= w
+            kmax += 1
+        rho, lam = (Fraction(x) for x in _multipliers(W, S, cap, kmax))  # exactly the floats found
+        red = [s - rho * w - lam for w, s in zip(W, S)]
+        gain = [Fraction(0)] * (len(W) + 1)
+        for j in range(len(W) - 1, -1, -1):
+            gain[j] = gain[j + 1] + max(0, red[j])
+        loss = [Fraction(0)] * (len(W) + 1)
+        for j, r in enumerate(red):
+            loss[j + 1] = loss[j] + max(0, -r)
+        return cls(rho, lam, kmax, red, gain, loss, [float(g) for g in gain], [float(x) for x in loss])
+
+    def value(self, states: _States) -> np.ndarray:
+        """``sigma - rho*mu - lam*k`` of each state, in floating point (to rank them only)."""
+        rho, lam = float(self.rho), float(self.lam)
+        return states.sigma.astype(float) - rho * states.mu.astype(float) - lam * states.k.astype(float)
+
+    def may_reach(self, states: _States, zs: int, slack: int, cap: int, s: int, t: int) -> np.ndarray:
+        """For each state, False only where the bound shows it cannot come level with the incumbent.
+
+        The bound is formed in floating point; a state is deleted only when it falls short by more
+        than ``_TOLERANCE`` times the sum of the sizes of its terms (far beyond any rounding).
+        """
+        rho, lam = float(self.rho), float(self.lam)
+        need = min(1.0, rho * slack)
+        rest = lam * self.kmax + self.gain_f[t + 1] + self.loss_f[s] - need
+        gap = states.sigma.astype(float) - zs
+        room = rho * (cap - states.mu.astype(float))
+        count = lam * states.k.astype(float)
+        size = np.abs(gap).max() + np.abs(room).max() + count.max() + abs(rest) + 1.0
+        return gap + room - count + rest >= -_TOLERANCE * size
+
+    def fixes(self, j: int, inside: bool, cap: int, inc: _Incumbent) -> bool:
+        """Whether no set that moves item *j* (in the break solution if *inside*) can come level with
+        or beat the incumbent: every set scores at most ``rho*cap + lam*kmax + gain[0]``, less
+        ``|d_j|`` when it holds *j* against the sign of ``d_j`` (exact fractions)."""
+        r = self.red[j]
+        if r == 0 or (r > 0) != inside:  # moving j goes with its sign: no loss to show
+            return False
+        top = self.rho * cap + self.lam * self.kmax + self.gain[0] - abs(r)
+        return top - inc.score < min(1, self.rho * (cap - inc.cost))
+
+
+def _multipliers(W: list[int], S: list[int], cap: int, kmax: int) -> tuple[float, float]:
+    """Good (not necessarily optimal) floats ``rho, lam >= 0`` for the relaxation with the cut."""
+
+    def relax(lam: float) -> tuple[float, float]:
+        kept = sorted((j for j in range(len(W)) if S[j] > lam), key=lambda j: (lam - S[j]) / W[j])
+        room, count = cap, 0.0
+        for j in kept:
+            if W[j] <= room:
+                room -= W[j]
+                count += 1
+            else:
+                return count + room / W[j], (S[j] - lam) / W[j]
+        return count, 0.0
+
+    count, rho = relax(0.0)
+    if count <= kmax:
+        return rho, 0.0
+    lo, hi = 0.0, float(max(S))
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        if relax(mid)[0] > kmax:
+            lo = mid
+        else:
+            hi = mid
+    return relax(hi)[1], hi
