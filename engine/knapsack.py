@@ -112,6 +112,7 @@ the same rounds to HiGHS and CP-SAT.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from fractions import Fraction
 
 import attrs
@@ -127,6 +128,8 @@ _BEAM = 3000
 _TOLERANCE = 1e-9
 # The tree of flips is compacted when it holds this many nodes more than at the last compaction.
 _COMPACT_AFTER = 2_000_000
+# Past this many states they move from Python lists to numpy arrays.
+_ARRAYS_AFTER = 100
 
 
 def knapsack(cost: list[int], score: list[int], budget: int) -> list[int]:
@@ -155,26 +158,43 @@ class _Incumbent:
 
 
 class _Tree:
-    """The flips of every state: node ``i`` flips item ``item[i]`` on top of node ``parent[i]`` (-1: none)."""
+    """The flips of every state: node ``i`` flips item ``item[i]`` on top of node ``parent[i]`` (-1: none).
+
+    Python lists while the states are few (:class:`_Few` adds lists of parents), numpy arrays from
+    the first time many are added at once (:class:`_States` adds arrays).
+    """
 
     def __init__(self) -> None:
-        self.item = np.empty(1024, dtype=np.int64)
-        self.parent = np.empty(1024, dtype=np.int64)
+        self.item: list[int] | np.ndarray = []
+        self.parent: list[int] | np.ndarray = []
         self.size = 0
         self.compacted_at = 0
 
-    def add(self, j: int, parents: np.ndarray) -> np.ndarray:
-        """New nodes flipping item *j* on top of each of *parents*; returns their numbers."""
-        m = len(parents)
-        if self.size + m > len(self.item):
-            grown = max(2 * len(self.item), self.size + m)
+    def add(self, j: int, parents):
+        """New nodes flipping item *j* on top of each of *parents* (a list or an array); returns their
+        numbers, as the same kind of sequence."""
+        m, start = len(parents), self.size
+        if isinstance(parents, list) and isinstance(self.item, list):
+            self.item.extend([j] * m)
+            self.parent.extend(parents)
+            self.size += m
+            return list(range(start, start + m))
+        self._arrays(start + m)
+        self.item[start : start + m] = j
+        self.parent[start : start + m] = parents
+        self.size += m
+        nodes = np.arange(start, start + m, dtype=np.int64)
+        return nodes.tolist() if isinstance(parents, list) else nodes
+
+    def _arrays(self, room: int) -> None:
+        """Hold the nodes in arrays with room for *room* of them."""
+        if isinstance(self.item, list):
+            self.item = np.array(self.item, dtype=np.int64)
+            self.parent = np.array(self.parent, dtype=np.int64)
+        if room > len(self.item):
+            grown = max(2 * len(self.item), room, 1024)
             self.item = np.resize(self.item, grown)
             self.parent = np.resize(self.parent, grown)
-        self.item[self.size : self.size + m] = j
-        self.parent[self.size : self.size + m] = parents
-        nodes = np.arange(self.size, self.size + m, dtype=np.int64)
-        self.size += m
-        return nodes
 
     def flips(self, node: int) -> set[int]:
         """The items flipped by *node*."""
@@ -186,6 +206,7 @@ class _Tree:
 
     def compact(self, live: np.ndarray) -> np.ndarray:
         """Keep only the nodes *live* reaches; returns *live* renumbered."""
+        self._arrays(self.size)
         keep = np.zeros(self.size, dtype=bool)
         frontier = np.unique(live[live >= 0])
         while frontier.size:
@@ -234,7 +255,7 @@ class _Problem:
         for j in range(self.b + 1, len(self.W)):
             if self.W[j] <= self.cap - cost:
                 score, cost = score + self.S[j], cost + self.W[j]
-                node = int(self.tree.add(j, np.array([node]))[0])
+                node = self.tree.add(j, [node])[0]
         return _Incumbent(score, cost, node)
 
     def earlier(self, a: int, b: int) -> bool:
@@ -247,9 +268,80 @@ class _Problem:
         return (first < self.b) != (first in flips)  # whether a's set holds it
 
 
+def _cost(row: tuple) -> int:
+    return row[0]
+
+
+@attrs.define
+class _Few:
+    """Few states, as tuples ``(cost, score, count, node)`` sorted by cost with strictly rising score.
+
+    While the states are few, plain Python lists are faster than arrays (each array operation has a
+    fixed cost of a microsecond or so); past ``_ARRAYS_AFTER`` states the search moves to
+    :class:`_States`.  The two classes keep exactly the same states.
+    """
+
+    rows: list[tuple]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def nodes(self) -> list[int]:
+        return [row[3] for row in self.rows]
+
+    def with_nodes(self, nodes: np.ndarray) -> "_Few":
+        return _Few([(m, s, k, int(node)) for (m, s, k, _), node in zip(self.rows, nodes)])
+
+    def arrays(self, dtype) -> "_States":
+        rows = self.rows
+        return _States(
+            np.array([r[0] for r in rows], dtype=dtype), np.array([r[1] for r in rows], dtype=dtype),
+            np.array([r[2] for r in rows], dtype=dtype), np.array(self.nodes(), dtype=np.int64),
+        )
+
+    def merge(self, problem: _Problem, j: int, sign: int) -> "_Few":
+        w, sc = sign * problem.W[j], sign * problem.S[j]
+        nodes = problem.tree.add(j, self.nodes())
+        moved = [(m + w, s + sc, k + sign, node) for (m, s, k, _), node in zip(self.rows, nodes)]
+        out: list[tuple] = []
+        for row in sorted(self.rows + moved, key=_cost):  # stable: two sorted runs
+            if out and out[-1][0] == row[0]:  # equal cost: the one that comes first stays
+                last = out[-1]
+                if row[1] < last[1] or (row[1] == last[1] and not problem.earlier(row[3], last[3])):
+                    continue
+                out.pop()
+            if not out or row[1] > out[-1][1]:
+                out.append(row)
+        return _Few(out)
+
+    def improve(self, problem: _Problem, inc: _Incumbent) -> _Incumbent:
+        i = bisect_right(self.rows, problem.cap, key=_cost) - 1
+        return _better(problem, inc, *self.rows[i][:2], self.rows[i][3]) if i >= 0 else inc
+
+    def prune(self, problem: _Problem, inc: _Incumbent, s: int, t: int, card) -> "_Few":
+        W, S, cap = problem.W, problem.S, problem.cap
+        zs, slack = inc.score, cap - inc.cost
+        kept = []
+        if t + 1 < len(W):
+            wa, sa = W[t + 1], S[t + 1]
+            need = min(wa, sa * slack)
+            kept = [r for r in self.rows if r[0] <= cap and (r[1] - zs) * wa + sa * (cap - r[0]) >= need]
+        if s > 0:
+            wr, sr = W[s - 1], S[s - 1]
+            need = min(wr, sr * slack)
+            kept += [r for r in self.rows if r[0] > cap and (r[1] - zs) * wr - sr * (r[0] - cap) >= need]
+        if card is not None and kept:
+            reach = card.may_reach(_Few(kept).arrays(problem.dtype), zs, slack, cap, s, t)
+            kept = [r for r, ok in zip(kept, reach) if ok]
+        return _Few(kept)
+
+    def narrow(self, problem: _Problem, limit: int, card: "_Cardinality") -> "_States":
+        return self.arrays(problem.dtype).narrow(problem, limit, card)
+
+
 @attrs.define
 class _States:
-    """States sorted by cost with strictly rising score: cost, score, count and node of flips."""
+    """Many states, as arrays sorted by cost with strictly rising score: cost, score, count, node."""
 
     mu: np.ndarray
     sigma: np.ndarray
@@ -262,12 +354,98 @@ class _States:
     def take(self, keep) -> "_States":
         return _States(self.mu[keep], self.sigma[keep], self.k[keep], self.node[keep])
 
+    def nodes(self) -> np.ndarray:
+        return self.node
+
+    def with_nodes(self, nodes: np.ndarray) -> "_States":
+        return _States(self.mu, self.sigma, self.k, nodes)
+
+    def merge(self, problem: _Problem, j: int, sign: int) -> "_States":
+        """The states and the states moved by item *j* (added if *sign* is 1, dropped if -1),
+        merged by cost with dominated ones deleted."""
+        w, sc = sign * problem.W[j], sign * problem.S[j]
+        mu = np.concatenate((self.mu, self.mu + w))
+        sigma = np.concatenate((self.sigma, self.sigma + sc))
+        k = np.concatenate((self.k, self.k + sign))
+        node = np.concatenate((self.node, problem.tree.add(j, self.node)))
+        by_cost = np.argsort(mu, kind="stable")  # two sorted runs
+        mu, sigma, k, node = mu[by_cost], sigma[by_cost], k[by_cost], node[by_cost]
+        same = np.flatnonzero(mu[1:] == mu[:-1])
+        keep = np.ones(len(mu), dtype=bool)
+        for i in same:  # equal cost (rare): the second of the pair stays only if it comes first
+            a = _survivor(keep, i)
+            if sigma[i + 1] > sigma[a] or (
+                sigma[i + 1] == sigma[a] and problem.earlier(int(node[i + 1]), int(node[a]))
+            ):
+                keep[a] = False
+            else:
+                keep[i + 1] = False
+        if len(same):
+            mu, sigma, k, node = mu[keep], sigma[keep], k[keep], node[keep]
+        rising = np.empty(len(sigma), dtype=bool)
+        rising[0] = True
+        rising[1:] = sigma[1:] > np.maximum.accumulate(sigma)[:-1]
+        return _States(mu[rising], sigma[rising], k[rising], node[rising])
+
+    def improve(self, problem: _Problem, inc: _Incumbent) -> _Incumbent:
+        """The incumbent, replaced by the best state within the budget if that comes first."""
+        i = int(np.searchsorted(self.mu, problem.cap, side="right")) - 1
+        return _better(problem, inc, int(self.mu[i]), int(self.sigma[i]), int(self.node[i])) if i >= 0 else inc
+
+    def prune(self, problem: _Problem, inc: _Incumbent, s: int, t: int, card) -> "_States":
+        """The states that may still come level with or beat the incumbent (:func:`_reaches`)."""
+        W, S, cap = problem.W, problem.S, problem.cap
+        zs, slack = inc.score, cap - inc.cost
+        split = int(np.searchsorted(self.mu, cap, side="right"))  # [:split] are within the budget
+        if t + 1 < len(W):  # under the budget: Dantzig's bound with the next item to add
+            wa, sa = W[t + 1], S[t + 1]
+            mu, sigma = self.mu[:split], self.sigma[:split]
+            under = (sigma - zs) * wa + sa * (cap - mu) >= min(wa, sa * slack)
+        else:  # nothing left to add: dropping items only loses score, and the state itself was offered
+            under = np.zeros(split, dtype=bool)
+        if s > 0:  # over the budget: Dantzig's bound with the next item to drop
+            wr, sr = W[s - 1], S[s - 1]
+            mu, sigma = self.mu[split:], self.sigma[split:]
+            over = (sigma - zs) * wr - sr * (mu - cap) >= min(wr, sr * slack)
+        else:
+            over = np.zeros(len(self) - split, dtype=bool)
+        states = self.take(np.concatenate((under, over)))
+        if card is not None and len(states):
+            states = states.take(card.may_reach(states, zs, slack, cap, s, t))
+        return states
+
+    def narrow(self, problem: _Problem, limit: int, card: "_Cardinality") -> "_States":
+        """The *limit* states with the highest cardinality bound, still in cost order.
+
+        A subset of states sorted by cost with rising score is still one, so what is kept stays
+        correct; only the guarantee is lost: the pass that narrows finds a good incumbent, not a
+        proven one.
+        """
+        best = np.argsort(-card.value(self), kind="stable")[:limit]
+        return self.take(np.sort(best))
+
+
+def _survivor(keep: np.ndarray, i: int) -> int:
+    """The state kept so far among the run of equal costs that ends at *i*."""
+    while not keep[i]:
+        i -= 1
+    return i
+
+
+def _better(problem: _Problem, inc: _Incumbent, cost: int, score: int, node: int) -> _Incumbent:
+    """The incumbent, or the state (*cost*, *score*, *node*) within the budget if it comes first."""
+    if (score, -cost) > (inc.score, -inc.cost) or (
+        (score, cost) == (inc.score, inc.cost) and problem.earlier(node, inc.node)
+    ):
+        return _Incumbent(score, cost, node)
+    return inc
+
 
 def _search(problem: _Problem, inc: _Incumbent, card, limit):
     """The expanding-core programme from the break solution with incumbent *inc* and the cardinality
     bound *card* if already made.
 
-    With a *limit*, at most that many states are kept after each step (:func:`_narrow`): the search
+    With a *limit*, at most that many states are kept after each step (``narrow``): the search
     is then a heuristic unless it never had to narrow.  Returns the final incumbent, the cardinality
     bound (``None`` if never needed) and whether any state was dropped that way.
     """
@@ -281,16 +459,13 @@ def _search(problem: _Problem, inc: _Incumbent, card, limit):
             return True
         return card is not None and card.fixes(j, j < b, cap, inc)
 
-    dt = problem.dtype
-    states = _States(
-        np.array([problem.mu], dtype=dt), np.array([problem.sigma], dtype=dt),
-        np.array([b], dtype=dt), np.array([-1], dtype=np.int64),
-    )
+    states = _Few([(problem.mu, problem.sigma, b, -1)])
     s, t = b, b - 1
     narrowed = False
-    while len(states) and (s > 0 or t < n - 1):
+    alive = True
+    while alive and (s > 0 or t < n - 1):
         for j, sign in ((t + 1, 1), (s - 1, -1)):
-            if not 0 <= j < n or not len(states):
+            if not (alive and 0 <= j < n):
                 continue
             if sign > 0:
                 t = j
@@ -298,64 +473,21 @@ def _search(problem: _Problem, inc: _Incumbent, card, limit):
                 s = j
             if fixed(j):
                 continue
-            states = _merge(problem, states, j, sign)
-            inc = _improve(problem, states, inc)
+            states = states.merge(problem, j, sign)
+            inc = states.improve(problem, inc)
             if card is None and len(states) > _CARD_AFTER:
                 card = _Cardinality.of(W, S, cap)
-            states = _prune(problem, states, inc, s, t, card)
+            states = states.prune(problem, inc, s, t, card)
             if limit is not None and len(states) > limit:
-                states, narrowed = _narrow(states, limit, card), True
+                card = card or _Cardinality.of(W, S, cap)
+                states, narrowed = states.narrow(problem, limit, card), True
+            if isinstance(states, _Few) and len(states) > _ARRAYS_AFTER:
+                states = states.arrays(problem.dtype)
             if problem.tree.size - problem.tree.compacted_at > _COMPACT_AFTER:
-                live = problem.tree.compact(np.append(states.node, inc.node))
-                states.node, inc = live[:-1], attrs.evolve(inc, node=int(live[-1]))
+                live = problem.tree.compact(np.append(np.asarray(states.nodes(), dtype=np.int64), inc.node))
+                states, inc = states.with_nodes(live[:-1]), attrs.evolve(inc, node=int(live[-1]))
+            alive = len(states) > 0
     return inc, card, narrowed
-
-
-def _merge(problem: _Problem, states: _States, j: int, sign: int) -> _States:
-    """The states and the states moved by item *j* (added if *sign* is 1, dropped if -1), merged by
-    cost with dominated ones deleted."""
-    w, sc = sign * problem.W[j], sign * problem.S[j]
-    mu = np.concatenate((states.mu, states.mu + w))
-    sigma = np.concatenate((states.sigma, states.sigma + sc))
-    k = np.concatenate((states.k, states.k + sign))
-    node = np.concatenate((states.node, problem.tree.add(j, states.node)))
-    by_cost = np.argsort(mu, kind="stable")  # two sorted runs
-    mu, sigma, k, node = mu[by_cost], sigma[by_cost], k[by_cost], node[by_cost]
-    same = np.flatnonzero(mu[1:] == mu[:-1])
-    keep = np.ones(len(mu), dtype=bool)
-    for i in same:  # equal cost (rare): the second of the pair survives only if it comes first
-        a = i if keep[i] else _survivor(keep, i)
-        if sigma[i + 1] > sigma[a] or (sigma[i + 1] == sigma[a] and problem.earlier(int(node[i + 1]), int(node[a]))):
-            keep[a] = False
-        else:
-            keep[i + 1] = False
-    if len(same):
-        mu, sigma, k, node = mu[keep], sigma[keep], k[keep], node[keep]
-    rising = np.empty(len(sigma), dtype=bool)
-    rising[0] = True
-    if len(sigma) > 1:
-        rising[1:] = sigma[1:] > np.maximum.accumulate(sigma)[:-1]
-    return _States(mu[rising], sigma[rising], k[rising], node[rising])
-
-
-def _survivor(keep: np.ndarray, i: int) -> int:
-    """The state kept so far among the run of equal costs that ends at *i*."""
-    while not keep[i]:
-        i -= 1
-    return i
-
-
-def _improve(problem: _Problem, states: _States, inc: _Incumbent) -> _Incumbent:
-    """The incumbent, replaced by the best state within the budget if that comes first."""
-    i = int(np.searchsorted(states.mu, problem.cap, side="right")) - 1
-    if i < 0:
-        return inc
-    score, cost, node = int(states.sigma[i]), int(states.mu[i]), int(states.node[i])
-    if (score, -cost) > (inc.score, -inc.cost) or (
-        (score, cost) == (inc.score, inc.cost) and problem.earlier(node, inc.node)
-    ):
-        return _Incumbent(score, cost, node)
-    return inc
 
 
 def _reaches(sigma: int, mu: int, num: int, den: int, cap: int, inc: _Incumbent) -> bool:
@@ -365,44 +497,9 @@ def _reaches(sigma: int, mu: int, num: int, den: int, cap: int, inc: _Incumbent)
     Beating needs a score above the incumbent's, or the same score at a cost no higher.  The
     bound at ``cost <= cap`` gives the first; at the same score it gives
     ``cost >= cap - (bound - score) / rho``, so the state is kept when
-    ``bound - inc.score >= min(1, rho * (cap - inc.cost))``.  (:func:`_prune` does this on arrays.)
+    ``bound - inc.score >= min(1, rho * (cap - inc.cost))``.  (``prune`` does this for many states.)
     """
     return (sigma - inc.score) * den + num * (cap - mu) >= min(den, num * (cap - inc.cost))
-
-
-def _prune(problem: _Problem, states: _States, inc: _Incumbent, s: int, t: int, card) -> _States:
-    """The states that may still come level with or beat the incumbent."""
-    W, S, cap = problem.W, problem.S, problem.cap
-    zs, slack = inc.score, cap - inc.cost
-    split = int(np.searchsorted(states.mu, cap, side="right"))  # states[:split] are within the budget
-    if t + 1 < len(W):  # under the budget: Dantzig's bound with the next item to add
-        wa, sa = W[t + 1], S[t + 1]
-        mu, sigma = states.mu[:split], states.sigma[:split]
-        under = (sigma - zs) * wa + sa * (cap - mu) >= min(wa, sa * slack)
-    else:  # nothing left to add: dropping items only loses score, and the state itself was offered
-        under = np.zeros(split, dtype=bool)
-    if s > 0:  # over the budget: Dantzig's bound with the next item to drop
-        wr, sr = W[s - 1], S[s - 1]
-        mu, sigma = states.mu[split:], states.sigma[split:]
-        over = (sigma - zs) * wr - sr * (mu - cap) >= min(wr, sr * slack)
-    else:
-        over = np.zeros(len(states) - split, dtype=bool)
-    states = states.take(np.concatenate((under, over)))
-    if card is not None and len(states):
-        states = states.take(card.may_reach(states, zs, slack, cap, s, t))
-    return states
-
-
-def _narrow(states: _States, limit: int, card: "_Cardinality") -> _States:
-    """The *limit* states with the highest cardinality bound, still in cost order.
-
-    A subset of states sorted by cost with rising score is still one, so what is kept stays
-    correct; only the guarantee is lost: the pass that narrows finds a good incumbent, not a
-    proven one.
-    """
-    value = card.value(states)
-    best = np.argsort(-value, kind="stable")[:limit]
-    return states.take(np.sort(best))
 
 
 @attrs.frozen

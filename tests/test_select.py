@@ -357,29 +357,37 @@ class TestProperties:
         with tuned(_COMPACT_AFTER=0, _CARD_AFTER=0):
             assert optimal(items, budget).chosen == expected
 
-    def test_narrowing_and_fixing_are_used(self):
-        """The two paths the tests above check are really taken on a strongly correlated round."""
-        calls = {"narrow": 0, "fixed": 0}
-        narrow, fixes = engine.knapsack._narrow, engine.knapsack._Cardinality.fixes
+    def test_every_path_is_used(self, monkeypatch):
+        """The paths the tests above check are really taken on a strongly correlated round: fixing items
+        by the cardinality bound, narrowing the first pass, moving from lists to arrays, compacting."""
+        calls = {"_Cardinality.fixes": 0, "_States.narrow": 0, "_Few.arrays": 0, "_Tree.compact": 0}
+        for name in calls:
+            owner, method = name.split(".")
+            original = getattr(getattr(engine.knapsack, owner), method)
 
-        def counting_narrow(*args):
-            calls["narrow"] += 1
-            return narrow(*args)
+            def counting(*args, _name=name, _original=original):
+                result = _original(*args)
+                calls[_name] += result is not False
+                return result
 
-        def counting_fixes(*args):
-            fixed = fixes(*args)
-            calls["fixed"] += fixed
-            return fixed
-
+            monkeypatch.setattr(getattr(engine.knapsack, owner), method, counting)
         items, budget = strongly_correlated(100, 10**8, 0)
         expected = optimal(items, budget).chosen
-        with tuned(_CARD_AFTER=0, _BEAM=2, _narrow=counting_narrow):
-            engine.knapsack._Cardinality.fixes = counting_fixes
-            try:
-                assert optimal(items, budget).chosen == expected
-            finally:
-                engine.knapsack._Cardinality.fixes = fixes
-        assert calls["narrow"] > 0 and calls["fixed"] > 0
+        with tuned(_CARD_AFTER=0, _BEAM=50, _ARRAYS_AFTER=20, _COMPACT_AFTER=1000):
+            assert optimal(items, budget).chosen == expected
+        assert all(calls.values()), calls
+
+    @settings(max_examples=200)
+    @given(rounds(min_items=5), st.booleans())
+    def test_arrays_from_the_first_step(self, case, wide):
+        """With the states in arrays from the first step (64-bit, or Python integers if *wide*), optimal is
+        still the brute-force best."""
+        items, budget = case
+        if wide:
+            items = [Item(item.id, item.cost * 10**12, item.score) for item in items]
+            budget *= 10**12
+        with tuned(_ARRAYS_AFTER=0, _CARD_AFTER=0):
+            assert optimal(items, budget).chosen == brute_force(items, budget)
 
     @given(rounds(max_items=40), st.integers(0, 10**9))
     def test_rank_walk_is_the_greedy_walk(self, case, budget):
