@@ -92,10 +92,11 @@ usually the best set or close to it, starts a second, exact pass whose bounds
 cut from the first step.  The narrowing decides where the exact pass starts,
 never what it returns.
 
-*Arrays.*  The states are numpy arrays (``int64`` while every sum and product
-the bounds form fits in 62 bits, Python integers otherwise), so each step is a
-handful of vector operations; the flips are a tree of ``(item, parent)`` nodes
-in two growing arrays, compacted when it grows large.
+*Lists, then arrays.*  While there are at most ``_ARRAYS_AFTER`` states they
+are a Python list of tuples; past that, numpy arrays (``int64`` while every sum
+and product the bounds form fits in 62 bits, Python integers otherwise), so
+each step is a handful of vector operations.  The flips are a tree of
+``(item, parent)`` nodes, kept the same way and compacted when it grows large.
 
 Performance: rounds where score is unrelated or loosely related to cost, or
 panel-like with many ties, need a core of a few dozen items and run in
