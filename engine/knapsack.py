@@ -317,7 +317,10 @@ class _Few:
 
     def improve(self, problem: _Problem, inc: _Incumbent) -> _Incumbent:
         i = bisect_right(self.rows, problem.cap, key=_cost) - 1
-        return _better(problem, inc, *self.rows[i][:2], self.rows[i][3]) if i >= 0 else inc
+        if i < 0:
+            return inc
+        cost, score, _, node = self.rows[i]
+        return _better(problem, inc, cost, score, node)
 
     def prune(self, problem: _Problem, inc: _Incumbent, s: int, t: int, card) -> "_Few":
         W, S, cap = problem.W, problem.S, problem.cap
@@ -507,18 +510,19 @@ def _reaches(sigma: int, mu: int, num: int, den: int, cap: int, inc: _Incumbent)
 class _Cardinality:
     """The Lagrangian bound with the cut ``count <= kmax``, multipliers ``rho`` and ``lam``.
 
-    ``gain[j]`` sums ``max(0, d_i)`` over ``i >= j`` and ``loss[j]`` sums ``max(0, -d_i)`` over
-    ``i < j``, with ``d_i = s_i - rho*w_i - lam``: exact fractions, and as floats for the arrays.
+    With ``d_i = s_i - rho*w_i - lam`` (exact fractions, ``red``), ``gain[j]`` sums ``max(0, d_i)``
+    over ``i >= j`` and ``loss[j]`` sums ``max(0, -d_i)`` over ``i < j``, kept as floats for the
+    arrays; ``top = rho*cap + lam*kmax + gain[0]`` (exact) bounds the score of every set.
     """
 
-    rho: Fraction
-    lam: Fraction
+    rho: float
+    lam: float
     kmax: int
     red: list[Fraction]
-    gain: list[Fraction]
-    loss: list[Fraction]
-    gain_f: list[float]
-    loss_f: list[float]
+    top: Fraction
+    slope: Fraction  # rho, exactly
+    gain: list[float]
+    loss: list[float]
 
     @classmethod
     def of(cls, W: list[int], S: list[int], cap: int) -> "_Cardinality":
@@ -529,20 +533,21 @@ class _Cardinality:
                 break
             room -= w
             kmax += 1
-        rho, lam = (Fraction(x) for x in _multipliers(W, S, cap, kmax))  # exactly the floats found
-        red = [s - rho * w - lam for w, s in zip(W, S)]
+        rho, lam = _multipliers(W, S, cap, kmax)
+        rho_q, lam_q = Fraction(rho), Fraction(lam)  # exactly the floats found
+        red = [s - rho_q * w - lam_q for w, s in zip(W, S)]
         gain = [Fraction(0)] * (len(W) + 1)
         for j in range(len(W) - 1, -1, -1):
             gain[j] = gain[j + 1] + max(0, red[j])
         loss = [Fraction(0)] * (len(W) + 1)
         for j, r in enumerate(red):
             loss[j + 1] = loss[j] + max(0, -r)
-        return cls(rho, lam, kmax, red, gain, loss, [float(g) for g in gain], [float(x) for x in loss])
+        top = rho_q * cap + lam_q * kmax + gain[0]
+        return cls(rho, lam, kmax, red, top, rho_q, [float(g) for g in gain], [float(x) for x in loss])
 
     def value(self, states: _States) -> np.ndarray:
         """``sigma - rho*mu - lam*k`` of each state, in floating point (to rank them only)."""
-        rho, lam = float(self.rho), float(self.lam)
-        return states.sigma.astype(float) - rho * states.mu.astype(float) - lam * states.k.astype(float)
+        return states.sigma.astype(float) - self.rho * states.mu.astype(float) - self.lam * states.k.astype(float)
 
     def may_reach(self, states: _States, zs: int, slack: int, cap: int, s: int, t: int) -> np.ndarray:
         """For each state, False only where the bound shows it cannot come level with the incumbent.
@@ -550,9 +555,9 @@ class _Cardinality:
         The bound is formed in floating point; a state is deleted only when it falls short by more
         than ``_TOLERANCE`` times the sum of the sizes of its terms (far beyond any rounding).
         """
-        rho, lam = float(self.rho), float(self.lam)
+        rho, lam = self.rho, self.lam
         need = min(1.0, rho * slack)
-        rest = lam * self.kmax + self.gain_f[t + 1] + self.loss_f[s] - need
+        rest = lam * self.kmax + self.gain[t + 1] + self.loss[s] - need
         gap = states.sigma.astype(float) - zs
         room = rho * (cap - states.mu.astype(float))
         count = lam * states.k.astype(float)
@@ -561,13 +566,12 @@ class _Cardinality:
 
     def fixes(self, j: int, inside: bool, cap: int, inc: _Incumbent) -> bool:
         """Whether no set that moves item *j* (in the break solution if *inside*) can come level with
-        or beat the incumbent: every set scores at most ``rho*cap + lam*kmax + gain[0]``, less
-        ``|d_j|`` when it holds *j* against the sign of ``d_j`` (exact fractions)."""
+        or beat the incumbent: every set scores at most ``top``, less ``|d_j|`` when it holds *j*
+        against the sign of ``d_j`` (exact fractions)."""
         r = self.red[j]
         if r == 0 or (r > 0) != inside:  # moving j goes with its sign: no loss to show
             return False
-        top = self.rho * cap + self.lam * self.kmax + self.gain[0] - abs(r)
-        return top - inc.score < min(1, self.rho * (cap - inc.cost))
+        return self.top - abs(r) - inc.score < min(1, self.slope * (cap - inc.cost))
 
 
 def _multipliers(W: list[int], S: list[int], cap: int, kmax: int) -> tuple[float, float]:
