@@ -48,9 +48,10 @@ if str(ROOT) not in sys.path:  # import this checkout's engine, whatever the cur
 
 from tabulate import tabulate  # noqa: E402
 
-from engine import conditions, durable_engine, screen  # noqa: E402
-from engine.proposal import Delivery, Proposal  # noqa: E402
-from engine.round import Round, load_round  # noqa: E402
+from engine.decision import conditions, durable_engine, screen  # noqa: E402
+
+from engine.inputs.proposal import Delivery, Proposal  # noqa: E402
+from engine.inputs.round import Round, load_round  # noqa: E402
 
 RULES = "rules/kcsp-2026-27.yaml"  # relative to ROOT
 EXAMPLES = "proposals/2026-27-example"

@@ -44,7 +44,7 @@ from tabulate import tabulate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.select import Item, optimal, rank_walk  # noqa: E402
+from engine.decision.select import Item, optimal, rank_walk  # noqa: E402
 
 KINDS = ("unrelated", "proportional", "proportional-21", "hard", "panel")
 MAX_COST = 10**8

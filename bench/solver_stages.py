@@ -26,7 +26,7 @@ from tabulate import tabulate
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.select import Item, optimal  # noqa: E402
+from engine.decision.select import Item, optimal  # noqa: E402
 from select_bench import KINDS, generate  # noqa: E402
 
 

@@ -21,8 +21,8 @@ from tabulate import tabulate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.select import POLICIES, Item  # noqa: E402
-from engine.sweep import sweep  # noqa: E402
+from engine.decision.select import POLICIES, Item  # noqa: E402
+from engine.decision.sweep import sweep  # noqa: E402
 
 
 def generate(n: int, rng: random.Random) -> list[Item]:

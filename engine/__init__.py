@@ -6,13 +6,13 @@ applied by :func:`run` and compared by :func:`compare`.  The ``crg`` command is
 a thin shell over these.
 """
 
-from .compare import compare
+from .decision.compare import compare
 from .errors import CrgError, EngineError, InputError
-from .proposal import Proposal, load_proposals
-from .round import Round, load_round
-from .scenario import Overrides, Scenario, load_scenario, run
-from .screen import screen
-from .shortlist import Outcome, decide
+from .inputs.proposal import Proposal, load_proposals
+from .inputs.round import Round, load_round
+from .inputs.scenario import Overrides, Scenario, load_scenario, run
+from .decision.screen import screen
+from .decision.shortlist import Outcome, decide
 
 __all__ = [
     "CrgError", "EngineError", "InputError", "Outcome", "Overrides", "Proposal", "Round", "Scenario",

@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 from hypothesis import strategies as st
 
-from engine.conditions import All, Any_, Compare, Given, Includes, Not, OneOf
-from engine.proposal import POTS, Delivery, Proposal
+from engine.decision.conditions import All, Any_, Compare, Given, Includes, Not, OneOf
+from engine.inputs.proposal import POTS, Delivery, Proposal
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 
@@ -273,7 +273,7 @@ def _value_for(field: str):
 
 
 def views():
-    """A proposal as conditions see it (:func:`engine.conditions.view`), over the small world."""
+    """A proposal as conditions see it (:func:`engine.decision.conditions.view`), over the small world."""
     return st.fixed_dictionaries({field: _value_for(field) for field in KINDS})
 
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from engine.money import parse as parse_money
+from engine.inputs.money import parse as parse_money
 
 from .conftest import PROPOSALS, REPO, ROUNDS, RULES, spoil
 

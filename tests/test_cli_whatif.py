@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from engine.money import parse as parse_money
+from engine.inputs.money import parse as parse_money
 
 from .conftest import PROPOSALS, REPO, RULES
 

@@ -1,7 +1,7 @@
-"""Tests of engine.conditions: the rule language, its evaluation and its negation.
+"""Tests of engine.decision.conditions: the rule language, its evaluation and its negation.
 
 The boundary tests run each kind of rule of the 2026/27 round through
-``engine.screen.screen`` with both engines, from one proposal that passes
+``engine.decision.screen.screen`` with both engines, from one proposal that passes
 every rule, changed one field at a time.
 """
 
@@ -13,12 +13,13 @@ import attrs
 import pytest
 from hypothesis import given, settings
 
-from engine import conditions, yamlfile
-from engine.conditions import All, Any_, Compare, Given, Includes, Not, OneOf
+from engine.decision import conditions
+from engine.inputs import yamlfile
+from engine.decision.conditions import All, Any_, Compare, Given, Includes, Not, OneOf
 from engine.errors import InputError
-from engine.proposal import Delivery, Proposal
-from engine.round import load_round
-from engine.screen import ENGINES, screen
+from engine.inputs.proposal import Delivery, Proposal
+from engine.inputs.round import load_round
+from engine.decision.screen import ENGINES, screen
 
 from . import strategies as S
 from .conftest import PROPOSALS, RULES

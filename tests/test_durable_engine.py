@@ -1,4 +1,4 @@
-"""Tests of engine.durable_engine: durable-rules gives the same answers as the plain-Python evaluation."""
+"""Tests of engine.decision.durable_engine: durable-rules gives the same answers as the plain-Python evaluation."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import conditions, durable_engine
-from engine.conditions import All, Any_, Compare, Given, Includes, Not, OneOf
+from engine.decision import conditions, durable_engine
+from engine.decision.conditions import All, Any_, Compare, Given, Includes, Not, OneOf
 from engine.errors import EngineError, InputError
-from engine.round import load_round
-from engine.screen import failures_python, program_for
+from engine.inputs.round import load_round
+from engine.decision.screen import failures_python, program_for
 
 from . import strategies as S
 from .conftest import PROPOSALS, REPO, ROUNDS
@@ -53,7 +53,7 @@ class TestAgreement:
     @pytest.mark.parametrize("key", sorted(ROUNDS))
     def test_shipped_proposals(self, key):
         """On the shipped proposals of each round the two agree."""
-        from engine.proposal import load_proposals
+        from engine.inputs.proposal import load_proposals
         r = LOADED[key]
         for p in load_proposals(ROUNDS[key][1]):
             facts = conditions.view(p)
@@ -61,7 +61,7 @@ class TestAgreement:
 
     def test_example_failures(self):
         """On the 2026/27 examples, durable-rules fails exactly the rules each was written to fail."""
-        from engine.proposal import load_proposals
+        from engine.inputs.proposal import load_proposals
         r = LOADED["kcsp-2026-27"]
         found = {p.id: program_for(r).failures(conditions.view(p)) for p in load_proposals(ROUNDS["kcsp-2026-27"][1])}
         assert found["underage-vape-test-purchases"] == {"received-by-deadline"}
@@ -191,10 +191,10 @@ class TestProcess:
         """
         result = _run(f"""
             import attrs
-            from engine import conditions
-            from engine.proposal import Proposal
-            from engine.round import load_round
-            from engine.screen import failures_python, program_for
+            from engine.decision import conditions
+            from engine.inputs.proposal import Proposal
+            from engine.inputs.round import load_round
+            from engine.decision.screen import failures_python, program_for
             round_ = load_round({str(ROUNDS['kcsp-2026-27'][0])!r})
             base = Proposal.from_file({str(PROPOSALS / '2026-27-example' / 'asb-community-mediation.yaml')!r})
             program = program_for(round_)
@@ -212,10 +212,10 @@ class TestProcess:
         result = _run(f"""
             import attrs
             from concurrent.futures import ThreadPoolExecutor
-            from engine import conditions
-            from engine.proposal import Proposal
-            from engine.round import load_round
-            from engine.screen import failures_python, program_for
+            from engine.decision import conditions
+            from engine.inputs.proposal import Proposal
+            from engine.inputs.round import load_round
+            from engine.decision.screen import failures_python, program_for
             round_ = load_round({str(ROUNDS['kcsp-2026-27'][0])!r})
             base = Proposal.from_file({str(PROPOSALS / '2026-27-example' / 'asb-community-mediation.yaml')!r})
             program = program_for(round_)

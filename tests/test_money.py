@@ -1,4 +1,4 @@
-"""Tests of engine.money: reading sums of money exactly, and writing them back."""
+"""Tests of engine.inputs.money: reading sums of money exactly, and writing them back."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import money
+from engine.inputs import money
 from engine.errors import InputError
-
 from . import strategies as S
 
 

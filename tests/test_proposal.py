@@ -1,4 +1,4 @@
-"""Tests of engine.proposal: reading and checking proposal files."""
+"""Tests of engine.inputs.proposal: reading and checking proposal files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from engine.errors import InputError
-from engine.proposal import Proposal, load_proposals
+from engine.inputs.proposal import Proposal, load_proposals
 
 from . import strategies as S
 from .conftest import PROPOSALS, ROUNDS, location

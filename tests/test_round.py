@@ -1,4 +1,4 @@
-"""Tests of engine.round: reading a round's rules file."""
+"""Tests of engine.inputs.round: reading a round's rules file."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ import datetime as dt
 import pytest
 from hypothesis import given
 
-from engine import conditions
-from engine.conditions import Compare, Given, Includes, OneOf
+from engine.decision import conditions
+from engine.decision.conditions import Compare, Given, Includes, OneOf
 from engine.errors import InputError
-from engine.round import load_round
-
+from engine.inputs.round import load_round
 from . import strategies as S
 from .conftest import ROUNDS, RULES, location
 

@@ -7,9 +7,9 @@ from fractions import Fraction
 import pytest
 
 from engine.errors import InputError
-from engine.proposal import load_proposals
-from engine.round import load_round
-from engine.scenario import Overrides, apply, load_scenario, parse_cost, parse_relax, parse_weight
+from engine.inputs.proposal import load_proposals
+from engine.inputs.round import load_round
+from engine.inputs.scenario import Overrides, apply, load_scenario, parse_cost, parse_relax, parse_weight
 from tests.conftest import REPO, ROUNDS
 
 RULES, FOLDER = ROUNDS["kcsp-2026-27"]

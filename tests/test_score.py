@@ -9,9 +9,9 @@ import attrs
 import pytest
 from hypothesis import given, strategies as st
 
-from engine.proposal import Delivery, Proposal
-from engine.round import load_round
-from engine.score import UNITS, Criterion, Scoring, fmt_points, score_all, score_one
+from engine.inputs.proposal import Delivery, Proposal
+from engine.inputs.round import load_round
+from engine.decision.score import UNITS, Criterion, Scoring, fmt_points, score_all, score_one
 from tests.conftest import ROUNDS
 
 ROUND = load_round(ROUNDS["kcsp-2026-27"][0])

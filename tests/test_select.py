@@ -1,4 +1,4 @@
-"""Tests for engine.select: the rank walk and the exact optimum, against hand-worked rounds and brute force."""
+"""Tests for engine.decision.select: the rank walk and the exact optimum, against hand-worked rounds and brute force."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.errors import InputError
-import engine.knapsack
-import engine.select
-from engine.select import POLICIES, Item, Selection, Step, optimal, rank_walk, select
+import engine.decision.knapsack
+import engine.decision.select
+from engine.decision.select import POLICIES, Item, Selection, Step, optimal, rank_walk, select
 
 
 def items_of(*rows: tuple[int, int]) -> list[Item]:
@@ -42,15 +42,15 @@ def rounds(draw, max_items: int = 15, costs=None, scores=None, min_items: int = 
 
 @contextlib.contextmanager
 def tuned(**values):
-    """Module settings of engine.knapsack replaced for the duration of a block."""
-    saved = {name: getattr(engine.knapsack, name) for name in values}
+    """Module settings of engine.decision.knapsack replaced for the duration of a block."""
+    saved = {name: getattr(engine.decision.knapsack, name) for name in values}
     for name, value in values.items():
-        setattr(engine.knapsack, name, value)
+        setattr(engine.decision.knapsack, name, value)
     try:
         yield
     finally:
         for name, value in saved.items():
-            setattr(engine.knapsack, name, value)
+            setattr(engine.decision.knapsack, name, value)
 
 
 def brute_force(items: list[Item], budget: int) -> tuple[str, ...]:
@@ -324,13 +324,13 @@ class TestProperties:
         """On strongly correlated rounds too large for brute force, fixing items by the cardinality bound and
         narrowing the first pass choose the same set as the search without either."""
         items, budget = strongly_correlated(n, 10**6, seed)
-        fixes = engine.knapsack._Cardinality.fixes
+        fixes = engine.decision.knapsack._Cardinality.fixes
         with tuned(_CARD_AFTER=0, _BEAM=None):
-            engine.knapsack._Cardinality.fixes = lambda *args: False
+            engine.decision.knapsack._Cardinality.fixes = lambda *args: False
             try:
                 plain = optimal(items, budget).chosen
             finally:
-                engine.knapsack._Cardinality.fixes = fixes
+                engine.decision.knapsack._Cardinality.fixes = fixes
         with tuned(_CARD_AFTER=0, _BEAM=beam):
             assert optimal(items, budget).chosen == plain
 
@@ -344,8 +344,8 @@ class TestProperties:
 
     def test_array_kind_follows_the_size_of_the_sums(self):
         """64-bit arrays for every real round; Python integers only past what 64 bits can hold."""
-        small = engine.knapsack._Problem.of([10**8] * 3, [10**6] * 3, [0, 1, 2], 2 * 10**8)
-        huge = engine.knapsack._Problem.of([10**19] * 3, [10**6] * 3, [0, 1, 2], 2 * 10**19)
+        small = engine.decision.knapsack._Problem.of([10**8] * 3, [10**6] * 3, [0, 1, 2], 2 * 10**8)
+        huge = engine.decision.knapsack._Problem.of([10**19] * 3, [10**6] * 3, [0, 1, 2], 2 * 10**19)
         assert (small.dtype, huge.dtype) == (np.int64, object)
 
     @settings(max_examples=40, deadline=None)
@@ -363,14 +363,14 @@ class TestProperties:
         calls = {"_Cardinality.fixes": 0, "_States.narrow": 0, "_Few.arrays": 0, "_Tree.compact": 0}
         for name in calls:
             owner, method = name.split(".")
-            original = getattr(getattr(engine.knapsack, owner), method)
+            original = getattr(getattr(engine.decision.knapsack, owner), method)
 
             def counting(*args, _name=name, _original=original):
                 result = _original(*args)
                 calls[_name] += result is not False
                 return result
 
-            monkeypatch.setattr(getattr(engine.knapsack, owner), method, counting)
+            monkeypatch.setattr(getattr(engine.decision.knapsack, owner), method, counting)
         items, budget = strongly_correlated(100, 10**8, 0)
         expected = optimal(items, budget).chosen
         with tuned(_CARD_AFTER=0, _BEAM=50, _ARRAYS_AFTER=20, _COMPACT_AFTER=1000):

@@ -8,10 +8,10 @@ import attrs
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from engine.proposal import Delivery, Proposal, load_proposals
-from engine.round import load_round
-from engine.scenario import Overrides, run
-from engine.shortlist import STATUSES, decide, ordinal
+from engine.inputs.proposal import Delivery, Proposal, load_proposals
+from engine.inputs.round import load_round
+from engine.inputs.scenario import Overrides, run
+from engine.decision.shortlist import STATUSES, decide, ordinal
 from tests.conftest import ROUNDS
 
 EXAMPLE_RULES, EXAMPLE_DIR = ROUNDS["kcsp-2026-27"]

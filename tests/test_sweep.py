@@ -1,4 +1,4 @@
-"""Tests for engine.sweep: every budget accounted for, and each interval agreeing with select()."""
+"""Tests for engine.decision.sweep: every budget accounted for, and each interval agreeing with select()."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.errors import InputError
-from engine.select import POLICIES, Item, select
-from engine.sweep import Interval, lowest_budget_keeping, next_budget_including, sweep
+from engine.decision.select import POLICIES, Item, select
+from engine.decision.sweep import Interval, lowest_budget_keeping, next_budget_including, sweep
 
 
 def items_of(*rows: tuple[int, int]) -> list[Item]:

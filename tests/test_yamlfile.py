@@ -1,4 +1,4 @@
-"""Tests of engine.yamlfile: reading YAML safely, with a place for every value."""
+"""Tests of engine.inputs.yamlfile: reading YAML safely, with a place for every value."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import values, yamlfile
+from engine.inputs import values, yamlfile
 from engine.errors import InputError
-
 from . import strategies as S
 from .conftest import PROPOSALS, location
 

@@ -7,9 +7,10 @@ from typing import Any, Sequence
 
 from tabulate import tabulate
 
-from . import conditions, money
-from .round import LEFTOVER, Round
-from .screen import Screening
+from ..decision import conditions
+from ..inputs import money
+from ..inputs.round import LEFTOVER, Round
+from ..decision.screen import Screening
 
 __all__ = ["FORMATS", "outcome_doc", "outcome_json", "outcome_text", "round_header", "rules_doc", "short"]
 
@@ -160,7 +161,7 @@ def _concerns(d) -> str:
 
 def outcome_text(outcome, fmt: str) -> str:
     """The table (or Markdown section) of ``crg screen``: rank, score, cost, status and a short reason."""
-    from .score import fmt_points
+    from ..decision.score import fmt_points
 
     rows = []
     for d in outcome.decisions:
@@ -241,7 +242,7 @@ def _signed(pence: int) -> str:
 
 def comparison_text(baseline, comparisons, fmt: str) -> str:
     """The table (or Markdown section) of ``crg compare``."""
-    from .score import fmt_points
+    from ..decision.score import fmt_points
 
     headers = ["", "baseline"] + [c.name for c in comparisons]
     outcomes = [baseline] + [c.outcome for c in comparisons]
@@ -276,7 +277,7 @@ def comparison_text(baseline, comparisons, fmt: str) -> str:
 
 
 def _signed_points(units: int) -> str:
-    from .score import fmt_points
+    from ..decision.score import fmt_points
 
     sign = "+" if units > 0 else "-" if units < 0 else ""
     return sign + fmt_points(_frac(abs(units)), 2)
@@ -309,7 +310,7 @@ def sweep_json(outcome) -> str:
 
 def sweep_text(outcome) -> str:
     """The table of ``crg sweep``: one row per interval of budgets with the same shortlist."""
-    from .score import fmt_points
+    from ..decision.score import fmt_points
 
     rows = []
     before: tuple[str, ...] = ()

@@ -37,7 +37,7 @@ import attrs
 from durable import engine as _durable
 
 from .conditions import FIELDS, All, Any_, Compare, Condition, Given, Includes, Not, OneOf
-from .errors import EngineError, InputError
+from ..errors import EngineError, InputError
 
 __all__ = ["MAX_TESTS", "Program", "compile_failures"]
 
@@ -84,7 +84,7 @@ class Program:
     rule_ids: tuple[str, ...]
 
     def fact(self, facts: Mapping[str, Any]) -> dict[str, Any]:
-        """The engine's fact for a proposal's :func:`~engine.conditions.view`."""
+        """The engine's fact for a proposal's :func:`~engine.decision.conditions.view`."""
         out: dict[str, Any] = {"t": "p"}
         for slot in self.slots:
             value = facts[slot.field]

@@ -20,7 +20,7 @@ Money is in whole pence and scores in whole units (``int`` throughout, never
 
 How ``optimal`` is found
 ------------------------
-Exactly, by the expanding-core dynamic programme of :mod:`engine.knapsack`
+Exactly, by the expanding-core dynamic programme of :mod:`engine.decision.knapsack`
 over the candidates: the items with score >= 1 and cost <= budget, in rank
 order, so that its third key (first by position) is "first by rank".
 """
@@ -31,7 +31,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from .errors import InputError, did_you_mean
+from ..errors import InputError, did_you_mean
 from .knapsack import knapsack
 
 __all__ = ["POLICIES", "Item", "Selection", "Step", "optimal", "rank_walk", "select"]

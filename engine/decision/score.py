@@ -16,9 +16,9 @@ from typing import Callable, Sequence
 
 import attrs
 
-from . import values
-from .errors import InputError, did_you_mean
-from .proposal import Proposal
+from ..inputs import values
+from ..errors import InputError, did_you_mean
+from ..inputs.proposal import Proposal
 
 __all__ = ["MEASURES", "UNITS", "Criterion", "Part", "Score", "Scoring", "fmt_points", "parse_scoring", "score_all"]
 
@@ -204,7 +204,7 @@ def _weight(value) -> Fraction:
 
 
 def parse_scoring(f, round_fields) -> Scoring:
-    """The ``scoring`` section (a :class:`~engine.yamlfile.Fields`), checked."""
+    """The ``scoring`` section (a :class:`~engine.inputs.yamlfile.Fields`), checked."""
     out_of = f.take("out_of", values.count)
     consensus_min = f.take("consensus_at_least", values.count, required=False, default=3)
     if consensus_min > 5:

@@ -16,10 +16,10 @@ from typing import Sequence
 import attrs
 
 from . import money, values
-from .errors import InputError, did_you_mean
+from ..errors import InputError, did_you_mean
 from .proposal import Proposal
 from .round import Round, policy as parse_policy
-from .score import fmt_points
+from ..decision.score import fmt_points
 from .yamlfile import read
 
 __all__ = ["Overrides", "Scenario", "apply", "load_scenario", "parse_cost", "parse_relax", "parse_weight", "run"]
@@ -214,7 +214,7 @@ def apply(round_: Round, proposals: Sequence[Proposal], o: Overrides,
 def run(round_: Round, proposals: Sequence[Proposal], overrides: Overrides = Overrides(), *,
         engine: str = "durable", where: str | None = None, progress=None):
     """The outcome of *round_* with *overrides* applied, carrying the overrides' descriptions."""
-    from .shortlist import decide
+    from ..decision.shortlist import decide
 
     changed_round, changed = apply(round_, proposals, overrides, where=where)
     outcome = decide(changed_round, changed, engine=engine, progress=progress)

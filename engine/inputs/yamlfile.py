@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .errors import InputError, did_you_mean
+from ..errors import InputError, did_you_mean
 
 __all__ = ["Fields", "YamlFile", "read"]
 

@@ -1,7 +1,7 @@
 """Converters from the text of a YAML value to the value ``crg`` uses.
 
 Each takes the raw value (a ``str``, ``list`` or ``dict`` from
-:mod:`engine.yamlfile`) and returns a checked value or raises
+:mod:`engine.inputs.yamlfile`) and returns a checked value or raises
 :class:`~engine.errors.InputError` saying what is wrong and how to fix it.
 """
 
@@ -12,7 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from . import money
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = [
     "count", "date", "fmt_date", "money_value", "number", "slug", "slug_list", "text", "text_list", "yes_no",

@@ -8,7 +8,7 @@ from pathlib import Path
 import attrs
 
 from . import values
-from .errors import InputError, did_you_mean
+from ..errors import InputError, did_you_mean
 from .yamlfile import Fields, read
 
 __all__ = ["POTS", "Proposal", "load_proposals"]

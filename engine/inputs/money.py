@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["as_json", "fmt", "fmt_short", "parse"]
 

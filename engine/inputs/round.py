@@ -8,10 +8,11 @@ from pathlib import Path
 
 import attrs
 
-from . import conditions, money, values
-from .conditions import Condition, Ref
-from .errors import InputError, did_you_mean
-from .score import Scoring, default_scoring, parse_scoring
+from ..decision import conditions
+from . import money, values
+from ..decision.conditions import Condition, Ref
+from ..errors import InputError, did_you_mean
+from ..decision.score import Scoring, default_scoring, parse_scoring
 from .yamlfile import Fields, YamlFile, read
 
 __all__ = ["DEADLINES", "LEFTOVER", "Priority", "Round", "Rule", "load_round"]

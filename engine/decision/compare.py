@@ -6,7 +6,7 @@ from typing import Sequence
 
 import attrs
 
-from . import money
+from ..inputs import money
 from .shortlist import Outcome, ordinal
 
 __all__ = ["Change", "Comparison", "compare"]

@@ -13,13 +13,14 @@ import time
 
 import click
 
-from . import money, report
-from .errors import InputError, did_you_mean
-from .proposal import load_proposals
-from .round import POLICIES, load_round
-from .screen import ENGINES
-from .compare import compare as compare_outcomes
-from .scenario import Overrides, load_scenario, parse_cost, parse_relax, parse_weight, run
+from ..inputs import money
+from ..outputs import report
+from ..errors import InputError, did_you_mean
+from ..inputs.proposal import load_proposals
+from ..inputs.round import POLICIES, load_round
+from ..decision.screen import ENGINES
+from ..decision.compare import compare as compare_outcomes
+from ..inputs.scenario import Overrides, load_scenario, parse_cost, parse_relax, parse_weight, run
 
 __all__ = ["cli", "main"]
 
@@ -194,7 +195,7 @@ def sweep(rules, proposals, fmt, chart, upfront, policy, weights, relax, without
         _fail(exc)
     _warn(round_)
     if chart is not None:
-        from .chart import sweep_chart
+        from ..outputs.chart import sweep_chart
 
         try:
             sweep_chart(outcome, chart)

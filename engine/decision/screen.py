@@ -7,9 +7,9 @@ from typing import Iterable
 import attrs
 
 from . import conditions
-from .errors import EngineError
-from .proposal import Proposal
-from .round import Round, Rule
+from ..errors import EngineError
+from ..inputs.proposal import Proposal
+from ..inputs.round import Round, Rule
 
 __all__ = ["ENGINES", "Check", "Screening", "failures_python", "program_for", "screen"]
 

@@ -3,7 +3,7 @@
 A rule's ``check`` in a rules file is read into this tree once.  The tree
 holds only literal values (dates as day numbers, money as pence), so the same
 tree can be evaluated here in plain Python, compiled to durable-rules by
-:mod:`engine.durable_engine`, described in words for ``crg rules`` and used to
+:mod:`engine.decision.durable_engine`, described in words for ``crg rules`` and used to
 explain, with a proposal's own values, why a check passed or failed.
 
 The language, as a council officer writes it::
@@ -29,10 +29,10 @@ from typing import Any, Union
 
 import attrs
 
-from . import money, values
-from .errors import InputError, did_you_mean
-from .proposal import Proposal
-from .yamlfile import dotted
+from ..inputs import money, values
+from ..errors import InputError, did_you_mean
+from ..inputs.proposal import Proposal
+from ..inputs.yamlfile import dotted
 
 __all__ = [
     "FIELDS", "All", "Any_", "Compare", "Condition", "Field", "Given", "Includes", "Not", "OneOf", "Ref",
@@ -175,7 +175,7 @@ Leaf = (Compare, OneOf, Includes, Given)
 
 
 def parse(data, path: tuple, file, refs: dict[str, Ref]) -> Condition:
-    """The condition written at *path* of *file* (a :class:`~engine.yamlfile.YamlFile`)."""
+    """The condition written at *path* of *file* (a :class:`~engine.inputs.yamlfile.YamlFile`)."""
     if not isinstance(data, dict) or not data:
         raise file.error(path, "a check must be a mapping such as 'cost: {at most: money.upfront}'",
                          fix="write 'field: {test: value}', or 'all of', 'any of' or 'not' with checks under it")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import money
-from .errors import InputError
+from ..inputs import money
+from ..errors import InputError
 
 __all__ = ["sweep_chart"]
 

@@ -3,7 +3,7 @@
 :func:`decide` runs the whole flow for one round and returns an
 :class:`Outcome` in which every proposal carries its status, score, rank,
 explanation and counterfactual.  The counterfactuals are read from the exact
-sweep of budgets (:mod:`engine.sweep`), so the two can never disagree.
+sweep of budgets (:mod:`engine.decision.sweep`), so the two can never disagree.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Sequence
 
 import attrs
 
-from . import money
-from .proposal import Proposal
-from .round import LEFTOVER, Round
+from ..inputs import money
+from ..inputs.proposal import Proposal
+from ..inputs.round import LEFTOVER, Round
 from .score import Score, fmt_points, score_all
 from .screen import Screening, screen
 from .select import Item, Selection, select
@@ -198,7 +198,7 @@ def budget_intervals(items: Sequence[Item], order: Sequence[Proposal], policy: s
                      *, upto: int, progress=None) -> tuple[BudgetInterval, ...]:
     """The shortlist at every upfront allocation from 0 to *upto*, as exact intervals.
 
-    The policy's own intervals (:func:`engine.sweep.sweep`) are split where a
+    The policy's own intervals (:func:`engine.decision.sweep.sweep`) are split where a
     reduced offer starts or stops applying: on an interval whose shortlist costs
     ``A``, a proposal with minimum ``m`` and cost ``c`` is offered ``m`` for the
     allocations ``A + m`` to ``A + c - 1``, the first such in the order considered.

@@ -10,7 +10,7 @@ all sets whose total cost is within the budget, that comes first by
    they first differ.
 
 Costs are whole pence (``>= 1``) and scores whole units (``>= 1``), all
-``int``.  See :mod:`engine.select` for the policy around it.
+``int``.  See :mod:`engine.decision.select` for the policy around it.
 
 The order of sets
 -----------------

@@ -29,7 +29,7 @@ adjacent ones differing.  Nothing is sampled: every budget is accounted for.
     rising), the optimal choice at budget ``b`` is the point with the largest
     ``c_k <= b``: no set within ``b`` scores more, none with that score costs
     less, and its set is the first by rank among those with that cost and
-    score, which is exactly what ``engine.select.optimal`` returns.  So the
+    score, which is exactly what ``engine.decision.select.optimal`` returns.  So the
     choice is constant on ``[c_k, c_(k+1) - 1]`` and changes at each point.
 
 The per-proposal counterfactuals (:func:`next_budget_including`,

@@ -1,0 +1,1 @@
+"""Showing the decision: tables, JSON, Markdown and charts."""
