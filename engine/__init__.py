@@ -4,17 +4,37 @@ The flow runs one way: load (:func:`load_round`, :func:`load_proposals`),
 screen (:func:`screen`), score, rank and select (:func:`decide`), with what-ifs
 applied by :func:`run` and compared by :func:`compare`.  The ``crg`` command is
 a thin shell over these.
+
+The names below are imported on first use, so that importing one part of the
+package (the command line, say) does not load every other part.
 """
 
-from .decision.compare import compare
-from .errors import CrgError, EngineError, InputError
-from .inputs.proposal import Proposal, load_proposals
-from .inputs.round import Round, load_round
-from .inputs.scenario import Overrides, Scenario, load_scenario, run
-from .decision.screen import screen
-from .decision.shortlist import Outcome, decide
+from __future__ import annotations
 
-__all__ = [
-    "CrgError", "EngineError", "InputError", "Outcome", "Overrides", "Proposal", "Round", "Scenario",
-    "compare", "decide", "load_proposals", "load_round", "load_scenario", "run", "screen",
-]
+import importlib
+
+# public name -> module that defines it
+_WHERE = {
+    "CrgError": "errors", "EngineError": "errors", "InputError": "errors",
+    "Outcome": "decision.shortlist", "decide": "decision.shortlist",
+    "Overrides": "inputs.scenario", "Scenario": "inputs.scenario", "load_scenario": "inputs.scenario",
+    "run": "inputs.scenario",
+    "Proposal": "inputs.proposal", "load_proposals": "inputs.proposal",
+    "Round": "inputs.round", "load_round": "inputs.round",
+    "compare": "decision.compare",
+    "screen": "decision.screen",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'engine' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

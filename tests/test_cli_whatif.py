@@ -166,11 +166,11 @@ class TestSweep:
 class TestProgress:
     def test_bar_only_after_a_second(self, monkeypatch, capsys):
         """The progress bar stays hidden for a quick sweep and appears on stderr once one has taken a second."""
-        from engine import cli
+        from engine.cli import options
 
         clock = iter([0.0, 0.2, 0.5, 1.5, 1.6, 1.7])
-        monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
-        with cli._Progress() as tick:
+        monkeypatch.setattr(options.time, "monotonic", lambda: next(clock))
+        with options.Progress() as tick:
             tick(10, 100)  # 0.2 s: nothing shown
             assert capsys.readouterr().err == ""
             tick(20, 100)  # 0.5 s

@@ -22,7 +22,7 @@ def test_every_command_documented():
     from engine.cli import cli
 
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    for name in cli.commands:
+    for name in cli.list_commands(None):
         assert f"### `crg {name}`" in text or f"`crg {name}`" in text, name
 
 

@@ -9,7 +9,7 @@ import attrs
 from ..inputs import money
 from .shortlist import Outcome, ordinal
 
-__all__ = ["Change", "Comparison", "compare"]
+__all__ = ["Change", "Comparison", "compare", "compare_scenarios"]
 
 
 @attrs.frozen
@@ -80,3 +80,19 @@ def _entered_words(pid: str, baseline: Outcome, scenario: Outcome) -> str:
         return f"enters: at {at}, the highest-scoring set that fits includes it (ranked {ordinal(d.rank)}, {cost})"
     return (f"enters: at {at}, its {cost} fits in the {money.fmt_short(d.left_before)} left when its turn "
             f"came (ranked {ordinal(d.rank)})")
+
+
+def compare_scenarios(round_, proposals, base, scenarios, *, engine: str = "durable"):
+    """The baseline outcome (*round_* with the overrides *base*) and a :class:`Comparison` for each scenario.
+
+    Each scenario's overrides are applied on top of *base*.
+    """
+    from ..inputs.scenario import run
+
+    baseline = run(round_, proposals, base, engine=engine)
+    results = []
+    for sc in scenarios:
+        both = base.then(sc.overrides)
+        outcome = run(round_, proposals, both, engine=engine, where=sc.file)
+        results.append(compare(sc.name, both.describe(), baseline, outcome))
+    return baseline, results

@@ -15,7 +15,7 @@ from ..errors import InputError, did_you_mean
 from ..decision.score import Scoring, default_scoring, parse_scoring
 from .yamlfile import Fields, YamlFile, read
 
-__all__ = ["DEADLINES", "LEFTOVER", "Priority", "Round", "Rule", "load_round"]
+__all__ = ["DEADLINES", "LEFTOVER", "Priority", "Round", "Rule", "load_round", "unknown_priorities"]
 
 # the deadlines a rules file may give, and the words used for each in explanations
 DEADLINES = {
@@ -270,3 +270,16 @@ def round_from_file(file: YamlFile) -> Round:
 def load_round(path: str | Path, *, name: str | None = None) -> Round:
     """Load and check the rules file at *path*."""
     return round_from_file(read(path, name=name))
+
+
+def unknown_priorities(round_: Round, proposals) -> list[str]:
+    """A note for each priority or theme id a proposal names that the round does not list."""
+    known = round_.priority_names()
+    notes = []
+    for proposal in proposals:
+        for field in ("pcc_priorities", "csa_priorities", "cross_cutting"):
+            for pid in getattr(proposal, field):
+                if pid not in known:
+                    notes.append(f"{proposal.file}: {field}: '{pid}' is not an id of this round"
+                                 f"{did_you_mean(pid, known)}")
+    return notes

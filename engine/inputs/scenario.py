@@ -38,6 +38,18 @@ class Overrides:
     without: tuple[str, ...] = ()
     costs: tuple[tuple[str, int], ...] = ()
 
+    @classmethod
+    def from_flags(cls, *, upfront=None, policy=None, weights=(), relax=(), without=(), costs=()) -> "Overrides":
+        """The overrides given as command-line flags (texts), each checked."""
+        return cls(
+            upfront=_flag_amount(upfront, "--upfront"),
+            policy=policy,
+            weights=tuple(parse_weight(w) for w in weights),
+            relax=tuple(parse_relax(r) for r in relax),
+            without=tuple(dict.fromkeys(without)),
+            costs=tuple(parse_cost(c) for c in costs),
+        )
+
     def __bool__(self) -> bool:
         return any((self.upfront is not None, self.policy, self.weights, self.relax, self.without, self.costs))
 
@@ -72,6 +84,15 @@ class Overrides:
             out.append({"name": "cost", "value": f"{pid}={money.as_json(cost)}",
                         "text": f"cost of {pid} set to {money.fmt_short(cost)}"})
         return out
+
+
+def _flag_amount(text: str | None, flag: str) -> int | None:
+    if text is None:
+        return None
+    try:
+        return money.parse(text)
+    except InputError as exc:
+        raise InputError(exc.problem, field=flag, fix=exc.fix) from None
 
 
 def _merge(a: tuple, b: tuple) -> tuple:

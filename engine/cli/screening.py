@@ -1,0 +1,36 @@
+"""``crg screen``: the shortlist, with a reason for every decision."""
+
+from __future__ import annotations
+
+import click
+
+from .options import emit, output_format, warn, what_if
+
+
+@click.command()
+@click.argument("rules", metavar="RULES")
+@click.argument("proposals", metavar="PROPOSALS_DIR")
+@output_format("table", "json", "markdown")
+@what_if
+def screen(rules, proposals, fmt, overrides, engine) -> None:
+    """Screen, score and rank every proposal, and shortlist within the upfront allocation.
+
+    Every proposal gets its status (shortlisted, reserve, tactical or
+    ineligible), its score with the reason for each part, and what would
+    change the decision.
+
+    \b
+    Example:
+      crg screen rules/kcsp-2026-27.yaml proposals/2026-27-example
+      crg screen rules/kcsp-2026-27.yaml proposals/2026-27-example --upfront £20,000 --policy optimal
+      crg screen rules/kcsp-2026-27.yaml proposals/2026-27-example --format json
+    """
+    from ..inputs.proposal import load_proposals
+    from ..inputs.round import load_round
+    from ..inputs.scenario import run
+    from ..outputs import report
+
+    round_ = load_round(rules)
+    outcome = run(round_, load_proposals(proposals), overrides, engine=engine)
+    warn(round_.warnings)
+    emit(report.outcome_json(outcome) if fmt == "json" else report.outcome_text(outcome, fmt))

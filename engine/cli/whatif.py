@@ -1,0 +1,74 @@
+"""``crg compare`` and ``crg sweep``: what-ifs side by side, and every budget at once."""
+
+from __future__ import annotations
+
+import click
+
+from .options import Progress, chart_path, emit, output_format, warn, what_if
+
+
+@click.command()
+@click.argument("rules", metavar="RULES")
+@click.argument("proposals", metavar="PROPOSALS_DIR")
+@click.argument("scenarios", metavar="SCENARIO_FILE...", nargs=-1, required=True)
+@output_format("table", "json", "markdown")
+@what_if
+def compare(rules, proposals, scenarios, fmt, overrides, engine) -> None:
+    """Compare the baseline with one or more scenarios, side by side.
+
+    A scenario file is YAML: a name, and overrides named like the flags
+    (upfront, policy, weights, relax, without, costs).  Flags given here
+    apply to the baseline and to every scenario.
+
+    \b
+    Example:
+      crg compare rules/kcsp-2026-27.yaml proposals/2026-27-example scenarios/2026-27-example/*.yaml
+    """
+    from ..decision.compare import compare_scenarios
+    from ..inputs.proposal import load_proposals
+    from ..inputs.round import load_round
+    from ..inputs.scenario import load_scenario
+    from ..outputs import report
+
+    round_ = load_round(rules)
+    found = load_proposals(proposals)
+    loaded = [load_scenario(path) for path in scenarios]
+    baseline, results = compare_scenarios(round_, found, overrides, loaded, engine=engine)
+    warn(round_.warnings)
+    emit(report.comparison_json(baseline, results) if fmt == "json"
+         else report.comparison_text(baseline, results, fmt))
+
+
+@click.command()
+@click.argument("rules", metavar="RULES")
+@click.argument("proposals", metavar="PROPOSALS_DIR")
+@output_format("table", "json")
+@click.option("--chart", metavar="FILE", default=None,
+              help="Also draw total score and shortlist size against budget (.png or .svg).")
+@what_if
+def sweep(rules, proposals, fmt, chart, overrides, engine) -> None:
+    """Every upfront allocation from £0 to the total eligible cost, and where the shortlist changes.
+
+    The budgets are computed exactly, every penny, not sampled.
+
+    \b
+    Example:
+      crg sweep rules/kcsp-2026-27.yaml proposals/2026-27-example
+      crg sweep rules/kcsp-2026-27.yaml proposals/2026-27-example --policy optimal --chart sweep.png
+    """
+    from ..inputs.proposal import load_proposals
+    from ..inputs.round import load_round
+    from ..inputs.scenario import run
+    from ..outputs import report
+
+    chart = chart_path(chart)
+    round_ = load_round(rules)
+    found = load_proposals(proposals)
+    with Progress() as tick:
+        outcome = run(round_, found, overrides, engine=engine, progress=tick)
+    warn(round_.warnings)
+    if chart is not None:
+        from ..outputs.chart import sweep_chart
+
+        sweep_chart(outcome, chart)
+    emit(report.sweep_json(outcome) if fmt == "json" else report.sweep_text(outcome))
