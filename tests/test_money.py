@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from engine import fmt
 from engine.inputs import money
 from engine.errors import InputError
 from . import strategies as S
@@ -139,7 +140,7 @@ class TestParse:
     @given(S.pence.filter(lambda x: x > 0))
     def test_negative_of_any_sum_refused(self, amount):
         """The negative of every sum is refused, however written."""
-        for text in (f"-{money.as_json(amount)}", f"£-{money.as_json(amount)}", f"-{money.fmt(amount)}"):
+        for text in (f"-{fmt.money_json(amount)}", f"£-{fmt.money_json(amount)}", f"-{fmt.money(amount)}"):
             with pytest.raises(InputError):
                 money.parse(text)
         with pytest.raises(InputError):
@@ -147,69 +148,69 @@ class TestParse:
 
 
 class TestFmt:
-    """money.fmt"""
+    """fmt.money"""
 
     @pytest.mark.parametrize("pence, text", [(0, "£0.00"), (1, "£0.01"), (3_703_20, "£3,703.20"),
                                              (5_595_00, "£5,595.00"), (123_456_789_01, "£123,456,789.01")])
     def test_examples(self, pence, text):
         """Pounds with commas between thousands and always two decimals."""
-        assert money.fmt(pence) == text
+        assert fmt.money(pence) == text
 
     @given(S.pence)
     def test_shape(self, amount):
         """The output is always £, digits with commas, a point and two digits."""
-        assert re.fullmatch(r"£\d{1,3}(,\d{3})*\.\d\d", money.fmt(amount))
+        assert re.fullmatch(r"£\d{1,3}(,\d{3})*\.\d\d", fmt.money(amount))
 
     @given(S.pence)
     def test_round_trip(self, amount):
         """parse(fmt(x)) == x."""
-        assert money.parse(money.fmt(amount)) == amount
+        assert money.parse(fmt.money(amount)) == amount
 
     @given(st.lists(S.money_strings(), max_size=20))
     def test_sum_is_exact(self, cases):
         """The sum of parsed amounts equals the parse of the formatted sum, to the penny."""
         total = sum(money.parse(text) for text, _ in cases)
         assert total == sum(pence for _, pence in cases)
-        assert money.parse(money.fmt(total)) == total
+        assert money.parse(fmt.money(total)) == total
 
 
 class TestFmtShort:
-    """money.fmt_short"""
+    """fmt.money_short"""
 
     def test_examples(self):
         """Whole pounds without decimals, anything else as fmt does."""
-        assert money.fmt_short(5_595_00) == "£5,595"
-        assert money.fmt_short(3_703_20) == "£3,703.20"
-        assert money.fmt_short(1) == "£0.01"
-        assert money.fmt_short(0) == "£0"
+        assert fmt.money_short(5_595_00) == "£5,595"
+        assert fmt.money_short(3_703_20) == "£3,703.20"
+        assert fmt.money_short(1) == "£0.01"
+        assert fmt.money_short(0) == "£0"
 
     @given(S.pence)
     def test_round_trip(self, amount):
         """parse(fmt_short(x)) == x."""
-        assert money.parse(money.fmt_short(amount)) == amount
+        assert money.parse(fmt.money_short(amount)) == amount
 
     @given(S.pence)
     def test_decimals_only_when_pence(self, amount):
         """There is a decimal point exactly when the sum is not whole pounds."""
-        assert ("." in money.fmt_short(amount)) == (amount % 100 != 0)
+        assert ("." in fmt.money_short(amount)) == (amount % 100 != 0)
 
 
 class TestAsJson:
-    """money.as_json"""
+    """fmt.money_json"""
 
     def test_examples(self):
         """Pounds as a plain string with two decimals, no £ and no commas."""
-        assert money.as_json(26_500_00) == "26500.00"
-        assert money.as_json(3_703_20) == "3703.20"
-        assert money.as_json(7) == "0.07"
+        assert fmt.money_json(26_500_00) == "26500.00"
+        assert fmt.money_json(3_703_20) == "3703.20"
+        assert fmt.money_json(7) == "0.07"
 
     @given(S.pence)
     def test_shape(self, amount):
         """Digits, a point and two digits."""
-        assert re.fullmatch(r"\d+\.\d\d", money.as_json(amount))
+        assert re.fullmatch(r"\d+\.\d\d", fmt.money_json(amount))
 
     @given(S.pence)
     def test_round_trip(self, amount):
         """parse(as_json(x)) == x, and Decimal(as_json(x)) is x / 100 exactly."""
-        assert money.parse(money.as_json(amount)) == amount
-        assert Decimal(money.as_json(amount)) * 100 == amount
+        assert money.parse(fmt.money_json(amount)) == amount
+        assert Decimal(fmt.money_json(amount)) * 100 == amount

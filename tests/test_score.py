@@ -11,7 +11,8 @@ from hypothesis import given, strategies as st
 
 from engine.inputs.proposal import Delivery, Proposal
 from engine.inputs.round import load_round
-from engine.decision.score import UNITS, Criterion, Scoring, fmt_points, score_all, score_one
+from engine.decision.score import UNITS, Criterion, Scoring, score_all, score_one
+from engine.fmt import points as fmt_points
 from tests.conftest import ROUNDS
 
 ROUND = load_round(ROUNDS["kcsp-2026-27"][0])

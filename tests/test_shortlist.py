@@ -11,7 +11,8 @@ from hypothesis import given, settings, strategies as st
 from engine.inputs.proposal import Delivery, Proposal, load_proposals
 from engine.inputs.round import load_round
 from engine.inputs.scenario import Overrides, run
-from engine.decision.shortlist import STATUSES, decide, ordinal
+from engine.decision.shortlist import STATUSES, decide
+from engine.fmt import ordinal
 from tests.conftest import ROUNDS
 
 EXAMPLE_RULES, EXAMPLE_DIR = ROUNDS["kcsp-2026-27"]

@@ -6,8 +6,8 @@ from typing import Sequence
 
 import attrs
 
-from ..inputs import money
-from .shortlist import Outcome, ordinal
+from .. import fmt
+from .shortlist import Outcome
 
 __all__ = ["Change", "Comparison", "compare", "compare_scenarios"]
 
@@ -55,7 +55,7 @@ def _find(outcome: Outcome, pid: str):
 
 def _left_words(pid: str, scenario: Outcome) -> str:
     d = _find(scenario, pid)
-    at = money.fmt_short(scenario.upfront)
+    at = fmt.money_short(scenario.upfront)
     if d is None:
         return "leaves: withdrawn from the round"
     if d.status == "ineligible":
@@ -64,22 +64,22 @@ def _left_words(pid: str, scenario: Outcome) -> str:
         return "leaves: now a tactical bid"
     if scenario.policy == "optimal" or d.left_before is None:
         return (f"leaves: at {at}, the highest-scoring set that fits no longer includes it "
-                f"(ranked {ordinal(d.rank)}, {money.fmt_short(d.proposal.cost)})")
-    return (f"leaves: at {at}, its {money.fmt_short(d.proposal.cost)} no longer fits in the "
-            f"{money.fmt_short(d.left_before)} left when its turn came (ranked {ordinal(d.rank)})")
+                f"(ranked {fmt.ordinal(d.rank)}, {fmt.money_short(d.proposal.cost)})")
+    return (f"leaves: at {at}, its {fmt.money_short(d.proposal.cost)} no longer fits in the "
+            f"{fmt.money_short(d.left_before)} left when its turn came (ranked {fmt.ordinal(d.rank)})")
 
 
 def _entered_words(pid: str, baseline: Outcome, scenario: Outcome) -> str:
     d = _find(scenario, pid)
     was = _find(baseline, pid)
-    at = money.fmt_short(scenario.upfront)
+    at = fmt.money_short(scenario.upfront)
     if was is not None and was.status == "ineligible":
-        return f"enters: eligible under the scenario's rules, ranked {ordinal(d.rank)}"
-    cost = money.fmt_short(d.offered if d.offered is not None else d.proposal.cost)
+        return f"enters: eligible under the scenario's rules, ranked {fmt.ordinal(d.rank)}"
+    cost = fmt.money_short(d.offered if d.offered is not None else d.proposal.cost)
     if scenario.policy == "optimal" or d.left_before is None:
-        return f"enters: at {at}, the highest-scoring set that fits includes it (ranked {ordinal(d.rank)}, {cost})"
-    return (f"enters: at {at}, its {cost} fits in the {money.fmt_short(d.left_before)} left when its turn "
-            f"came (ranked {ordinal(d.rank)})")
+        return f"enters: at {at}, the highest-scoring set that fits includes it (ranked {fmt.ordinal(d.rank)}, {cost})"
+    return (f"enters: at {at}, its {cost} fits in the {fmt.money_short(d.left_before)} left when its turn "
+            f"came (ranked {fmt.ordinal(d.rank)})")
 
 
 def compare_scenarios(round_, proposals, base, scenarios, *, engine: str = "durable"):

@@ -29,7 +29,8 @@ from typing import Any, Union
 
 import attrs
 
-from ..inputs import money, values
+from .. import fmt
+from ..inputs import values
 from ..errors import InputError, did_you_mean
 from ..inputs.proposal import Proposal
 from ..inputs.yamlfile import dotted
@@ -416,9 +417,9 @@ _NUMBER_WORDS = {"le": ("no more than", "more than"), "lt": ("less than", "not l
 
 def _show(field: Field, value) -> str:
     if field.kind == "date":
-        return values.fmt_date(dt.date.fromordinal(value))
+        return fmt.date(dt.date.fromordinal(value))
     if field.kind == "money":
-        return money.fmt_short(value)
+        return fmt.money_short(value)
     if field.kind == "count":
         return f"{value:,}"
     return f"'{value}'"

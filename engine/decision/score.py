@@ -16,13 +16,14 @@ from typing import Callable, Sequence
 
 import attrs
 
+from .. import fmt
+from ..fmt import UNITS  # score units per point
 from ..inputs import values
 from ..errors import InputError, did_you_mean
 from ..inputs.proposal import Proposal
 
-__all__ = ["MEASURES", "UNITS", "Criterion", "Part", "Score", "Scoring", "fmt_points", "parse_scoring", "score_all"]
+__all__ = ["MEASURES", "UNITS", "Criterion", "Part", "Score", "Scoring", "parse_scoring", "score_all"]
 
-UNITS = 1000  # score units per point
 
 
 @attrs.frozen
@@ -82,14 +83,6 @@ class Score:
         return Fraction(self.units, UNITS)
 
 
-def fmt_points(value: Fraction, places: int = 1) -> str:
-    """``7.4``: a point value rounded half up to *places* decimals."""
-    scale = 10 ** places
-    whole = (value * scale * 2 + 1) // 2
-    text = f"{whole // scale}"
-    return text + (f".{whole % scale:0{places}d}" if places else "")
-
-
 # --- the measures ------------------------------------------------------------------------------
 
 Measure = Callable[[Proposal, object, Sequence[Proposal], Criterion], tuple[Fraction, str]]
@@ -105,18 +98,18 @@ def _priorities(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]
     fraction = min(Fraction(1), amount / c.full_marks_at)
     if not served and not themes:
         return Fraction(0), "serves none of the round's priorities"
-    words = ", ".join(names[pid] + (f" (x{_num(weights[pid])})" if weights.get(pid, 1) != 1 else "") for pid in served)
+    words = ", ".join(names[pid] + (f" (x{fmt.number(weights[pid])})" if weights.get(pid, 1) != 1 else "") for pid in served)
     text = f"serves {words or 'no priority'}"
     if themes:
-        text += f"; {len(themes)} cross-cutting theme{'s' if len(themes) != 1 else ''} (x{_num(c.themes)} each)"
-    return fraction, f"{text}: counts {_num(amount)}, {_num(c.full_marks_at)} for full marks"
+        text += f"; {len(themes)} cross-cutting theme{'s' if len(themes) != 1 else ''} (x{fmt.number(c.themes)} each)"
+    return fraction, f"{text}: counts {fmt.number(amount)}, {fmt.number(c.full_marks_at)} for full marks"
 
 
 def _panel_mean(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
     if not p.panel:
         return Fraction(0), "no panel scores"
     mean = Fraction(sum(s for _, s in p.panel), len(p.panel))
-    return mean / 5, f"mean panel score {fmt_points(mean, 2)} of 5 from {len(p.panel)} agencies"
+    return mean / 5, f"mean panel score {fmt.points(mean, 2)} of 5 from {len(p.panel)} agencies"
 
 
 def _reach_per_pound(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
@@ -125,23 +118,23 @@ def _reach_per_pound(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction,
     mine = Fraction(p.reach * 100, p.cost)
     others = [Fraction(q.reach * 100, q.cost) for q in pool if q.reach is not None and q.id != p.id]
     if not others:
-        return Fraction(1), f"{_per_pound(mine)} people per £1; no other proposal to compare"
+        return Fraction(1), f"{fmt.number(mine)} people per £1; no other proposal to compare"
     below = sum(1 for o in others if o < mine)
     ties = sum(1 for o in others if o == mine)
     fraction = (below + Fraction(ties, 2)) / len(others)
-    return fraction, (f"{_per_pound(mine)} people reached per £1, more than {below} of the {len(others)} "
+    return fraction, (f"{fmt.number(mine)} people reached per £1, more than {below} of the {len(others)} "
                       f"others (judged by rank, so one extreme estimate cannot dominate)")
 
 
 def _time_to_spare(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
     start, end = p.delivery.start, p.delivery.end
     if start < round_.year_start or end > round_.year_end:
-        return Fraction(0), (f"delivery {values.fmt_date(start)} to {values.fmt_date(end)} is not inside the "
+        return Fraction(0), (f"delivery {fmt.date(start)} to {fmt.date(end)} is not inside the "
                              f"financial year {round_.financial_year}")
     spare = (round_.year_end - end).days
     fraction = Fraction(1, 2) + Fraction(1, 2) * min(Fraction(1), Fraction(spare) / c.full_marks_at)
-    return fraction, (f"delivered inside the financial year, ending {values.fmt_date(end)} with {spare} "
-                      f"day{'s' if spare != 1 else ''} to spare ({_num(c.full_marks_at)} for full marks)")
+    return fraction, (f"delivered inside the financial year, ending {fmt.date(end)} with {spare} "
+                      f"day{'s' if spare != 1 else ''} to spare ({fmt.number(c.full_marks_at)} for full marks)")
 
 
 def _evaluation_plan(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
@@ -157,15 +150,6 @@ MEASURES: dict[str, Measure] = {
     "time to spare": _time_to_spare,
     "evaluation plan": _evaluation_plan,
 }
-
-
-def _num(value: Fraction) -> str:
-    value = Fraction(value)
-    return str(value.numerator) if value.denominator == 1 else fmt_points(value, 2).rstrip("0").rstrip(".")
-
-
-def _per_pound(value: Fraction) -> str:
-    return fmt_points(value, 2)
 
 
 # --- scoring a round ---------------------------------------------------------------------------

@@ -12,16 +12,15 @@ from typing import Sequence
 
 import attrs
 
-from ..inputs import money
+from .. import fmt
 from ..inputs.proposal import Proposal
 from ..inputs.round import LEFTOVER, Round
-from .score import Score, fmt_points, score_all
+from .score import Score, score_all
 from .screen import Screening, screen
 from .select import Item, Selection, select
 from .sweep import lowest_budget_keeping, next_budget_including, sweep
 
-__all__ = ["STATUSES", "BudgetInterval", "Counterfactual", "Decision", "Outcome", "budget_intervals", "decide",
-           "ordinal"]
+__all__ = ["STATUSES", "BudgetInterval", "Counterfactual", "Decision", "Outcome", "budget_intervals", "decide"]
 
 STATUSES = ("shortlisted", "reserve", "tactical", "ineligible")
 
@@ -92,14 +91,8 @@ class Outcome:
     def leftover_words(self) -> str:
         if not self.remaining:
             return "Nothing is left of the upfront allocation."
-        return f"{money.fmt_short(self.remaining)} of the upfront allocation is left: {LEFTOVER[self.round.leftover]}" + (
-            f", making it {money.fmt_short(self.tactical)}." if self.round.leftover == "tactical pot" else ".")
-
-
-def ordinal(n: int) -> str:
-    """``1st``, ``2nd``, ``3rd``, ``11th``."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+        return f"{fmt.money_short(self.remaining)} of the upfront allocation is left: {LEFTOVER[self.round.leftover]}" + (
+            f", making it {fmt.money_short(self.tactical)}." if self.round.leftover == "tactical pot" else ".")
 
 
 def rank_key(p: Proposal, s: Score):
@@ -149,7 +142,7 @@ def decide(round_: Round, proposals: Sequence[Proposal], *, policy: str | None =
         sc = scores[p.id]
         if p.pot == "tactical":
             text = (f"Tactical bid: eligible, score {_score_words(sc)}. It is for the tactical pot "
-                    f"({money.fmt_short(tactical)}), so it is not shortlisted against the upfront allocation.")
+                    f"({fmt.money_short(tactical)}), so it is not shortlisted against the upfront allocation.")
             decisions.append(Decision(p, s, "tactical", text + s.concern_words(), sc))
             continue
         rank = rank_of[p.id]
@@ -159,10 +152,10 @@ def decide(round_: Round, proposals: Sequence[Proposal], *, policy: str | None =
             cf = _keep_counterfactual(intervals, p, budget)
         elif offer and offer[0] == p.id:
             status, given = "shortlisted", offer[1]
-            text = (f"Shortlisted at a reduced amount: ranked {ordinal(rank)} of {len(ranked)}, score "
-                    f"{_score_words(sc)}. Its full {money.fmt_short(p.cost)} does not fit in the "
-                    f"{money.fmt_short(budget - chosen.allocated)} left after the rest of the shortlist, but it "
-                    f"can be delivered for {money.fmt_short(given)}, so it is offered that minimum.")
+            text = (f"Shortlisted at a reduced amount: ranked {fmt.ordinal(rank)} of {len(ranked)}, score "
+                    f"{_score_words(sc)}. Its full {fmt.money_short(p.cost)} does not fit in the "
+                    f"{fmt.money_short(budget - chosen.allocated)} left after the rest of the shortlist, but it "
+                    f"can be delivered for {fmt.money_short(given)}, so it is offered that minimum.")
             cf = _reserve_counterfactual(intervals, items, p, budget, steps[p.id], policy)
         else:
             status, given = "reserve", None
@@ -239,36 +232,36 @@ def _reduced_offer_at(candidates: Sequence[Proposal], left: int):
 
 
 def _score_words(sc: Score) -> str:
-    parts = ", ".join(f"{part.criterion} {fmt_points(part.points)}" for part in sc.parts)
-    return f"{fmt_points(sc.points)} of {sc.out_of} ({parts})"
+    parts = ", ".join(f"{part.criterion} {fmt.points(part.points)}" for part in sc.parts)
+    return f"{fmt.points(sc.points)} of {sc.out_of} ({parts})"
 
 
 def _shortlisted_words(policy, p, sc, rank, n, step, budget) -> str:
-    head = f"Shortlisted: ranked {ordinal(rank)} of {n}, score {_score_words(sc)}"
+    head = f"Shortlisted: ranked {fmt.ordinal(rank)} of {n}, score {_score_words(sc)}"
     after = step.left_before - p.cost
     if policy == "optimal":
         return (head + f"; part of the highest-scoring set of proposals that fits within "
-                f"{money.fmt_short(budget)}.")
+                f"{fmt.money_short(budget)}.")
     if policy == "consensus-first" and sc.consensus:
         head += "; considered first, as the panel reached consensus on it"
-    return head + f"; {money.fmt_short(p.cost)} taken, {money.fmt_short(after)} left."
+    return head + f"; {fmt.money_short(p.cost)} taken, {fmt.money_short(after)} left."
 
 
 def _reserve_words(policy, p, sc, rank, n, step, budget, chosen: Selection) -> str:
-    head = f"Reserve: ranked {ordinal(rank)} of {n}, score {_score_words(sc)}"
+    head = f"Reserve: ranked {fmt.ordinal(rank)} of {n}, score {_score_words(sc)}"
     if policy == "optimal":
         if p.cost > budget:
-            return head + f"; its {money.fmt_short(p.cost)} is more than the whole allocation."
-        return (head + f"; the highest-scoring set that fits within {money.fmt_short(budget)} leaves it out "
+            return head + f"; its {fmt.money_short(p.cost)} is more than the whole allocation."
+        return (head + f"; the highest-scoring set that fits within {fmt.money_short(budget)} leaves it out "
                 f"(with it, no set that fits scores as much).")
-    return head + f"; its {money.fmt_short(p.cost)} exceeds the {money.fmt_short(step.left_before)} left when its turn came."
+    return head + f"; its {fmt.money_short(p.cost)} exceeds the {fmt.money_short(step.left_before)} left when its turn came."
 
 
-def _keep_counterfactual(intervals: Sequence[Interval], p: Proposal, budget: int) -> Counterfactual:
+def _keep_counterfactual(intervals, p: Proposal, budget: int) -> Counterfactual:
     below = lowest_budget_keeping(intervals, p.id, budget)
     if below is None:
         return Counterfactual("It stays shortlisted at any smaller allocation.")
-    return Counterfactual(f"It would drop out if the upfront allocation were below {money.fmt(below)}.", budget=below)
+    return Counterfactual(f"It would drop out if the upfront allocation were below {fmt.money(below)}.", budget=below)
 
 
 def _reserve_counterfactual(intervals, items, p: Proposal, budget: int, step, policy: str) -> Counterfactual:
@@ -276,12 +269,12 @@ def _reserve_counterfactual(intervals, items, p: Proposal, budget: int, step, po
     fits = _fits_at_cost(items, p, budget, step, policy)
     words = []
     if nearest is not None:
-        words.append(f"It would be shortlisted at an upfront allocation of {money.fmt(nearest)} "
-                     f"({money.fmt_short(nearest - budget)} more)")
+        words.append(f"It would be shortlisted at an upfront allocation of {fmt.money(nearest)} "
+                     f"({fmt.money_short(nearest - budget)} more)")
     else:
         words.append("No larger upfront allocation would shortlist it")
     if fits is not None:
-        words.append(f"or now, if it cost {money.fmt(fits)} or less")
+        words.append(f"or now, if it cost {fmt.money(fits)} or less")
     return Counterfactual(", ".join(words) + ".", budget=nearest, cost=fits)
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..errors import InputError
 
-__all__ = ["as_json", "fmt", "fmt_short", "parse"]
+__all__ = ["parse"]
 
 _AMOUNT = re.compile(
     r"""
@@ -85,25 +85,3 @@ def _from_decimal(value: Decimal, field: str | None) -> int:
     if value < 0:
         raise InputError(f"{value} is negative; sums of money here are never below zero", field=field, fix=_FIX)
     return int(pence)
-
-
-def fmt(pence: int) -> str:
-    """``£3,703.20``: pounds with commas and always two decimals."""
-    sign = "-" if pence < 0 else ""
-    pounds, rest = divmod(abs(pence), 100)
-    return f"{sign}£{pounds:,}.{rest:02d}"
-
-
-def fmt_short(pence: int) -> str:
-    """``£5,595`` for whole pounds, ``£3,703.20`` otherwise (for prose)."""
-    if pence % 100 == 0:
-        sign = "-" if pence < 0 else ""
-        return f"{sign}£{abs(pence) // 100:,}"
-    return fmt(pence)
-
-
-def as_json(pence: int) -> str:
-    """``"5595.00"``: pounds as a string with two decimals, for JSON."""
-    sign = "-" if pence < 0 else ""
-    pounds, rest = divmod(abs(pence), 100)
-    return f"{sign}{pounds}.{rest:02d}"

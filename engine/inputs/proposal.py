@@ -7,6 +7,7 @@ from pathlib import Path
 
 import attrs
 
+from .. import fmt
 from . import values
 from ..errors import InputError, did_you_mean
 from .yamlfile import Fields, read
@@ -86,7 +87,7 @@ class Proposal:
         end = delivery.take("end", values.date)
         delivery.done()
         if end < start:
-            raise delivery.error("end", f"delivery ends ({values.fmt_date(end)}) before it starts ({values.fmt_date(start)})",
+            raise delivery.error("end", f"delivery ends ({fmt.date(end)}) before it starts ({fmt.date(start)})",
                                  fix="swap the dates, or correct one of them")
         proposal = cls(
             id=f.take("id", values.slug),

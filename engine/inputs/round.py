@@ -9,7 +9,8 @@ from pathlib import Path
 import attrs
 
 from ..decision import conditions
-from . import money, values
+from .. import fmt
+from . import values
 from ..decision.conditions import Condition, Ref
 from ..errors import InputError, did_you_mean
 from ..decision.score import Scoring, default_scoring, parse_scoring
@@ -231,10 +232,10 @@ def round_from_file(file: YamlFile) -> Round:
     if split != rnd["grant"]:
         gap = rnd["grant"] - split
         warnings.append(
-            f"{file.name}: money: the upfront allocation {money.fmt_short(rnd['upfront'])} and the tactical pot "
-            f"{money.fmt_short(rnd['tactical'])} add up to {money.fmt_short(split)}, "
-            f"{money.fmt_short(abs(gap))} {'short of' if gap > 0 else 'more than'} the grant of "
-            f"{money.fmt_short(rnd['grant'])}"
+            f"{file.name}: money: the upfront allocation {fmt.money_short(rnd['upfront'])} and the tactical pot "
+            f"{fmt.money_short(rnd['tactical'])} add up to {fmt.money_short(split)}, "
+            f"{fmt.money_short(abs(gap))} {'short of' if gap > 0 else 'more than'} the grant of "
+            f"{fmt.money_short(rnd['grant'])}"
         )
 
     dates = f.sub("deadlines")

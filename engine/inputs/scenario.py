@@ -15,11 +15,11 @@ from typing import Sequence
 
 import attrs
 
+from .. import fmt
 from . import money, values
 from ..errors import InputError, did_you_mean
 from .proposal import Proposal
 from .round import Round, policy as parse_policy
-from ..decision.score import fmt_points
 from .yamlfile import read
 
 __all__ = ["Overrides", "Scenario", "apply", "load_scenario", "parse_cost", "parse_relax", "parse_weight", "run"]
@@ -68,21 +68,21 @@ class Overrides:
         """Each override as ``{"name", "value", "text"}``, in a fixed order."""
         out = []
         if self.upfront is not None:
-            out.append({"name": "upfront", "value": money.as_json(self.upfront),
-                        "text": f"upfront allocation set to {money.fmt_short(self.upfront)}"})
+            out.append({"name": "upfront", "value": fmt.money_json(self.upfront),
+                        "text": f"upfront allocation set to {fmt.money_short(self.upfront)}"})
         if self.policy:
             out.append({"name": "policy", "value": self.policy, "text": f"policy set to {self.policy}"})
         for cid, weight in self.weights:
-            out.append({"name": "weight", "value": f"{cid}={_num(weight)}",
-                        "text": f"weight of {cid} set to {_num(weight)}"})
+            out.append({"name": "weight", "value": f"{cid}={fmt.number(weight)}",
+                        "text": f"weight of {cid} set to {fmt.number(weight)}"})
         for rule, mode in self.relax:
             out.append({"name": "relax", "value": f"{rule}={mode}",
                         "text": f"rule {rule} switched off" if mode == "off" else f"rule {rule} only flags"})
         for pid in self.without:
             out.append({"name": "without", "value": pid, "text": f"proposal {pid} withdrawn"})
         for pid, cost in self.costs:
-            out.append({"name": "cost", "value": f"{pid}={money.as_json(cost)}",
-                        "text": f"cost of {pid} set to {money.fmt_short(cost)}"})
+            out.append({"name": "cost", "value": f"{pid}={fmt.money_json(cost)}",
+                        "text": f"cost of {pid} set to {fmt.money_short(cost)}"})
         return out
 
 
@@ -99,10 +99,6 @@ def _merge(a: tuple, b: tuple) -> tuple:
     merged = dict(a)
     merged.update(dict(b))
     return tuple(merged.items())
-
-
-def _num(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else fmt_points(value, 3).rstrip("0")
 
 
 @attrs.frozen

@@ -11,11 +11,12 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from .. import fmt
 from . import money
 from ..errors import InputError
 
 __all__ = [
-    "count", "date", "fmt_date", "money_value", "number", "slug", "slug_list", "text", "text_list", "yes_no",
+    "count", "date", "money_value", "number", "slug", "slug_list", "text", "text_list", "yes_no",
 ]
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -25,7 +26,7 @@ _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 def text(value) -> str:
     """A non-empty line or paragraph of text."""
     if not isinstance(value, str):
-        raise InputError(f"expected text, found {_kind(value)}")
+        raise InputError(f"expected text, found {fmt.found(value)}")
     value = value.strip()
     if not value:
         raise InputError("is empty", fix="write the text, or remove the field")
@@ -54,7 +55,7 @@ def slug_list(value) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        raise InputError(f"expected a list of ids, found {_kind(value)}", fix="write [id-one, id-two]")
+        raise InputError(f"expected a list of ids, found {fmt.found(value)}", fix="write [id-one, id-two]")
     out: list[str] = []
     for item in value:
         item = slug(item)
@@ -67,7 +68,7 @@ def slug_list(value) -> tuple[str, ...]:
 def date(value) -> dt.date:
     """A calendar date written ``YYYY-MM-DD``."""
     if not isinstance(value, str):
-        raise InputError(f"expected a date, found {_kind(value)}", fix="write the date as YYYY-MM-DD, e.g. 2026-04-08")
+        raise InputError(f"expected a date, found {fmt.found(value)}", fix="write the date as YYYY-MM-DD, e.g. 2026-04-08")
     match = _DATE.fullmatch(value.strip())
     if not match:
         raise InputError(f"'{value}' is not a date written YYYY-MM-DD", fix="write the date as YYYY-MM-DD, e.g. 2026-04-08")
@@ -77,16 +78,11 @@ def date(value) -> dt.date:
         raise InputError(f"'{value}' is not a real date ({exc})", fix="check the day and the month") from None
 
 
-def fmt_date(day: dt.date) -> str:
-    """``8 April 2026``."""
-    return f"{day.day} {day.strftime('%B')} {day.year}"
-
-
 def count(value) -> int:
     """A whole number of zero or more (``400``, ``1,200``)."""
     if isinstance(value, str) and re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+|[0-9]+", value.strip()):
         return int(value.strip().replace(",", ""))
-    raise InputError(f"expected a whole number of zero or more, found {_kind(value)}", fix="write digits only, e.g. 400")
+    raise InputError(f"expected a whole number of zero or more, found {fmt.found(value)}", fix="write digits only, e.g. 400")
 
 
 def number(value) -> Decimal:
@@ -98,13 +94,13 @@ def number(value) -> Decimal:
             result = None
         if result is not None and result.is_finite() and result >= 0 and re.fullmatch(r"[0-9]+(\.[0-9]+)?", value.strip()):
             return result
-    raise InputError(f"expected a number of zero or more, found {_kind(value)}", fix="write a number such as 2 or 0.5")
+    raise InputError(f"expected a number of zero or more, found {fmt.found(value)}", fix="write a number such as 2 or 0.5")
 
 
 def money_value(value) -> int:
     """Whole pence in a sum of money."""
     if not isinstance(value, str):
-        raise InputError(f"expected a sum of money, found {_kind(value)}", fix="write it as £5,595 or £3,703.20")
+        raise InputError(f"expected a sum of money, found {fmt.found(value)}", fix="write it as £5,595 or £3,703.20")
     return money.parse(value)
 
 
@@ -116,14 +112,4 @@ def yes_no(value) -> bool:
             return True
         if low in ("no", "false"):
             return False
-    raise InputError(f"expected yes or no, found {_kind(value)}", fix="write yes or no")
-
-
-def _kind(value) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    return f"'{value}'"
+    raise InputError(f"expected yes or no, found {fmt.found(value)}", fix="write yes or no")

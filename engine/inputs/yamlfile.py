@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 import yaml
 
+from .. import fmt
 from ..errors import InputError, did_you_mean
 
 __all__ = ["Fields", "YamlFile", "read"]
@@ -51,7 +52,7 @@ class YamlFile:
     def fields(self, what: str) -> "Fields":
         """The top level of the file, which must be a mapping."""
         if not isinstance(self.data, dict):
-            raise self.error((), f"expected {what} as a mapping of 'field: value' lines, found {_kind(self.data)}")
+            raise self.error((), f"expected {what} as a mapping of 'field: value' lines, found {fmt.found(self.data)}")
         return Fields(self, ())
 
 
@@ -158,16 +159,6 @@ def _convert(node, path, places, name, seen, key_mark=None) -> Any:
     return out
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return f"the text {value!r}"
-
-
 class Fields:
     """Reads the fields of one mapping in a file, each checked and placed.
 
@@ -239,7 +230,7 @@ class Fields:
                 self.take(key)
             return None
         if not isinstance(value, dict):
-            raise self.file.error(self.path + (key,), f"expected a mapping under '{key}', found {_kind(value)}")
+            raise self.file.error(self.path + (key,), f"expected a mapping under '{key}', found {fmt.found(value)}")
         return Fields(self.file, self.path + (key,))
 
     def items(self, key: str, *, required: bool = True) -> list[tuple[tuple, Any]]:
@@ -251,7 +242,7 @@ class Fields:
                 self.take(key)
             return []
         if not isinstance(value, list):
-            raise self.file.error(self.path + (key,), f"expected a list under '{key}', found {_kind(value)}",
+            raise self.file.error(self.path + (key,), f"expected a list under '{key}', found {fmt.found(value)}",
                                   fix="write the items as '- item' lines or [a, b]")
         return [(self.path + (key, i), item) for i, item in enumerate(value)]
 
@@ -261,7 +252,7 @@ class Fields:
         for part in path:
             value = value[part]
         if not isinstance(value, dict):
-            raise self.file.error(path, f"expected a mapping, found {_kind(value)}")
+            raise self.file.error(path, f"expected a mapping, found {fmt.found(value)}")
         return Fields(self.file, path)
 
     def done(self) -> None:

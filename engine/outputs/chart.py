@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..inputs import money
+from .. import fmt
+from ..fmt import UNITS
 from ..errors import InputError
 
 __all__ = ["sweep_chart"]
@@ -23,7 +24,7 @@ def sweep_chart(outcome, path: str) -> None:
     for iv in outcome.intervals:
         for x in (iv.start, iv.end):
             xs.append(x / 100)
-            scores.append(iv.score / 1000)
+            scores.append(iv.score / UNITS)
             sizes.append(len(iv.chosen))
     fig, ax = plt.subplots(figsize=(9, 4.8), dpi=110)
     ax.plot(xs, scores, color="#1f5fa8", linewidth=1.8, label="total score of the shortlist")
@@ -36,21 +37,21 @@ def sweep_chart(outcome, path: str) -> None:
     other.yaxis.get_major_locator().set_params(integer=True)
     real = outcome.round.upfront / 100
     ax.axvline(real, color="#555555", linewidth=1, linestyle=":")
-    ax.annotate(f"round's allocation {money.fmt_short(outcome.round.upfront)}", (real, ax.get_ylim()[1]),
+    ax.annotate(f"round's allocation {fmt.money_short(outcome.round.upfront)}", (real, ax.get_ylim()[1]),
                 xytext=(4, -14), textcoords="offset points", fontsize=8, color="#333333")
     if outcome.upfront != outcome.round.upfront:
         ax.axvline(outcome.upfront / 100, color="#2e7d32", linewidth=1, linestyle="-.")
-        ax.annotate(f"allocation used {money.fmt_short(outcome.upfront)}", (outcome.upfront / 100, ax.get_ylim()[0]),
+        ax.annotate(f"allocation used {fmt.money_short(outcome.upfront)}", (outcome.upfront / 100, ax.get_ylim()[0]),
                     xytext=(4, 6), textcoords="offset points", fontsize=8, color="#2e7d32")
     ax.set_title(f"{outcome.round.name}: shortlist by upfront allocation ({outcome.policy})", fontsize=10)
     lines = ax.get_lines()[:1] + other.get_lines()[:1]
     ax.legend(lines, [line.get_label() for line in lines], loc="lower right", fontsize=8)
     fig.tight_layout()
     target = Path(path)
-    fmt = "svg" if target.suffix.lower() == ".svg" else "png"
+    kind = "svg" if target.suffix.lower() == ".svg" else "png"
     partial = target.with_name(target.name + ".part")
     try:
-        fig.savefig(partial, format=fmt, metadata={"Date": None} if fmt == "svg" else {"Software": None})
+        fig.savefig(partial, format=kind, metadata={"Date": None} if kind == "svg" else {"Software": None})
         partial.replace(target)  # never leave a half-written chart behind
     except OSError as exc:
         partial.unlink(missing_ok=True)

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from fractions import Fraction
+from typing import Any
 
 from tabulate import tabulate
 
 from ..decision import conditions
-from ..inputs import money
+from .. import fmt
+from ..fmt import UNITS
 from ..inputs.round import LEFTOVER, Round
 from ..decision.screen import Screening
 
-__all__ = ["FORMATS", "outcome_doc", "outcome_json", "outcome_text", "round_header", "rules_doc", "short"]
+__all__ = ["FORMATS", "outcome_doc", "outcome_json", "outcome_text", "round_header", "rules_doc"]
 
 FORMATS = ("table", "json", "markdown")
-
-
-def short(text: str, width: int = 44) -> str:
-    """*text* cut to *width* characters with an ellipsis."""
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def round_header(round_: Round) -> dict[str, Any]:
@@ -46,17 +43,17 @@ def _align(headers):
     return tuple("right" if h == "cost" else "left" for h in headers)
 
 
-def rules_doc(round_: Round, fmt: str = "table") -> str:
+def rules_doc(round_: Round, form: str = "table") -> str:
     """Every rule of the round in plain words (``crg rules``)."""
     out = [f"{round_.name} ({round_.file})", ""]
-    out.append(f"Financial year {round_.financial_year}: {round_.year_start:%-d %B %Y} to {round_.year_end:%-d %B %Y}.")
-    out.append(f"Grant {money.fmt_short(round_.grant)}: upfront allocation {money.fmt_short(round_.upfront)}, "
-               f"tactical pot {money.fmt_short(round_.tactical)}. Upfront money left over: "
+    out.append(f"Financial year {round_.financial_year}: {fmt.date(round_.year_start)} to {fmt.date(round_.year_end)}.")
+    out.append(f"Grant {fmt.money_short(round_.grant)}: upfront allocation {fmt.money_short(round_.upfront)}, "
+               f"tactical pot {fmt.money_short(round_.tactical)}. Upfront money left over: "
                f"{LEFTOVER[round_.leftover]}.")
     if round_.tactical_opens:
         out.append(f"The tactical pot opens {round_.tactical_opens}.")
     for name, day in round_.deadlines:
-        out.append(f"{name.replace('_', ' ').capitalize()}: {day:%-d %B %Y}.")
+        out.append(f"{name.replace('_', ' ').capitalize()}: {fmt.date(day)}.")
     for w in round_.warnings:
         out.append(f"Warning: {w}")
     out.append("")
@@ -70,9 +67,9 @@ def rules_doc(round_: Round, fmt: str = "table") -> str:
         if rule.when is not None:
             test = f"when {conditions.describe(rule.when)}: {test}"
         rows.append([rule.id, rule.severity, rule.says, test, rule.source])
-    tablefmt = "github" if fmt == "markdown" else "simple"
-    if fmt == "markdown":
-        out.append(tabulate(rows, ["rule", "severity", "says", "checks that", "source"], tablefmt=tablefmt))
+    tablefmt = "github" if form == "markdown" else "simple"
+    if form == "markdown":
+        out.append(tabulate(rows, ["rule", "severity", "says", "checks that", "source"], tablefmt=tablefmt, disable_numparse=True))
     else:
         for rule_id, severity, says, test, source in rows:
             out += [f"{rule_id} [{severity}]", f"  {says}", f"  checks that {test}", f"  source: {source}", ""]
@@ -82,24 +79,19 @@ def rules_doc(round_: Round, fmt: str = "table") -> str:
 # --- the outcome: scores, ranks and the shortlist ----------------------------------------------------
 
 
-def _points(value) -> float:
-    """A score for JSON: a number with at most three decimals."""
-    return round(float(value), 3)
-
-
 def outcome_doc(outcome) -> dict[str, Any]:
     """The ``--format json`` document of ``crg screen``."""
     round_ = outcome.round
     return {
         "round": round_header(round_),
         "policy": outcome.policy,
-        "upfront": money.as_json(outcome.upfront),
-        "allocated": money.as_json(outcome.allocated),
-        "remaining": money.as_json(outcome.remaining),
+        "upfront": fmt.money_json(outcome.upfront),
+        "allocated": fmt.money_json(outcome.allocated),
+        "remaining": fmt.money_json(outcome.remaining),
         "leftover": LEFTOVER[round_.leftover],
-        "tactical": money.as_json(outcome.tactical),
-        "returned": money.as_json(outcome.returned),
-        "total_score": _points(outcome.score_total / 1000),
+        "tactical": fmt.money_json(outcome.tactical),
+        "returned": fmt.money_json(outcome.returned),
+        "total_score": fmt.points_json(Fraction(outcome.score_total, UNITS)),
         "overrides": list(outcome.overrides),
         "warnings": list(round_.warnings),
         "proposals": [_decision_doc(d) for d in outcome.decisions],
@@ -112,24 +104,24 @@ def _decision_doc(d) -> dict[str, Any]:
     return {
         "id": d.proposal.id,
         "title": d.proposal.title,
-        "cost": money.as_json(d.proposal.cost),
+        "cost": fmt.money_json(d.proposal.cost),
         "pot": d.proposal.pot,
         "status": d.status,
         "rank": d.rank,
-        "score": _points(sc.points) if sc else None,
+        "score": fmt.points_json(sc.points) if sc else None,
         "consensus": sc.consensus if sc else None,
-        "offered": money.as_json(d.offered) if d.offered is not None else None,
+        "offered": fmt.money_json(d.offered) if d.offered is not None else None,
         "score_breakdown": [
-            {"criterion": part.criterion, "name": part.name, "points": _points(part.points),
-             "max_points": _points(part.max_points), "reason": part.reason}
+            {"criterion": part.criterion, "name": part.name, "points": fmt.points_json(part.points),
+             "max_points": fmt.points_json(part.max_points), "reason": part.reason}
             for part in sc.parts
         ] if sc else [],
         "checks": check_json(d.screening),
         "explanation": d.explanation,
         "counterfactual": {
             "text": cf.text,
-            "budget": money.as_json(cf.budget) if cf.budget is not None else None,
-            "cost": money.as_json(cf.cost) if cf.cost is not None else None,
+            "budget": fmt.money_json(cf.budget) if cf.budget is not None else None,
+            "cost": fmt.money_json(cf.cost) if cf.cost is not None else None,
         } if cf else None,
     }
 
@@ -145,13 +137,13 @@ def _reason(d) -> str:
         return "tactical pot bid"
     cf = d.counterfactual
     if d.offered is not None and d.offered != d.proposal.cost:
-        return f"reduced offer of {money.fmt_short(d.offered)}"
+        return f"reduced offer of {fmt.money_short(d.offered)}"
     if d.status == "reserve":
         if cf is not None and cf.budget is not None:
-            return f"shortlisted from {money.fmt_short(cf.budget)}"
+            return f"shortlisted from {fmt.money_short(cf.budget)}"
         return "does not fit at any allocation"
     if cf is not None and cf.budget is not None:
-        return f"drops out below {money.fmt_short(cf.budget)}"
+        return f"drops out below {fmt.money_short(cf.budget)}"
     return "-"
 
 
@@ -159,17 +151,16 @@ def _concerns(d) -> str:
     return ", ".join(c.rule for c in d.screening.concerns)
 
 
-def outcome_text(outcome, fmt: str) -> str:
+def outcome_text(outcome, form: str) -> str:
     """The table (or Markdown section) of ``crg screen``: rank, score, cost, status and a short reason."""
-    from ..decision.score import fmt_points
 
     rows = []
     for d in outcome.decisions:
         rows.append([
             d.rank if d.rank is not None else "-",
             d.proposal.id,
-            money.fmt(d.proposal.cost),
-            fmt_points(d.score.points) if d.score else "-",
+            fmt.money(d.proposal.cost),
+            fmt.points(d.score.points) if d.score else "-",
             d.status,
             _reason(d) or "-",
             _concerns(d) or "-",
@@ -179,27 +170,23 @@ def outcome_text(outcome, fmt: str) -> str:
     counts = {s: sum(d.status == s for d in outcome.decisions) for s in ("shortlisted", "reserve", "tactical", "ineligible")}
     premises = "; ".join(o["text"] for o in outcome.overrides)
     totals = (f"What-if: {premises}.\n" if premises else "") + (
-        f"Policy {outcome.policy}. Upfront allocation {money.fmt(outcome.upfront)}: {counts['shortlisted']} "
-        f"shortlisted for {money.fmt(outcome.allocated)}, {money.fmt(outcome.remaining)} left "
-        f"({LEFTOVER[outcome.round.leftover]}); tactical pot {money.fmt(outcome.tactical)}. "
+        f"Policy {outcome.policy}. Upfront allocation {fmt.money(outcome.upfront)}: {counts['shortlisted']} "
+        f"shortlisted for {fmt.money(outcome.allocated)}, {fmt.money(outcome.remaining)} left "
+        f"({LEFTOVER[outcome.round.leftover]}); tactical pot {fmt.money(outcome.tactical)}. "
         f"{counts['reserve']} in reserve, {counts['tactical']} tactical, {counts['ineligible']} ineligible.")
-    if fmt == "markdown":
+    if form == "markdown":
         out = [f"## {outcome.round.name}: recommended shortlist", "",
-               tabulate(rows, headers, tablefmt="github", colalign=align), "", totals, "",
+               tabulate(rows, headers, tablefmt="github", colalign=align, disable_numparse=True), "", totals, "",
                "### Every decision", ""]
         for d in outcome.decisions:
-            out.append(f"- **{d.proposal.id}** ({d.proposal.title}, {money.fmt_short(d.proposal.cost)}): "
+            out.append(f"- **{d.proposal.id}** ({d.proposal.title}, {fmt.money_short(d.proposal.cost)}): "
                        f"{d.explanation}" + (f" {d.counterfactual.text}" if d.counterfactual else ""))
         return "\n".join(out) + "\n"
-    return (f"{outcome.round.name}\n\n" + tabulate(rows, headers, tablefmt="simple", colalign=align)
+    return (f"{outcome.round.name}\n\n" + tabulate(rows, headers, tablefmt="simple", colalign=align, disable_numparse=True)
             + f"\n\n{totals}\n")
 
 
 # --- what-ifs: compare and sweep ---------------------------------------------------------------------
-
-
-def _units(units: int) -> float:
-    return _points(units / 1000)
 
 
 def comparison_json(baseline, comparisons) -> str:
@@ -209,10 +196,10 @@ def comparison_json(baseline, comparisons) -> str:
             "name": name,
             "overrides": list(overrides),
             "policy": outcome.policy,
-            "upfront": money.as_json(outcome.upfront),
-            "allocated": money.as_json(outcome.allocated),
-            "remaining": money.as_json(outcome.remaining),
-            "total_score": _units(outcome.score_total),
+            "upfront": fmt.money_json(outcome.upfront),
+            "allocated": fmt.money_json(outcome.allocated),
+            "remaining": fmt.money_json(outcome.remaining),
+            "total_score": fmt.points_json(Fraction(outcome.score_total, UNITS)),
             "shortlist": [d.proposal.id for d in outcome.shortlist],
         }
 
@@ -223,26 +210,17 @@ def comparison_json(baseline, comparisons) -> str:
             dict(side(c.name, c.outcome, c.overrides),
                  entered=list(c.entered), left=list(c.left),
                  changes=[{"id": ch.id, "direction": ch.direction, "text": ch.text} for ch in c.changes],
-                 allocated_change=_signed_json(c.allocated_change),
-                 remaining_change=_signed_json(c.remaining_change),
-                 total_score_change=_units(c.score_change))
+                 allocated_change=_change_json(c.allocated_change),
+                 remaining_change=_change_json(c.remaining_change),
+                 total_score_change=fmt.points_json(Fraction(c.score_change, UNITS)))
             for c in comparisons
         ],
     }
     return dumps(doc)
 
 
-def _signed_json(pence: int) -> str:
-    return ("+" if pence > 0 else "") + money.as_json(pence)
-
-
-def _signed(pence: int) -> str:
-    return ("+" if pence > 0 else "") + money.fmt(pence)
-
-
-def comparison_text(baseline, comparisons, fmt: str) -> str:
+def comparison_text(baseline, comparisons, form: str) -> str:
     """The table (or Markdown section) of ``crg compare``."""
-    from ..decision.score import fmt_points
 
     headers = ["", "baseline"] + [c.name for c in comparisons]
     outcomes = [baseline] + [c.outcome for c in comparisons]
@@ -251,53 +229,40 @@ def comparison_text(baseline, comparisons, fmt: str) -> str:
     rows = [
         ["premises"] + premises,
         ["policy"] + [o.policy for o in outcomes],
-        ["upfront"] + [money.fmt(o.upfront) for o in outcomes],
-        ["allocated"] + [money.fmt(o.allocated) for o in outcomes],
-        ["remaining"] + [money.fmt(o.remaining) for o in outcomes],
-        ["total score"] + [fmt_points(_frac(o.score_total), 2) for o in outcomes],
+        ["upfront"] + [fmt.money(o.upfront) for o in outcomes],
+        ["allocated"] + [fmt.money(o.allocated) for o in outcomes],
+        ["remaining"] + [fmt.money(o.remaining) for o in outcomes],
+        ["total score"] + [fmt.score(o.score_total) for o in outcomes],
         ["shortlisted"] + [str(len(o.shortlist)) for o in outcomes],
         ["entered"] + ["-"] + [", ".join(c.entered) or "-" for c in comparisons],
         ["left"] + ["-"] + [", ".join(c.left) or "-" for c in comparisons],
     ]
-    tablefmt = "github" if fmt == "markdown" else "simple"
+    tablefmt = "github" if form == "markdown" else "simple"
     out = []
-    if fmt == "markdown":
+    if form == "markdown":
         out += [f"## What-ifs: {baseline.round.name}", ""]
     else:
         out += [f"{baseline.round.name}: what-ifs", ""]
-    out.append(tabulate(rows, headers, tablefmt=tablefmt))
+    out.append(tabulate(rows, headers, tablefmt=tablefmt, disable_numparse=True))
     for c in comparisons:
-        out += ["", f"{'### ' if fmt == 'markdown' else ''}{c.name}: allocated {_signed(c.allocated_change)}, "
-                    f"remaining {_signed(c.remaining_change)}, total score {_signed_points(c.score_change)}"]
+        out += ["", f"{'### ' if form == 'markdown' else ''}{c.name}: allocated {fmt.money_change(c.allocated_change)}, "
+                    f"remaining {fmt.money_change(c.remaining_change)}, total score {fmt.points_change(c.score_change)}"]
         if not c.changes:
             out.append("  the shortlist is the same")
         for ch in c.changes:
-            out.append(f"{'- ' if fmt == 'markdown' else '  '}{ch.id} {ch.text}")
+            out.append(f"{'- ' if form == 'markdown' else '  '}{ch.id} {ch.text}")
     return "\n".join(out) + "\n"
-
-
-def _signed_points(units: int) -> str:
-    from ..decision.score import fmt_points
-
-    sign = "+" if units > 0 else "-" if units < 0 else ""
-    return sign + fmt_points(_frac(abs(units)), 2)
-
-
-def _frac(units: int):
-    from fractions import Fraction
-
-    return Fraction(units, 1000)
 
 
 def sweep_doc(outcome) -> list[dict[str, Any]]:
     return [
         {
-            "from": money.as_json(iv.start),
-            "to": money.as_json(iv.end),
+            "from": fmt.money_json(iv.start),
+            "to": fmt.money_json(iv.end),
             "shortlist": list(iv.chosen),
-            "allocated": money.as_json(iv.allocated),
-            "score": _units(iv.score),
-            **({"reduced_offer": {"id": iv.offer[0], "amount": money.as_json(iv.offer[1])}} if iv.offer else {}),
+            "allocated": fmt.money_json(iv.allocated),
+            "score": fmt.points_json(Fraction(iv.score, UNITS)),
+            **({"reduced_offer": {"id": iv.offer[0], "amount": fmt.money_json(iv.offer[1])}} if iv.offer else {}),
         }
         for iv in outcome.intervals
     ]
@@ -310,7 +275,6 @@ def sweep_json(outcome) -> str:
 
 def sweep_text(outcome) -> str:
     """The table of ``crg sweep``: one row per interval of budgets with the same shortlist."""
-    from ..decision.score import fmt_points
 
     rows = []
     before: tuple[str, ...] = ()
@@ -319,12 +283,16 @@ def sweep_text(outcome) -> str:
         change = [f"+{pid}" for pid in iv.chosen if pid not in before] + \
             [f"-{pid}" for pid in before if pid not in iv.chosen]
         if iv.offer:
-            change.append(f"({iv.offer[0]} offered {money.fmt_short(iv.offer[1])})")
-        rows.append([money.fmt(iv.start), money.fmt(iv.end) + mark, len(iv.chosen), money.fmt(iv.allocated),
-                     fmt_points(_frac(iv.score), 2), " ".join(change) or "-"])
+            change.append(f"({iv.offer[0]} offered {fmt.money_short(iv.offer[1])})")
+        rows.append([fmt.money(iv.start), fmt.money(iv.end) + mark, len(iv.chosen), fmt.money(iv.allocated),
+                     fmt.score(iv.score), " ".join(change) or "-"])
         before = iv.chosen
-    text = tabulate(rows, ["from", "to", "size", "allocated", "score", "change to the shortlist"], tablefmt="simple",
+    text = tabulate(rows, ["from", "to", "size", "allocated", "score", "change to the shortlist"], tablefmt="simple", disable_numparse=True,
                     colalign=("right", "right", "right", "right", "right", "left"))
     return (f"{outcome.round.name}: the shortlist at every upfront allocation (policy {outcome.policy})\n\n{text}\n\n"
             f"{len(outcome.intervals)} intervals, {max(len(outcome.intervals) - 1, 0)} breakpoints; "
-            f"< marks the allocation in use, {money.fmt(outcome.upfront)}.\n")
+            f"< marks the allocation in use, {fmt.money(outcome.upfront)}.\n")
+
+
+def _change_json(pence: int) -> str:
+    return ("+" if pence > 0 else "") + fmt.money_json(pence)

@@ -1,0 +1,142 @@
+"""How figures are shown: money, scores, dates, ordinals and numbers, for every output.
+
+One module, so that a figure reads the same in a table, a sentence, JSON and a
+chart.  Scores are shown with one decimal everywhere (``8.0``, never ``8``),
+rounded half up once from the exact value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import Any, Sequence
+
+__all__ = [
+    "date", "found", "money", "money_change", "money_json", "money_short", "number", "ordinal", "points",
+    "points_change", "points_json", "rounded_parts", "score", "short",
+]
+
+UNITS = 1000  # score units per point (see engine.decision.score)
+MINUS = "\u2212"  # the minus sign, for changes
+
+
+# --- money (whole pence) ----------------------------------------------------------------------------
+
+
+def money(pence: int) -> str:
+    """``£3,703.20``: pounds with commas and always two decimals."""
+    sign = "-" if pence < 0 else ""
+    pounds, rest = divmod(abs(pence), 100)
+    return f"{sign}£{pounds:,}.{rest:02d}"
+
+
+def money_short(pence: int) -> str:
+    """``£5,595`` for whole pounds, ``£3,703.20`` otherwise (for prose)."""
+    if pence % 100 == 0:
+        sign = "-" if pence < 0 else ""
+        return f"{sign}£{abs(pence) // 100:,}"
+    return money(pence)
+
+
+def money_json(pence: int) -> str:
+    """``"5595.00"``: pounds as a string with two decimals, for JSON."""
+    sign = "-" if pence < 0 else ""
+    pounds, rest = divmod(abs(pence), 100)
+    return f"{sign}{pounds}.{rest:02d}"
+
+
+def money_change(pence: int) -> str:
+    """A change of money: ``+£2,650.00``, ``−£1,000.00`` or ``no change``."""
+    if pence == 0:
+        return "no change"
+    return ("+" if pence > 0 else MINUS) + money(abs(pence))
+
+
+# --- scores ----------------------------------------------------------------------------------------
+
+
+def points(value: Fraction | int, places: int = 1) -> str:
+    """``7.4``: a number of points rounded half up to *places* decimals (``8.0``, not ``8``)."""
+    value = Fraction(value)
+    scale = 10 ** places
+    whole = (abs(value) * scale * 2 + 1) // 2
+    sign = "-" if value < 0 and whole else ""
+    text = f"{sign}{whole // scale}"
+    return text + (f".{whole % scale:0{places}d}" if places else "")
+
+
+def score(units: int) -> str:
+    """A score held in integer units (thousandths of a point), shown as points with one decimal."""
+    return points(Fraction(units, UNITS))
+
+
+def points_change(units: int) -> str:
+    """A change of score: ``+0.8``, ``−1.2`` or ``no change`` (from units, one decimal)."""
+    if units == 0:
+        return "no change"
+    shown = points(Fraction(abs(units), UNITS))
+    if shown == "0.0":
+        return ("+" if units > 0 else MINUS) + "0.0"
+    return ("+" if units > 0 else MINUS) + shown
+
+
+def points_json(value: Fraction | int) -> float:
+    """A number of points for JSON: a number with at most three decimals."""
+    return round(float(Fraction(value)), 3)
+
+
+def rounded_parts(parts: Sequence[Fraction], places: int = 1) -> list[str]:
+    """The *parts* rounded to *places* decimals so that they add up to their total rounded the same way.
+
+    Largest remainder: each part is cut down to the grid, then the parts with the
+    largest remainders (ties by position) get one step more until the sum matches.
+    """
+    scale = 10 ** places
+    exact = [Fraction(p) * scale for p in parts]
+    total = (sum(exact, Fraction(0)) * 2 + 1) // 2
+    floors = [e.numerator // e.denominator for e in exact]
+    short = int(total - sum(floors))
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:max(short, 0)]:
+        floors[i] += 1
+    return [points(Fraction(f, scale), places) for f in floors]
+
+
+# --- dates, counts and words ------------------------------------------------------------------------
+
+
+def date(day: dt.date) -> str:
+    """``8 April 2026``."""
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``11th``."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def number(value: Fraction | int, places: int = 3) -> str:
+    """``2``, ``2.5``, ``0.333``: a plain number with no trailing zeros."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    return points(value, places).rstrip("0").rstrip(".")
+
+
+def short(text: str, width: int = 44) -> str:
+    """*text* cut to *width* characters with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def found(value: Any, width: int = 40) -> str:
+    """What a file holds where something else was expected, in a few words: ``the text 'abc'``, ``a list``."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    one_line = " ".join(text.split())
+    return f"the text {short(one_line, width)!r}"
