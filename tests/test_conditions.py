@@ -357,7 +357,7 @@ class TestParse:
         """'any of', 'all of' and 'not' build Any_, All and Not; several fields on one mapping must all hold."""
         cond = self.parse("check:\n  any of:\n    - cost: {at most: money.upfront}\n"
                           "    - not: {pot: {is: tactical}}\n  evaluation: {given: yes}\n")
-        assert cond == All((Any_((Compare("cost", "le", 26_500_00, "the upfront allocation"),
+        assert cond == All((Any_((Compare("cost", "le", 26_500_00, "the upfront allocation", "money.upfront"),
                                   Not(Compare("pot", "eq", "tactical")))), Given("evaluation", True)))
 
     def test_literals(self):

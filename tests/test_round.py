@@ -58,12 +58,15 @@ class TestLoadRound:
         """Each check becomes a tree of literal values: day numbers, pence and ids from the file."""
         r = load_round(R2627)
         deadline = dt.date(2026, 4, 8).toordinal()
-        assert r.rule("received-by-deadline").check == Compare("submitted", "le", deadline, "the deadline")
-        assert r.rule("fits-upfront-allocation").check == Compare("cost", "le", 26_500_00, "the upfront allocation")
+        assert r.rule("received-by-deadline").check == Compare("submitted", "le", deadline, "the deadline",
+                                                                      "deadlines.proposals_due")
+        assert r.rule("fits-upfront-allocation").check == Compare("cost", "le", 26_500_00, "the upfront allocation",
+                                                                         "money.upfront")
         assert r.rule("fits-upfront-allocation").when == Compare("pot", "eq", "upfront", None)
         csa = r.rule("serves-csa").check
         assert isinstance(csa, Includes) and csa.mode == "any"
         assert csa.items == S.round_ids("kcsp-2026-27")[4:12]  # the eight CSA ids, in file order
+        assert csa.ref == "priorities.csa"
         assert r.rule("has-evaluation-plan").check == Given("evaluation", True)
 
     def test_priorities(self):

@@ -133,13 +133,18 @@ class TestAgainstTheSweep:
 
     @pytest.mark.parametrize("policy", ["rank", "optimal", "consensus-first"])
     def test_intervals_cover_without_gaps(self, policy):
-        """The intervals run from £0 to the total eligible cost with no gap and no overlap."""
+        """The intervals run with no gap and no overlap from £0 to the total cost of the proposals eligible there.
+
+        The £27,000 bid is eligible once the allocation reaches £27,000, so the intervals go on past the
+        £33,300 eligible at £26,500, to everything the rules let in.
+        """
         outcome = decide(EXAMPLE_ROUND, EXAMPLE, policy=policy)
         ivs = outcome.intervals
         assert ivs[0].start == 0
         assert all(b.start == a.end + 1 for a, b in zip(ivs, ivs[1:]))
-        eligible = sum(d.proposal.cost for d in outcome.decisions if d.rank is not None)
-        assert ivs[-1].end == max(eligible, outcome.upfront)
+        top = ivs[-1].end
+        there = run(EXAMPLE_ROUND, EXAMPLE, Overrides(upfront=top, policy=policy))
+        assert top == sum(d.proposal.cost for d in there.decisions if d.rank is not None) == 6_030_000
 
     @pytest.mark.parametrize("policy", ["rank", "optimal", "consensus-first"])
     @pytest.mark.parametrize("budget", [0, 500000, 1185000, 2000000, 2650000, 3010000])

@@ -37,7 +37,7 @@ from ..inputs.yamlfile import dotted
 
 __all__ = [
     "FIELDS", "All", "Any_", "Compare", "Condition", "Field", "Given", "Includes", "Not", "OneOf", "Ref",
-    "describe", "evaluate", "explain", "fields_of", "leaves", "negate", "parse", "view",
+    "describe", "evaluate", "explain", "fields_of", "leaves", "negate", "parse", "rebind", "view",
 ]
 
 
@@ -123,6 +123,7 @@ class Compare:
     op: str  # lt le gt ge eq ne
     value: int | str
     label: str | None = None  # words for a referenced figure, e.g. "the deadline"
+    ref: str | None = None  # the figure of the round the value was read from, e.g. "money.upfront"
 
 
 @attrs.frozen
@@ -132,6 +133,7 @@ class OneOf:
     field: str
     choices: tuple[str, ...]
     inside: bool = True
+    ref: str | None = None  # the figure of the round the choices were read from
 
 
 @attrs.frozen
@@ -143,6 +145,7 @@ class Includes:
     items: tuple[str, ...]
     label: str | None = None  # "the round's CSA priorities"
     names: tuple[str, ...] = ()  # display names of items, same order
+    ref: str | None = None  # the figure of the round the items were read from, e.g. "priorities.csa"
 
 
 @attrs.frozen
@@ -247,10 +250,10 @@ def _leaf(field: Field, op: str, raw, refs: dict[str, Ref]) -> Condition:
             raise InputError(f"'{ref.name}' is {_kind_words(ref.kind)}, which cannot be compared with {field.noun}",
                              fix=f"refer to {_kind_words(wanted)}")
         if op in ("any", "all", "none"):
-            return Includes(field.name, op, tuple(ref.value), ref.label, ref.names or tuple(ref.value))
+            return Includes(field.name, op, tuple(ref.value), ref.label, ref.names or tuple(ref.value), ref.name)
         if op in ("in", "not in"):
-            return OneOf(field.name, tuple(ref.value), op == "in")
-        return Compare(field.name, op, ref.value, ref.label)
+            return OneOf(field.name, tuple(ref.value), op == "in", ref.name)
+        return Compare(field.name, op, ref.value, ref.label, ref.name)
     if isinstance(raw, str) and "." in raw and raw.split(".")[0] in {r.split(".")[0] for r in refs} \
             and field.kind not in ("money",):
         raise InputError(f"'{raw}' is not a figure of the round{did_you_mean(raw, refs)}",
@@ -357,17 +360,17 @@ def negate(cond: Condition) -> Condition:
     if isinstance(cond, Not):
         return push_down(cond.part)
     if isinstance(cond, Compare):
-        flipped = Compare(cond.field, _INVERSE[cond.op], cond.value, cond.label)
+        flipped = attrs.evolve(cond, op=_INVERSE[cond.op])
         return flipped if FIELDS[cond.field].required else Any_((Given(cond.field, False), flipped))
     if isinstance(cond, OneOf):
-        flipped = OneOf(cond.field, cond.choices, not cond.inside)
+        flipped = attrs.evolve(cond, inside=not cond.inside)
         return flipped if FIELDS[cond.field].required else Any_((Given(cond.field, False), flipped))
     if isinstance(cond, Includes):
         if cond.mode == "any":
             return attrs.evolve(cond, mode="none")
         if cond.mode == "none":
             return attrs.evolve(cond, mode="any")
-        missing = tuple(Includes(cond.field, "none", (item,), cond.label, (name,))
+        missing = tuple(Includes(cond.field, "none", (item,), cond.label, (name,), cond.ref)
                         for item, name in zip(cond.items, cond.names))
         return missing[0] if len(missing) == 1 else Any_(missing)
     if isinstance(cond, Given):
@@ -387,6 +390,28 @@ def push_down(cond: Condition) -> Condition:
         return All(tuple(push_down(part) for part in cond.parts))
     if isinstance(cond, Any_):
         return Any_(tuple(push_down(part) for part in cond.parts))
+    return cond
+
+
+def rebind(cond: Condition, refs: dict[str, Ref]) -> Condition:
+    """*cond* with every value read from a figure of the round replaced by that figure's value in *refs*.
+
+    A what-if that changes a figure (the upfront allocation, say) rebinds every
+    rule to it, so the checks and their reasons both follow it.
+    """
+    if isinstance(cond, (All, Any_)):
+        return type(cond)(tuple(rebind(part, refs) for part in cond.parts))
+    if isinstance(cond, Not):
+        return Not(rebind(cond.part, refs))
+    ref = refs.get(getattr(cond, "ref", None))
+    if ref is None:
+        return cond
+    if isinstance(cond, Compare):
+        return attrs.evolve(cond, value=ref.value, label=ref.label)
+    if isinstance(cond, OneOf):
+        return attrs.evolve(cond, choices=tuple(ref.value))
+    if isinstance(cond, Includes) and len(cond.items) == len(ref.value):
+        return attrs.evolve(cond, items=tuple(ref.value), names=ref.names or tuple(ref.value), label=ref.label)
     return cond
 
 

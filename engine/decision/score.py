@@ -2,15 +2,21 @@
 
 Every criterion is a *measure*: a function with the same signature,
 ``measure(proposal, round, pool, options) -> (fraction, reason)``, where the
-fraction is an exact :class:`~fractions.Fraction` from 0 to 1 and *pool* is
-every proposal being scored together (value for money is judged against
-them).  A proposal's score is ``out_of`` times the weighted mean of its
-fractions, held exactly and rounded once, half up, to thousandths of a point
-(the integer *units* that ranking and selection use).
+fraction is an exact :class:`~fractions.Fraction` from 0 to 1, or ``None``
+when the proposal gives nothing to judge it by (no panel scores, no estimate
+of reach: it then counts 0 and is shown as not scored), and *pool* is the
+:class:`Pool` of every proposal being scored together (value for money is
+judged against them).  A proposal's score is ``out_of`` times the weighted
+mean of its fractions, held exactly and rounded once, half up, to thousandths
+of a point (the integer *units* that ranking and selection use).
+
+Scoring a round is n log n: the pool sorts the proposals' people reached per
+pound once, and each proposal finds its standing by bisection.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from fractions import Fraction
 from typing import Callable, Sequence
 
@@ -22,8 +28,7 @@ from ..inputs import values
 from ..errors import InputError, did_you_mean
 from ..inputs.proposal import Proposal
 
-__all__ = ["MEASURES", "UNITS", "Criterion", "Part", "Score", "Scoring", "parse_scoring", "score_all"]
-
+__all__ = ["MEASURES", "UNITS", "Criterion", "Part", "Pool", "Score", "Scoring", "parse_scoring", "score_all"]
 
 
 @attrs.frozen
@@ -66,6 +71,7 @@ class Part:
     points: Fraction  # out of max_points
     max_points: Fraction
     reason: str
+    scored: bool = True  # False when the proposal gave nothing to judge this by (it then counts 0)
 
 
 @attrs.frozen
@@ -77,15 +83,73 @@ class Score:
     parts: tuple[Part, ...]
     consensus: bool
     panel_mean: Fraction | None
+    exact: Fraction = Fraction(0)  # the total before rounding
 
     @property
     def points(self) -> Fraction:
         return Fraction(self.units, UNITS)
 
+    @property
+    def unscored(self) -> tuple[Part, ...]:
+        """The criteria the proposal gave nothing to judge by."""
+        return tuple(part for part in self.parts if not part.scored)
+
+    @property
+    def most(self) -> Fraction:
+        """The most the proposal could score, given the criteria it cannot be scored on."""
+        return self.out_of - sum((part.max_points for part in self.unscored), Fraction(0))
+
+    def terms(self) -> list[tuple[Part, str]]:
+        """Each part with its points as shown: one decimal, rounded so that the shown terms add up to the
+        shown total (largest remainder); ``not scored`` for a criterion with nothing to judge by."""
+        scored = [part for part in self.parts if part.scored]
+        shown = iter(fmt.rounded_parts([part.points for part in scored]))
+        return [(part, next(shown) if part.scored else "not scored") for part in self.parts]
+
+    @property
+    def rounded(self) -> bool:
+        """Whether some shown term differs from its exact value."""
+        return any(part.scored and Fraction(text) != part.points for part, text in self.terms())
+
+
+@attrs.frozen
+class Pool:
+    """The proposals scored together, with the people each reaches per pound sorted once."""
+
+    proposals: tuple[Proposal, ...]
+    ratios: tuple[Fraction, ...]  # people reached per pound of every proposal with an estimate, ascending
+    rated: dict = attrs.field(eq=False, repr=False)  # id -> its own ratio
+
+    @classmethod
+    def of(cls, proposals: Sequence[Proposal]) -> "Pool":
+        rated = {p.id: reach_per_pound(p) for p in proposals if p.reach is not None}
+        return cls(tuple(proposals), tuple(sorted(rated.values())), rated)
+
+    def standing(self, p: Proposal) -> tuple[int, int, int]:
+        """``(below, ties, others)``: how many other proposals reach fewer people per pound than *p*, as many,
+        and how many others have an estimate at all (a pool member with *p*'s id is not an other)."""
+        mine = reach_per_pound(p)
+        below = bisect_left(self.ratios, mine)
+        ties = bisect_right(self.ratios, mine) - below
+        others = len(self.ratios)
+        twin = self.rated.get(p.id)
+        if twin is not None:
+            others -= 1
+            if twin < mine:
+                below -= 1
+            elif twin == mine:
+                ties -= 1
+        return below, ties, others
+
+
+def reach_per_pound(p: Proposal) -> Fraction:
+    """People reached per pound (pence are whole, so per pound is reach * 100 / cost)."""
+    return Fraction(p.reach * 100, p.cost)
+
 
 # --- the measures ------------------------------------------------------------------------------
 
-Measure = Callable[[Proposal, object, Sequence[Proposal], Criterion], tuple[Fraction, str]]
+Measure = Callable[[Proposal, object, Pool, Criterion], tuple[Fraction | None, str]]
 
 
 def _priorities(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
@@ -107,22 +171,20 @@ def _priorities(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]
 
 def _panel_mean(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
     if not p.panel:
-        return Fraction(0), "no panel scores"
+        return None, "not scored: no agency gave a panel score"
     mean = Fraction(sum(s for _, s in p.panel), len(p.panel))
     return mean / 5, f"mean panel score {fmt.points(mean, 2)} of 5 from {len(p.panel)} agencies"
 
 
 def _reach_per_pound(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
     if p.reach is None:
-        return Fraction(0), "no estimate of reach"
-    mine = Fraction(p.reach * 100, p.cost)
-    others = [Fraction(q.reach * 100, q.cost) for q in pool if q.reach is not None and q.id != p.id]
+        return None, "not scored: no estimate of the people it will reach"
+    mine = reach_per_pound(p)
+    below, ties, others = pool.standing(p)
     if not others:
-        return Fraction(1), f"{fmt.number(mine)} people per £1; no other proposal to compare"
-    below = sum(1 for o in others if o < mine)
-    ties = sum(1 for o in others if o == mine)
-    fraction = (below + Fraction(ties, 2)) / len(others)
-    return fraction, (f"{fmt.number(mine)} people reached per £1, more than {below} of the {len(others)} "
+        return Fraction(1), f"{fmt.number(mine, 2)} people per £1; no other proposal to compare"
+    fraction = (below + Fraction(ties, 2)) / others
+    return fraction, (f"{fmt.number(mine, 2)} people reached per £1, more than {below} of the {others} "
                       f"others (judged by rank, so one extreme estimate cannot dominate)")
 
 
@@ -160,24 +222,38 @@ def consensus(p: Proposal, scoring: Scoring) -> bool:
     return bool(p.panel) and all(s >= scoring.consensus_min for _, s in p.panel)
 
 
-def score_one(p: Proposal, round_, pool: Sequence[Proposal], scoring: Scoring) -> Score:
+def max_points(scoring: Scoring) -> dict[str, Fraction]:
+    """The most each criterion can give: ``out_of`` shared by weight."""
     total_weight = sum((c.weight for c in scoring.criteria), Fraction(0))
+    return {c.id: scoring.out_of * c.weight / total_weight if total_weight else Fraction(0)
+            for c in scoring.criteria}
+
+
+def units_of(exact: Fraction) -> int:
+    """An exact score in units, rounded once, half up."""
+    return int((exact * UNITS * 2 + 1) // 2)
+
+
+def score_one(p: Proposal, round_, pool: Pool | Sequence[Proposal], scoring: Scoring) -> Score:
+    """The score of *p* judged within *pool*."""
+    if not isinstance(pool, Pool):
+        pool = Pool.of(pool)
+    most = max_points(scoring)
     parts = []
     exact = Fraction(0)
     for c in scoring.criteria:
         fraction, reason = MEASURES[c.measure](p, round_, pool, c)
-        max_points = scoring.out_of * c.weight / total_weight if total_weight else Fraction(0)
-        points = max_points * fraction
+        points = most[c.id] * (fraction or 0)
         exact += points
-        parts.append(Part(c.id, c.name, points, max_points, reason))
-    units = int((exact * UNITS * 2 + 1) // 2)
+        parts.append(Part(c.id, c.name, points, most[c.id], reason, fraction is not None))
     mean = Fraction(sum(s for _, s in p.panel), len(p.panel)) if p.panel else None
-    return Score(units, scoring.out_of, tuple(parts), consensus(p, scoring), mean)
+    return Score(units_of(exact), scoring.out_of, tuple(parts), consensus(p, scoring), mean, exact)
 
 
 def score_all(proposals: Sequence[Proposal], round_, scoring: Scoring) -> dict[str, Score]:
     """The score of each proposal, judged together (for value for money)."""
-    return {p.id: score_one(p, round_, proposals, scoring) for p in proposals}
+    pool = Pool.of(proposals)
+    return {p.id: score_one(p, round_, pool, scoring) for p in proposals}
 
 
 # --- reading the scoring section of a rules file --------------------------------------------------

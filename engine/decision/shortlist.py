@@ -2,12 +2,17 @@
 
 :func:`decide` runs the whole flow for one round and returns an
 :class:`Outcome` in which every proposal carries its status, score, rank,
-explanation and counterfactual.  The counterfactuals are read from the exact
-sweep of budgets (:mod:`engine.decision.sweep`), so the two can never disagree.
+explanation and counterfactual.  What the selection saw travels with the
+outcome as a :class:`Situation`: the counterfactuals
+(:mod:`engine.decision.counterfactual`) and the sentences
+(:mod:`engine.decision.explain`) read it, and the budget intervals of the
+sweep are drawn from it only when asked for.
 """
 
 from __future__ import annotations
 
+import functools
+from bisect import bisect_right
 from typing import Sequence
 
 import attrs
@@ -15,12 +20,13 @@ import attrs
 from .. import fmt
 from ..inputs.proposal import Proposal
 from ..inputs.round import LEFTOVER, Round
+from . import conditions
 from .score import Score, score_all
 from .screen import Screening, screen
 from .select import Item, Selection, select
-from .sweep import lowest_budget_keeping, next_budget_including, sweep
 
-__all__ = ["STATUSES", "BudgetInterval", "Counterfactual", "Decision", "Outcome", "budget_intervals", "decide"]
+__all__ = ["STATUSES", "BudgetInterval", "Choice", "Decision", "Outcome", "Situation", "choose", "decide",
+           "situation_at"]
 
 STATUSES = ("shortlisted", "reserve", "tactical", "ineligible")
 
@@ -38,12 +44,142 @@ class BudgetInterval:
 
 
 @attrs.frozen
-class Counterfactual:
-    """What would change a decision, computed exactly."""
+class Choice:
+    """What the policy shortlists at one allocation: the proposals taken in full, and any reduced offer."""
 
-    text: str
-    budget: int | None = None  # reserve: the nearest larger allocation that shortlists it; shortlisted: below this it drops out
-    cost: int | None = None  # reserve: at or below this cost it would be shortlisted now
+    budget: int
+    selection: Selection
+    offer: tuple[str, int] | None  # (id, amount)
+    costs: dict = attrs.field(eq=False, repr=False, factory=dict)  # id -> cost, of the proposals considered
+
+    @property
+    def ids(self) -> frozenset[str]:
+        """Every proposal shortlisted, in full or at a reduced amount."""
+        return frozenset(self.selection.chosen) | ({self.offer[0]} if self.offer else set())
+
+    @property
+    def allocated(self) -> int:
+        return self.selection.allocated + (self.offer[1] if self.offer else 0)
+
+    def offered(self, proposal_id: str) -> int | None:
+        """What *proposal_id* is given here (``None`` if it is not shortlisted)."""
+        if self.offer and self.offer[0] == proposal_id:
+            return self.offer[1]
+        return self.costs[proposal_id] if proposal_id in self.selection.chosen else None
+
+
+@attrs.frozen
+class Situation:
+    """Everything the selection saw: enough to decide again at another allocation or another cost."""
+
+    round: Round
+    policy: str  # rank | optimal | consensus-first
+    budget: int
+    screenings: tuple[Screening, ...]
+    eligible: tuple[Proposal, ...]  # every eligible proposal, both pots (the pool scored together)
+    scores: dict = attrs.field(eq=False, repr=False)  # id -> Score
+    order: tuple[Proposal, ...] = attrs.field(eq=False, repr=False)  # upfront bids, as the policy considers them
+    ranked: tuple[str, ...] = ()  # the same bids by rank
+    choice: Choice | None = None
+    proposals: tuple[Proposal, ...] = ()  # every proposal of the round, to decide again at another allocation
+    engine: str = "durable"
+    base: "Situation | None" = attrs.field(default=None, eq=False, repr=False)  # the allocation in use
+    _regimes: dict = attrs.field(factory=dict, eq=False, repr=False, alias="_regimes")
+
+    @property
+    def items(self) -> list[Item]:
+        return [Item(p.id, p.cost, self.scores[p.id].units) for p in self.order]
+
+    @property
+    def base_policy(self) -> str:
+        return base_policy(self.policy)
+
+    @property
+    def candidates(self) -> tuple[Proposal, ...]:
+        """Proposals that could be offered a reduced amount, in the order considered."""
+        if not self.round.reduced_offers:
+            return ()
+        return tuple(p for p in self.order if p.minimum_cost is not None and p.minimum_cost < p.cost)
+
+    @functools.cached_property
+    def cuts(self) -> tuple[int, ...]:
+        """The allocations at which some proposal's eligibility may change (a rule compares it with the
+        upfront allocation), ascending.  Between two of them the eligible proposals, and so their scores
+        and their order, stay the same: a *regime*."""
+        if self.base is not None:
+            return self.base.cuts
+        leaves = [leaf for rule in self.round.rules if rule.severity == "reject"
+                  for tree in (rule.check, rule.when) if tree is not None for leaf in conditions.leaves(tree)
+                  if isinstance(leaf, conditions.Compare) and leaf.ref == "money.upfront"]
+        found = set()
+        for p in self.proposals if leaves else ():
+            view = conditions.view(p)
+            for leaf in leaves:
+                value = view.get(leaf.field)
+                if isinstance(value, int) and not isinstance(value, bool):
+                    # the allocation b at which `value op b` changes: le, gt at value; lt, ge at value + 1
+                    found.update({"le": (value,), "gt": (value,), "lt": (value + 1,), "ge": (value + 1,)}
+                                 .get(leaf.op, (value, value + 1)))
+        cuts = sorted(c for c in found if c >= 1)
+        # keep only the cuts at which the eligible proposals really change
+        failures = [rule for rule in self.round.rules if rule.severity == "reject"]
+        views = [(p.id, conditions.view(p)) for p in self.proposals]
+
+        def eligible(budget: int) -> frozenset[str]:
+            rules = [rule.failure() for rule in self.round.with_upfront(budget).rules if rule.severity == "reject"]
+            return frozenset(pid for pid, view in views if not any(conditions.evaluate(f, view) for f in rules))
+
+        kept = []
+        before = eligible(0) if failures else None
+        for cut in cuts:
+            now = eligible(cut)
+            if now != before:
+                kept.append(cut)
+            before = now
+        return tuple(kept)
+
+    def regime(self, budget: int) -> "Situation":
+        """The round as it stands at the allocation *budget* (this one, if the eligible proposals are the same)."""
+        home = self.base or self
+        index = bisect_right(home.cuts, budget)
+        if index == bisect_right(home.cuts, home.budget):
+            return home
+        if index not in home._regimes:
+            there = situation_at(home.round.with_upfront(budget), home.proposals, home.policy, engine="python")
+            home._regimes[index] = attrs.evolve(there, base=home)
+        return home._regimes[index]
+
+    @functools.cached_property
+    def upto(self) -> int:
+        """The largest allocation that what-ifs look at: the total cost of the proposals eligible there
+        (at least the allocation in use)."""
+        if self.base is not None:
+            return self.base.upto
+        limit = max(self.budget, sum(p.cost for p in self.order))
+        while True:
+            there = self.regime(limit)
+            total = sum(p.cost for p in there.order)
+            if total <= limit:
+                return limit
+            limit = total
+
+    @property
+    def regimes(self) -> list[tuple[int, int]]:
+        """The ranges of allocations from £0 to :attr:`upto` over which the eligible proposals stay the same."""
+        bounds = [0] + [c for c in self.cuts if 0 < c <= self.upto] + [self.upto + 1]
+        return [(low, high - 1) for low, high in zip(bounds, bounds[1:]) if low <= high - 1]
+
+    @functools.cached_property
+    def intervals(self) -> tuple[BudgetInterval, ...]:
+        """The shortlist at every upfront allocation from £0 to :attr:`upto`, reduced offers included."""
+        from .sweep import budget_intervals, joined
+
+        return joined([budget_intervals(self.regime(low), low, high) for low, high in self.regimes])
+
+    def at(self, budget: int) -> Choice:
+        """What the policy shortlists at the allocation *budget*."""
+        there = self.regime(budget)
+        return choose(there.order, there.items, budget, there.policy, there.candidates)
 
 
 @attrs.frozen
@@ -57,8 +193,13 @@ class Decision:
     score: Score | None = None
     rank: int | None = None
     offered: int | None = None  # what the shortlist gives it (its cost, or a reduced offer)
-    counterfactual: Counterfactual | None = None
-    left_before: int | None = None  # upfront money left when the policy reached it
+    counterfactual: object | None = None  # engine.decision.explain.Counterfactual
+    left_before: int | None = None  # upfront money left when the walk reached it
+
+    @property
+    def reduced(self) -> bool:
+        """Whether it is shortlisted at less than its cost."""
+        return self.offered is not None and self.offered != self.proposal.cost
 
 
 @attrs.frozen
@@ -73,9 +214,9 @@ class Outcome:
     tactical: int  # the tactical pot after any leftover the round adds to it
     returned: int  # upfront money returned to the OPCC
     decisions: tuple[Decision, ...]
-    intervals: tuple[BudgetInterval, ...]
     ranked: tuple[str, ...]  # eligible upfront proposals, best first
     overrides: tuple[dict, ...] = ()
+    situation: Situation | None = attrs.field(default=None, eq=False, repr=False)
 
     def decision(self, proposal_id: str) -> Decision:
         return next(d for d in self.decisions if d.proposal.id == proposal_id)
@@ -87,6 +228,11 @@ class Outcome:
     @property
     def score_total(self) -> int:
         return sum(d.score.units for d in self.shortlist if d.score)
+
+    @property
+    def intervals(self) -> tuple[BudgetInterval, ...]:
+        """The shortlist at every upfront allocation from £0 to the total eligible cost (or the allocation)."""
+        return self.situation.intervals
 
     def leftover_words(self) -> str:
         if not self.remaining:
@@ -100,201 +246,96 @@ def rank_key(p: Proposal, s: Score):
     return (-s.units, not s.consensus, p.cost, p.submitted.toordinal(), p.id)
 
 
-def walk_order(policy: str, ranked: Sequence[Proposal], scores: dict[str, Score]) -> list[Proposal]:
-    """The order in which the policy considers proposals."""
-    if policy == "consensus-first":
-        return [p for p in ranked if scores[p.id].consensus] + [p for p in ranked if not scores[p.id].consensus]
-    return list(ranked)
+def walk_key(policy: str, p: Proposal, s: Score):
+    """The order in which the policy considers proposals: consensus first under ``consensus-first``, then rank."""
+    return ((not s.consensus) if policy == "consensus-first" else False,) + rank_key(p, s)
 
 
 def base_policy(policy: str) -> str:
+    """The selection behind a policy: ``optimal``, or the rank walk (in the policy's order)."""
     return "optimal" if policy == "optimal" else "rank"
 
 
-def decide(round_: Round, proposals: Sequence[Proposal], *, policy: str | None = None,
-           upfront: int | None = None, engine: str = "durable", progress=None) -> Outcome:
-    """Screen, score, rank and shortlist *proposals* under *round_*."""
-    policy = policy or round_.policy
-    budget = round_.upfront if upfront is None else upfront
-    screenings = screen(round_, proposals, engine=engine)
-    eligible = [s.proposal for s in screenings if s.eligible]
-    scores = score_all(eligible, round_, round_.scoring)
-    ranked = sorted((p for p in eligible if p.pot == "upfront"), key=lambda p: rank_key(p, scores[p.id]))
-    rank_of = {p.id: i + 1 for i, p in enumerate(ranked)}
-    order = walk_order(policy, ranked, scores)
-    items = [Item(p.id, p.cost, scores[p.id].units) for p in order]
-    chosen = select(items, budget, base_policy(policy))
-    offer = _reduced_offer(round_, order, chosen.chosen, budget - chosen.allocated)
-    intervals = budget_intervals(items, order, base_policy(policy), round_.reduced_offers,
-                                 upto=max(budget, sum(p.cost for p in order)), progress=progress)
-    allocated = chosen.allocated + (offer[1] if offer else 0)
-    remaining = budget - allocated
-    tactical = round_.tactical + (remaining if round_.leftover == "tactical pot" else 0)
-    returned = remaining if round_.leftover == "returned" else 0
+def choose(order: Sequence[Proposal], items: Sequence[Item], budget: int, policy: str,
+           candidates: Sequence[Proposal] = ()) -> Choice:
+    """What *policy* shortlists from *items* (in the order considered) within *budget*.
 
-    steps = {step.id: step for step in chosen.steps}
-    decisions = []
-    for s in screenings:
-        p = s.proposal
-        if not s.eligible:
-            decisions.append(Decision(p, s, "ineligible", s.explanation()))
-            continue
-        sc = scores[p.id]
-        if p.pot == "tactical":
-            text = (f"Tactical bid: eligible, score {_score_words(sc)}. It is for the tactical pot "
-                    f"({fmt.money_short(tactical)}), so it is not shortlisted against the upfront allocation.")
-            decisions.append(Decision(p, s, "tactical", text + s.concern_words(), sc))
-            continue
-        rank = rank_of[p.id]
-        if p.id in chosen.chosen:
-            status, given = "shortlisted", p.cost
-            text = _shortlisted_words(policy, p, sc, rank, len(ranked), steps[p.id], budget)
-            cf = _keep_counterfactual(intervals, p, budget)
-        elif offer and offer[0] == p.id:
-            status, given = "shortlisted", offer[1]
-            text = (f"Shortlisted at a reduced amount: ranked {fmt.ordinal(rank)} of {len(ranked)}, score "
-                    f"{_score_words(sc)}. Its full {fmt.money_short(p.cost)} does not fit in the "
-                    f"{fmt.money_short(budget - chosen.allocated)} left after the rest of the shortlist, but it "
-                    f"can be delivered for {fmt.money_short(given)}, so it is offered that minimum.")
-            cf = _reserve_counterfactual(intervals, items, p, budget, steps[p.id], policy)
-        else:
-            status, given = "reserve", None
-            text = _reserve_words(policy, p, sc, rank, len(ranked), steps[p.id], budget, chosen)
-            cf = _reserve_counterfactual(intervals, items, p, budget, steps[p.id], policy)
-        decisions.append(Decision(p, s, status, text + s.concern_words(), sc, rank, given, cf,
-                                  steps[p.id].left_before))
-
-    position = {pid: i for i, pid in enumerate(p.id for p in ranked)}
-    group = {status: i for i, status in enumerate(STATUSES)}
-    decisions.sort(key=lambda d: (group[d.status], position.get(d.proposal.id, 0),
-                                  -(d.score.units if d.score else 0), d.proposal.id))
-    return Outcome(round_, policy, budget, allocated, remaining, tactical, returned, tuple(decisions),
-                   intervals, tuple(p.id for p in ranked))
-
-
-def _reduced_offer(round_: Round, order: Sequence[Proposal], chosen: Sequence[str], left: int):
-    """The first proposal left out, in the order considered, whose minimum cost fits in what is left.
-
-    It is offered its minimum cost.  At most one proposal is offered a reduced amount.
+    Then, if the round makes reduced offers (*candidates* are the proposals that
+    could be delivered for less, in the order considered), the first of them left
+    out whose minimum cost fits in what is left is offered that minimum.  At most
+    one proposal is offered a reduced amount.
     """
-    if not round_.reduced_offers:
-        return None
-    return _reduced_offer_at(_offer_candidates(order, chosen), left)
+    selection = select(items, budget, base_policy(policy))
+    return Choice(budget, selection, reduced_offer(candidates, selection.chosen, selection.remaining),
+                  {item.id: item.cost for item in items})
 
 
-def _offer_candidates(order: Sequence[Proposal], chosen: Sequence[str]) -> list[Proposal]:
-    """Proposals left out that could be delivered for less than they ask, in the order considered."""
-    return [p for p in order if p.id not in chosen and p.minimum_cost is not None and p.minimum_cost < p.cost]
-
-
-def budget_intervals(items: Sequence[Item], order: Sequence[Proposal], policy: str, reduced_offers: bool,
-                     *, upto: int, progress=None) -> tuple[BudgetInterval, ...]:
-    """The shortlist at every upfront allocation from 0 to *upto*, as exact intervals.
-
-    The policy's own intervals (:func:`engine.decision.sweep.sweep`) are split where a
-    reduced offer starts or stops applying: on an interval whose shortlist costs
-    ``A``, a proposal with minimum ``m`` and cost ``c`` is offered ``m`` for the
-    allocations ``A + m`` to ``A + c - 1``, the first such in the order considered.
-    """
-    by_id = {p.id: p for p in order}
-    scores = {i.id: i.score for i in items}
-    out: list[BudgetInterval] = []
-
-    def add(start, end, chosen, allocated, score, offer):
-        last = out[-1] if out else None
-        if last and last.chosen == chosen and last.allocated == allocated and last.offer == offer \
-                and last.end + 1 == start:
-            out[-1] = attrs.evolve(last, end=end)
-        else:
-            out.append(BudgetInterval(start, end, chosen, allocated, score, offer))
-
-    for iv in sweep(items, policy, upto=upto, progress=progress):
-        candidates = _offer_candidates(order, iv.chosen) if reduced_offers else []
-        cuts = sorted({iv.start, iv.end + 1} | {b for p in candidates for b in
-                                                 (iv.allocated + p.minimum_cost, iv.allocated + p.cost)
-                                                 if iv.start < b <= iv.end})
-        for start, nxt in zip(cuts, cuts[1:]):
-            offer = _reduced_offer_at(candidates, start - iv.allocated)
-            if offer is None:
-                add(start, nxt - 1, iv.chosen, iv.allocated, iv.score, None)
-            else:
-                pid, amount = offer
-                chosen = tuple(p.id for p in order if p.id in iv.chosen or p.id == pid)
-                add(start, nxt - 1, chosen, iv.allocated + amount, iv.score + scores[pid], offer)
-    return tuple(out)
-
-
-def _reduced_offer_at(candidates: Sequence[Proposal], left: int):
+def reduced_offer(candidates: Sequence[Proposal], chosen, left: int) -> tuple[str, int] | None:
+    """The first of *candidates* not in *chosen* with ``minimum <= left < cost``, and its minimum."""
+    taken = set(chosen)
     for p in candidates:
-        if p.minimum_cost <= left < p.cost:
+        if p.id not in taken and p.minimum_cost <= left < p.cost:
             return p.id, p.minimum_cost
     return None
 
 
-def _score_words(sc: Score) -> str:
-    parts = ", ".join(f"{part.criterion} {fmt.points(part.points)}" for part in sc.parts)
-    return f"{fmt.points(sc.points)} of {sc.out_of} ({parts})"
+def situation_at(round_: Round, proposals: Sequence[Proposal], policy: str, *, engine: str = "durable") -> Situation:
+    """Screen, score and rank *proposals*, and choose within the round's upfront allocation."""
+    budget = round_.upfront
+    screenings = screen(round_, proposals, engine=engine)
+    eligible = tuple(s.proposal for s in screenings if s.eligible)
+    scores = score_all(eligible, round_, round_.scoring)
+    ranked = sorted((p for p in eligible if p.pot == "upfront"), key=lambda p: rank_key(p, scores[p.id]))
+    order = tuple(sorted(ranked, key=lambda p: walk_key(policy, p, scores[p.id])))
+    situation = Situation(round_, policy, budget, screenings, eligible, scores, order,
+                          tuple(p.id for p in ranked), proposals=tuple(proposals), engine=engine)
+    items = situation.items
+    return attrs.evolve(situation, choice=choose(order, items, budget, policy, situation.candidates))
 
 
-def _shortlisted_words(policy, p, sc, rank, n, step, budget) -> str:
-    head = f"Shortlisted: ranked {fmt.ordinal(rank)} of {n}, score {_score_words(sc)}"
-    after = step.left_before - p.cost
-    if policy == "optimal":
-        return (head + f"; part of the highest-scoring set of proposals that fits within "
-                f"{fmt.money_short(budget)}.")
-    if policy == "consensus-first" and sc.consensus:
-        head += "; considered first, as the panel reached consensus on it"
-    return head + f"; {fmt.money_short(p.cost)} taken, {fmt.money_short(after)} left."
+def decide(round_: Round, proposals: Sequence[Proposal], *, policy: str | None = None,
+           upfront: int | None = None, engine: str = "durable", progress=None,
+           counterfactuals: bool = True) -> Outcome:
+    """Screen, score, rank and shortlist *proposals* under *round_*, and explain every decision.
 
+    *progress*, if given, is called with ``(done, total)`` as the counterfactuals are worked out;
+    with *counterfactuals* false they are not worked out (every decision's counterfactual is then
+    ``None``, and the explanations say nothing of what would change them).
+    """
+    from .counterfactual import figures
+    from .explain import explain
 
-def _reserve_words(policy, p, sc, rank, n, step, budget, chosen: Selection) -> str:
-    head = f"Reserve: ranked {fmt.ordinal(rank)} of {n}, score {_score_words(sc)}"
-    if policy == "optimal":
-        if p.cost > budget:
-            return head + f"; its {fmt.money_short(p.cost)} is more than the whole allocation."
-        return (head + f"; the highest-scoring set that fits within {fmt.money_short(budget)} leaves it out "
-                f"(with it, no set that fits scores as much).")
-    return head + f"; its {fmt.money_short(p.cost)} exceeds the {fmt.money_short(step.left_before)} left when its turn came."
+    policy = policy or round_.policy
+    if upfront is not None and upfront != round_.upfront:
+        round_ = round_.with_upfront(upfront)
+    situation = situation_at(round_, proposals, policy, engine=engine)
+    screenings, scores, budget = situation.screenings, situation.scores, situation.budget
+    choice = situation.choice
+    remaining = budget - choice.allocated
+    tactical = round_.tactical + (remaining if round_.leftover == "tactical pot" else 0)
+    returned = remaining if round_.leftover == "returned" else 0
 
-
-def _keep_counterfactual(intervals, p: Proposal, budget: int) -> Counterfactual:
-    below = lowest_budget_keeping(intervals, p.id, budget)
-    if below is None:
-        return Counterfactual("It stays shortlisted at any smaller allocation.")
-    return Counterfactual(f"It would drop out if the upfront allocation were below {fmt.money(below)}.", budget=below)
-
-
-def _reserve_counterfactual(intervals, items, p: Proposal, budget: int, step, policy: str) -> Counterfactual:
-    nearest = next_budget_including(intervals, p.id, budget)
-    fits = _fits_at_cost(items, p, budget, step, policy)
-    words = []
-    if nearest is not None:
-        words.append(f"It would be shortlisted at an upfront allocation of {fmt.money(nearest)} "
-                     f"({fmt.money_short(nearest - budget)} more)")
-    else:
-        words.append("No larger upfront allocation would shortlist it")
-    if fits is not None:
-        words.append(f"or now, if it cost {fmt.money(fits)} or less")
-    return Counterfactual(", ".join(words) + ".", budget=nearest, cost=fits)
-
-
-def _fits_at_cost(items: Sequence[Item], p: Proposal, budget: int, step, policy: str) -> int | None:
-    """The greatest cost at or below which *p* would be shortlisted at *budget*, the rest unchanged."""
-    if base_policy(policy) == "rank":
-        return step.left_before if step.left_before > 0 else None
-
-    def chosen_at(cost: int) -> bool:
-        changed = [Item(i.id, cost, i.score) if i.id == p.id else i for i in items]
-        return p.id in select(changed, budget, "optimal").chosen
-
-    if not chosen_at(1):
-        return None
-    low, high = 1, min(p.cost, budget)  # chosen at low; find the greatest chosen cost
-    while low < high:
-        mid = (low + high + 1) // 2
-        if chosen_at(mid):
-            low = mid
+    found = figures(situation, progress=progress) if counterfactuals else {}
+    steps = {step.id: step for step in choice.selection.steps}
+    rank_of = {pid: i + 1 for i, pid in enumerate(situation.ranked)}
+    decisions = []
+    for s in screenings:
+        p = s.proposal
+        if not s.eligible:
+            status = "ineligible"
+        elif p.pot == "tactical":
+            status = "tactical"
         else:
-            high = mid - 1
-    return low
+            status = "shortlisted" if p.id in choice.ids else "reserve"
+        step = steps.get(p.id)
+        decision = Decision(p, s, status, "", scores.get(p.id), rank_of.get(p.id), choice.offered(p.id),
+                            left_before=step.left_before if step is not None else None)
+        text, counterfactual = explain(situation, decision, found.get(p.id), tactical)
+        decisions.append(attrs.evolve(decision, explanation=text, counterfactual=counterfactual))
 
+    position = {pid: i for i, pid in enumerate(situation.ranked)}
+    group = {status: i for i, status in enumerate(STATUSES)}
+    decisions.sort(key=lambda d: (group[d.status], position.get(d.proposal.id, 0),
+                                  -(d.score.units if d.score else 0), d.proposal.id))
+    return Outcome(round_, policy, budget, choice.allocated, remaining, tactical, returned, tuple(decisions),
+                   situation.ranked, situation=situation)

@@ -6,13 +6,11 @@ at the limit) over which ``select(items, b, policy).chosen`` does not change,
 adjacent ones differing.  Nothing is sampled: every budget is accounted for.
 
 ``rank``
-    Event-driven.  At budget ``b`` the walk spends ``spent_i`` before item
-    ``i``; it takes ``i`` when ``cost_i <= b - spent_i``.  As ``b`` grows with
-    the same decisions, every ``spent_i`` stays put, so taken items stay taken
-    and a skipped item ``i`` is first affordable at ``spent_i + cost_i``.  The
-    decisions therefore hold until the least such value over the skipped
-    items; the sweep jumps there and walks again.  (The walk is not monotone:
-    more money can fund an earlier item that crowds a later one out again.)
+    From the walk's events (:mod:`engine.decision.walk`): the budgets at which
+    the walk changes are built item by item, each new one recording the event
+    it grew from and the item it adds, so the set taken at every event is a
+    chain and no budget is walked twice.  (The walk is not monotone: more
+    money can fund an earlier item that crowds a later one out again.)
 
 ``optimal``
     The frontier of best shortlists, after Nemhauser and Ullmann.  Taking the
@@ -32,9 +30,8 @@ adjacent ones differing.  Nothing is sampled: every budget is accounted for.
     score, which is exactly what ``engine.decision.select.optimal`` returns.  So the
     choice is constant on ``[c_k, c_(k+1) - 1]`` and changes at each point.
 
-The per-proposal counterfactuals (:func:`next_budget_including`,
-:func:`lowest_budget_keeping`) are read from the intervals, so the sweep and
-the explanations can never disagree.
+:func:`budget_intervals` adds the round's reduced offers to the policy's
+intervals, for the outcome of a round.
 """
 
 from __future__ import annotations
@@ -46,7 +43,7 @@ import attrs
 
 from .select import Item, select
 
-__all__ = ["Interval", "lowest_budget_keeping", "next_budget_including", "sweep"]
+__all__ = ["Interval", "budget_intervals", "joined", "lowest_budget_keeping", "next_budget_including", "sweep"]
 
 Progress = Callable[[int, int], None]
 
@@ -130,26 +127,16 @@ def _merged(found: list[Interval]) -> tuple[Interval, ...]:
 
 
 def _rank(items: Sequence[Item], upto: int, report: Progress) -> list[Interval]:
+    from .walk import walk_events
+
+    starts, taken = walk_events([item.cost for item in items], upto)
     found = []
-    budget = 0
-    while True:
-        left = budget
-        chosen = []
-        allocated = score = 0
-        following = upto + 1  # the next budget at which a decision changes
-        for item in items:
-            if item.cost <= left:
-                left -= item.cost
-                chosen.append(item.id)
-                allocated += item.cost
-                score += item.score
-            else:
-                following = min(following, allocated + item.cost)
-        found.append(Interval(budget, following - 1, tuple(chosen), allocated, score))
-        if following > upto:
-            return found
-        budget = following
-        report(budget, upto)
+    for k, start in enumerate(starts):
+        end = starts[k + 1] - 1 if k + 1 < len(starts) else upto
+        chosen = tuple(items[r].id for r in taken[k])
+        found.append(Interval(start, end, chosen, start, sum(items[r].score for r in taken[k])))
+        report(start, upto)
+    return found
 
 
 def _optimal(items: Sequence[Item], upto: int, report: Progress) -> list[Interval]:
@@ -193,3 +180,56 @@ def _with(costs, scores, sets, cost, score, bit, upto):
             rm.append(mask)
             best = s
     return rc, rs, rm
+
+
+def budget_intervals(situation, low: int = 0, high: int | None = None) -> tuple:
+    """The shortlist of a round (a :class:`~engine.decision.shortlist.Situation`) at every upfront allocation
+    from *low* to *high* (default: from £0 to the situation's limit), reduced offers included, with the
+    proposals eligible in the situation.
+
+    The policy's own intervals are split where a reduced offer starts or stops
+    applying: on an interval whose shortlist costs ``A``, a proposal left out with
+    minimum ``m`` and cost ``c`` can be offered ``m`` for the allocations ``A + m`` to
+    ``A + c - 1``; the first such in the order considered is.
+    """
+    from .shortlist import BudgetInterval
+
+    high = situation.upto if high is None else high
+    items = situation.items
+    scores = {item.id: item.score for item in items}
+    candidates = situation.candidates
+    out: list = []
+    for iv in sweep(items, situation.base_policy, upto=high):
+        if iv.end < low:
+            continue
+        start = max(iv.start, low)
+        taken = set(iv.chosen)
+        left_out = [p for p in candidates if p.id not in taken]
+        cuts = sorted({start, iv.end + 1} | {b for p in left_out for b in (iv.allocated + p.minimum_cost,
+                                                                             iv.allocated + p.cost)
+                                              if start < b <= iv.end})
+        for first, nxt in zip(cuts, cuts[1:]):
+            offer = next(((p.id, p.minimum_cost) for p in left_out
+                          if p.minimum_cost <= first - iv.allocated < p.cost), None)
+            if offer is None:
+                out.append(BudgetInterval(first, nxt - 1, iv.chosen, iv.allocated, iv.score, None))
+            else:
+                pid, amount = offer
+                chosen = tuple(item.id for item in items if item.id in taken or item.id == pid)
+                out.append(BudgetInterval(first, nxt - 1, chosen, iv.allocated + amount, iv.score + scores[pid],
+                                          offer))
+    return joined([out])
+
+
+def joined(parts) -> tuple:
+    """Lists of budget intervals, one after another, with neighbours that shortlist the same merged."""
+    out: list = []
+    for part in parts:
+        for iv in part:
+            last = out[-1] if out else None
+            if last and last.chosen == iv.chosen and last.allocated == iv.allocated and last.offer == iv.offer \
+                    and last.score == iv.score and last.end + 1 == iv.start:
+                out[-1] = attrs.evolve(last, end=iv.end)
+            else:
+                out.append(iv)
+    return tuple(out)

@@ -97,6 +97,15 @@ class Round:
     warnings: tuple[str, ...] = ()
     file: str = attrs.field(default="", eq=False)
 
+    def with_upfront(self, upfront: int) -> "Round":
+        """The same round with another upfront allocation, which every rule that names it then reads."""
+        changed = attrs.evolve(self, upfront=upfront)
+        refs = references(changed)
+        return attrs.evolve(changed, rules=tuple(
+            attrs.evolve(rule, check=conditions.rebind(rule.check, refs),
+                         when=None if rule.when is None else conditions.rebind(rule.when, refs))
+            for rule in self.rules))
+
     def deadline(self, name: str) -> dt.date | None:
         return dict(self.deadlines).get(name)
 
@@ -147,7 +156,10 @@ def _priorities(f: Fields, key: str) -> tuple[Priority, ...]:
     return tuple(out)
 
 
-def _references(rnd: dict) -> dict[str, Ref]:
+def references(rnd) -> dict[str, Ref]:
+    """The figures of a round (a :class:`Round`, or the mapping it is being built from) that rules may name."""
+    if isinstance(rnd, Round):
+        rnd = attrs.asdict(rnd, recurse=False)
     refs = {
         "financial_year.start": Ref("financial_year.start", "date", rnd["year_start"].toordinal(),
                                     "the start of the financial year"),
@@ -255,7 +267,7 @@ def round_from_file(file: YamlFile) -> Round:
                cross_cutting=_priorities(prio, "cross_cutting"))
     prio.done()
 
-    rnd["rules"] = _rules(f, _references(rnd))
+    rnd["rules"] = _rules(f, references(rnd))
     scoring = f.sub("scoring", required=False)
     if scoring is not None:
         rnd["scoring"] = parse_scoring(scoring, rnd)

@@ -222,17 +222,17 @@ def apply(round_: Round, proposals: Sequence[Proposal], o: Overrides,
             minimum = p.minimum_cost if p.minimum_cost is None or p.minimum_cost <= costs[p.id] else None
             p = attrs.evolve(p, cost=costs[p.id], minimum_cost=minimum)
         changed.append(p)
-    new_round = attrs.evolve(round_, rules=tuple(rules), scoring=scoring,
-                             upfront=o.upfront if o.upfront is not None else round_.upfront,
-                             policy=o.policy or round_.policy)
+    new_round = attrs.evolve(round_, rules=tuple(rules), scoring=scoring, policy=o.policy or round_.policy)
+    if o.upfront is not None:
+        new_round = new_round.with_upfront(o.upfront)
     return new_round, tuple(changed)
 
 
 def run(round_: Round, proposals: Sequence[Proposal], overrides: Overrides = Overrides(), *,
-        engine: str = "durable", where: str | None = None, progress=None):
+        engine: str = "durable", where: str | None = None, progress=None, counterfactuals: bool = True):
     """The outcome of *round_* with *overrides* applied, carrying the overrides' descriptions."""
     from ..decision.shortlist import decide
 
     changed_round, changed = apply(round_, proposals, overrides, where=where)
-    outcome = decide(changed_round, changed, engine=engine, progress=progress)
+    outcome = decide(changed_round, changed, engine=engine, progress=progress, counterfactuals=counterfactuals)
     return attrs.evolve(outcome, overrides=tuple(overrides.describe()))

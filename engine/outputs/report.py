@@ -112,18 +112,27 @@ def _decision_doc(d) -> dict[str, Any]:
         "consensus": sc.consensus if sc else None,
         "offered": fmt.money_json(d.offered) if d.offered is not None else None,
         "score_breakdown": [
-            {"criterion": part.criterion, "name": part.name, "points": fmt.points_json(part.points),
-             "max_points": fmt.points_json(part.max_points), "reason": part.reason}
-            for part in sc.parts
+            {"criterion": part.criterion, "name": part.name,
+             "points": fmt.points_json(part.points) if part.scored else None, "shown": shown,
+             "max_points": fmt.points_json(part.max_points), "scored": part.scored, "reason": part.reason}
+            for part, shown in sc.terms()
         ] if sc else [],
         "checks": check_json(d.screening),
         "explanation": d.explanation,
         "counterfactual": {
             "text": cf.text,
-            "budget": fmt.money_json(cf.budget) if cf.budget is not None else None,
-            "cost": fmt.money_json(cf.cost) if cf.cost is not None else None,
+            "budget": _money_or_none(cf.budget),
+            "cost": _money_or_none(cf.cost),
+            "displaces": list(cf.displaces),
+            "offer": _money_or_none(cf.offer),
+            "cost_displaces": list(cf.cost_displaces),
+            "first": {"from": fmt.money_json(cf.first[0]), "to": fmt.money_json(cf.first[1])} if cf.first else None,
         } if cf else None,
     }
+
+
+def _money_or_none(pence: int | None) -> str | None:
+    return fmt.money_json(pence) if pence is not None else None
 
 
 def outcome_json(outcome) -> str:
@@ -136,14 +145,14 @@ def _reason(d) -> str:
     if d.status == "tactical":
         return "tactical pot bid"
     cf = d.counterfactual
-    if d.offered is not None and d.offered != d.proposal.cost:
-        return f"reduced offer of {fmt.money_short(d.offered)}"
+    if d.reduced:
+        return f"offered {fmt.money_short(d.offered)} of {fmt.money_short(d.proposal.cost)}"
     if d.status == "reserve":
         if cf is not None and cf.budget is not None:
-            return f"shortlisted from {fmt.money_short(cf.budget)}"
-        return "does not fit at any allocation"
+            return f"shortlisted at {fmt.money_short(cf.budget)}"
+        return "no larger allocation shortlists it"
     if cf is not None and cf.budget is not None:
-        return f"drops out below {fmt.money_short(cf.budget)}"
+        return f"kept from {fmt.money_short(cf.budget)}"
     return "-"
 
 

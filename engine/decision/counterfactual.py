@@ -1,0 +1,765 @@
+"""What would change each decision, found exactly from what the selection saw.
+
+Each eligible upfront proposal gets one of three sets of figures, and every
+figure means exactly what the sentence built from it (:mod:`engine.decision.explain`)
+says, so that running the what-if it names confirms it:
+
+:class:`Keep` (shortlisted for its full cost)
+    ``stays_from``: the lowest upfront allocation from which it is shortlisted
+    in full at every allocation up to the one in use; ``below``: what it would
+    be offered one penny below that (a reduced amount, or nothing); ``first``:
+    where that differs, the first range of allocations at which it is
+    shortlisted in full at all (the rank walk is not monotone in the budget).
+
+:class:`Reduced` (offered its minimum cost)
+    ``full_at``: the nearest larger allocation at which it would be offered its
+    full cost, and who leaves the shortlist there; ``first``: a range of lower
+    allocations at which it would be, if there is one.
+
+:class:`Reserve`
+    ``nearest``: the nearest larger allocation at which it is shortlisted, who
+    leaves the shortlist there and whether it would only get a reduced offer
+    there; ``cost``: the greatest cost at which it would be shortlisted in
+    full now, every other input unchanged, and whom it would displace.  Under
+    ``optimal``, ``tie`` says how the best set with it compares with the set
+    chosen, so a tie is told as a tie.
+
+Allocations are searched up to the total eligible cost.  The greatest cost is
+searched over every cost from a penny to the allocation: a proposal's cost
+moves the value-for-money scores (judged by rank among the eligible
+proposals, its own and others'), and with them the ranking, so the scores are
+worked out again for each stretch of costs over which they stay the same.
+For the rank walk that is cheap: a proposal's cost can only matter through
+the few proposals the walk reaches before it runs out of money (the *top*),
+and the money the walk can leave for it is bounded whatever the order
+(:func:`_left_bound`).  Under ``optimal`` each stretch is settled by the
+exact knapsack, after a bound by the linear relaxation rules most of them out.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from fractions import Fraction
+from typing import Callable
+
+import attrs
+
+from ..inputs.proposal import Proposal
+from . import conditions
+from .score import Pool, max_points, units_of
+from .select import Item, optimal, select
+
+__all__ = ["Keep", "Reduced", "Reserve", "Tie", "figures"]
+
+INF = 2**62
+
+
+@attrs.frozen
+class Tie:
+    """Under ``optimal``: the best set on the other side of a decision, against the set chosen.
+
+    ``kind`` is ``lower`` (it scores less), ``dearer`` (it scores the same and costs
+    more) or ``rank`` (the same score and cost: the tie went to the set holding the
+    better-ranked proposal ``first``, where the two sets first differ).
+    """
+
+    kind: str
+    score: int  # units
+    cost: int
+    chosen_score: int
+    chosen_cost: int
+    first: str | None = None
+
+
+@attrs.frozen
+class Keep:
+    stays_from: int
+    below: int | None = None  # the reduced amount it would be offered one penny below stays_from
+    first: tuple[int, int] | None = None
+    tie: Tie | None = None  # optimal: the best set without it
+
+
+@attrs.frozen
+class Reduced:
+    offered: int
+    full_at: int | None
+    displaces: tuple[str, ...] = ()
+    first: tuple[int, int] | None = None
+
+
+@attrs.frozen
+class Reserve:
+    nearest: int | None
+    displaces: tuple[str, ...] = ()
+    offer_there: int | None = None
+    cost: int | None = None
+    cost_displaces: tuple[str, ...] = ()
+    tie: Tie | None = None  # optimal: the best set with it
+
+
+def figures(situation, progress: Callable[[int, int], None] | None = None) -> dict:
+    """The figures of every eligible upfront proposal, by id."""
+    report = progress or (lambda done, total: None)
+    if not situation.order:
+        return {}
+    if situation.base_policy == "rank" and len(situation.regimes) == 1:
+        return _by_walk(situation, report)
+    return _by_intervals(situation, report)
+
+
+# --- the rank walk (rank and consensus-first) --------------------------------------------------------
+
+
+def _by_walk(sit, report) -> dict:
+    import numpy as np
+
+    from .walk import walk_standings
+
+    order = sit.order
+    choice = sit.choice
+    budget = sit.budget
+    costs = [p.cost for p in order]
+    lefts = [step.left_before for step in choice.selection.steps]
+    standings, chains = walk_standings(costs, budget, lefts, sit.upto)
+    taken = [i for i, step in enumerate(choice.selection.steps) if step.taken]
+    holder = choice.offer[0] if choice.offer else None
+    candidates = sit.candidates
+    search = _CostSearch(sit)
+    out = {}
+    reserves = [st for st in standings if order[st.position].id != holder and st.stays_from is None]
+    displaced = _displaced_at_events(sit, chains, taken, reserves, np)
+    total = len(standings)
+    for done, st in enumerate(standings):
+        p = order[st.position]
+        if st.stays_from is not None:
+            below = None
+            if candidates and p in candidates and st.stays_from > 0:
+                below = sit.at(st.stays_from - 1).offered(p.id)
+            first = st.first if st.first is not None and st.first[0] < st.stays_from else None
+            out[p.id] = Keep(st.stays_from, below, first)
+        elif p.id == holder:
+            full_at, gone = st.nearest, ()
+            if full_at is not None:
+                gone = _gone(sit, sit.at(full_at))
+            first = st.first if st.first is not None and st.first[1] < budget else None
+            out[p.id] = Reduced(choice.offer[1], full_at, gone, first)
+        else:
+            nearest, offer_there, gone = st.nearest, None, displaced.get(st.position, ())
+            if p in candidates:
+                nearest_offer = _nearest_offer(sit, p, budget, nearest)
+                if nearest_offer is not None:
+                    nearest = nearest_offer
+            if nearest is not None and (candidates or nearest != st.nearest):
+                there = sit.at(nearest)
+                offer_there = there.offer[1] if there.offer and there.offer[0] == p.id else None
+                gone = _gone(sit, there)
+            cost, cost_gone = search.greatest(p)
+            out[p.id] = Reserve(nearest, gone, offer_there, cost, cost_gone)
+        report(done + 1, total)
+    return out
+
+
+def _gone(sit, there) -> tuple[str, ...]:
+    """Who is shortlisted now and not in *there* (a Choice), in the order considered."""
+    now, then = sit.choice.ids, there.ids
+    return tuple(p.id for p in sit.order if p.id in now and p.id not in then)
+
+
+def _displaced_at_events(sit, chains, taken, reserves, np) -> dict[int, tuple[str, ...]]:
+    """For each reserve whose nearest allocation comes from the walk, who leaves the shortlist there.
+
+    There the walk takes what it took at the event the allocation grew from,
+    and the reserve, and nothing after it (the money is spent).
+    """
+    found = [st for st in reserves if st.nearest_event is not None]
+    if not found:
+        return {}
+    events = np.array([st.nearest_event for st in found], dtype=np.int64)
+    holds = {x: chains.holds(events, x) for x in taken}
+    out = {}
+    for j, st in enumerate(found):
+        out[st.position] = tuple(sit.order[x].id for x in taken if x > st.position or not holds[x][j])
+    return out
+
+
+def _nearest_offer(sit, p: Proposal, budget: int, limit: int | None) -> int | None:
+    """The least allocation above *budget* (and below *limit*) at which *p* is offered its minimum."""
+    from .sweep import sweep
+
+    top = (limit - 1) if limit is not None else sit.upto
+    if top <= budget:
+        return None
+    candidates = sit.candidates
+    earlier = [q for q in candidates[:candidates.index(p)]]
+    for iv in sweep(sit.items, "rank", upto=top):
+        if iv.end <= budget or p.id in iv.chosen:
+            continue
+        taken = set(iv.chosen)
+        blocking = min((q.minimum_cost for q in earlier if q.id not in taken), default=INF)
+        low = max(iv.start, budget + 1, iv.allocated + p.minimum_cost)
+        high = min(iv.end, iv.allocated + blocking - 1, iv.allocated + p.cost - 1)
+        if low <= high:
+            return low
+    return None
+
+
+# --- the greatest cost, for the rank walk ---------------------------------------------------------
+
+
+class _Rescore:
+    """The scores of a round's proposals when one of them costs something else.
+
+    Only value for money depends on cost: a proposal's people reached per pound
+    is ranked among the eligible proposals, so its own score and the score of
+    each proposal it passes move.  Everything is exact (fractions), and rounded
+    to units once, as scoring does.
+    """
+
+    def __init__(self, sit):
+        self.sit = sit
+        scoring = sit.round.scoring
+        most = max_points(scoring)
+        self.value = sum((most[c.id] for c in scoring.criteria if c.measure == "reach per pound"), Fraction(0))
+        self.pool = Pool.of(sit.eligible)
+        self.rated = len(self.pool.ratios)
+        self.exact = {pid: s.exact for pid, s in sit.scores.items()}
+
+    def depends(self, k: Proposal) -> bool:
+        return self.value > 0 and k.reach is not None
+
+    def ratio_at(self, k: Proposal, cost: int) -> Fraction:
+        return Fraction(k.reach * 100, cost)
+
+    def weight(self, q: Proposal, k: Proposal, cost: int) -> Fraction:
+        """1 if *k* at *cost* counts as reaching fewer people per pound than *q*, 1/2 if as many, else 0."""
+        if q.reach is None:
+            return Fraction(0)
+        mine, theirs = k.reach * q.cost, q.reach * cost  # k's ratio against q's, cross-multiplied
+        return Fraction(1) if mine < theirs else Fraction(1, 2) if mine == theirs else Fraction(0)
+
+    def exact_of(self, q: Proposal, k: Proposal, cost: int) -> Fraction:
+        """*q*'s exact score when *k* costs *cost*."""
+        if q.id == k.id:
+            return self.own(k, cost)
+        if not self.depends(k) or q.reach is None or self.rated < 2:
+            return self.exact[q.id]
+        delta = self.value / (self.rated - 1)
+        return self.exact[q.id] + delta * (self.weight(q, k, cost) - self.weight(q, k, k.cost))
+
+    def own(self, k: Proposal, cost: int) -> Fraction:
+        """*k*'s exact score at *cost*."""
+        if not self.depends(k) or self.rated < 2:
+            return self.exact[k.id]
+        return self.exact[k.id] + self.value * (self._standing(k, cost) - self._standing(k, k.cost))
+
+    def _standing(self, k: Proposal, cost: int) -> Fraction:
+        mine = self.ratio_at(k, cost)
+        ratios = self.pool.ratios
+        below = bisect_left(ratios, mine)
+        ties = bisect_right(ratios, mine) - below
+        own = self.pool.rated[k.id]
+        if own < mine:
+            below -= 1
+        elif own == mine:
+            ties -= 1
+        return (below + Fraction(ties, 2)) / (self.rated - 1)
+
+    def units(self, q: Proposal, k: Proposal, cost: int) -> int:
+        return units_of(self.exact_of(q, k, cost))
+
+    def possible(self, q: Proposal, k: Proposal) -> set[int]:
+        """The units *q* can have as *k*'s cost moves: *k* reaching fewer people per pound, as many, or more."""
+        if q.id == k.id or not self.depends(k) or q.reach is None or self.rated < 2:
+            return {units_of(self.exact[q.id])}
+        delta = self.value / (self.rated - 1)
+        now = self.weight(q, k, k.cost)
+        return {units_of(self.exact[q.id] + delta * (w - now)) for w in (Fraction(0), Fraction(1, 2), Fraction(1))}
+
+    def bounds(self, q: Proposal) -> tuple[int, int]:
+        """The least and greatest units *q* can have, whichever proposal's cost changes (not its own)."""
+        if q.reach is None or self.value == 0 or self.rated < 2:
+            u = units_of(self.exact[q.id])
+            return u, u
+        delta = self.value / (self.rated - 1)
+        return units_of(self.exact[q.id] - delta), units_of(self.exact[q.id] + delta)
+
+    def crossing(self, k: Proposal, q: Proposal) -> Fraction | None:
+        """The cost at which *k* reaches exactly as many people per pound as *q* (``None``: never)."""
+        if not self.depends(k) or q.reach is None or q.reach == 0 or k.reach == 0:
+            return None
+        return Fraction(k.reach * q.cost, q.reach)
+
+
+class _CostSearch:
+    """The greatest cost at which a reserve would be shortlisted in full at the allocation in use."""
+
+    def __init__(self, sit):
+        self.sit = sit
+        self.rescore = _Rescore(sit)
+        self.policy = sit.policy
+        order = list(sit.order)
+        steps = sit.choice.selection.steps
+        n = len(order)
+        suffix = [INF] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            suffix[i] = min(order[i].cost, suffix[i + 1])
+        saturated = next((i for i in range(n) if steps[i].left_before < suffix[i]), n)
+        core = order[:saturated]
+        groups = [self._group(p) for p in order]
+        self.groups = {p.id: g for p, g in zip(order, groups)}
+        self.bounds = {p.id: self.rescore.bounds(p) for p in order}
+        g_max, u_b = -1, INF
+        if core:
+            g_max = max(groups[:saturated])
+            u_b = min(self.bounds[p.id][0] for p, g in zip(core, groups) if g == g_max)
+        top = []
+        for i, p in enumerate(order):
+            if i < saturated or not (groups[i] > g_max or (groups[i] == g_max and self.bounds[p.id][1] < u_b)):
+                top.append(p)
+        self.core = {p.id for p in core}
+        self.top = top
+        top_ids = {p.id for p in top}
+        self.rest_min = min((p.cost for p in order if p.id not in top_ids), default=INF)
+        self.failures = [rule.failure() for rule in sit.round.rules if rule.severity == "reject"]
+        self.cuts = sorted({leaf.value + d for rule in sit.round.rules
+                            for tree in (rule.check, rule.when) if tree is not None
+                            for leaf in conditions.leaves(tree)
+                            if isinstance(leaf, conditions.Compare) and leaf.field in ("cost", "minimum_cost")
+                            and isinstance(leaf.value, int) for d in (0, 1)})
+        self._bound = _left_bound(sit, self.rescore, self.bounds, groups)
+
+    def _group(self, p: Proposal) -> int:
+        return int(not self.sit.scores[p.id].consensus) if self.policy == "consensus-first" else 0
+
+    def key(self, p: Proposal, units: int, cost: int):
+        s = self.sit.scores[p.id]
+        return (self._group(p), -units, not s.consensus, cost, p.submitted.toordinal(), p.id)
+
+    def eligible(self, k: Proposal, cost: int) -> bool:
+        minimum = k.minimum_cost if k.minimum_cost is not None and k.minimum_cost <= cost else None
+        view = conditions.view(attrs.evolve(k, cost=cost, minimum_cost=minimum))
+        return not any(conditions.evaluate(tree, view) for tree in self.failures)
+
+    def greatest(self, k: Proposal) -> tuple[int | None, tuple[str, ...]]:
+        """The greatest cost (pence) at which *k* is shortlisted in full now, and who leaves the shortlist then."""
+        budget = self.sit.budget
+        high = min(budget, self._bound(k))
+        if high < 1:
+            return None, ()
+        starts = self._starts(k, high)
+        for index in range(len(starts) - 1, -1, -1):
+            low, up = starts[index], (starts[index + 1] - 1 if index + 1 < len(starts) else high)
+            if up < low or not self.eligible(k, up):
+                continue
+            left, chosen = self._walk(k, up)
+            if left >= low:
+                cost = min(up, left)
+                if cost != up:
+                    left, chosen = self._walk(k, cost)
+                return cost, self._displaced(k, cost, chosen)
+        return None, ()
+
+    def _starts(self, k: Proposal, high: int) -> list[int]:
+        """The first costs of the stretches over which nothing that matters to *k*'s place changes."""
+        rescore = self.rescore
+        starts = {1}
+        for c in self.cuts:
+            if 1 < c <= high:
+                starts.add(c)
+        if k.minimum_cost is not None and 1 < k.minimum_cost <= high:
+            starts.add(k.minimum_cost)
+        best = rescore.units(k, k, 1)
+        group = self.groups[k.id]
+        near = []  # the top in k's group that k could come level with or pass
+        for q in self.top:
+            if q.id == k.id:
+                continue
+            cross = rescore.crossing(k, q)
+            if cross is not None:
+                floor = cross.numerator // cross.denominator
+                for c in (floor, floor + 1):
+                    if 1 < c <= high:
+                        starts.add(c)
+            if self.groups[q.id] == group and best >= self.bounds[q.id][0]:
+                near.append(q)
+        if near:  # where k's units pass theirs, and where ties are broken by cost
+            values = set()
+            for q in near:
+                for u in rescore.possible(q, k):
+                    values.update((u, u + 1))
+                for c in (q.cost, q.cost + 1):
+                    if 1 < c <= high:
+                        starts.add(c)
+            for u in values:
+                c = _last_with(lambda cost: rescore.units(k, k, cost) >= u, high)
+                if c is not None and 1 <= c < high:
+                    starts.add(c + 1)
+        return sorted(starts)
+
+    def _walk(self, k: Proposal, cost: int):
+        """The money left when the walk reaches *k* at *cost*, and the proposals it takes (ids), exactly."""
+        rescore = self.rescore
+        budget = self.sit.budget
+        entries = [(self.key(q, rescore.units(q, k, cost), q.cost), q) for q in self.top if q.id != k.id]
+        entries.append((self.key(k, rescore.units(k, k, cost), cost), k))
+        entries.sort(key=lambda e: e[0])
+        # the rest come after every proposal of the core, whatever k costs: once the money left after the
+        # core is less than the cheapest of them, none of them is taken, wherever they fall
+        last_core = max((i for i, (_, q) in enumerate(entries) if q.id in self.core), default=-1)
+        left_k, chosen, after_core = _walk_entries(entries, k, cost, budget, last_core)
+        if after_core >= self.rest_min:
+            return self._walk_all(k, cost)
+        return left_k, chosen
+
+    def _walk_all(self, k: Proposal, cost: int):
+        """The same as :meth:`_walk`, over every proposal (when the top does not settle it)."""
+        rescore = self.rescore
+        entries = sorted(((self.key(q, rescore.units(q, k, cost), cost if q.id == k.id else q.cost), q)
+                          for q in self.sit.order), key=lambda e: e[0])
+        left_k, chosen, _ = _walk_entries(entries, k, cost, self.sit.budget, -1)
+        return left_k, chosen
+
+    def _displaced(self, k: Proposal, cost: int, chosen: list[str]) -> tuple[str, ...]:
+        sit = self.sit
+        now = sit.choice.ids
+        then = set(chosen)
+        if sit.candidates:  # the reduced offer may move too: decide it again in full
+            then = set(_decide_at_cost(sit, k, cost).ids)
+        return tuple(p.id for p in sit.order if p.id in now and p.id not in then)
+
+
+def _walk_entries(entries, k: Proposal, cost: int, budget: int, mark: int):
+    """Walk *entries* (``(key, proposal)`` in order) with *k* at *cost*: the money left when the walk
+    reaches *k*, the ids it takes, and the money left after entry *mark* (the budget if *mark* < 0)."""
+    left = budget
+    after = budget if mark < 0 else None
+    left_k = None
+    chosen = []
+    for i, (_, q) in enumerate(entries):
+        price = cost if q.id == k.id else q.cost
+        if q.id == k.id:
+            left_k = left
+        if price <= left:
+            left -= price
+            chosen.append(q.id)
+        if i == mark:
+            after = left
+    return left_k, chosen, after
+
+
+def _decide_at_cost(sit, k: Proposal, cost: int):
+    """What the policy shortlists at the allocation in use when *k* costs *cost* (every score worked out again)."""
+    from .shortlist import choose, walk_key
+
+    rescore = _Rescore(sit)
+    changed = attrs.evolve(k, cost=cost, minimum_cost=k.minimum_cost if k.minimum_cost is not None
+                           and k.minimum_cost <= cost else None)
+    order = [changed if p.id == k.id else p for p in sit.order]
+    units = {p.id: rescore.units(p, k, cost) for p in sit.order}
+    fake = {p.id: attrs.evolve(sit.scores[p.id], units=units[p.id]) for p in sit.order}
+    order.sort(key=lambda p: walk_key(sit.policy, p, fake[p.id]))
+    items = [Item(p.id, p.cost, units[p.id]) for p in order]
+    candidates = [p for p in order if p.minimum_cost is not None and p.minimum_cost < p.cost] \
+        if sit.round.reduced_offers else []
+    return choose(order, items, sit.budget, sit.policy, candidates)
+
+
+def _last_with(test: Callable[[int], bool], high: int) -> int | None:
+    """The greatest cost in ``[1, high]`` passing *test*, which holds for a prefix of the costs (or ``None``)."""
+    if not test(1):
+        return None
+    low = 1
+    while low < high:
+        mid = (low + high + 1) // 2
+        if test(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _left_bound(sit, rescore, bounds, groups) -> Callable[[Proposal], int]:
+    """For a proposal *k*: a bound on the money the walk can leave for it at the allocation in use, at any cost.
+
+    Some proposals come before *k* whatever it costs (their lowest key beats
+    its best).  Whatever their order, each of them costing no more than what is
+    left when the walk reaches *k* is taken, so with ``h(x) = x + (their costs
+    of at most x)``, ``h(left) <= budget``: the money left is at most the
+    greatest ``x`` with ``h(x) <= budget``.  As more proposals come first this
+    can only fall, so it is worked out once, along the order of lowest keys.
+    """
+    order = sit.order
+    budget = sit.budget
+    scores = sit.scores
+
+    def low_key(i: int):
+        p = order[i]
+        return (groups[i], -bounds[p.id][0], not scores[p.id].consensus, p.cost, p.submitted.toordinal(), p.id)
+
+    ranked = sorted(range(len(order)), key=low_key)
+    keys = [low_key(i) for i in ranked]
+    limits = [budget]  # limits[j]: the bound when the first j of `ranked` come first
+    kept: list[int] = []  # their costs that are within the bound, ascending
+    for i in ranked:
+        cost = order[i].cost
+        if cost <= limits[-1]:
+            kept.insert(bisect_left(kept, cost), cost)
+            limits.append(_greatest_x(kept, budget))
+            kept = [c for c in kept if c <= limits[-1]]
+        else:
+            limits.append(limits[-1])
+    policy = sit.policy
+
+    def bound(k: Proposal) -> int:
+        s = scores[k.id]
+        group = int(not s.consensus) if policy == "consensus-first" else 0
+        best = (group, -rescore.units(k, k, 1), not s.consensus, 1, k.submitted.toordinal(), k.id)
+        return limits[bisect_left(keys, best)]
+
+    return bound
+
+
+def _greatest_x(costs: list[int], budget: int) -> int:
+    """The greatest ``x`` with ``x + (the sum of costs <= x) <= budget`` (*costs* ascending)."""
+    best = -1
+    total = 0
+    for j in range(len(costs) + 1):
+        low = costs[j - 1] if j else 0
+        high = costs[j] - 1 if j < len(costs) else INF
+        x = min(high, budget - total)
+        if x >= low:
+            best = max(best, x)
+        if j < len(costs):
+            total += costs[j]
+    return best
+
+
+# --- optimal: read from the exact intervals, and the knapsack for costs and ties ------------------------
+
+
+def _by_intervals(sit, report) -> dict:
+    intervals = sit.intervals
+    budget = sit.budget
+    choice = sit.choice
+    holder = choice.offer[0] if choice.offer else None
+    here = bisect_right([iv.start for iv in intervals], budget) - 1
+
+    def full(k: int, pid: str) -> bool:
+        iv = intervals[k]
+        return pid in iv.chosen and not (iv.offer and iv.offer[0] == pid)
+
+    first_full: dict[str, int] = {}
+    next_any: dict[str, int] = {}
+    next_full: dict[str, int] = {}
+    for k, iv in enumerate(intervals):
+        for pid in iv.chosen:
+            if full(k, pid):
+                first_full.setdefault(pid, k)
+                if k > here:
+                    next_full.setdefault(pid, k)
+            if k > here:
+                next_any.setdefault(pid, k)
+    items = sit.items
+    optimal_policy = sit.base_policy == "optimal"
+    search = None if optimal_policy else _CostSearch(sit)
+    out = {}
+    total = len(sit.order)
+    for done, p in enumerate(sit.order):
+        runs = _first_run(intervals, first_full.get(p.id), lambda k: full(k, p.id))
+        if p.id in choice.selection.chosen:
+            k = here
+            while k > 0 and full(k - 1, p.id):
+                k -= 1
+            stays = intervals[k].start
+            below = None
+            if k > 0:
+                before = intervals[k - 1]
+                below = before.offer[1] if before.offer and before.offer[0] == p.id else None
+            first = runs if runs is not None and runs[0] < stays else None
+            out[p.id] = Keep(stays, below, first, _tie_without(sit, items, p) if optimal_policy else None)
+        elif p.id == holder:
+            later = next_full.get(p.id)
+            full_at = intervals[later].start if later is not None else None
+            gone = _gone_iv(sit, intervals[later]) if later is not None else ()
+            first = runs if runs is not None and runs[1] < budget else None
+            out[p.id] = Reduced(choice.offer[1], full_at, gone, first)
+        else:
+            later = next_any.get(p.id)
+            nearest = intervals[later].start if later is not None else None
+            gone, offer_there = (), None
+            if later is not None:
+                iv = intervals[later]
+                gone = _gone_iv(sit, iv)
+                offer_there = iv.offer[1] if iv.offer and iv.offer[0] == p.id else None
+            if optimal_policy:
+                cost, cost_gone = _greatest_cost_optimal(sit, p)
+                tie = _tie_with(sit, items, p)
+            else:
+                (cost, cost_gone), tie = search.greatest(p), None
+            out[p.id] = Reserve(nearest, gone, offer_there, cost, cost_gone, tie)
+        report(done + 1, total)
+    return out
+
+
+def _first_run(intervals, k: int | None, full) -> tuple[int, int] | None:
+    """The allocations of the run of intervals starting at *k* over which *full* holds."""
+    if k is None:
+        return None
+    end = k
+    while end + 1 < len(intervals) and full(end + 1):
+        end += 1
+    return intervals[k].start, intervals[end].end
+
+
+def _gone_iv(sit, iv) -> tuple[str, ...]:
+    now = sit.choice.ids
+    return tuple(p.id for p in sit.order if p.id in now and p.id not in iv.chosen)
+
+
+def _tie_with(sit, items, p: Proposal) -> Tie | None:
+    """The best set that holds *p* within the allocation, against the set chosen (``None``: *p* cannot fit)."""
+    budget = sit.budget
+    if p.cost > budget:
+        return None
+    sel = sit.choice.selection
+    others = [item for item in items if item.id != p.id]
+    rest = select(others, budget - p.cost, "optimal") if others else None
+    score = (rest.score if rest else 0) + sit.scores[p.id].units
+    cost = (rest.allocated if rest else 0) + p.cost
+    with_it = set(rest.chosen if rest else ()) | {p.id}
+    return _tie(sit, items, score, cost, with_it, sel)
+
+
+def _tie_without(sit, items, p: Proposal) -> Tie | None:
+    """The best set without *p* within the allocation, against the set chosen (which holds *p*)."""
+    others = [item for item in items if item.id != p.id]
+    sel = sit.choice.selection
+    rest = select(others, sit.budget, "optimal") if others else None
+    if rest is None:
+        return None
+    return _tie(sit, items, rest.score, rest.allocated, set(rest.chosen), sel)
+
+
+def _tie(sit, items, score, cost, other: set, sel) -> Tie:
+    if score < sel.score:
+        kind, first = "lower", None
+    elif cost > sel.allocated:
+        kind, first = "dearer", None
+    else:
+        chosen = set(sel.chosen)
+        first = next(item.id for item in items if (item.id in chosen) != (item.id in other))
+        kind = "rank"
+    return Tie(kind, score, cost, sel.score, sel.allocated, first)
+
+
+def _greatest_cost_optimal(sit, k: Proposal) -> tuple[int | None, tuple[str, ...]]:
+    """The greatest cost at which *k* is in the optimal shortlist now, and who leaves it then.
+
+    Over each stretch of costs with the same scores (and the same ranking) the
+    answer is monotone: a cheaper *k* keeps every set it was in at least as good.
+    So the stretches are taken from the top, and in the first one that holds *k*
+    at its cheapest cost, the greatest such cost is found by bisection on the
+    exact knapsack.  A stretch is passed over without solving when the linear
+    relaxation shows no set with *k* can come level with the best set without it.
+    """
+    budget = sit.budget
+    if budget < 1:
+        return None, ()
+    rescore = _Rescore(sit)
+    search = _CostSearch.__new__(_CostSearch)  # for eligibility and cuts only
+    search.sit = sit
+    search.failures = [rule.failure() for rule in sit.round.rules if rule.severity == "reject"]
+    cuts = {1}
+    for rule in sit.round.rules:
+        for tree in (rule.check, rule.when):
+            if tree is None:
+                continue
+            for leaf in conditions.leaves(tree):
+                if isinstance(leaf, conditions.Compare) and leaf.field in ("cost", "minimum_cost") \
+                        and isinstance(leaf.value, int):
+                    cuts.update((leaf.value, leaf.value + 1))
+    if k.minimum_cost is not None:
+        cuts.add(k.minimum_cost)
+    for q in sit.order:
+        if q.id == k.id:
+            continue
+        cuts.update((q.cost, q.cost + 1))
+        cross = rescore.crossing(k, q)
+        if cross is not None:
+            floor = cross.numerator // cross.denominator
+            cuts.update((floor, floor + 1))
+    starts = sorted(c for c in cuts if 1 <= c <= budget)
+    relax = _Relaxation(sit, rescore, k)
+    for index in range(len(starts) - 1, -1, -1):
+        low, up = starts[index], (starts[index + 1] - 1 if index + 1 < len(starts) else budget)
+        if up < low or not _eligible(search, k, up):
+            continue
+        if not relax.could(low):
+            continue
+        if not _in_optimal(sit, rescore, k, low):
+            continue
+        best = low
+        hi = up
+        while best < hi:
+            mid = (best + hi + 1) // 2
+            if _in_optimal(sit, rescore, k, mid):
+                best = mid
+            else:
+                hi = mid - 1
+        there = _decide_at_cost(sit, k, best)
+        now = sit.choice.ids
+        return best, tuple(p.id for p in sit.order if p.id in now and p.id not in there.ids)
+    return None, ()
+
+
+def _eligible(search, k, cost) -> bool:
+    return _CostSearch.eligible(search, k, cost)
+
+
+def _in_optimal(sit, rescore, k: Proposal, cost: int) -> bool:
+    from .shortlist import walk_key
+
+    changed = attrs.evolve(k, cost=cost)
+    units = {p.id: rescore.units(p, k, cost) for p in sit.order}
+    order = [changed if p.id == k.id else p for p in sit.order]
+    order.sort(key=lambda p: walk_key(sit.policy, p, attrs.evolve(sit.scores[p.id], units=units[p.id])))
+    items = [Item(p.id, p.cost, units[p.id]) for p in order]
+    return k.id in optimal(items, sit.budget).chosen
+
+
+class _Relaxation:
+    """An upper bound, by the linear relaxation, on the best score of a set holding *k* at a given cost.
+
+    Scores of the others are taken at the most they can reach as *k*'s cost
+    moves, and the best set without *k* at the least, so the bound holds for
+    every cost; a stretch whose cheapest cost fails it cannot hold *k*.
+    """
+
+    def __init__(self, sit, rescore, k: Proposal):
+        self.budget = sit.budget
+        others = [p for p in sit.order if p.id != k.id]
+        highs = [(rescore.bounds(p)[1], p.cost) for p in others]
+        highs = [(s, c) for s, c in highs if s > 0]
+        highs.sort(key=lambda sc: Fraction(sc[0], sc[1]), reverse=True)
+        self.costs = [0]
+        self.scores = [0]
+        for s, c in highs:
+            self.costs.append(self.costs[-1] + c)
+            self.scores.append(self.scores[-1] + s)
+        self.ratios = [Fraction(s, c) for s, c in highs]
+        self.own = lambda cost: rescore.units(k, k, cost)
+        lows = {p.id: rescore.bounds(p)[0] for p in others}
+        chosen = [p for p in others if p.id in sit.choice.selection.chosen]
+        self.floor = sum(lows[p.id] for p in chosen) if k.id not in sit.choice.selection.chosen else 0
+
+    def lp(self, room: int) -> Fraction:
+        j = bisect_right(self.costs, room) - 1
+        value = Fraction(self.scores[j])
+        if j < len(self.ratios):
+            value += self.ratios[j] * (room - self.costs[j])
+        return value
+
+    def could(self, cost: int) -> bool:
+        if cost > self.budget:
+            return False
+        return self.own(cost) + self.lp(self.budget - cost) >= self.floor

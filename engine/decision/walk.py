@@ -1,0 +1,189 @@
+"""The rank walk at every budget at once: where it changes, and what it takes there.
+
+The walk goes down the items in order and takes each one whose cost fits in
+the money still left.  Write ``E_k`` for the *events* of the walk over the
+first ``k`` items: the budgets at which its decisions change (0 included).
+Three facts make every budget question about the walk cheap:
+
+1. At an event ``e`` the walk over those items spends exactly ``e``; between
+   two events its decisions stay put, so at budget ``b`` it spends the last
+   event at or below ``b``, and leaves ``b`` minus that.
+2. Item ``k`` (cost ``c``) is therefore taken at budget ``b`` exactly when no
+   event of ``E_k`` lies in ``(b - c, b]``: it fits in the gaps between
+   events that are longer than ``c``, from ``e + c`` to the next event less
+   one penny.
+3. ``E_(k+1)`` is ``E_k`` with ``e + c`` added for every event ``e`` whose
+   gap to the next is longer than ``c``; at ``e + c`` the walk takes what it
+   took at ``e``, and item ``k``.  Events are never removed.
+
+So the budgets at which an item is first taken, or stops being taken, are
+read off the gaps as the items are added one by one, and the set taken at an
+event is a chain: the set at the event it grew from, and one more item.
+
+A gap no longer than the cheapest item still to come can never be split or
+hold an item again, so the arrays keep only the *live* events (the others
+stay in the log of chains).  On a round of 10,000 proposals a few tens of
+thousands are live at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+__all__ = ["Chains", "Standing", "walk_events", "walk_standings"]
+
+INF = 2**62
+
+
+@attrs.frozen
+class Standing:
+    """Item ``position``'s place in the walk at every budget up to the limit.
+
+    ``first`` is the first range of budgets at which it is taken (``None`` if it
+    is taken at none up to the limit); ``stays_from`` (for an item taken at the
+    budget in use) is the lowest budget from which it is taken at every budget up
+    to the one in use; ``nearest`` (for an item not taken) is the least budget
+    above the one in use at which it is taken, with ``nearest_event`` the event
+    whose chain, with the item, is everything the walk takes there.
+    """
+
+    position: int
+    first: tuple[int, int] | None
+    stays_from: int | None = None
+    nearest: int | None = None
+    nearest_event: int | None = None
+
+
+class Chains:
+    """The log of events: each one's budget, the event it grew from and the item it added (root: -1)."""
+
+    def __init__(self, np):
+        self._np = np
+        self.value = [np.zeros(1, dtype=np.int64)]
+        self.parent = [np.zeros(1, dtype=np.int64)]
+        self.item = [np.full(1, -1, dtype=np.int64)]
+        self.size = 1
+        self._up = None
+
+    def add(self, values, parents, item: int):
+        np = self._np
+        ids = np.arange(self.size, self.size + len(values), dtype=np.int64)
+        self.value.append(values)
+        self.parent.append(parents)
+        self.item.append(np.full(len(values), item, dtype=np.int64))
+        self.size += len(values)
+        self._up = None
+        return ids
+
+    def freeze(self) -> None:
+        np = self._np
+        self.value = [np.concatenate(self.value)]
+        self.parent = [np.concatenate(self.parent)]
+        self.item = [np.concatenate(self.item)]
+
+    def taken(self, event: int) -> list[int]:
+        """The positions the walk takes at *event*, in order."""
+        self.freeze()
+        parent, item = self.parent[0], self.item[0]
+        out = []
+        while event:
+            out.append(int(item[event]))
+            event = int(parent[event])
+        return out[::-1]
+
+    def holds(self, events, position: int):
+        """For each event of *events* (an array), whether the walk takes *position* there."""
+        np = self._np
+        self.freeze()
+        item = self.item[0]
+        if self._up is None:
+            up = [self.parent[0]]
+            while len(up) < 64 and not np.array_equal(up[-1], up[-1][up[-1]]):
+                up.append(up[-1][up[-1]])
+            self._up = up
+        cur = np.asarray(events, dtype=np.int64)
+        for level in reversed(self._up):  # climb while the item added is still after *position*
+            step = level[cur]
+            cur = np.where(item[step] > position, step, cur)
+        cur = np.where(item[cur] > position, self._up[0][cur], cur)
+        return item[cur] == position
+
+
+def _grow(np, chains, events, gaps, ids, fits, k: int, cost: int, upto: int):
+    """Add item *k*: a new event ``e + cost`` after each event of *fits* (those with a gap longer than
+    *cost*), logged in *chains*; events above *upto* are not kept."""
+    grown = events[fits] + cost
+    keep = grown <= upto
+    new_ids = chains.add(grown[keep], ids[fits][keep], k)
+    rest = gaps[fits] - cost
+    gaps[fits] = cost
+    slots = fits[keep] + 1
+    return (np.insert(events, slots, grown[keep]), np.insert(gaps, slots, rest[keep]),
+            np.insert(ids, slots, new_ids))
+
+
+def walk_standings(costs: Sequence[int], budget: int, left_before: Sequence[int], upto: int):
+    """The :class:`Standing` of every item of a walk (costs in walk order) and the :class:`Chains`.
+
+    *left_before* is the money left when the walk at *budget* reached each item.
+    Budgets above *upto* are not considered.
+    """
+    import numpy as np
+
+    n = len(costs)
+    chains = Chains(np)
+    suffix_min = [INF] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        suffix_min[k] = min(costs[k], suffix_min[k + 1])
+    events = np.zeros(1, dtype=np.int64)  # live events, ascending
+    gaps = np.full(1, INF, dtype=np.int64)  # each one's gap to the next event, live or not
+    ids = np.zeros(1, dtype=np.int64)
+    out = []
+    for k, cost in enumerate(costs):
+        fits = np.flatnonzero(gaps > cost)
+        first = None
+        if len(fits):
+            i = fits[0]
+            start, end = int(events[i]) + cost, int(events[i] + min(gaps[i], INF // 2)) - 1
+            if start <= upto:
+                first = (start, min(end, upto))
+        left = left_before[k]
+        if left >= cost:  # taken at the budget in use
+            out.append(Standing(k, first, stays_from=budget - left + cost))
+        else:
+            before = budget - left  # the event at which the walk stands at *budget*
+            later = fits[np.searchsorted(events[fits], before, side="left"):] if len(fits) else fits
+            nearest = nearest_event = None
+            if len(later) and int(events[later[0]]) + cost <= upto:
+                nearest = int(events[later[0]]) + cost
+                nearest_event = int(ids[later[0]])
+            out.append(Standing(k, first, nearest=nearest, nearest_event=nearest_event))
+        if len(fits):
+            events, gaps, ids = _grow(np, chains, events, gaps, ids, fits, k, cost, upto)
+        live = gaps > suffix_min[k + 1]
+        if not live.all():
+            events, gaps, ids = events[live], gaps[live], ids[live]
+    chains.freeze()
+    return out, chains
+
+
+def walk_events(costs: Sequence[int], upto: int) -> tuple[list[int], list[list[int]]]:
+    """Every event of the walk over all the items up to *upto*, ascending, and the positions taken at each."""
+    import numpy as np
+
+    chains = Chains(np)
+    events = np.zeros(1, dtype=np.int64)
+    gaps = np.full(1, INF, dtype=np.int64)
+    ids = np.zeros(1, dtype=np.int64)
+    for k, cost in enumerate(costs):
+        fits = np.flatnonzero(gaps > cost)
+        if len(fits):
+            events, gaps, ids = _grow(np, chains, events, gaps, ids, fits, k, cost, upto)
+    chains.freeze()
+    parent, item = chains.parent[0].tolist(), chains.item[0].tolist()
+    taken_of: list[list[int]] = [[]]
+    for eid in range(1, len(parent)):
+        taken_of.append(taken_of[parent[eid]] + [item[eid]])
+    return events.tolist(), [taken_of[eid] for eid in ids.tolist()]
