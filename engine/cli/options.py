@@ -108,7 +108,6 @@ class Progress:
             if self._bar is None:
                 if not total or self._clock() - self._started < self.AFTER:
                     return
-                self._close()
                 self._bar = click.progressbar(length=total, label=label, file=self.stream)
                 self._bar.__enter__()
             self._bar.update(done - self._bar.pos)
