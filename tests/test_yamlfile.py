@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from engine.inputs import values, yamlfile
 from engine.errors import InputError
 from . import strategies as S
-from .conftest import PROPOSALS, REPO, location
+from .conftest import DEEP, PROPOSALS, REPO, location
 
 EXAMPLE = PROPOSALS / "2026-27-example" / "asb-community-mediation.yaml"
 SHIPPED = sorted(path for folder in ("rules", "proposals", "scenarios", "tests/data")
@@ -297,7 +297,7 @@ class TestFields:
 class TestBothParsers:
     """yamlfile.parse with libyaml and with the pure-Python parser: the same data, places and messages"""
 
-    @settings(max_examples=500)
+    @settings(DEEP)
     @given(S.yaml_texts())
     def test_same_outcome(self, text):
         """On generated files, well formed or spoiled, both parsers give the same data and places, or the same message."""
