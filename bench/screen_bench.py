@@ -29,24 +29,24 @@ import datetime as dt
 import gc
 import json
 import os
-import platform
 import random
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 import tracemalloc
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # import this checkout's engine, whatever the current directory
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from tabulate import tabulate  # noqa: E402
+
+from common import crg_command, load_average, machine, shown  # noqa: E402
 
 from engine.decision import conditions, durable_engine, screen  # noqa: E402
 
@@ -57,7 +57,7 @@ RULES = "rules/kcsp-2026-27.yaml"  # relative to ROOT
 EXAMPLES = "proposals/2026-27-example"
 DEFAULT_SEED = 20262027
 DEFAULT_SIZES = (100, 1000, 10000)
-QUICK_SIZES = (50, 200)
+QUICK_SIZES = (20, 50)
 
 perf = time.perf_counter
 
@@ -215,42 +215,6 @@ def current_rss_kb() -> int | None:
         return None
 
 
-def machine() -> dict[str, Any]:
-    cpu = platform.processor() or ""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-
-    def version(dist: str) -> str:
-        try:
-            return metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            return "?"
-
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = None
-    return {
-        "platform": platform.platform(),
-        "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "executable": sys.executable,
-        "cpu": cpu,
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": usable,
-        "durable_rules": version("durable-rules"),
-        "crg": version("crg"),
-        "commit": _commit(),
-        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "load_average_start": load_average(),
-    }
-
-
 def cpu_busy_s() -> float | None:
     """CPU-seconds the whole machine has been busy (all CPUs, all processes), from /proc/stat."""
     try:
@@ -267,33 +231,6 @@ def own_cpu_s() -> float:
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-
-
-def load_average() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except (AttributeError, OSError):
-        return "?"
-
-
-def _commit() -> str | None:
-    """The checked-out commit, read from .git (git itself is not run)."""
-    git = ROOT / ".git"
-    try:
-        head = (git / "HEAD").read_text().strip()
-        if not head.startswith("ref: "):
-            return head[:12]
-        ref = head[5:]
-        if (git / ref).exists():
-            return (git / ref).read_text().strip()[:12]
-        packed = git / "packed-refs"
-        if packed.exists():
-            for line in packed.read_text().splitlines():
-                if line.endswith(" " + ref):
-                    return line.split()[0][:12]
-    except OSError:
-        pass
-    return None
 
 
 # --- 2. durable-rules against plain Python ----------------------------------------------------------
@@ -416,17 +353,6 @@ def run_child(mode: str, n: int, seed: int) -> dict[str, Any]:
 # --- 4. whole-process time of the command ------------------------------------------------------------
 
 
-def crg_command() -> list[str]:
-    """The ``crg`` console script of this Python (the venv's), else one on PATH."""
-    beside = Path(sys.executable).parent / "crg"
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("crg")
-    if found:
-        return [found]
-    return [sys.executable, "-c", "from engine.cli import main; main()"]
-
-
 def time_command(cmd: list[str], runs: int) -> dict[str, Any]:
     subprocess.run(cmd, cwd=ROOT, capture_output=True, check=False)  # warm the file cache
     times = []
@@ -506,7 +432,7 @@ def fixed_costs(round_: Round, program, proposals: list[Proposal], failing: list
     ]
     times: dict[str, list[float]] = {name: [] for name, _ in steps}
     times["assert_fact"], times["delete_state"] = [], []
-    calls = 2_000 if quick else 15_000
+    calls = 300 if quick else 15_000
     for fn in (fn for _, fn in steps):  # warm up
         fn()
     before = len(hits)
@@ -583,13 +509,13 @@ def report(args, info, mix, timings, memory, cli, fixed) -> str:
     say("=" * 23)
     say(tabulate([
         ("platform", info["platform"]),
-        ("python", f"{info['python']} ({info['executable']})"),
+        ("python", info["python"]),
         ("cpu", f"{info['cpu']}; cpu_count={info['cpu_count']}, usable={info['cpus_usable']}"),
         ("durable-rules / crg", f"{info['durable_rules']} / {info['crg']}, commit {info['commit'] or '?'}"),
         ("rules", f"{RULES} ({mix['rules']} rules, {fixed['rulesets']} durable ruleset(s), "
                   f"{fixed['fact_keys']} keys per fact)"),
         ("run", f"{info['date']}; seed {args.seed}; sizes {','.join(map(str, args.sizes))}; "
-                f"repeat {args.repeat or 'default (5, or 3 from 10,000)'}"),
+                f"repeat {args.repeat or ('2 (quick)' if args.quick else 'default (5, or 3 from 10,000)')}"),
         ("load average", f"{info['load_average_start']} at start, {info['load_average_end']} at end (1, 5, 15 min)"),
         ("other work", "?" if info["other_cpu_s"] is None else
          f"other processes used {info['other_cpu_s']:.0f} CPU-s while this run used {info['own_cpu_s']:.0f} CPU-s "
@@ -652,7 +578,8 @@ def report(args, info, mix, timings, memory, cli, fixed) -> str:
     say("   (durable's action closures) waiting for the garbage collector.")
 
     say("")
-    say(f"4. Whole process: {' '.join(cli['command'])} ... from {ROOT} (median of {cli['runs']} runs)")
+    say(f"4. Whole process: {' '.join(shown(part) for part in cli['command'][:1])} ... from the repository root "
+        f"(median of {cli['runs']} runs)")
     rows = [(label, f"{r['median_s'] * 1000:.0f}", f"{r['min_s'] * 1000:.0f}", f"{r['max_s'] * 1000:.0f}",
              f"{r['stdout_bytes']:,}") if "error" not in r else (label, "FAILED", "", "", r["error"])
             for label, r in cli["results"]]
@@ -752,7 +679,7 @@ def parse_args(argv=None):
     ap.add_argument("--repeat", type=int, help="runs per size (default 5, or 3 for sizes from 10,000)")
     ap.add_argument("--quick", action="store_true", help="a fast smoke run with small sizes")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"seed of the generator (default {DEFAULT_SEED})")
-    ap.add_argument("--cli-runs", type=int, help="runs of each crg command (default 11, 3 with --quick)")
+    ap.add_argument("--cli-runs", type=int, help="runs of each crg command (default 11, 1 with --quick)")
     ap.add_argument("--json", metavar="FILE", help="also write the figures to FILE as JSON")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--child-n", type=int, help=argparse.SUPPRESS)
@@ -769,7 +696,7 @@ def parse_args(argv=None):
     if args.repeat is not None and args.repeat < 1:
         ap.error("--repeat must be at least 1")
     if args.cli_runs is None:
-        args.cli_runs = 3 if args.quick else 11
+        args.cli_runs = 1 if args.quick else 11
     return args
 
 
@@ -796,7 +723,7 @@ def main(argv=None) -> int:
 
     timings = []
     for n in args.sizes:
-        repeat = args.repeat or (3 if n >= 10_000 else 5)
+        repeat = args.repeat or (2 if args.quick else 3 if n >= 10_000 else 5)
         note(f"timing N={n:,} x {repeat}")
         timings.append(time_engines(round_, program, proposals[:n], repeat))
     failing = timings[-1].pop("failing")
@@ -818,7 +745,7 @@ def main(argv=None) -> int:
         "unintended": sum(intended_rules(p, faults) != f for (p, faults), f in zip(made, failing)),
     }
 
-    mem_sizes = sorted(args.sizes)[-2:]
+    mem_sizes = sorted(args.sizes)[-1 if args.quick else -2:]
     memory: dict[str, list] = {"rss": [], "trace": []}
     for n in mem_sizes:
         note(f"memory, fresh subprocesses, N={n:,}")
@@ -838,7 +765,7 @@ def main(argv=None) -> int:
                          ("crg --version (start-up only)", ["--version"])]:
         cli_results.append((label, time_command(crg + extra, args.cli_runs)))
     examples = len([p for p in (ROOT / EXAMPLES).iterdir() if p.suffix in (".yaml", ".yml")])
-    cli = {"command": crg, "runs": args.cli_runs, "results": cli_results, "examples": examples,
+    cli = {"command": [shown(crg[0]), *crg[1:]], "runs": args.cli_runs, "results": cli_results, "examples": examples,
            "rules": RULES, "proposals": EXAMPLES}
 
     note("fixed costs of the durable path")

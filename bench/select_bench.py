@@ -1,7 +1,7 @@
 """Time ``optimal`` and ``rank_walk`` on generated rounds, beside pabutools' exact welfare rule if installed.
 
 Run:  python bench/select_bench.py [--kinds unrelated,hard] [--sizes 10,100,1000] [--rounds 5] [--cap 60]
-                                   [--without-pabutools]
+                                   [--without-pabutools] [--quick]
 
 Five kinds of round, costs in pence up to 10^8, budget half the total cost:
 
@@ -157,7 +157,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cap", type=float, default=60.0, help="seconds before a call is stopped")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--without-pabutools", action="store_true", help="time crg only")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: every kind, sizes 10,30, two rounds")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.rounds, args.cap = "10,30", 2, 30.0
     sizes = [int(size) for size in args.sizes.split(",")]
     others = {} if args.without_pabutools else pabutools_methods()
     methods = {"optimal": ours_optimal, "rank_walk": ours_rank, **others}

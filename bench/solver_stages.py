@@ -1,6 +1,6 @@
 """Time general exact solvers on the selection's first two keys, beside ``optimal``.
 
-Run:  python bench/solver_stages.py [--kind hard] [--size 100] [--rounds 4] [--limit 60]
+Run:  python bench/solver_stages.py [--kind hard] [--size 100] [--rounds 4] [--limit 60] [--quick]
 
 ``optimal`` chooses the set with the most score, then the least cost, then the first by rank.
 A general solver can only be given those keys one after another: stage 1 maximises the score
@@ -132,11 +132,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--limit", type=float, default=60.0, help="seconds per solver stage")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--only", choices=["HiGHS", "CP-SAT"], help="run one solver only")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 20 items, two rounds, 10 s per stage")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.size, args.rounds, args.limit = 20, 2, 10.0
     found = {name: run for name, run in solvers().items() if args.only in (None, name)}
     if not found:
-        print("neither highspy nor ortools is importable: pip install highspy ortools")
-        return
+        print("neither highspy nor ortools is importable (pip install highspy ortools): timing optimal only\n")
     rng = random.Random(f"{args.seed}-{args.kind}-{args.size}")  # the rounds of select_bench.py
     rows = []
     for r in range(args.rounds):

@@ -1,6 +1,6 @@
 """Time ``sweep`` for both policies on generated rounds of realistic grant proposals.
 
-Run:  python bench/sweep_bench.py [--sizes 15,50,200] [--rounds 5]
+Run:  python bench/sweep_bench.py [--sizes 15,50,200] [--rounds 5] [--quick]
 
 Costs are £400 to £12,000 with pence parts (40,000 to 1,200,000 pence), scores 0 to 10,000
 units drawn apart from the cost, and the sweep covers every budget from 0 to the total cost.
@@ -35,7 +35,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="15,50,200", help="round sizes, comma-separated")
     parser.add_argument("--rounds", type=int, default=5, help="rounds per size")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--quick", action="store_true", help="a smoke run: sizes 15,50, two rounds each")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.rounds = "15,50", 2
 
     rows = []
     for n in [int(size) for size in args.sizes.split(",")]:

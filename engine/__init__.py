@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import importlib
 
+__version__ = "0.1.0"
+
 # public name -> module that defines it
 _WHERE = {
     "CrgError": "errors", "EngineError": "errors", "InputError": "errors",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -24,7 +25,15 @@ ROUNDS = {
 settings.register_profile(
     "crg", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
-settings.load_profile("crg")
+# CI runs with HYPOTHESIS_PROFILE=ci (set by .ci/run): the same, and the deep property tests at full depth
+settings.register_profile("ci", parent=settings.get_profile("crg"))
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "crg")
+settings.load_profile(PROFILE)
+
+# the examples a deep property test runs (decorate it with @settings(DEEP)): a tenth of them locally
+settings.register_profile("crg-deep", parent=settings.get_profile("crg"), max_examples=200)
+settings.register_profile("ci-deep", parent=settings.get_profile("ci"), max_examples=2000)
+DEEP = settings.get_profile("ci-deep" if PROFILE == "ci" else "crg-deep")
 
 
 def spoil(source: Path, dest: Path, old: str, new: str) -> int:

@@ -347,3 +347,61 @@ def holds(cond, view: dict) -> bool:
     if isinstance(cond, Not):
         return not holds(cond.part, view)
     raise TypeError(cond)
+
+
+# --- YAML text, well formed or spoiled -----------------------------------------------------------
+
+YAML_SCALARS = ("x", "é café", "£5,595", "2026-04-01", "null", "~", "", "'q'", '"d \\" e"', "yes", "010",
+                "a b", "😀", "'it''s'", "[]", "{}")
+# pieces that YAML gives a meaning to, and characters the two parsers have been seen to read differently
+YAML_PIECES = ("a", "é", "£", "😀", " ", "\t", "\n", "\r\n", "\r", ":", ": ", "- ", "?", "? ", "[", "]", "{", "}",
+               ",", "'", '"', "#", " #", "|", ">", "|-", ">+", "|2", "&a ", "*a", "!", "!!str ", "!x ",
+               "!<tag:yaml.org,2002:str> ", "%YAML 1.1\n", "%TAG !e! tag:yaml.org,2002:\n", "!e!str ", "---\n",
+               "...\n", "\\", "@", "`", "\x00", "\x85", "\ufeff", "\u2028", "null", "{a: }", "{a: 1, b: }",
+               "[a: ]", "{a}", "[? a]", "\\x41")
+
+
+@st.composite
+def _yaml_value(draw, indent: str, depth: int) -> str:
+    kind = draw(st.sampled_from(("scalar", "flow list", "flow map", "block text", "list", "map"))
+                if depth < 2 else st.just("scalar"))
+    if kind == "scalar":
+        return " " + draw(st.sampled_from(YAML_SCALARS))
+    if kind == "flow list":
+        return " [" + ", ".join(draw(st.lists(st.sampled_from(YAML_SCALARS), max_size=3))) + "]"
+    if kind == "flow map":
+        values = draw(st.lists(st.sampled_from(("", " ", " x", " [a]")), max_size=3))
+        return " {" + ", ".join(f"k{i}:{v}" for i, v in enumerate(values)) + "}"
+    if kind == "block text":
+        lines = draw(st.lists(st.sampled_from(("line", "é £", "  more")), max_size=2))
+        return " |" + draw(st.sampled_from(("", "-", "+"))) + "".join(f"\n{indent}  {ln}" for ln in lines)
+    if kind == "list":
+        items = draw(st.lists(st.sampled_from(YAML_SCALARS), min_size=1, max_size=3))
+        return "".join(f"\n{indent}  -{' ' + item if item else ''}" for item in items)
+    return "\n" + draw(_yaml_mapping(indent + "  ", depth + 1))
+
+
+@st.composite
+def _yaml_mapping(draw, indent: str = "", depth: int = 0) -> str:
+    keys = draw(st.lists(st.sampled_from(("id", "cost", "title", "delivery", "k1", "k2")), min_size=1, max_size=5))
+    return "\n".join(f"{indent}{key}:{draw(_yaml_value(indent, depth))}{draw(st.sampled_from(('', ' # note')))}"
+                     for key in keys)
+
+
+@st.composite
+def yaml_texts(draw) -> str:
+    """The text of a YAML file: a mapping of nested values in the block and flow styles, often spoiled.
+
+    Spoiling inserts a piece from :data:`YAML_PIECES` or cuts a few characters, so that about half
+    the texts are not valid YAML, or use tags, aliases and keys given twice.
+    """
+    text = draw(_yaml_mapping()) + draw(st.sampled_from(("", "\n")))
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(text)))
+        if draw(st.booleans()):
+            text = text[:at] + draw(st.sampled_from(YAML_PIECES)) + text[at:]
+        else:
+            text = text[:at] + text[at + draw(st.integers(1, 3)):]
+    if draw(st.booleans()):
+        text = text.replace("\n", "\r\n")
+    return draw(st.sampled_from(("", "\ufeff"))) + text

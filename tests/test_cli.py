@@ -247,6 +247,69 @@ class TestRules:
         assert "8 April 2026" in result.stdout
 
 
+class TestVersion:
+    """--version"""
+
+    def test_version_and_parser(self):
+        """--version prints the version and which parser reads the YAML files."""
+        from engine import __version__
+        from engine.inputs.yamlfile import parser
+
+        result = crg("--version")
+        assert result.exit_code == 0
+        assert result.stdout == f"crg, version {__version__}\nYAML files are read by {parser()}\n"
+
+    def test_says_libyaml(self):
+        """With PyYAML built with libyaml (as its wheels are), --version names libyaml."""
+        from engine.inputs import yamlfile
+
+        if yamlfile._FAST is None:
+            pytest.skip("PyYAML was built without libyaml")
+        assert "YAML files are read by libyaml " in crg("--version").stdout
+
+    def test_says_fallback(self, monkeypatch):
+        """Where libyaml is missing, --version says the pure-Python parser is in use."""
+        from engine.inputs import yamlfile
+
+        monkeypatch.setattr(yamlfile, "_FAST", None)
+        assert "YAML files are read by PyYAML's pure-Python parser" in crg("--version").stdout
+
+    def test_same_as_the_package(self):
+        """The version printed is the installed package's."""
+        from importlib.metadata import version
+
+        assert crg("--version").stdout.startswith(f"crg, version {version('crg')}\n")
+
+
+# what a command must not import: the rest is loaded by the commands that need it
+NOT_LOADED = {
+    ("--version",): ("durable", "numpy", "tabulate", "matplotlib", "engine.decision", "engine.outputs",
+                     "engine.cli.options"),
+    ("validate", "R2627", "EXAMPLES"): ("durable", "numpy", "tabulate", "matplotlib", "engine.decision.screen",
+                                       "engine.decision.shortlist", "engine.decision.compare", "engine.outputs"),
+    ("screen", "R2627", "EXAMPLES", "--format", "json"): ("matplotlib", "tabulate", "engine.decision.compare",
+                                                         "engine.outputs.chart"),
+    ("sweep", "R2627", "EXAMPLES"): ("matplotlib", "engine.decision.compare", "engine.outputs.chart"),
+}
+
+
+class TestImports:
+    """What each command loads, run as a real process"""
+
+    @pytest.mark.parametrize("args", sorted(NOT_LOADED), ids=" ".join)
+    def test_loads_only_what_it_uses(self, args):
+        """A command loads neither the libraries nor the parts of crg it does not use."""
+        argv = [{"R2627": str(R2627), "EXAMPLES": str(EXAMPLES)}.get(a, a) for a in args]
+        code = (f"import sys; sys.argv = ['crg', *{argv!r}]\nfrom engine.cli import main\ntry: main()\n"
+                "except SystemExit: pass\nprint(' '.join(sorted(sys.modules)), file=sys.stderr)")
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                                env=dict(os.environ, PYTHONPATH=str(REPO)))
+        loaded = set(result.stderr.split())
+        assert "engine.cli" in loaded, result.stderr
+        unwanted = NOT_LOADED[args]
+        assert sorted(m for m in loaded if m in unwanted or m.startswith(tuple(u + "." for u in unwanted))) == []
+
+
 class TestHelp:
     """--help"""
 

@@ -162,17 +162,3 @@ class TestSweep:
         result = crg("sweep", R2627, EXAMPLES)
         assert result.exit_code == 0 and " <" in result.stdout and "breakpoints" in result.stdout
 
-
-class TestProgress:
-    def test_bar_only_after_a_second(self, monkeypatch, capsys):
-        """The progress bar stays hidden for a quick sweep and appears on stderr once one has taken a second."""
-        from engine.cli import options
-
-        clock = iter([0.0, 0.2, 0.5, 1.5, 1.6, 1.7])
-        monkeypatch.setattr(options.time, "monotonic", lambda: next(clock))
-        with options.Progress() as tick:
-            tick(10, 100)  # 0.2 s: nothing shown
-            assert capsys.readouterr().err == ""
-            tick(20, 100)  # 0.5 s
-            tick(50, 100)  # 1.5 s: the bar appears
-        assert "Sweeping budgets" in capsys.readouterr().err

@@ -18,7 +18,7 @@ from engine.inputs.round import load_round
 from engine.decision.screen import failures_python, program_for
 
 from . import strategies as S
-from .conftest import PROPOSALS, REPO, ROUNDS
+from .conftest import DEEP, PROPOSALS, REPO, ROUNDS
 
 LOADED = {key: load_round(rules) for key, (rules, _) in ROUNDS.items()}
 
@@ -42,7 +42,7 @@ any_round_proposal = st.one_of(*[round_proposals(key) for key in sorted(LOADED)]
 class TestAgreement:
     """Program.failures against screen.failures_python, on every shipped round"""
 
-    @settings(max_examples=2000)
+    @settings(DEEP)
     @given(any_round_proposal)
     def test_every_round_every_rule(self, proposal):
         """For any proposal, durable-rules and plain Python fail the same rules of each of the four rounds."""

@@ -329,6 +329,15 @@ class TestLoadProposals:
         assert str(err.value).startswith("nowhere/props: ")
         assert "not found" in str(err.value)
 
+    def test_progress(self, tmp_path):
+        """The progress callback is told after each file how many are read, of how many, and ends complete."""
+        for path in EXAMPLES.glob("*.yaml"):
+            shutil.copy(path, tmp_path / path.name)
+        (tmp_path / "README.md").write_text("# not a proposal\n")
+        calls = []
+        found = load_proposals(tmp_path, progress=lambda done, total: calls.append((done, total)))
+        assert calls == [(k, len(found)) for k in range(1, len(found) + 1)]
+
     def test_file_instead_of_folder(self):
         """A file given where a folder is expected is refused."""
         with pytest.raises(InputError) as err:

@@ -35,3 +35,9 @@ def test_readme_starts_with_the_two_commands():
     assert "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/crg screen" in head
     assert test_command in head and test_command in ci
     assert os.access(REPO / ".ci" / "run", os.X_OK)
+
+
+def test_ci_runs_the_deep_profile():
+    """CI selects the hypothesis profile that runs the deep property tests at full depth, before the tests run."""
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.index("export HYPOTHESIS_PROFILE=ci\n") < ci.index(".venv/bin/python -m pytest")

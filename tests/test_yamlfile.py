@@ -3,15 +3,53 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+import yaml
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.inputs import values, yamlfile
 from engine.errors import InputError
 from . import strategies as S
-from .conftest import PROPOSALS, location
+from .conftest import DEEP, PROPOSALS, REPO, location
 
 EXAMPLE = PROPOSALS / "2026-27-example" / "asb-community-mediation.yaml"
+SHIPPED = sorted(path for folder in ("rules", "proposals", "scenarios", "tests/data")
+                 for path in (REPO / folder).rglob("*.yaml"))
+LIBYAML = yamlfile._FAST
+needs_libyaml = pytest.mark.skipif(LIBYAML is None, reason="PyYAML was built without libyaml")
+
+
+@pytest.fixture(params=["libyaml", "python"])
+def each_parser(request, monkeypatch):
+    """Runs a test with libyaml composing the files, then with the pure-Python fallback forced."""
+    if request.param == "libyaml" and LIBYAML is None:
+        pytest.skip("PyYAML was built without libyaml")
+    monkeypatch.setattr(yamlfile, "_FAST", LIBYAML if request.param == "libyaml" else None)
+    return request.param
+
+
+def outcome(raw: bytes, fast) -> tuple:
+    """``("read", data, places)`` or ``("refused", message)`` for *raw* composed with *fast* (None: Python)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(yamlfile, "_FAST", fast)
+        try:
+            f = yamlfile.parse(raw, "folder/p.yaml")
+        except InputError as exc:
+            return "refused", str(exc)
+    return "read", f.data, f._places
+
+
+def composed_by(raw: bytes) -> list:
+    """The loaders that composed *raw* under the default choice, in order."""
+    used = []
+    real = yamlfile._compose
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(yamlfile, "_compose", lambda text, name, loader: used.append(loader) or real(text, name, loader))
+        try:
+            yamlfile.parse(raw, "f.yaml")
+        except InputError:
+            pass
+    return used
 
 
 def refused(raw: bytes | str, name: str = "folder/p.yaml") -> str:
@@ -26,6 +64,7 @@ def refused(raw: bytes | str, name: str = "folder/p.yaml") -> str:
     return message
 
 
+@pytest.mark.usefixtures("each_parser")
 class TestParse:
     """yamlfile.parse"""
 
@@ -164,6 +203,7 @@ class TestParse:
         assert yamlfile.parse(text.encode("utf-8"), "f.yaml").data == mapping
 
 
+@pytest.mark.usefixtures("each_parser")
 class TestRead:
     """yamlfile.read"""
 
@@ -196,6 +236,7 @@ class TestRead:
         assert "folder" in str(err.value)
 
 
+@pytest.mark.usefixtures("each_parser")
 class TestFields:
     """yamlfile.Fields"""
 
@@ -250,6 +291,57 @@ class TestFields:
             f.done()
         assert "did you mean" not in str(err.value)
         assert "id" in err.value.fix
+
+
+@needs_libyaml
+class TestBothParsers:
+    """yamlfile.parse with libyaml and with the pure-Python parser: the same data, places and messages"""
+
+    @settings(DEEP)
+    @given(S.yaml_texts())
+    def test_same_outcome(self, text):
+        """On generated files, well formed or spoiled, both parsers give the same data and places, or the same message."""
+        raw = text.encode("utf-8")
+        assert outcome(raw, LIBYAML) == outcome(raw, None)
+
+    @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(REPO)))
+    def test_shipped_files(self, path):
+        """Every shipped file reads the same with both parsers, and is composed by libyaml alone."""
+        raw = path.read_bytes()
+        assert outcome(raw, LIBYAML) == outcome(raw, None)
+        assert composed_by(raw) == [LIBYAML]
+
+    @pytest.mark.parametrize("text", [
+        "k4: |-\t", "cost: £5,595\t\n", "a: |#\n", "a: x\x85b: y\n", "a: x\rb: y\n", "a: x\ufeff\n",
+        "? a", "?", "---", "k: {a: 1, b: }\n", "k: [a: ]\n", "k: [£5,5? 95]\n", "k: {a?b: 1}\n",
+        "k: !:!!str x\n",
+    ])
+    def test_where_libyaml_reads_otherwise(self, text):
+        """Where libyaml alone would read or place a file otherwise, the outcome is still the Python parser's."""
+        raw = text.encode("utf-8")
+        assert outcome(raw, LIBYAML) == outcome(raw, None)
+
+    def test_refusal_is_read_again_by_python(self):
+        """A file libyaml refuses is read again by the Python parser, whose message users see."""
+        raw = b"id: x\ntitle: [unclosed\npot: upfront\n"
+        assert composed_by(raw) == [LIBYAML, yaml.BaseLoader]
+        assert outcome(raw, LIBYAML) == outcome(raw, None)
+
+
+class TestParser:
+    """yamlfile.parser"""
+
+    @needs_libyaml
+    def test_libyaml(self):
+        """With libyaml, it names libyaml and its version."""
+        from yaml import _yaml
+
+        assert yamlfile.parser() == f"libyaml {_yaml.get_version_string()} (PyYAML's C parser)"
+
+    def test_fallback(self, monkeypatch):
+        """Without libyaml, it says the pure-Python parser is in use."""
+        monkeypatch.setattr(yamlfile, "_FAST", None)
+        assert yamlfile.parser() == "PyYAML's pure-Python parser (libyaml is not installed)"
 
 
 class TestDotted:

@@ -18,8 +18,6 @@ import sys
 
 import click
 
-from ..errors import InputError
-
 __all__ = ["COMMANDS", "cli", "main"]
 
 # command name -> "module:function" (modules of this package)
@@ -45,6 +43,8 @@ class _Group(click.Group):
         return getattr(importlib.import_module(f"{__name__}.{module}"), function)
 
     def invoke(self, ctx):
+        from ..errors import InputError  # here, so that ``crg --version`` does not load it
+
         try:
             return super().invoke(ctx)
         except InputError as exc:
@@ -52,8 +52,20 @@ class _Group(click.Group):
             sys.exit(2)
 
 
+def _version(ctx, param, value) -> None:
+    """``--version``: the version, and which parser reads the YAML files."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .. import __version__
+    from ..inputs.yamlfile import parser
+
+    click.echo(f"crg, version {__version__}\nYAML files are read by {parser()}")
+    ctx.exit()
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="crg")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help="Show the version and exit.")
 def cli() -> None:
     """Screen, score and shortlist Crime Reduction Grant proposals.
 

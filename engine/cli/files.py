@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import emit, output_format, warn
+from .options import READING, Progress, emit, output_format, warn
 
 
 @click.command()
@@ -22,7 +22,8 @@ def validate(rules: str, proposals: str | None) -> None:
     from ..inputs.round import load_round, unknown_priorities
 
     round_ = load_round(rules)
-    found = load_proposals(proposals) if proposals else ()
+    with Progress() as progress:
+        found = load_proposals(proposals, progress=progress.stage(READING)) if proposals else ()
     warn(round_.warnings)
     for note in unknown_priorities(round_, found):
         click.echo(f"Note: {note}", err=True)

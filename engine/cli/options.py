@@ -13,12 +13,11 @@ import time
 
 import click
 
-from ..decision.screen import ENGINES
 from ..errors import InputError
-from ..inputs.round import POLICIES
 
-__all__ = ["Progress", "emit", "output_format", "warn", "what_if"]
+__all__ = ["READING", "Progress", "emit", "output_format", "warn", "what_if"]
 
+READING = "Reading proposal files"  # the label of the first stage of every command that reads a folder
 
 
 def output_format(*choices: str, default: str = "table"):
@@ -29,6 +28,8 @@ def output_format(*choices: str, default: str = "table"):
 
 def what_if(func):
     """The what-if flags shared by every command that runs a round; the command receives ``overrides`` and ``engine``."""
+    from ..decision.screen import ENGINES
+    from ..inputs.round import POLICIES
 
     @click.option("--upfront", metavar="AMOUNT", default=None,
                   help="Use this upfront allocation instead of the round's, e.g. £20,000.")
@@ -75,24 +76,52 @@ def chart_path(value: str | None, flag: str = "--chart") -> str | None:
 
 
 class Progress:
-    """A progress bar on stderr that appears only once the work has taken more than a second."""
+    """Progress bars on stderr, one per stage of a command, shown only on a terminal.
 
-    def __init__(self, label: str = "Sweeping budgets"):
-        self.label = label
+    A stage's bar appears once the command has run for :attr:`AFTER` seconds, so a quick
+    command prints nothing; on a pipe or in a file (stderr not a terminal) no bar is ever
+    shown.  Use it as ``with Progress() as progress:`` and hand each library function
+    ``progress.stage("Reading proposal files")``, a callback taking ``(done, total)``.
+    *stream* and *clock* are there for the tests.
+    """
 
-    def __enter__(self):
-        self._started = time.monotonic()
+    AFTER = 1.0  # seconds before any bar appears
+
+    def __init__(self, *, stream=None, clock=None):
+        self._stream = stream
+        self._clock = clock or time.monotonic
+
+    def __enter__(self) -> "Progress":
+        self.stream = self._stream if self._stream is not None else sys.stderr
+        self.shown = self.stream.isatty()
+        self._started = self._clock()
         self._bar = None
-        return self.tick
+        return self
 
-    def tick(self, done: int, total: int) -> None:
-        if self._bar is None:
-            if not total or time.monotonic() - self._started < 1.0:
-                return
-            self._bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
-            self._bar.__enter__()
-        self._bar.update(done - self._bar.pos)
+    def stage(self, label: str):
+        """The callback ``(done, total)`` of one stage, whose bar is labelled *label*."""
+        self._close()
+        if not self.shown:
+            return _quiet
+
+        def tick(done: int, total: int) -> None:
+            if self._bar is None:
+                if not total or self._clock() - self._started < self.AFTER:
+                    return
+                self._bar = click.progressbar(length=total, label=label, file=self.stream)
+                self._bar.__enter__()
+            self._bar.update(done - self._bar.pos)
+
+        return tick
+
+    def _close(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*(exc or (None, None, None)))
+            self._bar = None
 
     def __exit__(self, *exc) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)
+        self._close(*exc)
+
+
+def _quiet(done: int, total: int) -> None:
+    """The progress callback of a stage whose bar is not shown."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import emit, output_format, warn, what_if
+from .options import READING, Progress, emit, output_format, warn, what_if
 
 
 @click.command()
@@ -31,6 +31,8 @@ def screen(rules, proposals, fmt, overrides, engine) -> None:
     from ..outputs import report
 
     round_ = load_round(rules)
-    outcome = run(round_, load_proposals(proposals), overrides, engine=engine)
+    with Progress() as progress:
+        found = load_proposals(proposals, progress=progress.stage(READING))
+        outcome = run(round_, found, overrides, engine=engine, progress=progress.stage("Shortlisting and explaining"))
     warn(round_.warnings)
     emit(report.outcome_json(outcome) if fmt == "json" else report.outcome_text(outcome, fmt))

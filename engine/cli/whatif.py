@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import Progress, chart_path, emit, output_format, warn, what_if
+from .options import READING, Progress, chart_path, emit, output_format, warn, what_if
 
 
 @click.command()
@@ -31,9 +31,11 @@ def compare(rules, proposals, scenarios, fmt, overrides, engine) -> None:
     from ..outputs import report
 
     round_ = load_round(rules)
-    found = load_proposals(proposals)
-    loaded = [load_scenario(path) for path in scenarios]
-    baseline, results = compare_scenarios(round_, found, overrides, loaded, engine=engine)
+    with Progress() as progress:
+        found = load_proposals(proposals, progress=progress.stage(READING))
+        loaded = [load_scenario(path) for path in scenarios]
+        baseline, results = compare_scenarios(round_, found, overrides, loaded, engine=engine,
+                                              progress=progress.stage("Deciding each scenario"))
     warn(round_.warnings)
     emit(report.comparison_json(baseline, results) if fmt == "json"
          else report.comparison_text(baseline, results, fmt))
@@ -63,9 +65,9 @@ def sweep(rules, proposals, fmt, chart, overrides, engine) -> None:
 
     chart = chart_path(chart)
     round_ = load_round(rules)
-    found = load_proposals(proposals)
-    with Progress() as tick:
-        outcome = run(round_, found, overrides, engine=engine, progress=tick)
+    with Progress() as progress:
+        found = load_proposals(proposals, progress=progress.stage(READING))
+        outcome = run(round_, found, overrides, engine=engine, progress=progress.stage("Sweeping budgets"))
     warn(round_.warnings)
     if chart is not None:
         from ..outputs.chart import sweep_chart

@@ -82,17 +82,21 @@ def _entered_words(pid: str, baseline: Outcome, scenario: Outcome) -> str:
             f"came (ranked {fmt.ordinal(d.rank)})")
 
 
-def compare_scenarios(round_, proposals, base, scenarios, *, engine: str = "durable"):
+def compare_scenarios(round_, proposals, base, scenarios, *, engine: str = "durable", progress=None):
     """The baseline outcome (*round_* with the overrides *base*) and a :class:`Comparison` for each scenario.
 
-    Each scenario's overrides are applied on top of *base*.
+    Each scenario's overrides are applied on top of *base*.  *progress*, if given, is
+    called with ``(outcomes decided, outcomes in all)`` after the baseline and each scenario.
     """
     from ..inputs.scenario import run
 
+    report = progress or (lambda done, total: None)
     baseline = run(round_, proposals, base, engine=engine)
+    report(1, 1 + len(scenarios))
     results = []
     for sc in scenarios:
         both = base.then(sc.overrides)
         outcome = run(round_, proposals, both, engine=engine, where=sc.file)
         results.append(compare(sc.name, both.describe(), baseline, outcome))
+        report(1 + len(results), 1 + len(scenarios))
     return baseline, results

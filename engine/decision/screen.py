@@ -84,19 +84,22 @@ def failures_python(round_: Round, facts) -> frozenset[str]:
     return frozenset(rule.id for rule in round_.rules if conditions.evaluate(rule.failure(), facts))
 
 
-def screen(round_: Round, proposals: Iterable[Proposal], *, engine: str = "durable") -> tuple[Screening, ...]:
+def screen(round_: Round, proposals: Iterable[Proposal], *, engine: str = "durable",
+           progress=None) -> tuple[Screening, ...]:
     """Check every proposal against every rule of *round_*, in order of proposal id.
 
     The verdicts come from *engine* (``durable`` or ``python``); the reasons are
     worded from the same condition trees.  The two must agree: a disagreement is
-    a bug and raises :class:`EngineError`.
+    a bug and raises :class:`EngineError`.  *progress*, if given, is called with
+    ``(proposals screened, proposals in all)`` after each proposal.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
     program = program_for(round_) if engine == "durable" else None
     failures_of = {rule.id: rule.failure() for rule in round_.rules}
     out = []
-    for proposal in sorted(proposals, key=lambda p: p.id):
+    ordered = sorted(proposals, key=lambda p: p.id)
+    for proposal in ordered:
         facts = conditions.view(proposal)
         failed = program.failures(facts) if program is not None else None
         checks = []
@@ -107,6 +110,8 @@ def screen(round_: Round, proposals: Iterable[Proposal], *, engine: str = "durab
                                   f"for proposal {proposal.id}")
             checks.append(_check(rule, facts, passed=not fails_here))
         out.append(Screening(proposal, tuple(checks)))
+        if progress is not None:
+            progress(len(out), len(ordered))
     return tuple(out)
 
 

@@ -135,11 +135,12 @@ def _assumed(value) -> tuple[str, ...]:
     return items
 
 
-def load_proposals(folder: str | Path) -> tuple[Proposal, ...]:
+def load_proposals(folder: str | Path, *, progress=None) -> tuple[Proposal, ...]:
     """Every proposal in *folder* (``*.yaml``, ``*.yml``), in order of id.
 
     The order of files on disk and their names never change the result; two
-    files with the same id are refused, naming both.
+    files with the same id are refused, naming both.  *progress*, if given, is
+    called with ``(files read, files in all)`` after each file.
     """
     shown = str(folder)
     root = Path(folder)
@@ -152,7 +153,7 @@ def load_proposals(folder: str | Path) -> tuple[Proposal, ...]:
     if not paths:
         raise InputError("holds no proposal files (*.yaml)", file=shown, fix="add one YAML file per proposal")
     by_id: dict[str, Proposal] = {}
-    for path in paths:
+    for done, path in enumerate(paths, 1):
         proposal = Proposal.from_file(path, name=str(Path(shown) / path.name))
         if proposal.id in by_id:
             first = by_id[proposal.id].file
@@ -161,4 +162,6 @@ def load_proposals(folder: str | Path) -> tuple[Proposal, ...]:
                 fix="give each proposal its own id",
             )
         by_id[proposal.id] = proposal
+        if progress is not None:
+            progress(done, len(paths))
     return tuple(by_id[key] for key in sorted(by_id))

@@ -6,11 +6,18 @@ turned into a float, a date or a boolean behind the user's back, and any tag
 or alias is refused.  What comes out is plain ``dict``/``list``/``str``/``None``
 with a table of line and column for every value, so a later check can say
 exactly where a mistake is.
+
+The file is composed by libyaml, PyYAML's C parser, when PyYAML was built with
+it (:func:`parser` says which is in use; ``crg --version`` prints it), and by
+PyYAML's pure-Python parser otherwise.  Both give the same nodes with the
+same places.  A file libyaml refuses is read again by the Python parser, so
+that every message and place is the one that parser gives.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -19,7 +26,7 @@ import yaml
 from .. import fmt
 from ..errors import InputError, did_you_mean
 
-__all__ = ["Fields", "YamlFile", "read"]
+__all__ = ["Fields", "YamlFile", "parser", "read"]
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -27,6 +34,20 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:seq",
 }
 _NULLS = {"", "~", "null", "Null", "NULL"}
+
+try:  # PyYAML's C parser, present when PyYAML was built with libyaml
+    from yaml import CBaseLoader as _FAST
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    _FAST = None
+
+
+def parser() -> str:
+    """Which parser composes the files: libyaml (with its version), or the pure-Python fallback."""
+    if _FAST is not None:
+        from yaml import _yaml
+
+        return f"libyaml {_yaml.get_version_string()} (PyYAML's C parser)"
+    return "PyYAML's pure-Python parser (libyaml is not installed)"
 
 
 class YamlFile:
@@ -91,8 +112,28 @@ def parse(raw: bytes, name: str) -> YamlFile:
         ) from None
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise InputError("the file is empty", file=name, fix="fill it in, or remove it")
+    if _FAST is not None and not _PYTHON_READS.search(text):
+        try:
+            return _compose(text, name, _FAST)
+        except (yaml.YAMLError, InputError, _Unlike):
+            pass  # read again by the Python parser: its messages and places are the ones users see
+    return _compose(text, name, yaml.BaseLoader)
+
+
+# Texts the Python parser reads from the start: where libyaml reads otherwise (a tab; a byte-order mark
+# inside the text; a block scalar's header followed by '#' with no space, which libyaml takes for a
+# comment and the Python parser refuses), and any line break other than \n and \r\n, as the check of
+# the end of the file in _Reader counts lines by \n.
+_PYTHON_READS = re.compile("[\t\x85\u2028\u2029\ufeff]|\r(?!\n)|[|>][-+0-9]*#")
+
+
+class _Unlike(Exception):
+    """libyaml placed a node where the Python parser would not."""
+
+
+def _compose(text: str, name: str, loader) -> YamlFile:
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.BaseLoader))
+        nodes = list(yaml.compose_all(text, Loader=loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -110,53 +151,84 @@ def parse(raw: bytes, name: str) -> YamlFile:
             "holds more than one YAML document" if len(nodes) > 1 else "the file is empty",
             file=name, fix="keep one document per file (remove extra '---' lines)",
         )
-    places: dict[tuple, tuple[int, int]] = {}
-    data = _convert(nodes[0], (), places, name, set())
+    reader = _Reader(name, last_line=text.count("\n") if loader is _FAST else None)
+    data = reader.convert(nodes[0], ())
     if data is None:
         raise InputError("the file is empty", file=name, fix="fill it in, or remove it")
-    return YamlFile(name, data, places)
+    return YamlFile(name, data, reader.places)
 
 
-def _convert(node, path, places, name, seen, key_mark=None) -> Any:
-    places[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if id(node) in seen:  # every node is read once: a second visit is an alias
-        mark = key_mark or node.start_mark  # an alias node carries the anchor's place; its key shows where it is used
-        raise InputError(
-            "uses a YAML alias (*name)", file=name, field=dotted(path),
-            line=mark.line + 1, column=mark.column + 1,
-            fix="write the value out in full",
-        )
-    if node.tag not in _PLAIN_TAGS:
-        raise InputError(
-            f"uses the YAML tag '{node.tag}', which is not allowed here", file=name, field=dotted(path),
-            line=node.start_mark.line + 1, column=node.start_mark.column + 1,
-            fix="remove the tag and write a plain value",
-        )
-    if isinstance(node, yaml.ScalarNode):
-        seen.add(id(node))
-        if node.style is None and node.value in _NULLS:
-            return None
-        return node.value
-    seen.add(id(node))
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, path + (i,), places, name, seen) for i, item in enumerate(node.value)]
-    out: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+class _Reader:
+    """Turns composed nodes into plain values, refusing tags, aliases and duplicate keys, and noting places.
+
+    With *last_line* (the nodes came from libyaml), a plain scalar the Python parser would read or
+    place otherwise raises :class:`_Unlike`, so that the Python parser reads the file instead.
+    """
+
+    def __init__(self, name: str, last_line: int | None):
+        self.name = name
+        self.last_line = last_line
+        self.places: dict[tuple, tuple[int, int]] = {}
+        self.seen: set[int] = set()
+
+    def _unlike(self, node, flow: bool) -> bool:
+        """Whether the two parsers read this plain scalar (of a flow collection, if *flow*) differently.
+
+        An empty one is placed by the token after it, which they take differently inside a flow
+        collection and at the end of a file; and inside a flow collection the Python parser ends a
+        plain scalar at a '?', where libyaml reads on.
+        """
+        if node.style:
+            return False
+        if not node.value:
+            return flow or node.start_mark.line > self.last_line
+        return flow and "?" in node.value
+
+    def convert(self, node, path: tuple, key_mark=None, flow: bool = False) -> Any:
+        name, mark = self.name, node.start_mark
+        self.places[path] = (mark.line + 1, mark.column + 1)
+        if id(node) in self.seen:  # every node is read once: a second visit is an alias
+            mark = key_mark or mark  # an alias node carries the anchor's place; its key shows where it is used
             raise InputError(
-                "a key must be a plain word", file=name, field=dotted(path),
-                line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1,
+                "uses a YAML alias (*name)", file=name, field=dotted(path),
+                line=mark.line + 1, column=mark.column + 1,
+                fix="write the value out in full",
             )
-        key = key_node.value
-        if key in out:
+        if node.tag not in _PLAIN_TAGS:
             raise InputError(
-                f"'{key}' is given twice", file=name, field=dotted(path + (key,)),
-                line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1,
-                fix="keep one of them",
+                f"uses the YAML tag '{node.tag}', which is not allowed here", file=name, field=dotted(path),
+                line=mark.line + 1, column=mark.column + 1,
+                fix="remove the tag and write a plain value",
             )
-        places[path + (key, "<key>")] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        out[key] = _convert(value_node, path + (key,), places, name, seen, key_node.start_mark)
-    return out
+        self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.style:
+                return node.value
+            if self.last_line is not None and self._unlike(node, flow):
+                raise _Unlike(path)
+            return None if node.value in _NULLS else node.value  # plain: style None (Python) or "" (libyaml)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, path + (i,), flow=node.flow_style) for i, item in enumerate(node.value)]
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_mark = key_node.start_mark
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                raise InputError(
+                    "a key must be a plain word", file=name, field=dotted(path),
+                    line=key_mark.line + 1, column=key_mark.column + 1,
+                )
+            key = key_node.value
+            if self.last_line is not None and self._unlike(key_node, node.flow_style):
+                raise _Unlike(path)
+            if key in out:
+                raise InputError(
+                    f"'{key}' is given twice", file=name, field=dotted(path + (key,)),
+                    line=key_mark.line + 1, column=key_mark.column + 1,
+                    fix="keep one of them",
+                )
+            self.places[path + (key, "<key>")] = (key_mark.line + 1, key_mark.column + 1)
+            out[key] = self.convert(value_node, path + (key,), key_mark, node.flow_style)
+        return out
 
 
 class Fields:

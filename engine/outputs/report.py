@@ -6,8 +6,6 @@ import json
 from fractions import Fraction
 from typing import Any
 
-from tabulate import tabulate
-
 from ..decision import conditions
 from .. import fmt
 from ..fmt import UNITS
@@ -17,6 +15,13 @@ from ..decision.screen import Screening
 __all__ = ["FORMATS", "outcome_doc", "outcome_json", "outcome_text", "round_header", "rules_doc"]
 
 FORMATS = ("table", "json", "markdown")
+
+
+def tabulate(*args, **kwargs) -> str:
+    """``tabulate.tabulate``, imported on first use: JSON output never loads it."""
+    from tabulate import tabulate as table
+
+    return table(*args, **kwargs)
 
 
 def round_header(round_: Round) -> dict[str, Any]:

@@ -1,0 +1,153 @@
+"""Tests of engine.cli.options: what the commands share, here the progress bar on stderr."""
+
+from __future__ import annotations
+
+import functools
+import io
+
+from click.testing import CliRunner
+
+from engine.cli import files, options, screening, whatif
+
+from .conftest import PROPOSALS, RULES
+
+R2627 = RULES / "kcsp-2026-27.yaml"
+EXAMPLES = PROPOSALS / "2026-27-example"
+
+
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+class Clock:
+    """A clock that moves only when told to."""
+
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Ticking(Clock):
+    """A clock that moves on by *step* seconds each time it is read."""
+
+    def __init__(self, step: float):
+        super().__init__()
+        self.step = step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def shown(stream, steps, label: str = "Reading proposal files") -> str:
+    """What one stage writes on *stream*, ticked ``(done, total)`` after each wait of ``seconds``."""
+    clock = Clock()
+    with options.Progress(stream=stream, clock=clock) as progress:
+        tick = progress.stage(label)
+        for seconds, done, total in steps:
+            clock.now += seconds
+            tick(done, total)
+    return stream.getvalue()
+
+
+class TestProgress:
+    """options.Progress"""
+
+    def test_hidden_for_the_first_second(self):
+        """On a terminal, nothing is written while the command has run less than a second."""
+        assert shown(Terminal(), [(0.5, 10, 100), (0.4, 90, 100)]) == ""
+
+    def test_shown_after_a_second(self):
+        """On a terminal, the stage's bar appears once the command has run a second, showing the work done."""
+        tty, clock = Terminal(), Clock()
+        with options.Progress(stream=tty, clock=clock) as progress:
+            tick = progress.stage("Reading proposal files")
+            tick(10, 100)
+            assert tty.getvalue() == ""
+            clock.now += 1.5
+            tick(50, 100)
+            assert "Reading proposal files" in tty.getvalue()
+            assert "50%" in tty.getvalue()
+            tick(100, 100)
+        assert "100%" in tty.getvalue()
+
+    def test_never_on_a_pipe(self):
+        """When stderr is not a terminal (a pipe, a file), no bar is written however long the work takes."""
+        assert shown(io.StringIO(), [(1.0, done, 100) for done in range(1, 101)]) == ""
+
+    def test_one_bar_per_stage(self):
+        """Each stage has its own bar and label; a later stage shows at once if the command has passed a second."""
+        tty, clock = Terminal(), Clock()
+        with options.Progress(stream=tty, clock=clock) as progress:
+            first = progress.stage("Reading proposal files")
+            clock.now += 2.0
+            first(5, 10)
+            second = progress.stage("Sweeping budgets")
+            second(1, 1000)
+            shown = tty.getvalue()
+        assert shown.index("Reading proposal files") < shown.index("Sweeping budgets")
+
+    def test_nothing_to_count(self):
+        """A stage with nothing to do (total 0) shows no bar."""
+        assert shown(Terminal(), [(5.0, 0, 0)]) == ""
+
+    def test_stderr_by_default(self, capsys):
+        """Without a stream the bar goes to stderr, which under the tests is not a terminal: nothing is shown."""
+        clock = Clock()
+        with options.Progress(clock=clock) as progress:
+            clock.now += 5.0
+            progress.stage("Sweeping budgets")(1, 2)
+        assert capsys.readouterr() == ("", "")
+
+
+def invoke(*args: str):
+    from engine.cli import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+class TestCommandsShowProgress:
+    """The commands that read a folder or run long hand their stages to Progress."""
+
+    COMMANDS = {
+        files: ["validate", R2627, EXAMPLES],
+        screening: ["screen", R2627, EXAMPLES],
+        whatif: ["sweep", R2627, EXAMPLES],
+    }
+
+    def test_on_a_terminal(self, monkeypatch):
+        """Run past a second with stderr on a terminal, each command shows the bar of its stages; stdout is unchanged."""
+        for module, args in self.COMMANDS.items():
+            plain = invoke(*args)
+            tty = Terminal()
+            monkeypatch.setattr(module, "Progress", functools.partial(options.Progress, stream=tty,
+                                                                      clock=Ticking(0.5)))
+            shown = invoke(*args)
+            assert shown.exit_code == 0, shown.stderr
+            assert shown.stdout == plain.stdout
+            assert "Reading proposal files" in tty.getvalue(), args[0]
+            assert "100%" in tty.getvalue(), args[0]
+
+    def test_sweep_and_compare_stages(self, monkeypatch):
+        """sweep shows its budget sweep and compare its scenarios, each as a stage of its own."""
+        tty = Terminal()
+        monkeypatch.setattr(whatif, "Progress", functools.partial(options.Progress, stream=tty, clock=Ticking(0.5)))
+        assert invoke("sweep", R2627, EXAMPLES).exit_code == 0
+        assert "Sweeping budgets" in tty.getvalue()
+        scenario = EXAMPLES.parent.parent / "scenarios" / "2026-27-example" / "cut-to-20000.yaml"
+        assert invoke("compare", R2627, EXAMPLES, scenario).exit_code == 0
+        assert "Deciding each scenario" in tty.getvalue()
+
+    def test_never_on_a_pipe(self, monkeypatch):
+        """However long a command runs, with stderr not a terminal its stderr holds no bar."""
+        for module, args in self.COMMANDS.items():
+            monkeypatch.setattr(module, "Progress", functools.partial(options.Progress, clock=Ticking(10.0)))
+            result = invoke(*args)
+            assert result.exit_code == 0
+            assert "Reading proposal files" not in result.stderr
+            assert "%" not in result.stderr
