@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 __all__ = [
     "date", "found", "money", "money_change", "money_json", "money_short", "number", "ordinal", "points",
-    "points_change", "points_json", "rounded_parts", "score", "short",
+    "points_change", "points_json", "quoted", "rounded_parts", "score", "short",
 ]
 
 UNITS = 1000  # score units per point (see engine.decision.score)
@@ -129,6 +129,11 @@ def short(text: str, width: int = 44) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def quoted(value: Any, width: int = 40) -> str:
+    """``'abc'``: a value quoted on one line, cut to *width* characters, for a message that cites it."""
+    return repr(short(" ".join(str(value).split()), width))
+
+
 def found(value: Any, width: int = 40) -> str:
     """What a file holds where something else was expected, in a few words: ``the text 'abc'``, ``a list``."""
     if value is None:
@@ -137,6 +142,4 @@ def found(value: Any, width: int = 40) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    text = str(value)
-    one_line = " ".join(text.split())
-    return f"the text {short(one_line, width)!r}"
+    return f"the text {quoted(value, width)}"

@@ -15,10 +15,9 @@ import click
 
 from ..decision.screen import ENGINES
 from ..errors import InputError
-from ..inputs.round import POLICIES
+from ..inputs.round import SHORTLIST_POLICIES
 
-__all__ = ["Progress", "emit", "output_format", "warn", "what_if"]
-
+__all__ = ["Progress", "emit", "output_format", "strict", "warn", "what_if"]
 
 
 def output_format(*choices: str, default: str = "table"):
@@ -32,7 +31,7 @@ def what_if(func):
 
     @click.option("--upfront", metavar="AMOUNT", default=None,
                   help="Use this upfront allocation instead of the round's, e.g. £20,000.")
-    @click.option("--policy", type=click.Choice(POLICIES), default=None,
+    @click.option("--policy", type=click.Choice(SHORTLIST_POLICIES), default=None,
                   help="How to choose the shortlist (default: the rules file's policy).")
     @click.option("--weight", "weights", metavar="NAME=WEIGHT", multiple=True,
                   help="Change a scoring weight, e.g. --weight panel=3 (repeatable).")
@@ -55,10 +54,16 @@ def what_if(func):
     return wrapper
 
 
+def strict(func):
+    """The ``--strict`` flag of every command that reads files: the command receives ``strict``."""
+    return click.option("--strict", is_flag=True, default=False,
+                        help="Treat every warning as a mistake: report them all and exit with status 2.")(func)
+
+
 def warn(messages) -> None:
-    """Each warning on stderr, one line each."""
+    """Each warning (or note) on stderr, one line each."""
     for message in messages:
-        click.echo(f"Warning: {message}", err=True)
+        click.echo(f"{'Note' if getattr(message, 'note', False) else 'Warning'}: {message}", err=True)
 
 
 def emit(text: str) -> None:

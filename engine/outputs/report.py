@@ -54,8 +54,6 @@ def rules_doc(round_: Round, form: str = "table") -> str:
         out.append(f"The tactical pot opens {round_.tactical_opens}.")
     for name, day in round_.deadlines:
         out.append(f"{name.replace('_', ' ').capitalize()}: {fmt.date(day)}.")
-    for w in round_.warnings:
-        out.append(f"Warning: {w}")
     out.append("")
     for group, title in ((round_.pcc, "PCC plan priorities"), (round_.csa, "CSA priorities"),
                          (round_.cross_cutting, "Cross-cutting themes")):
@@ -93,7 +91,7 @@ def outcome_doc(outcome) -> dict[str, Any]:
         "returned": fmt.money_json(outcome.returned),
         "total_score": fmt.points_json(Fraction(outcome.score_total, UNITS)),
         "overrides": list(outcome.overrides),
-        "warnings": list(round_.warnings),
+        "warnings": [str(w) for w in round_.warnings],
         "proposals": [_decision_doc(d) for d in outcome.decisions],
     }
 
