@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given
@@ -10,7 +11,7 @@ from hypothesis import given
 from engine.decision import conditions
 from engine.decision.conditions import Compare, Given, Includes, OneOf
 from engine.errors import InputError, InputErrors
-from engine.inputs.round import load_round
+from engine.inputs.round import DEADLINES, RULES_FIELDS, load_round
 from . import strategies as S
 from .conftest import ROUNDS, RULES, location
 
@@ -337,3 +338,38 @@ class TestRule:
             applies = rule.when is None or S.holds(rule.when, facts)
             assert conditions.evaluate(rule.failure(), facts) == (applies and not S.holds(rule.check, facts))
 
+
+
+class TestRulesFields:
+    """RULES_FIELDS: the table the reference lists is the one the loader reads"""
+
+    PLACES = {  # a line after which an unknown field is put -> the prefix of the table's names there
+        "  id: kcsp-2026-27\n": ("round.zzzz", "round."),
+        "  grant: £39,600\n": ("money.zzzz", "money."),
+        "priorities:\n": ("priorities.zzzz", "priorities."),
+        "  - id: received-by-deadline\n": ("rules[received-by-deadline].zzzz", "rules[]."),
+        "  out_of: 10\n": ("scoring.zzzz", "scoring."),
+        "    - id: pcc\n": ("scoring.criteria[pcc].zzzz", "scoring.criteria[]."),
+        "  policy: rank\n": ("selection.zzzz", "selection."),
+    }
+
+    def test_table_matches_loader(self, tmp_path):
+        """In each mapping of a rules file the loader knows exactly the fields the table names there."""
+        text = R2627.read_text(encoding="utf-8")
+        for line in self.PLACES:
+            indent = len(line) - len(line.lstrip(" -")) + (2 if line.strip().endswith(":") else 0)
+            text = text.replace(line, line + " " * indent + "zzzz: 1\n", 1)
+        (tmp_path / "r.yaml").write_text(text + "zzzz: 1\n", encoding="utf-8")
+        with pytest.raises(InputErrors) as err:
+            load_round(tmp_path / "r.yaml")
+        known = {e.field: set(e.fix.split("known fields are ")[1].split(", ")) for e in err.value.errors}
+        names = [spec.name for spec in RULES_FIELDS]
+        assert known.pop("zzzz") == {re.split(r"[.\[]", name)[0] for name in names}
+        for field, prefix in self.PLACES.values():
+            inside = {n[len(prefix):] for n in names if n.startswith(prefix)}
+            assert known[field] == {re.split(r"[.\[]", n)[0] for n in inside}, field
+
+    def test_deadlines_match(self):
+        """The table names every deadline a rules file may give."""
+        assert [s.name for s in RULES_FIELDS if s.name.startswith("deadlines.")] == \
+            [f"deadlines.{name}" for name in DEADLINES]

@@ -31,6 +31,8 @@ COMMANDS = {
     "sweep": "whatif:sweep",
     "validate": "files:validate",
     "rules": "files:rules",
+    "fields": "reference:fields",
+    "new": "templates:new",
 }
 
 

@@ -35,8 +35,9 @@ from ..errors import InputError, Problems, did_you_mean
 from ..inputs.proposal import Proposal
 
 __all__ = [
-    "FIELDS", "All", "Any_", "Compare", "Condition", "Field", "Given", "Includes", "Not", "OneOf", "Ref",
-    "describe", "evaluate", "explain", "fields_of", "leaves", "negate", "parse", "view",
+    "COMBINATOR_EXAMPLES", "FIELDS", "TESTS", "All", "Any_", "Compare", "Condition", "Field", "Given", "Includes",
+    "Not", "OneOf", "Ref", "describe", "evaluate", "example", "explain", "fields_of", "leaves", "negate", "parse",
+    "view",
 ]
 
 
@@ -98,6 +99,21 @@ TESTS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 COMBINATORS = ("all of", "any of", "not")
+
+# what each way of combining checks means, with an example
+COMBINATOR_EXAMPLES = {
+    "all of": ("every check under it holds (as do the lines of one check)",
+               "all of: [{pot: {is: upfront}}, {cost: {at most: money.upfront}}]"),
+    "any of": ("at least one check under it holds",
+               "any of: [{pot: {is: tactical}}, {delivery.end: {on or before: financial_year.end}}]"),
+    "not": ("the check under it does not hold", "not: {lead_agency: {is: Kent Police}}"),
+}
+
+# the field an example shows (the first of these the test applies to), and a value by kind or by test
+_EXAMPLE_FIELDS = ("pot", "submitted", "cost", "csa_priorities")
+_EXAMPLE_VALUES = {"date": "deadlines.proposals_due", "money": "money.upfront", "choice": "upfront",
+                   "list": "priorities.csa"}
+_EXAMPLE_BY_OP = {"in": "[upfront, tactical]", "not in": "[tactical]", "all": "[vawg, domestic-abuse]"}
 
 
 # --- the tree ------------------------------------------------------------------------------------
@@ -235,6 +251,15 @@ def _parse_tests(field: Field, tests, path, file, refs) -> list[Condition]:
                 problems.add(file.error(here, exc.problem, exc.fix))
     problems.check()
     return out
+
+
+def example(word: str) -> str:
+    """A check using the test *word*, as a rules file writes it: ``submitted: {on or before: deadlines.proposals_due}``."""
+    op, kinds = TESTS[word]
+    if op == "given":
+        return "evaluation: {given: yes}"
+    field = next(FIELDS[name] for name in _EXAMPLE_FIELDS if FIELDS[name].kind in kinds)
+    return f"{field.name}: {{{word}: {_EXAMPLE_BY_OP.get(op) or _EXAMPLE_VALUES[field.kind]}}}"
 
 
 def _example(field: Field) -> str:

@@ -198,7 +198,7 @@ FIELDS: tuple[Spec, ...] = (
          required=False, type="list or mapping", form="[rule-id, ...], or one 'rule-id: off' or 'rule-id: flag' line each"),
     Spec("without", values.slug_list, "proposals to leave out, as if withdrawn", "[countywide-cctv-upgrade]",
          required=False),
-    Spec("costs", values.money_value, "proposal costs to change, by proposal id", "{asb-community-mediation: £5,400}",
+    Spec("costs", values.money_value, "proposal costs to change, by proposal id", "{asb-community-mediation: 5400}",
          required=False, type="mapping", form="one 'proposal-id: amount' line each"),
 )
 

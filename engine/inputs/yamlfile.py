@@ -270,7 +270,7 @@ class Fields:
     def _missing(self, key: str) -> InputError:
         path = self.path + (key,)
         if key in self.data:
-            return self.file.error(path, f"'{key}' has no value", f"add '{key}: ...'", at_key=True)
+            return self.file.error(path, f"'{key}' has no value", f"write its value after '{key}:'", at_key=True)
         unknown = [k for k in self.data if k not in self._known and isinstance(k, str)]
         close = difflib.get_close_matches(key, unknown, n=1, cutoff=0.6)
         if close:
