@@ -37,6 +37,10 @@ def _where(file: str | None, line: int | None, column: int | None, field: str | 
     return where + (f"{field}: " if field else "")
 
 
+def _order(found) -> tuple:
+    return (found.file or "", found.line or 0, found.column or 0, found.field or "", found.problem)
+
+
 @attrs.define(eq=False)
 class InputError(CrgError, ValueError):
     """A file, a flag or a value given by the user is wrong."""
@@ -63,7 +67,7 @@ class InputError(CrgError, ValueError):
 
     def sort_key(self) -> tuple:
         """File, then line, then column: the order in which mistakes are listed."""
-        return (self.file or "", self.line or 0, self.column or 0, self.field or "", self.problem)
+        return _order(self)
 
 
 class InputErrors(CrgError, ValueError):
@@ -149,7 +153,8 @@ class InputWarning:
                           fix=self.fix)
 
     def sort_key(self) -> tuple:
-        return (self.file or "", self.line or 0, self.column or 0, self.field or "", self.problem)
+        """File, then line, then column: the order in which warnings are listed."""
+        return _order(self)
 
 
 class EngineError(CrgError, RuntimeError):

@@ -12,11 +12,12 @@ from fractions import Fraction
 from typing import Any, Sequence
 
 __all__ = [
-    "date", "found", "money", "money_change", "money_json", "money_short", "number", "ordinal", "points",
-    "points_change", "points_json", "quoted", "rounded_parts", "score", "short",
+    "PENCE", "count", "date", "found", "money", "money_change", "money_json", "money_short", "number", "ordinal",
+    "points", "points_change", "points_json", "pounds", "quoted", "rounded_parts", "score", "score_value", "short",
 ]
 
 UNITS = 1000  # score units per point (see engine.decision.score)
+PENCE = 100  # pence per pound
 MINUS = "\u2212"  # the minus sign, for changes
 
 
@@ -26,23 +27,28 @@ MINUS = "\u2212"  # the minus sign, for changes
 def money(pence: int) -> str:
     """``£3,703.20``: pounds with commas and always two decimals."""
     sign = "-" if pence < 0 else ""
-    pounds, rest = divmod(abs(pence), 100)
-    return f"{sign}£{pounds:,}.{rest:02d}"
+    whole, rest = divmod(abs(pence), PENCE)
+    return f"{sign}£{whole:,}.{rest:02d}"
 
 
 def money_short(pence: int) -> str:
     """``£5,595`` for whole pounds, ``£3,703.20`` otherwise (for prose)."""
-    if pence % 100 == 0:
+    if pence % PENCE == 0:
         sign = "-" if pence < 0 else ""
-        return f"{sign}£{abs(pence) // 100:,}"
+        return f"{sign}£{abs(pence) // PENCE:,}"
     return money(pence)
 
 
 def money_json(pence: int) -> str:
     """``"5595.00"``: pounds as a string with two decimals, for JSON."""
     sign = "-" if pence < 0 else ""
-    pounds, rest = divmod(abs(pence), 100)
-    return f"{sign}{pounds}.{rest:02d}"
+    whole, rest = divmod(abs(pence), PENCE)
+    return f"{sign}{whole}.{rest:02d}"
+
+
+def pounds(pence: int) -> float:
+    """Pounds as a plain number, to place a sum on a chart's axis (never to show it: use :func:`money`)."""
+    return pence / PENCE
 
 
 def money_change(pence: int) -> str:
@@ -80,6 +86,11 @@ def points_change(units: int) -> str:
     return ("+" if units > 0 else MINUS) + shown
 
 
+def score_value(units: int) -> float:
+    """Points as a plain number, to place a score on a chart's axis (never to show it: use :func:`score`)."""
+    return units / UNITS
+
+
 def points_json(value: Fraction | int) -> float:
     """A number of points for JSON: a number with at most three decimals."""
     return round(float(Fraction(value)), 3)
@@ -114,6 +125,11 @@ def ordinal(n: int) -> str:
     """``1st``, ``2nd``, ``3rd``, ``11th``."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def count(n: int) -> str:
+    """``1,200``: a whole number of things, with commas."""
+    return f"{n:,}"
 
 
 def number(value: Fraction | int, places: int = 3) -> str:

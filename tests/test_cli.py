@@ -333,6 +333,12 @@ class TestRules:
         result = crg("rules", R2627)
         assert "8 April 2026" in result.stdout
 
+    def test_deadlines_in_words(self):
+        """Each deadline is headed in words, as the field reference names it."""
+        result = crg("rules", R2627)
+        assert "Closing date for proposals: 8 April 2026.\nWorking Group's shortlisting meeting: 27 April 2026.\n" \
+            in result.stdout
+
 
 class TestHelp:
     """--help"""

@@ -35,7 +35,7 @@ from ..errors import InputError, Problems, did_you_mean
 from ..inputs.proposal import Proposal
 
 __all__ = [
-    "COMBINATOR_EXAMPLES", "FIELDS", "TESTS", "All", "Any_", "Compare", "Condition", "Field", "Given", "Includes",
+    "COMBINATOR_EXAMPLES", "FIELDS", "KIND_WORDS", "TESTS", "All", "Any_", "Compare", "Condition", "Field", "Given", "Includes",
     "Not", "OneOf", "Ref", "describe", "evaluate", "example", "explain", "fields_of", "leaves", "negate", "parse",
     "view",
 ]
@@ -316,9 +316,13 @@ def _literal(field: Field, raw, refs):
         raise exc
 
 
+# each kind of value, in words
+KIND_WORDS = {"date": "a date", "money": "a sum of money", "count": "a number", "ids": "a list of ids",
+              "choice": "a choice", "text": "text", "list": "a list"}
+
+
 def _kind_words(kind: str) -> str:
-    return {"date": "a date", "money": "a sum of money", "count": "a number", "ids": "a list of ids",
-            "choice": "a choice", "text": "text", "list": "a list"}[kind]
+    return KIND_WORDS[kind]
 
 
 # --- the view of a proposal that conditions see --------------------------------------------------
@@ -454,7 +458,7 @@ def _show(field: Field, value) -> str:
     if field.kind == "money":
         return fmt.money_short(value)
     if field.kind == "count":
-        return f"{value:,}"
+        return fmt.count(value)
     return f"'{value}'"
 
 

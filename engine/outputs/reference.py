@@ -16,10 +16,6 @@ from tabulate import tabulate
 
 __all__ = ["fields_doc"]
 
-_KIND_WORDS = {"date": "date", "money": "money", "count": "whole number", "choice": "text, one of a few",
-               "text": "text", "list": "list of ids or names", "ids": "list of ids"}
-
-
 def _specs(specs, form: str) -> list[str]:
     if form == "markdown":
         rows = [[f"`{s.name}`", "yes" if s.required else "no", s.kind[0], s.kind[1], f"`{s.example}`", s.means]
@@ -64,7 +60,7 @@ def fields_doc(form: str = "table") -> str:
     out += heading("Checks: what a rule's check and when test")
     out += ["A check is 'field: {test: value}' lines, all of which must hold. The fields a check can test, "
             "and the tests each takes:", ""]
-    rows = [[f.name, _KIND_WORDS[f.kind], ", ".join(w for w, (_, kinds) in conditions.TESTS.items() if f.kind in kinds)]
+    rows = [[f.name, conditions.KIND_WORDS[f.kind], ", ".join(w for w, (_, kinds) in conditions.TESTS.items() if f.kind in kinds)]
             for f in conditions.FIELDS.values()]
     out += _table(rows, ["field", "kind", "tests"], form) + [""]
     out += ["Each test, with an example:", ""]
@@ -74,6 +70,6 @@ def fields_doc(form: str = "table") -> str:
     rows = [[word, means, example] for word, (means, example) in conditions.COMBINATOR_EXAMPLES.items()]
     out += _table(rows, ["word", "means", "example"], form) + [""]
     out += ["A value may name a figure of the round instead of repeating it:", ""]
-    rows = [[name, _KIND_WORDS[kind], words] for name, (kind, words) in rounds.FIGURES.items()]
+    rows = [[name, conditions.KIND_WORDS[kind], words] for name, (kind, words) in rounds.FIGURES.items()]
     out += _table(rows, ["figure", "kind", "what it is"], form)
     return "\n".join(out).rstrip() + "\n"

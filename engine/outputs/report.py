@@ -11,7 +11,7 @@ from tabulate import tabulate
 from ..decision import conditions
 from .. import fmt
 from ..fmt import UNITS
-from ..inputs.round import LEFTOVER, Round
+from ..inputs.round import LEFTOVER, RULES_FIELDS, Round
 from ..decision.screen import Screening
 
 __all__ = ["FORMATS", "outcome_doc", "outcome_json", "outcome_text", "round_header", "rules_doc"]
@@ -52,8 +52,10 @@ def rules_doc(round_: Round, form: str = "table") -> str:
                f"{LEFTOVER[round_.leftover]}.")
     if round_.tactical_opens:
         out.append(f"The tactical pot opens {round_.tactical_opens}.")
+    headings = {spec.name: spec.means for spec in RULES_FIELDS}
     for name, day in round_.deadlines:
-        out.append(f"{name.replace('_', ' ').capitalize()}: {fmt.date(day)}.")
+        heading = headings[f"deadlines.{name}"].removeprefix("the ")
+        out.append(f"{heading[0].upper()}{heading[1:]}: {fmt.date(day)}.")
     out.append("")
     for group, title in ((round_.pcc, "PCC plan priorities"), (round_.csa, "CSA priorities"),
                          (round_.cross_cutting, "Cross-cutting themes")):
