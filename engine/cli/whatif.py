@@ -39,7 +39,7 @@ def compare(rules, proposals, scenarios, fmt, strict, overrides, engine) -> None
 @click.command()
 @click.argument("rules", metavar="RULES")
 @click.argument("proposals", metavar="PROPOSALS_DIR")
-@output_format("table", "json")
+@output_format("table", "json", "markdown")
 @click.option("--chart", metavar="FILE", default=None,
               help="Also draw total score and shortlist size against budget (.png or .svg).")
 @strict
@@ -67,4 +67,4 @@ def sweep(rules, proposals, fmt, chart, strict, overrides, engine) -> None:
         from ..outputs.chart import sweep_chart
 
         sweep_chart(outcome, chart)
-    emit(report.sweep_json(outcome) if fmt == "json" else report.sweep_text(outcome))
+    emit(report.sweep_json(outcome) if fmt == "json" else report.sweep_text(outcome, fmt))

@@ -1,4 +1,9 @@
-"""The sweep as a chart: total score and shortlist size against the upfront allocation."""
+"""The sweep as a chart: total score and shortlist size against the upfront allocation.
+
+Every piece of text has its own place: the allocations marked on the chart
+are named in the legend rather than beside their lines, so no label can run
+into a line, an axis or another label.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,11 @@ from pathlib import Path
 from .. import fmt
 from ..errors import InputError
 
-__all__ = ["sweep_chart"]
+__all__ = ["sweep_chart", "sweep_figure"]
 
 
-def sweep_chart(outcome, path: str) -> None:
-    """Draw the sweep of *outcome* to *path* (.png or .svg), marking the allocation in use."""
+def sweep_figure(outcome):
+    """The matplotlib figure of the sweep of *outcome*, the allocation in use marked."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -34,18 +39,22 @@ def sweep_chart(outcome, path: str) -> None:
     other.plot(xs, sizes, color="#c0504d", linewidth=1.2, linestyle="--", label="proposals shortlisted")
     other.set_ylabel("proposals shortlisted", color="#c0504d")
     other.yaxis.get_major_locator().set_params(integer=True)
-    real = fmt.pounds(outcome.round.upfront)
-    ax.axvline(real, color="#555555", linewidth=1, linestyle=":")
-    ax.annotate(f"round's allocation {fmt.money_short(outcome.round.upfront)}", (real, ax.get_ylim()[1]),
-                xytext=(4, -14), textcoords="offset points", fontsize=8, color="#333333")
-    if outcome.upfront != outcome.round.upfront:
-        ax.axvline(fmt.pounds(outcome.upfront), color="#2e7d32", linewidth=1, linestyle="-.")
-        ax.annotate(f"allocation used {fmt.money_short(outcome.upfront)}", (fmt.pounds(outcome.upfront), ax.get_ylim()[0]),
-                    xytext=(4, 6), textcoords="offset points", fontsize=8, color="#2e7d32")
-    ax.set_title(f"{outcome.round.name}: shortlist by upfront allocation ({outcome.policy})", fontsize=10)
     lines = ax.get_lines()[:1] + other.get_lines()[:1]
-    ax.legend(lines, [line.get_label() for line in lines], loc="lower right", fontsize=8)
+    what_if = any(o["name"] == "upfront" for o in outcome.overrides)
+    lines.append(ax.axvline(fmt.pounds(outcome.upfront), color="#555555", linewidth=1, linestyle=":",
+                            label=f"the allocation in use, {fmt.money_short(outcome.upfront)}"
+                                  + (" (a what-if)" if what_if else "")))
+    ax.set_title(f"{outcome.round.name}: shortlist by upfront allocation ({outcome.policy})", fontsize=10)
+    ax.legend(lines, [line.get_label() for line in lines], loc="upper left", fontsize=8, framealpha=0.9)
     fig.tight_layout()
+    return fig
+
+
+def sweep_chart(outcome, path: str) -> None:
+    """Draw the sweep of *outcome* to *path* (.png or .svg), marking the allocation in use."""
+    import matplotlib.pyplot as plt
+
+    fig = sweep_figure(outcome)
     target = Path(path)
     kind = "svg" if target.suffix.lower() == ".svg" else "png"
     partial = target.with_name(target.name + ".part")
