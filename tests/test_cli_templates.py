@@ -65,6 +65,12 @@ class TestNewRound:
         assert result.exit_code == 2 and "money.grant" in result.stderr
         assert not (tmp_path / "r.yaml").exists()
 
+    def test_warns_of_what_it_carries_over(self, tmp_path):
+        """A warning the new round carries over (the 2025/26 split, £1 short) is printed on stderr."""
+        result = crg("new", "round", tmp_path / "r.yaml", "--from", RULES / "kcsp-2025-26.yaml", "--year", "2026/27")
+        assert result.exit_code == 0
+        assert result.stderr.startswith(f"Warning: {tmp_path / 'r.yaml'}:") and "£1 short" in result.stderr
+
 
 class TestFields:
     def test_both_forms(self):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import emit
+from .options import emit, warn
 
 
 @click.group()
@@ -36,7 +36,11 @@ def proposal(folder: str, proposal_id: str, rules: str | None) -> None:
     from ..inputs.load import load_inputs
     from ..outputs.templates import proposal_template, write_new
 
-    round_ = load_inputs(rules).round if rules else None
+    round_ = None
+    if rules:
+        inputs = load_inputs(rules)
+        warn(inputs.warnings)
+        round_ = inputs.round
     try:
         text = proposal_template(proposal_id, round_)
     except InputError as exc:
@@ -61,7 +65,9 @@ def round_(file: str, source: str, year: str) -> None:
     Example:
       crg new round rules/kcsp-2027-28.yaml --from rules/kcsp-2026-27.yaml --year 2027/28
     """
+    from ..inputs.load import load_inputs
     from ..outputs.templates import round_template, write_new
 
     write_new(file, round_template(source, year, name=file))
+    warn(load_inputs(file).warnings)
     emit(f"{file}: written from {source} for {year}; check it with: crg rules {file}\n")

@@ -252,6 +252,8 @@ def parse_scoring(f, round_fields) -> Scoring:
                                    f"{c.id} {fmt.number(out_of * c.weight / total)}" for c in criteria),
                    fix=f"make the weights add up to {out_of} to say what each is worth")
     return scoring
+
+
 def default_scoring() -> Scoring:
     """The scoring used when a rules file has none: priorities and panel only."""
     return Scoring(10, (
