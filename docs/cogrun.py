@@ -19,6 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(command: str, *, stderr: bool = False) -> str:
     """The output of ``crg ...`` as a fenced block, run in-process from the repository root."""
+    return f"```\n$ {command}\n{output(command, stderr=stderr).rstrip()}\n```\n"
+
+
+def output(command: str, *, stderr: bool = False) -> str:
+    """What ``crg ...`` prints (stderr first, if asked), run in-process from the repository root."""
     args = shlex.split(command)
     assert args[0] == "crg", command
     here = os.getcwd()
@@ -32,4 +37,4 @@ def run(command: str, *, stderr: bool = False) -> str:
         text = result.stderr + text
     if result.exit_code not in (0, 2):
         raise RuntimeError(f"{command} failed:\n{result.output}")
-    return f"```\n$ {command}\n{text.rstrip()}\n```\n"
+    return text

@@ -1,6 +1,8 @@
 """crg: screen, score and shortlist Crime Reduction Grant proposals.
 
-The flow runs one way: load (:func:`load_round`, :func:`load_proposals`),
+The flow runs one way: load (:func:`load_inputs`, which reads the rules, the
+proposals and the scenarios and reports every mistake at once, or
+:func:`load_round`, :func:`load_proposals`),
 screen (:func:`screen`), score, rank and select (:func:`decide`), with what-ifs
 applied by :func:`run` and compared by :func:`compare`.  The ``crg`` command is
 a thin shell over these.
@@ -17,7 +19,9 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _WHERE = {
-    "CrgError": "errors", "EngineError": "errors", "InputError": "errors",
+    "CrgError": "errors", "EngineError": "errors", "InputError": "errors", "InputErrors": "errors",
+    "InputWarning": "errors",
+    "Inputs": "inputs.load", "load_inputs": "inputs.load",
     "Outcome": "decision.shortlist", "decide": "decision.shortlist",
     "Overrides": "inputs.scenario", "Scenario": "inputs.scenario", "load_scenario": "inputs.scenario",
     "run": "inputs.scenario",

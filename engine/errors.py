@@ -1,22 +1,44 @@
-"""The errors ``crg`` raises.
+"""The errors ``crg`` raises, and the warnings it gives.
 
 Each one is small: a user's mistake is an :class:`InputError`, which carries
 where the mistake is and how to fix it, so the command line can print it as
-one line and exit with status 2.  Anything else is a bug and keeps its
-traceback.
+one line and exit with status 2.  Several mistakes found together travel as
+one :class:`InputErrors`, so the user sees every one of them at once; a
+loader gathers them in a :class:`Problems`.  Something a file allows but that
+is probably a mistake is an :class:`InputWarning`.  Anything else is a bug
+and keeps its traceback.
 """
 
 from __future__ import annotations
 
 import difflib
+from typing import Iterable
 
 import attrs
 
-__all__ = ["CrgError", "EngineError", "InputError", "did_you_mean"]
+__all__ = ["CrgError", "EngineError", "InputError", "InputErrors", "InputWarning", "Problems", "did_you_mean",
+           "raise_all"]
 
 
 class CrgError(Exception):
     """Base of every error raised on purpose by ``crg``."""
+
+
+def _where(file: str | None, line: int | None, column: int | None, field: str | None) -> str:
+    """``file:line:column: field: ``, as much of it as is known."""
+    where = ""
+    if file is not None:
+        where = file
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        where += ": "
+    return where + (f"{field}: " if field else "")
+
+
+def _order(found) -> tuple:
+    return (found.file or "", found.line or 0, found.column or 0, found.field or "", found.problem)
 
 
 @attrs.define(eq=False)
@@ -31,17 +53,8 @@ class InputError(CrgError, ValueError):
     fix: str | None = None
 
     def __str__(self) -> str:
-        where = ""
-        if self.file is not None:
-            where = self.file
-            if self.line is not None:
-                where += f":{self.line}"
-                if self.column is not None:
-                    where += f":{self.column}"
-            where += ": "
-        field = f"{self.field}: " if self.field else ""
         fix = f"\n  fix: {self.fix}" if self.fix else ""
-        return f"{where}{field}{self.problem}{fix}"
+        return f"{_where(self.file, self.line, self.column, self.field)}{self.problem}{fix}"
 
     def located(self, file: str, line: int | None = None, column: int | None = None) -> "InputError":
         """The same error, placed in *file* (keeps a place already known)."""
@@ -51,6 +64,97 @@ class InputError(CrgError, ValueError):
             line=self.line if self.line is not None else line,
             column=self.column if self.column is not None else column,
         )
+
+    def sort_key(self) -> tuple:
+        """File, then line, then column: the order in which mistakes are listed."""
+        return _order(self)
+
+
+class InputErrors(CrgError, ValueError):
+    """Several mistakes in the inputs, found together: each an :class:`InputError`."""
+
+    def __init__(self, errors: Iterable[InputError]):
+        unique: dict[str, InputError] = {}
+        for error in sorted(errors, key=InputError.sort_key):
+            unique.setdefault(str(error), error)
+        self.errors: tuple[InputError, ...] = tuple(unique.values())
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        """``3 problems in 2 files``."""
+        files = {e.file for e in self.errors if e.file is not None}
+        text = f"{len(self.errors)} problem{'s' if len(self.errors) != 1 else ''}"
+        if files:
+            text += f" in {len(files)} file{'s' if len(files) != 1 else ''}"
+        return text
+
+    def __str__(self) -> str:
+        return "\n".join(f"Error: {e}" for e in self.errors) + f"\n{self.summary()}"
+
+
+def raise_all(errors: Iterable[InputError]) -> None:
+    """Raise nothing, the one error, or every error as one :class:`InputErrors`."""
+    errors = list(errors)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InputErrors(errors)
+
+
+class Problems:
+    """The mistakes found so far while reading inputs, to be reported together by :meth:`check`."""
+
+    def __init__(self) -> None:
+        self.found: list[InputError] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def add(self, exc: InputError | InputErrors) -> None:
+        """Keep *exc* (one mistake, or several) for the report."""
+        self.found.extend(exc.errors if isinstance(exc, InputErrors) else [exc])
+
+    def attempt(self, func, *args, **kwargs):
+        """``func(*args, **kwargs)``; if it finds mistakes, keep them and give ``None``."""
+        try:
+            return func(*args, **kwargs)
+        except (InputError, InputErrors) as exc:
+            self.add(exc)
+            return None
+
+    def check(self) -> None:
+        """Raise every mistake kept so far (see :func:`raise_all`)."""
+        raise_all(self.found)
+
+
+@attrs.frozen
+class InputWarning:
+    """Something a file allows that is probably a mistake: a copied date, weights that do not add up.
+
+    Printed on one line; ``--strict`` turns it into an :class:`InputError`.
+    A *note* only says what was done (a stray file skipped) and is never an error.
+    """
+
+    problem: str
+    file: str | None = None
+    field: str | None = None
+    line: int | None = None
+    column: int | None = None
+    fix: str | None = None
+    note: bool = False
+
+    def __str__(self) -> str:
+        fix = f"; {self.fix}" if self.fix else ""
+        return f"{_where(self.file, self.line, self.column, self.field)}{self.problem}{fix}"
+
+    def as_error(self) -> InputError:
+        """The same finding as a mistake (for ``--strict``)."""
+        return InputError(self.problem, file=self.file, field=self.field, line=self.line, column=self.column,
+                          fix=self.fix)
+
+    def sort_key(self) -> tuple:
+        """File, then line, then column: the order in which warnings are listed."""
+        return _order(self)
 
 
 class EngineError(CrgError, RuntimeError):

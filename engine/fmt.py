@@ -12,11 +12,12 @@ from fractions import Fraction
 from typing import Any, Sequence
 
 __all__ = [
-    "date", "found", "money", "money_change", "money_json", "money_short", "number", "ordinal", "points",
-    "points_change", "points_json", "rounded_parts", "score", "short",
+    "PENCE", "count", "date", "found", "money", "money_change", "money_json", "money_short", "number", "ordinal",
+    "points", "points_change", "points_json", "pounds", "quoted", "rounded_parts", "score", "score_value", "short",
 ]
 
 UNITS = 1000  # score units per point (see engine.decision.score)
+PENCE = 100  # pence per pound
 MINUS = "\u2212"  # the minus sign, for changes
 
 
@@ -26,23 +27,28 @@ MINUS = "\u2212"  # the minus sign, for changes
 def money(pence: int) -> str:
     """``£3,703.20``: pounds with commas and always two decimals."""
     sign = "-" if pence < 0 else ""
-    pounds, rest = divmod(abs(pence), 100)
-    return f"{sign}£{pounds:,}.{rest:02d}"
+    whole, rest = divmod(abs(pence), PENCE)
+    return f"{sign}£{whole:,}.{rest:02d}"
 
 
 def money_short(pence: int) -> str:
     """``£5,595`` for whole pounds, ``£3,703.20`` otherwise (for prose)."""
-    if pence % 100 == 0:
+    if pence % PENCE == 0:
         sign = "-" if pence < 0 else ""
-        return f"{sign}£{abs(pence) // 100:,}"
+        return f"{sign}£{abs(pence) // PENCE:,}"
     return money(pence)
 
 
 def money_json(pence: int) -> str:
     """``"5595.00"``: pounds as a string with two decimals, for JSON."""
     sign = "-" if pence < 0 else ""
-    pounds, rest = divmod(abs(pence), 100)
-    return f"{sign}{pounds}.{rest:02d}"
+    whole, rest = divmod(abs(pence), PENCE)
+    return f"{sign}{whole}.{rest:02d}"
+
+
+def pounds(pence: int) -> float:
+    """Pounds as a plain number, to place a sum on a chart's axis (never to show it: use :func:`money`)."""
+    return pence / PENCE
 
 
 def money_change(pence: int) -> str:
@@ -78,6 +84,11 @@ def points_change(units: int) -> str:
     if shown == "0.0":
         return ("+" if units > 0 else MINUS) + "0.0"
     return ("+" if units > 0 else MINUS) + shown
+
+
+def score_value(units: int) -> float:
+    """Points as a plain number, to place a score on a chart's axis (never to show it: use :func:`score`)."""
+    return units / UNITS
 
 
 def points_json(value: Fraction | int) -> float:
@@ -116,6 +127,11 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def count(n: int) -> str:
+    """``1,200``: a whole number of things, with commas."""
+    return f"{n:,}"
+
+
 def number(value: Fraction | int, places: int = 3) -> str:
     """``2``, ``2.5``, ``0.333``: a plain number with no trailing zeros."""
     value = Fraction(value)
@@ -129,6 +145,11 @@ def short(text: str, width: int = 44) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def quoted(value: Any, width: int = 40) -> str:
+    """``'abc'``: a value quoted on one line, cut to *width* characters, for a message that cites it."""
+    return repr(short(" ".join(str(value).split()), width))
+
+
 def found(value: Any, width: int = 40) -> str:
     """What a file holds where something else was expected, in a few words: ``the text 'abc'``, ``a list``."""
     if value is None:
@@ -137,6 +158,4 @@ def found(value: Any, width: int = 40) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    text = str(value)
-    one_line = " ".join(text.split())
-    return f"the text {short(one_line, width)!r}"
+    return f"the text {quoted(value, width)}"

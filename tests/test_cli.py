@@ -171,10 +171,19 @@ class TestScreen:
         json.loads(result.stdout)
 
     def test_no_warning_when_split_adds_up(self):
-        """A round whose split adds up prints nothing on stderr."""
-        result = crg("screen", R2627, EXAMPLES)
+        """A round whose split adds up, and whose proposals raise no doubt, prints nothing on stderr."""
+        result = crg("screen", RULES / "kcsp-2024-25.yaml", PROPOSALS / "2024-25")
         assert result.exit_code == 0
         assert result.stderr == ""
+
+    def test_unknown_priority_warns_in_screen(self):
+        """screen warns of a priority id the round does not list, at its line, and still screens."""
+        result = crg("screen", R2627, EXAMPLES)
+        assert result.exit_code == 0
+        name = EXAMPLES / "rural-crime-tracker-kits.yaml"
+        line = name.read_text(encoding="utf-8").split("csa_priorities:")[0].count("\n") + 1
+        assert result.stderr == (f"Warning: {name}:{line}:17: csa_priorities: 'asb' is not an id of this round; "
+                                 f"use an id listed under priorities in {R2627}\n")
 
     @pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
     def test_deterministic(self, tmp_path, monkeypatch, fmt):
@@ -227,6 +236,84 @@ class TestValidate:
         assert result.stderr.startswith("Error: props/x.yaml:7:")
 
 
+    def test_several_problems_in_several_files(self, tmp_path, monkeypatch):
+        """Problems in the rules file and in two proposals are all printed, sorted, then counted; exit 2."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "props").mkdir()
+        for path in EXAMPLES.glob("*.yaml"):
+            shutil.copy(path, tmp_path / "props" / path.name)
+        r = spoil(R2627, tmp_path / "r.yaml", "  upfront: £26,500", "  upfront: £26,50")
+        a = spoil(EXAMPLE, tmp_path / "props" / EXAMPLE.name, "cost: £9,000", "cost: £6,00")
+        b = spoil(EXAMPLES / "nte-welfare-training.yaml", tmp_path / "props" / "nte-welfare-training.yaml",
+                  "pot: upfront", "pot: upfrnt")
+        result = crg("validate", "r.yaml", "props")
+        assert result.exit_code == 2 and result.stdout == ""
+        errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+        assert [line.split(":")[1:3] for line in errors] == [
+            [" props/asb-community-mediation.yaml", str(a)], [" props/nte-welfare-training.yaml", str(b)],
+            [" r.yaml", str(r)]]
+        assert result.stderr.count("  fix: ") == 3
+        assert result.stderr.endswith("\n3 problems in 3 files\n")
+
+    def test_scenarios_validated(self, tmp_path):
+        """Scenario files given to validate are checked against the round and the proposals."""
+        scenarios = sorted((REPO / "scenarios" / "2026-27-example").glob("*.yaml"))
+        result = crg("validate", R2627, EXAMPLES, *scenarios)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.count("valid (scenario '") == len(scenarios)
+        (tmp_path / "s.yaml").write_text("name: x\nwithout: [nobody]\n", encoding="utf-8")
+        result = crg("validate", R2627, EXAMPLES, tmp_path / "s.yaml")
+        assert result.exit_code == 2 and "no proposal 'nobody'" in result.stderr
+
+
+class TestWarningsAndStrict:
+    """Warnings in every command, and --strict"""
+
+    @staticmethod
+    def copied_round(tmp_path) -> str:
+        """The 2024/25 rules with its year moved on, as if copied without changing the dates."""
+        spoil(RULES / "kcsp-2024-25.yaml", tmp_path / "r.yaml", "  financial_year: 2024/25", "  financial_year: 2025/26")
+        return str(tmp_path / "r.yaml")
+
+    COMMANDS = {
+        "validate": lambda r: ["validate", r, PROPOSALS / "2024-25"],
+        "rules": lambda r: ["rules", r],
+        "screen": lambda r: ["screen", r, PROPOSALS / "2024-25"],
+        "sweep": lambda r: ["sweep", r, PROPOSALS / "2024-25"],
+        "compare": lambda r: ["compare", r, PROPOSALS / "2024-25", REPO / "scenarios" / "2026-27-example" /
+                              "cut-to-20000.yaml"],
+    }
+
+    @pytest.mark.parametrize("name", sorted(COMMANDS))
+    def test_warning_then_output(self, name, tmp_path):
+        """Each command prints the warnings on stderr, one line each, and its output as usual."""
+        result = crg(*self.COMMANDS[name](self.copied_round(tmp_path)))
+        assert result.exit_code == 0, result.stderr
+        lines = result.stderr.splitlines()
+        assert lines and all(line.startswith("Warning: ") for line in lines)
+        assert any("deadlines.proposals_due: 19 April 2024 is not in the financial year 2025/26" in line
+                   for line in lines)
+        assert result.stdout
+
+    @pytest.mark.parametrize("name", sorted(COMMANDS))
+    def test_strict_makes_them_errors(self, name, tmp_path):
+        """With --strict each command refuses the same warnings as errors, exit 2, nothing on stdout."""
+        warned = crg(*self.COMMANDS[name](self.copied_round(tmp_path)))
+        result = crg(*self.COMMANDS[name](self.copied_round(tmp_path)), "--strict")
+        assert result.exit_code == 2 and result.stdout == ""
+        count = len(warned.stderr.splitlines())
+        assert result.stderr.count("Error: ") == count
+        assert count == 3 and result.stderr.endswith("\n3 problems in 1 file\n")  # the three deadlines
+
+    @pytest.mark.parametrize("name", sorted(COMMANDS))
+    def test_strict_passes_a_clean_round(self, name):
+        """With --strict a round with nothing to warn of runs as usual."""
+        args = [RULES / "kcsp-2024-25.yaml" if a == "R" else a for a in self.COMMANDS[name]("R")]
+        result = crg(*args, "--strict")
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr == ""
+
+
 class TestRules:
     """crg rules"""
 
@@ -245,6 +332,12 @@ class TestRules:
         """The deadline rule is printed in words, with its date."""
         result = crg("rules", R2627)
         assert "8 April 2026" in result.stdout
+
+    def test_deadlines_in_words(self):
+        """Each deadline is headed in words, as the field reference names it."""
+        result = crg("rules", R2627)
+        assert "Closing date for proposals: 8 April 2026.\nWorking Group's shortlisting meeting: 27 April 2026.\n" \
+            in result.stdout
 
 
 class TestVersion:

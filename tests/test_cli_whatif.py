@@ -162,3 +162,31 @@ class TestSweep:
         result = crg("sweep", R2627, EXAMPLES)
         assert result.exit_code == 0 and " <" in result.stdout and "breakpoints" in result.stdout
 
+
+    def test_markdown(self):
+        """sweep --format markdown prints a Markdown section: a heading and a table."""
+        result = crg("sweep", R2627, EXAMPLES, "--format", "markdown")
+        assert result.exit_code == 0
+        assert result.stdout.startswith("## ") and "| change to the shortlist" in result.stdout
+
+
+class TestOneRounding:
+    @pytest.mark.parametrize("policy", ["rank", "optimal"])
+    def test_scores_agree_across_commands(self, policy):
+        """screen, sweep, compare and the JSON give the same total score, one decimal, from the same exact figures."""
+        import re
+        from fractions import Fraction
+
+        from engine import fmt
+
+        screen = crg("screen", R2627, EXAMPLES, "--policy", policy).stdout
+        total = re.search(r"\(total score (\d+\.\d)\)", screen)[1]
+        sweep = crg("sweep", R2627, EXAMPLES, "--policy", policy).stdout
+        (row,) = [re.split(r"\s{2,}", line.strip()) for line in sweep.splitlines() if " < " in line and "£" in line[:12]]
+        compare = crg("compare", R2627, EXAMPLES, SCENARIOS / "cut-to-20000.yaml", "--policy", policy).stdout
+        (line,) = [re.split(r"\s{2,}", line) for line in compare.splitlines() if line.startswith("total score")]
+        doc = ok_json("screen", R2627, EXAMPLES, "--policy", policy)
+        assert row[4] == line[1] == fmt.points(Fraction(str(doc["total_score"]))) == total
+        shown = [p["score"] for p in doc["proposals"] if p["status"] == "shortlisted"]
+        assert abs(sum(shown) - doc["total_score"]) < 1e-9
+

@@ -85,3 +85,30 @@ class TestWords:
         shown = fmt.found(text)
         assert len(shown) < 60 and "\n" not in shown
         assert fmt.found(None) == "nothing" and fmt.found([1]) == "a list" and fmt.found({}) == "a mapping"
+
+
+class TestQuoted:
+    def test_short_and_on_one_line(self):
+        """A cited value is quoted on one line and cut to its width, however long it was."""
+        assert fmt.quoted("£6,00") == "'£6,00'"
+        long = fmt.quoted("Dear colleagues,\n\n" + "we write " * 500)
+        assert len(long) <= 42 and "\n" not in long and long.endswith("…'")
+
+    def test_found_uses_it(self):
+        """What a file holds is named in a few words, text quoted short."""
+        assert fmt.found("x " * 300).startswith("the text 'x x") and len(fmt.found("x " * 300)) < 60
+
+
+class TestNumbersForCharts:
+    def test_count(self):
+        """A count of things has commas between thousands."""
+        assert fmt.count(1200) == "1,200" and fmt.count(7) == "7"
+
+    @given(st.integers(0, 10**9))
+    def test_pounds_and_money_agree(self, pence):
+        """A sum placed on a chart's axis is the sum money() shows."""
+        assert fmt.money(pence) == f"£{fmt.pounds(pence):,.2f}"
+
+    def test_score_value(self):
+        """A score placed on a chart's axis is its points."""
+        assert fmt.score_value(8250) == 8.25

@@ -9,11 +9,11 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from engine.errors import InputError
-from engine.inputs.proposal import Proposal, load_proposals
+from engine.errors import InputError, InputErrors
+from engine.inputs.proposal import Proposal, load_folder, load_proposals
 
 from . import strategies as S
-from .conftest import PROPOSALS, ROUNDS, location
+from .conftest import PROPOSALS, ROUNDS, location, spoil
 
 EXAMPLES = PROPOSALS / "2026-27-example"
 EXAMPLE = EXAMPLES / "asb-community-mediation.yaml"  # cost on line 7, submitted on line 5
@@ -289,6 +289,77 @@ class TestLoadProposals:
         (tmp_path / "README.md").write_text("# not a proposal\n")
         (tmp_path / "sub.yaml").mkdir()
         assert [p.id for p in load_proposals(tmp_path)] == ["asb-community-mediation"]
+
+
+class TestLoadFolder:
+    """load_folder: what is read, and a word on every file that is not"""
+
+    def skipped(self, folder) -> list[tuple[str, bool, str]]:
+        return [(w.file, w.note, w.problem) for w in load_folder(folder).skipped]
+
+    def test_not_yaml_is_a_warning(self, tmp_path, monkeypatch):
+        """A file that is not YAML is named and skipped with a warning (a proposal saved as .txt is not lost silently)."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "props").mkdir()
+        shutil.copy(EXAMPLE, tmp_path / "props" / "a.yaml")
+        shutil.copy(EXAMPLE, tmp_path / "props" / "b.txt")
+        assert self.skipped("props") == [("props/b.txt", False, "not a YAML file (*.yaml), so not read as a proposal")]
+
+    def test_yaml_only_no_warning(self, tmp_path):
+        """A folder of YAML files only skips nothing."""
+        shutil.copy(EXAMPLE, tmp_path / "a.yaml")
+        shutil.copy(EXAMPLES / "dhr-learning-webinars.yaml", tmp_path / "b.YML")
+        assert self.skipped(tmp_path) == []
+        assert len(load_folder(tmp_path).proposals) == 2
+
+    @pytest.mark.parametrize("name", ["._asb.yaml", "~$asb.yaml", ".DS_Store", ".~lock.asb.yaml#", "Thumbs.db",
+                                      ".gitkeep"])
+    def test_stray_files_are_notes(self, tmp_path, name):
+        """A file a tool left beside the proposals (a Mac copy's details, a lock file) is skipped with a note."""
+        shutil.copy(EXAMPLE, tmp_path / "asb.yaml")
+        (tmp_path / name).write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+        ((file, note, problem),) = self.skipped(tmp_path)
+        assert file.endswith(name) and note and problem.startswith("skipped: ")
+
+    def test_text_saved_as_yaml_quoted_short(self, tmp_path, monkeypatch):
+        """A text file saved as .yaml is refused with a short excerpt of it, never the whole text."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "props").mkdir()
+        (tmp_path / "props" / "letter.yaml").write_text("Dear colleagues " * 400 + "\n", encoding="utf-8")
+        with pytest.raises(InputError) as err:
+            load_folder("props")
+        first = str(err.value).splitlines()[0]
+        assert first.startswith("props/letter.yaml:") and "'Dear colleagues Dear" in first and len(first) < 160
+
+    def test_link_inside_the_folder_followed(self, tmp_path):
+        """A symbolic link to a file inside the folder is read."""
+        (tmp_path / "store").mkdir()
+        shutil.copy(EXAMPLE, tmp_path / "store" / "asb.yaml")
+        (tmp_path / "asb-link.yaml").symlink_to(tmp_path / "store" / "asb.yaml")
+        assert [p.id for p in load_proposals(tmp_path)] == ["asb-community-mediation"]
+
+    def test_link_outside_the_folder_not_followed(self, tmp_path, monkeypatch):
+        """A symbolic link to a file outside the folder is not read, with a warning naming it."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "props").mkdir()
+        shutil.copy(EXAMPLE, tmp_path / "props" / "asb.yaml")
+        shutil.copy(EXAMPLES / "dhr-learning-webinars.yaml", tmp_path / "dhr.yaml")
+        (tmp_path / "props" / "dhr.yaml").symlink_to(tmp_path / "dhr.yaml")
+        found = load_folder("props")
+        assert [p.id for p in found.proposals] == ["asb-community-mediation"]
+        assert [(w.file, w.note) for w in found.skipped] == [("props/dhr.yaml", False)]
+        assert "outside the folder" in found.skipped[0].problem
+
+    def test_every_file_with_a_mistake_reported(self, tmp_path, monkeypatch):
+        """Mistakes in several files are all raised at once, in order of file and line."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "props").mkdir()
+        spoil(EXAMPLE, tmp_path / "props" / "b.yaml", "cost: £9,000", "cost: £6,00")
+        spoil(EXAMPLE, tmp_path / "props" / "a.yaml", "submitted: 2026-03-31", "submitted: 2026-02-30")
+        shutil.copy(EXAMPLES / "dhr-learning-webinars.yaml", tmp_path / "props" / "c.yaml")
+        with pytest.raises(InputErrors) as err:
+            load_folder("props")
+        assert [(e.file, e.field) for e in err.value.errors] == [("props/a.yaml", "submitted"), ("props/b.yaml", "cost")]
 
     def test_duplicate_id(self, tmp_path, monkeypatch):
         """Two files with the same id are refused, naming the id and both files."""

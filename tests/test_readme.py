@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from cogapp import Cog
 
 from .conftest import REPO
 
 
-def test_readme_output_is_current(monkeypatch, capsys):
-    """Running cog --check on the README finds nothing to change (refresh with: cog -r README.md)."""
+@pytest.mark.parametrize("name", ["README.md", "docs/fields.md"])
+def test_readme_output_is_current(monkeypatch, capsys, name):
+    """Running cog --check on the README and the field reference finds nothing to change (refresh: cog -r NAME)."""
     monkeypatch.chdir(REPO)
     monkeypatch.syspath_prepend(str(REPO))
-    status = Cog().main(["cog", "--check", "-I", str(REPO), "README.md"])
+    status = Cog().main(["cog", "--check", "-I", str(REPO), name])
     assert status == 0, capsys.readouterr().out
 
 

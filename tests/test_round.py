@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given
 
 from engine.decision import conditions
 from engine.decision.conditions import Compare, Given, Includes, OneOf
-from engine.errors import InputError
-from engine.inputs.round import load_round
+from engine.errors import InputError, InputErrors
+from engine.inputs.round import DEADLINES, RULES_FIELDS, load_round
 from . import strategies as S
 from .conftest import ROUNDS, RULES, location
 
@@ -89,8 +90,9 @@ class TestLoadRound:
         r = load_round(R2526)
         assert (r.grant, r.upfront, r.tactical) == (39_661_00, 26_440_00, 13_220_00)
         assert len(r.warnings) == 1
-        warning = r.warnings[0]
-        assert warning.startswith(str(R2526))
+        warning = str(r.warnings[0])
+        line = R2526.read_text(encoding="utf-8").split("\nmoney:")[0].count("\n") + 2
+        assert warning.startswith(f"{R2526}:{line}:1: money: ")
         assert "£1 short" in warning
         assert "£39,661" in warning and "£39,660" in warning
 
@@ -99,8 +101,41 @@ class TestLoadRound:
         name, _ = spoiled(R2627, "  tactical: £13,100", "  tactical: £13,100.50")
         r = load_round(name)
         assert len(r.warnings) == 1
-        assert r.warnings[0].startswith(name)
-        assert "£0.50 more than" in r.warnings[0]
+        assert str(r.warnings[0]).startswith(name)
+        assert "£0.50 more than" in str(r.warnings[0])
+
+    def test_deadline_outside_the_year_warns(self, spoiled):
+        """A deadline outside the round's financial year (a file copied from another year) is warned of, at its line."""
+        name, line = spoiled(R2627, "  financial_year: 2026/27", "  financial_year: 2027/28")
+        found = [str(w) for w in load_round(name).warnings]
+        assert len(found) == 3  # proposals_due, working_group and delivery_end are all of 2026/27
+        assert found[0].startswith(f"{name}:23:18: deadlines.proposals_due: 8 April 2026 is not in the financial "
+                                   "year 2027/28 (1 April 2027 to 31 March 2028)")
+
+    def test_deadlines_inside_the_year_no_warning(self, spoiled):
+        """Deadlines on the first and last days of the year give no warning."""
+        name, _ = spoiled(R2627, "  proposals_due: 2026-04-08", "  proposals_due: 2026-04-01")
+        assert load_round(name).warnings == ()
+
+    def test_every_mistake_of_the_file_at_once(self, tmp_path, monkeypatch):
+        """Three mistakes in three sections of a rules file are all reported, in order of line."""
+        monkeypatch.chdir(tmp_path)
+        text = R2627.read_text(encoding="utf-8")
+        text = text.replace("  upfront: £26,500", "  upfront: £26,50")
+        text = text.replace("    severity: flag\n    check:\n      delivery.start:",
+                            "    severity: flg\n    check:\n      delivery.start:")
+        text = text.replace("      weight: 0.5", "      weight: half")
+        (tmp_path / "r.yaml").write_text(text, encoding="utf-8")
+        with pytest.raises(InputErrors) as err:
+            load_round("r.yaml")
+        assert [e.field for e in err.value.errors] == [
+            "money.upfront", "rules[starts-in-year].severity", "scoring.criteria[evaluation].weight"]
+        assert err.value.summary() == "3 problems in 1 file"
+
+    def test_misspelt_required_field_at_its_line(self, spoiled):
+        """A required field misspelt points at the misspelt key's own line, once."""
+        name, line = spoiled(R2627, "  grant: £39,600", "  grnat: £39,600")
+        assert_names(error_of(name), name, line, "money.grant", "is it misspelt as 'grnat'?", "rename 'grnat'")
 
     @pytest.mark.parametrize("key", ["kcsp-2021-22", "kcsp-2024-25", "kcsp-2026-27"])
     def test_exact_split_no_warning(self, key):
@@ -174,7 +209,7 @@ class TestLoadRound:
     def test_unknown_rule_field_suggests(self, spoiled):
         """A misspelt field of a rule is refused with the right name suggested."""
         name, line = spoiled(R2627, "    when:\n      pot: {is: tactical}", "    whn:\n      pot: {is: tactical}")
-        assert_names(error_of(name), name, line, "rules[6].whn", "did you mean 'when'?")
+        assert_names(error_of(name), name, line, "rules[fits-tactical-pot].whn", "did you mean 'when'?")
 
     def test_python_tag(self, spoiled):
         """A python tag is refused at its line."""
@@ -207,14 +242,14 @@ class TestLoadRound:
         """A severity other than reject or flag is refused with a suggestion."""
         name, line = spoiled(R2627, "    severity: reject\n    check:\n      submitted:",
                              "    severity: rejct\n    check:\n      submitted:")
-        assert_names(error_of(name), name, line, "rules[1].severity", "'rejct' is not a severity",
+        assert_names(error_of(name), name, line, "rules[received-by-deadline].severity", "'rejct' is not a severity",
                      "did you mean 'reject'?")
 
     def test_unknown_test_word_suggests(self, spoiled):
         """A misspelt test word is refused, suggesting the right one."""
         name, line = spoiled(R2627, "      submitted: {on or before: deadlines.proposals_due}",
                              "      submitted: {on or befor: deadlines.proposals_due}")
-        assert_names(error_of(name), name, line, "rules[1].check.submitted.on or befor",
+        assert_names(error_of(name), name, line, "rules[received-by-deadline].check.submitted.on or befor",
                      "'on or befor' is not a test", "did you mean 'on or before'?")
 
     def test_test_on_wrong_kind(self, spoiled):
@@ -222,37 +257,37 @@ class TestLoadRound:
         name, line = spoiled(R2627, "      submitted: {on or before: deadlines.proposals_due}",
                              "      cost: {on or before: 2026-04-08}")
         message = error_of(name)
-        assert_names(message, name, line, "rules[1].check.cost.on or before", "cannot test 'cost'", "at most")
+        assert_names(message, name, line, "rules[received-by-deadline].check.cost.on or before", "cannot test 'cost'", "at most")
 
     def test_unknown_figure_suggests(self, spoiled):
         """A reference to a figure the round does not have is refused, suggesting the right one."""
         name, line = spoiled(R2627, "      submitted: {on or before: deadlines.proposals_due}",
                              "      submitted: {on or before: deadlines.proposal_due}")
-        assert_names(error_of(name), name, line, "rules[1].check.submitted.on or before",
+        assert_names(error_of(name), name, line, "rules[received-by-deadline].check.submitted.on or before",
                      "'deadlines.proposal_due' is not a figure of the round",
                      "did you mean 'deadlines.proposals_due'?")
 
     def test_unknown_money_figure_suggests(self, spoiled):
         """A misspelt money figure is refused, suggesting the right one."""
         name, line = spoiled(R2627, "      cost: {at most: money.upfront}", "      cost: {at most: money.upfrnt}")
-        assert_names(error_of(name), name, line, "rules[5].check.cost.at most", "did you mean 'money.upfront'?")
+        assert_names(error_of(name), name, line, "rules[fits-upfront-allocation].check.cost.at most", "did you mean 'money.upfront'?")
 
     def test_figure_of_wrong_kind(self, spoiled):
         """Comparing the cost with a date of the round is refused."""
         name, line = spoiled(R2627, "      cost: {at most: money.upfront}",
                              "      cost: {at most: deadlines.proposals_due}")
-        assert_names(error_of(name), name, line, "rules[5].check.cost.at most", "a date")
+        assert_names(error_of(name), name, line, "rules[fits-upfront-allocation].check.cost.at most", "a date")
 
     def test_unknown_field_in_check_suggests(self, spoiled):
         """A misspelt proposal field in a check is refused with a suggestion."""
         name, line = spoiled(R2627, "      submitted: {on or before: deadlines.proposals_due}",
                              "      submited: {on or before: deadlines.proposals_due}")
-        assert_names(error_of(name), name, line, "rules[1].check.submited", "did you mean 'submitted'?")
+        assert_names(error_of(name), name, line, "rules[received-by-deadline].check.submited", "did you mean 'submitted'?")
 
     def test_rule_id_twice(self, spoiled):
         """Two rules with one id are refused."""
         name, line = spoiled(R2627, "  - id: has-evaluation-plan", "  - id: starts-in-year")
-        assert_names(error_of(name), name, line, "rules[8].id", "used twice")
+        assert_names(error_of(name), name, line, "rules[starts-in-year].id", "used twice")
 
     @pytest.mark.parametrize("year", ["2026/28", "2026-27", "26/27"])
     def test_bad_financial_year(self, spoiled, year):
@@ -306,3 +341,38 @@ class TestRule:
             applies = rule.when is None or S.holds(rule.when, facts)
             assert conditions.evaluate(rule.failure(), facts) == (applies and not S.holds(rule.check, facts))
 
+
+
+class TestRulesFields:
+    """RULES_FIELDS: the table the reference lists is the one the loader reads"""
+
+    PLACES = {  # a line after which an unknown field is put -> the prefix of the table's names there
+        "  id: kcsp-2026-27\n": ("round.zzzz", "round."),
+        "  grant: £39,600\n": ("money.zzzz", "money."),
+        "priorities:\n": ("priorities.zzzz", "priorities."),
+        "  - id: received-by-deadline\n": ("rules[received-by-deadline].zzzz", "rules[]."),
+        "  out_of: 10\n": ("scoring.zzzz", "scoring."),
+        "    - id: pcc\n": ("scoring.criteria[pcc].zzzz", "scoring.criteria[]."),
+        "  policy: rank\n": ("selection.zzzz", "selection."),
+    }
+
+    def test_table_matches_loader(self, tmp_path):
+        """In each mapping of a rules file the loader knows exactly the fields the table names there."""
+        text = R2627.read_text(encoding="utf-8")
+        for line in self.PLACES:
+            indent = len(line) - len(line.lstrip(" -")) + (2 if line.strip().endswith(":") else 0)
+            text = text.replace(line, line + " " * indent + "zzzz: 1\n", 1)
+        (tmp_path / "r.yaml").write_text(text + "zzzz: 1\n", encoding="utf-8")
+        with pytest.raises(InputErrors) as err:
+            load_round(tmp_path / "r.yaml")
+        known = {e.field: set(e.fix.split("known fields are ")[1].split(", ")) for e in err.value.errors}
+        names = [spec.name for spec in RULES_FIELDS]
+        assert known.pop("zzzz") == {re.split(r"[.\[]", name)[0] for name in names}
+        for field, prefix in self.PLACES.values():
+            inside = {n[len(prefix):] for n in names if n.startswith(prefix)}
+            assert known[field] == {re.split(r"[.\[]", n)[0] for n in inside}, field
+
+    def test_deadlines_match(self):
+        """The table names every deadline a rules file may give."""
+        assert [s.name for s in RULES_FIELDS if s.name.startswith("deadlines.")] == \
+            [f"deadlines.{name}" for name in DEADLINES]

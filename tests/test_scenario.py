@@ -6,10 +6,10 @@ from fractions import Fraction
 
 import pytest
 
-from engine.errors import InputError
+from engine.errors import InputError, InputErrors
 from engine.inputs.proposal import load_proposals
 from engine.inputs.round import load_round
-from engine.inputs.scenario import Overrides, apply, load_scenario, parse_cost, parse_relax, parse_weight
+from engine.inputs.scenario import FIELDS, Overrides, apply, load_scenario, parse_cost, parse_relax, parse_weight
 from tests.conftest import REPO, ROUNDS
 
 RULES, FOLDER = ROUNDS["kcsp-2026-27"]
@@ -131,3 +131,33 @@ class TestLoadScenario:
         path.write_text("name: x\nupfront: £20,00\n")
         with pytest.raises(InputError, match="one way"):
             load_scenario(path)
+
+    def test_every_mistake_at_once(self, tmp_path):
+        """Several mistakes in one scenario file are reported together, in order of line."""
+        (tmp_path / "s.yaml").write_text("name: x\nupfront: £6,00\ncosts:\n  a: lots\nweights:\n  panel: -1\n")
+        with pytest.raises(InputErrors) as err:
+            load_scenario(tmp_path / "s.yaml")
+        assert [e.field for e in err.value.errors] == ["upfront", "costs.a", "weights.panel"]
+
+    def test_table_matches_loader(self, tmp_path):
+        """The fields the loader knows are exactly those of the table the reference lists."""
+        (tmp_path / "s.yaml").write_text("name: x\nzzzz: 1\n")
+        with pytest.raises(InputError) as err:
+            load_scenario(tmp_path / "s.yaml")
+        assert set(err.value.fix.split("known fields are ")[1].split(", ")) == {s.name for s in FIELDS}
+
+
+class TestApplyMistakes:
+    def test_every_unknown_id_at_once(self):
+        """Every id an override names that is not there is reported in one go."""
+        o = Overrides(relax=(("nope", "off"),), without=("nobody",), weights=(("panle", Fraction(1)),))
+        with pytest.raises(InputErrors) as err:
+            apply(ROUND, PROPOSALS, o, where="s.yaml")
+        assert sorted(e.field for e in err.value.errors) == ["relax", "weight", "without"]
+        assert {e.file for e in err.value.errors} == {"s.yaml"}
+
+    def test_all_weights_zero(self):
+        """Weights set to 0 everywhere would score every proposal 0: refused."""
+        o = Overrides(weights=tuple((c.id, Fraction(0)) for c in ROUND.scoring.criteria))
+        with pytest.raises(InputError, match="every weight would be 0"):
+            apply(ROUND, PROPOSALS, o)

@@ -154,6 +154,34 @@ class TestParseScoring:
         with pytest.raises(InputError, match="did you mean 'panel mean'"):
             load_round(tmp_path / "r.yaml")
 
+    def test_weights_not_adding_up_warn(self, tmp_path):
+        """Weights that do not add up to out_of are rescaled, with a warning saying to what."""
+        text = ROUNDS["kcsp-2026-27"][0].read_text().replace("      weight: 3\n", "      weight: 5\n")
+        (tmp_path / "r.yaml").write_text(text)
+        r = load_round(tmp_path / "r.yaml")
+        (w,) = r.warnings
+        assert w.field == "scoring.criteria"
+        assert w.problem == ("the weights add up to 12, not 10 (out_of): they are rescaled to add up to 10: "
+                             "pcc 1.667, csa 2.083, panel 4.167, value 0.833, deliverability 0.833, evaluation 0.417")
+        parts = score_one(make(), r, [make()], r.scoring).parts
+        assert sum(part.max_points for part in parts) == 10
+
+    def test_weights_adding_up_no_warning(self):
+        """The shipped weights add up to out_of: no warning."""
+        assert ROUND.warnings == ()
+
+    def test_all_weights_zero_refused(self, tmp_path):
+        """Weights that are all 0 would score every proposal 0: refused."""
+        from engine.errors import InputError
+
+        text = ROUNDS["kcsp-2026-27"][0].read_text()
+        for w in ("2", "2.5", "3", "1", "0.5"):
+            text = text.replace(f"      weight: {w}\n", "      weight: 0\n")
+        (tmp_path / "r.yaml").write_text(text)
+        with pytest.raises(InputError, match="every weight is 0") as err:
+            load_round(tmp_path / "r.yaml")
+        assert err.value.field == "scoring.criteria"
+
     def test_scoring_criterion_is_frozen(self):
         """Criteria are frozen values."""
         with pytest.raises(attrs.exceptions.FrozenInstanceError):

@@ -3,8 +3,10 @@
 Each command loads its inputs, calls one library function and prints what it
 returns.  A user's mistake (:class:`~engine.errors.InputError`) is printed as
 one short message on stderr with exit status 2, by the group itself, so no
-command handles it twice; output is written only once the whole of it has
-been made, so nothing is ever half-written.
+command handles it twice; several mistakes found together
+(:class:`~engine.errors.InputErrors`) are printed one after another, in order
+of file and line, with a count.  Output is written only once the whole of it
+has been made, so nothing is ever half-written.
 
 Commands are imported only when they run (``crg --version`` and ``crg
 screen`` do not pay for the sweep's chart or the register): :data:`COMMANDS`
@@ -27,6 +29,8 @@ COMMANDS = {
     "sweep": "whatif:sweep",
     "validate": "files:validate",
     "rules": "files:rules",
+    "fields": "reference:fields",
+    "new": "templates:new",
 }
 
 
@@ -43,12 +47,15 @@ class _Group(click.Group):
         return getattr(importlib.import_module(f"{__name__}.{module}"), function)
 
     def invoke(self, ctx):
-        from ..errors import InputError  # here, so that ``crg --version`` does not load it
+        from ..errors import InputError, InputErrors  # here, so that ``crg --version`` does not load them
 
         try:
             return super().invoke(ctx)
         except InputError as exc:
             click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+        except InputErrors as exc:
+            click.echo(str(exc), err=True)
             sys.exit(2)
 
 

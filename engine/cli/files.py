@@ -4,46 +4,54 @@ from __future__ import annotations
 
 import click
 
-from .options import READING, Progress, emit, output_format, warn
+from .options import READING, Progress, emit, output_format, strict, warn
 
 
 @click.command()
 @click.argument("rules", metavar="RULES")
 @click.argument("proposals", metavar="[PROPOSALS_DIR]", required=False)
-def validate(rules: str, proposals: str | None) -> None:
-    """Check that a rules file, and optionally a folder of proposals, are valid, without screening.
+@click.argument("scenarios", metavar="[SCENARIO_FILE...]", nargs=-1)
+@strict
+def validate(rules: str, proposals: str | None, scenarios: tuple[str, ...], strict: bool) -> None:
+    """Check a rules file, and optionally a folder of proposals and scenario files, without screening.
+
+    Every mistake in every file is reported in one run, in order of file and
+    line, and so is every warning (a date copied from another year, a
+    priority id the round does not list, a file that is not a proposal).
 
     \b
     Example:
       crg validate rules/kcsp-2026-27.yaml
       crg validate rules/kcsp-2026-27.yaml proposals/2026-27-example
+      crg validate rules/kcsp-2026-27.yaml proposals/2026-27-example scenarios/2026-27-example/*.yaml --strict
     """
-    from ..inputs.proposal import load_proposals
-    from ..inputs.round import load_round, unknown_priorities
+    from ..inputs.load import load_inputs
 
-    round_ = load_round(rules)
     with Progress() as progress:
-        found = load_proposals(proposals, progress=progress.stage(READING)) if proposals else ()
-    warn(round_.warnings)
-    for note in unknown_priorities(round_, found):
-        click.echo(f"Note: {note}", err=True)
-    text = f"{rules}: valid ({len(round_.rules)} rules)\n"
+        inputs = load_inputs(rules, proposals, scenarios, strict=strict, progress=progress.stage(READING))
+    warn(inputs.warnings)
+    text = f"{rules}: valid ({len(inputs.round.rules)} rules)\n"
     if proposals:
-        text += f"{proposals}: valid ({len(found)} proposals)\n"
+        text += f"{proposals}: valid ({len(inputs.proposals)} proposals)\n"
+    for scenario in inputs.scenarios:
+        text += f"{scenario.file}: valid (scenario '{scenario.name}')\n"
     emit(text)
 
 
 @click.command()
 @click.argument("rules", metavar="RULES")
 @output_format("table", "markdown")
-def rules(rules: str, fmt: str) -> None:
+@strict
+def rules(rules: str, fmt: str, strict: bool) -> None:
     """Print a round's money, dates, priorities and rules in plain words.
 
     \b
     Example:
       crg rules rules/kcsp-2026-27.yaml
     """
-    from ..inputs.round import load_round
+    from ..inputs.load import load_inputs
     from ..outputs import report
 
-    emit(report.rules_doc(load_round(rules), fmt))
+    inputs = load_inputs(rules, strict=strict)
+    warn(inputs.warnings)
+    emit(report.rules_doc(inputs.round, fmt))

@@ -15,7 +15,7 @@ import click
 
 from ..errors import InputError
 
-__all__ = ["READING", "Progress", "emit", "output_format", "warn", "what_if"]
+__all__ = ["READING", "Progress", "emit", "output_format", "strict", "warn", "what_if"]
 
 READING = "Reading proposal files"  # the label of the first stage of every command that reads a folder
 
@@ -29,11 +29,11 @@ def output_format(*choices: str, default: str = "table"):
 def what_if(func):
     """The what-if flags shared by every command that runs a round; the command receives ``overrides`` and ``engine``."""
     from ..decision.screen import ENGINES
-    from ..inputs.round import POLICIES
+    from ..inputs.round import SHORTLIST_POLICIES
 
     @click.option("--upfront", metavar="AMOUNT", default=None,
                   help="Use this upfront allocation instead of the round's, e.g. £20,000.")
-    @click.option("--policy", type=click.Choice(POLICIES), default=None,
+    @click.option("--policy", type=click.Choice(SHORTLIST_POLICIES), default=None,
                   help="How to choose the shortlist (default: the rules file's policy).")
     @click.option("--weight", "weights", metavar="NAME=WEIGHT", multiple=True,
                   help="Change a scoring weight, e.g. --weight panel=3 (repeatable).")
@@ -56,10 +56,16 @@ def what_if(func):
     return wrapper
 
 
+def strict(func):
+    """The ``--strict`` flag of every command that reads files: the command receives ``strict``."""
+    return click.option("--strict", is_flag=True, default=False,
+                        help="Treat every warning as a mistake: report them all and exit with status 2.")(func)
+
+
 def warn(messages) -> None:
-    """Each warning on stderr, one line each."""
+    """Each warning (or note) on stderr, one line each."""
     for message in messages:
-        click.echo(f"Warning: {message}", err=True)
+        click.echo(f"{'Note' if getattr(message, 'note', False) else 'Warning'}: {message}", err=True)
 
 
 def emit(text: str) -> None:

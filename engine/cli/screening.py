@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import click
 
-from .options import READING, Progress, emit, output_format, warn, what_if
+from .options import READING, Progress, emit, output_format, strict, warn, what_if
 
 
 @click.command()
 @click.argument("rules", metavar="RULES")
 @click.argument("proposals", metavar="PROPOSALS_DIR")
 @output_format("table", "json", "markdown")
+@strict
 @what_if
-def screen(rules, proposals, fmt, overrides, engine) -> None:
+def screen(rules, proposals, fmt, strict, overrides, engine) -> None:
     """Screen, score and rank every proposal, and shortlist within the upfront allocation.
 
     Every proposal gets its status (shortlisted, reserve, tactical or
@@ -25,14 +26,13 @@ def screen(rules, proposals, fmt, overrides, engine) -> None:
       crg screen rules/kcsp-2026-27.yaml proposals/2026-27-example --upfront £20,000 --policy optimal
       crg screen rules/kcsp-2026-27.yaml proposals/2026-27-example --format json
     """
-    from ..inputs.proposal import load_proposals
-    from ..inputs.round import load_round
+    from ..inputs.load import load_inputs
     from ..inputs.scenario import run
     from ..outputs import report
 
-    round_ = load_round(rules)
     with Progress() as progress:
-        found = load_proposals(proposals, progress=progress.stage(READING))
-        outcome = run(round_, found, overrides, engine=engine, progress=progress.stage("Shortlisting and explaining"))
-    warn(round_.warnings)
+        inputs = load_inputs(rules, proposals, overrides=overrides, strict=strict, progress=progress.stage(READING))
+        outcome = run(inputs.round, inputs.proposals, overrides, engine=engine,
+                      progress=progress.stage("Shortlisting and explaining"))
+    warn(inputs.warnings)
     emit(report.outcome_json(outcome) if fmt == "json" else report.outcome_text(outcome, fmt))

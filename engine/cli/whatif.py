@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import READING, Progress, chart_path, emit, output_format, warn, what_if
+from .options import READING, Progress, chart_path, emit, output_format, strict, warn, what_if
 
 
 @click.command()
@@ -12,8 +12,9 @@ from .options import READING, Progress, chart_path, emit, output_format, warn, w
 @click.argument("proposals", metavar="PROPOSALS_DIR")
 @click.argument("scenarios", metavar="SCENARIO_FILE...", nargs=-1, required=True)
 @output_format("table", "json", "markdown")
+@strict
 @what_if
-def compare(rules, proposals, scenarios, fmt, overrides, engine) -> None:
+def compare(rules, proposals, scenarios, fmt, strict, overrides, engine) -> None:
     """Compare the baseline with one or more scenarios, side by side.
 
     A scenario file is YAML: a name, and overrides named like the flags
@@ -25,18 +26,15 @@ def compare(rules, proposals, scenarios, fmt, overrides, engine) -> None:
       crg compare rules/kcsp-2026-27.yaml proposals/2026-27-example scenarios/2026-27-example/*.yaml
     """
     from ..decision.compare import compare_scenarios
-    from ..inputs.proposal import load_proposals
-    from ..inputs.round import load_round
-    from ..inputs.scenario import load_scenario
+    from ..inputs.load import load_inputs
     from ..outputs import report
 
-    round_ = load_round(rules)
     with Progress() as progress:
-        found = load_proposals(proposals, progress=progress.stage(READING))
-        loaded = [load_scenario(path) for path in scenarios]
-        baseline, results = compare_scenarios(round_, found, overrides, loaded, engine=engine,
-                                              progress=progress.stage("Deciding each scenario"))
-    warn(round_.warnings)
+        inputs = load_inputs(rules, proposals, scenarios, overrides=overrides, strict=strict,
+                             progress=progress.stage(READING))
+        baseline, results = compare_scenarios(inputs.round, inputs.proposals, overrides, inputs.scenarios,
+                                              engine=engine, progress=progress.stage("Deciding each scenario"))
+    warn(inputs.warnings)
     emit(report.comparison_json(baseline, results) if fmt == "json"
          else report.comparison_text(baseline, results, fmt))
 
@@ -44,11 +42,12 @@ def compare(rules, proposals, scenarios, fmt, overrides, engine) -> None:
 @click.command()
 @click.argument("rules", metavar="RULES")
 @click.argument("proposals", metavar="PROPOSALS_DIR")
-@output_format("table", "json")
+@output_format("table", "json", "markdown")
 @click.option("--chart", metavar="FILE", default=None,
               help="Also draw total score and shortlist size against budget (.png or .svg).")
+@strict
 @what_if
-def sweep(rules, proposals, fmt, chart, overrides, engine) -> None:
+def sweep(rules, proposals, fmt, chart, strict, overrides, engine) -> None:
     """Every upfront allocation from £0 to the total eligible cost, and where the shortlist changes.
 
     The budgets are computed exactly, every penny, not sampled.
@@ -58,19 +57,18 @@ def sweep(rules, proposals, fmt, chart, overrides, engine) -> None:
       crg sweep rules/kcsp-2026-27.yaml proposals/2026-27-example
       crg sweep rules/kcsp-2026-27.yaml proposals/2026-27-example --policy optimal --chart sweep.png
     """
-    from ..inputs.proposal import load_proposals
-    from ..inputs.round import load_round
+    from ..inputs.load import load_inputs
     from ..inputs.scenario import run
     from ..outputs import report
 
     chart = chart_path(chart)
-    round_ = load_round(rules)
     with Progress() as progress:
-        found = load_proposals(proposals, progress=progress.stage(READING))
-        outcome = run(round_, found, overrides, engine=engine, progress=progress.stage("Sweeping budgets"))
-    warn(round_.warnings)
+        inputs = load_inputs(rules, proposals, overrides=overrides, strict=strict, progress=progress.stage(READING))
+        outcome = run(inputs.round, inputs.proposals, overrides, engine=engine,
+                      progress=progress.stage("Sweeping budgets"))
+    warn(inputs.warnings)
     if chart is not None:
         from ..outputs.chart import sweep_chart
 
         sweep_chart(outcome, chart)
-    emit(report.sweep_json(outcome) if fmt == "json" else report.sweep_text(outcome))
+    emit(report.sweep_json(outcome) if fmt == "json" else report.sweep_text(outcome, fmt))

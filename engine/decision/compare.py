@@ -1,4 +1,11 @@
-"""Side-by-side what-ifs: a baseline outcome against scenario outcomes, each change explained."""
+"""Side-by-side what-ifs: a baseline outcome against scenario outcomes, each change explained.
+
+Every proposal whose place changes is named: one that enters or leaves the
+shortlist, one whose status changes otherwise (ineligible to reserve, say),
+and one whose score moves, with why (a weight changed; its cost changed; or
+value for money, judged by rank among the eligible proposals, moved because
+another proposal became eligible or ineligible, was withdrawn or changed cost).
+"""
 
 from __future__ import annotations
 
@@ -14,11 +21,12 @@ __all__ = ["Change", "Comparison", "compare", "compare_scenarios"]
 
 @attrs.frozen
 class Change:
-    """A proposal entering or leaving the shortlist, and why."""
+    """A proposal entering or leaving the shortlist, changing status or score, and why."""
 
     id: str
-    direction: str  # entered | left
+    direction: str  # entered | left | status | score
     text: str
+    scores: tuple[int, int] | None = None  # for a change of score: before and after, in score units
 
 
 @attrs.frozen
@@ -44,6 +52,7 @@ def compare(name: str, overrides: Sequence[dict], baseline: Outcome, scenario: O
     left = tuple(pid for pid in before if pid not in after)
     changes = [Change(pid, "left", _left_words(pid, scenario)) for pid in left]
     changes += [Change(pid, "entered", _entered_words(pid, baseline, scenario)) for pid in entered]
+    changes += _other_changes(baseline, scenario, set(entered) | set(left))
     return Comparison(name, tuple(overrides), scenario, entered, left, tuple(changes),
                       scenario.allocated - baseline.allocated, scenario.remaining - baseline.remaining,
                       scenario.score_total - baseline.score_total)
@@ -80,6 +89,74 @@ def _entered_words(pid: str, baseline: Outcome, scenario: Outcome) -> str:
         return f"enters: at {at}, the highest-scoring set that fits includes it (ranked {fmt.ordinal(d.rank)}, {cost})"
     return (f"enters: at {at}, its {cost} fits in the {fmt.money_short(d.left_before)} left when its turn "
             f"came (ranked {fmt.ordinal(d.rank)})")
+
+
+def _eligible(outcome: Outcome) -> set[str]:
+    return {d.proposal.id for d in outcome.decisions if d.status != "ineligible"}
+
+
+def _other_changes(baseline: Outcome, scenario: Outcome, named: set[str]) -> list[Change]:
+    """A change of status (other than entering or leaving the shortlist) or of score, for each proposal, with why."""
+    out = []
+    for was in sorted(baseline.decisions, key=lambda d: d.proposal.id):
+        pid = was.proposal.id
+        now = _find(scenario, pid)
+        if pid in named:
+            continue
+        if now is None:
+            if was.status != "ineligible":
+                out.append(Change(pid, "status", f"withdrawn (was {was.status})"))
+            continue
+        if now.status != was.status:
+            out.append(Change(pid, "status", f"now {now.status}, was {was.status}: {_status_words(was, now)}"))
+        elif was.score is not None and now.score is not None and was.score.units != now.score.units:
+            out.append(Change(pid, "score", f"score {fmt.score(was.score.units)} → {fmt.score(now.score.units)}: "
+                                            f"{_score_words(was, now, baseline, scenario)}",
+                              (was.score.units, now.score.units)))
+    return out
+
+
+def _status_words(was, now) -> str:
+    if now.status == "ineligible":
+        return "ineligible under the scenario's rules (" + "; ".join(
+            f"{c.reason}, rule {c.rule}" for c in now.screening.rejections) + ")"
+    if was.status == "ineligible":
+        return "eligible under the scenario's rules" + (f", ranked {fmt.ordinal(now.rank)}" if now.rank else "")
+    if now.status == "tactical" or was.status == "tactical":
+        return f"it bids to the {now.proposal.pot} pot"
+    return f"ranked {fmt.ordinal(now.rank)}" if now.rank else "its place changed"
+
+
+def _score_words(was, now, baseline: Outcome, scenario: Outcome) -> str:
+    """Why a proposal's score moved: the parts that changed, each with its cause."""
+    weights = {c.id: c.weight for c in baseline.round.scoring.criteria}
+    changed_weights = [c for c in scenario.round.scoring.criteria if weights.get(c.id) != c.weight]
+    if changed_weights:
+        return "the weights changed (" + ", ".join(
+            f"{c.id} {fmt.number(weights.get(c.id, 0))} to {fmt.number(c.weight)}" for c in changed_weights) + ")"
+    measures = {c.id: c.measure for c in scenario.round.scoring.criteria}
+    before = {part.criterion: part for part in was.score.parts}
+    moved = [part.criterion for part in now.score.parts
+             if part.criterion in before and before[part.criterion].points != part.points]
+    if now.proposal.cost != was.proposal.cost:
+        why = f"its cost changed from {fmt.money_short(was.proposal.cost)} to {fmt.money_short(now.proposal.cost)}"
+    elif all(measures.get(c) == "reach per pound" for c in moved):
+        why = "it is judged by rank among the eligible proposals, " + _pool_words(baseline, scenario)
+    else:
+        why = "; ".join(part.reason for part in now.score.parts if part.criterion in moved)
+    return f"{', '.join(moved)} moved ({why})" if moved else "its parts round differently"
+
+
+def _pool_words(baseline: Outcome, scenario: Outcome) -> str:
+    """Who joined or left the proposals judged together, or whose cost changed."""
+    before, after = _eligible(baseline), _eligible(scenario)
+    present = {d.proposal.id for d in scenario.decisions}
+    words = [f"{pid} became eligible" for pid in sorted(after - before)]
+    words += [f"{pid} {'is no longer eligible' if pid in present else 'was withdrawn'}" for pid in sorted(before - after)]
+    costs = {d.proposal.id: d.proposal.cost for d in baseline.decisions}
+    words += [f"the cost of {d.proposal.id} changed" for d in sorted(scenario.decisions, key=lambda d: d.proposal.id)
+              if d.proposal.id in before & after and costs[d.proposal.id] != d.proposal.cost]
+    return "and " + ", ".join(words) if words else "which moved"
 
 
 def compare_scenarios(round_, proposals, base, scenarios, *, engine: str = "durable", progress=None):

@@ -31,13 +31,13 @@ import attrs
 
 from .. import fmt
 from ..inputs import values
-from ..errors import InputError, did_you_mean
+from ..errors import InputError, Problems, did_you_mean
 from ..inputs.proposal import Proposal
-from ..inputs.yamlfile import dotted
 
 __all__ = [
-    "FIELDS", "All", "Any_", "Compare", "Condition", "Field", "Given", "Includes", "Not", "OneOf", "Ref",
-    "describe", "evaluate", "explain", "fields_of", "leaves", "negate", "parse", "rebind", "view",
+    "COMBINATOR_EXAMPLES", "FIELDS", "KIND_WORDS", "TESTS", "All", "Any_", "Compare", "Condition", "Field", "Given", "Includes",
+    "Not", "OneOf", "Ref", "describe", "evaluate", "example", "explain", "fields_of", "leaves", "negate", "parse",
+    "rebind", "view",
 ]
 
 
@@ -99,6 +99,21 @@ TESTS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 COMBINATORS = ("all of", "any of", "not")
+
+# what each way of combining checks means, with an example
+COMBINATOR_EXAMPLES = {
+    "all of": ("every check under it holds (as do the lines of one check)",
+               "all of: [{pot: {is: upfront}}, {cost: {at most: money.upfront}}]"),
+    "any of": ("at least one check under it holds",
+               "any of: [{pot: {is: tactical}}, {delivery.end: {on or before: financial_year.end}}]"),
+    "not": ("the check under it does not hold", "not: {lead_agency: {is: Kent Police}}"),
+}
+
+# the field an example shows (the first of these the test applies to), and a value by kind or by test
+_EXAMPLE_FIELDS = ("pot", "submitted", "cost", "csa_priorities")
+_EXAMPLE_VALUES = {"date": "deadlines.proposals_due", "money": "money.upfront", "choice": "upfront",
+                   "list": "priorities.csa"}
+_EXAMPLE_BY_OP = {"in": "[upfront, tactical]", "not in": "[tactical]", "all": "[vawg, domestic-abuse]"}
 
 
 # --- the tree ------------------------------------------------------------------------------------
@@ -179,27 +194,37 @@ Leaf = (Compare, OneOf, Includes, Given)
 
 
 def parse(data, path: tuple, file, refs: dict[str, Ref]) -> Condition:
-    """The condition written at *path* of *file* (a :class:`~engine.inputs.yamlfile.YamlFile`)."""
+    """The condition written at *path* of *file* (a :class:`~engine.inputs.yamlfile.YamlFile`).
+
+    Every mistake in it is raised at once (:class:`~engine.errors.InputErrors` when there are several).
+    """
     if not isinstance(data, dict) or not data:
         raise file.error(path, "a check must be a mapping such as 'cost: {at most: money.upfront}'",
                          fix="write 'field: {test: value}', or 'all of', 'any of' or 'not' with checks under it")
     parts: list[Condition] = []
+    problems = Problems()
     for key, value in data.items():
         here = path + (key,)
         if key in ("all of", "any of"):
             if not isinstance(value, list) or not value:
-                raise file.error(here, f"'{key}' needs a list of checks", fix="write each check on a '- ' line under it")
-            inner = tuple(parse(item, here + (i,), file, refs) for i, item in enumerate(value))
-            parts.append((All if key == "all of" else Any_)(inner) if len(inner) > 1 else inner[0])
+                problems.add(file.error(here, f"'{key}' needs a list of checks",
+                                        fix="write each check on a '- ' line under it"))
+                continue
+            inner = [problems.attempt(parse, item, here + (i,), file, refs) for i, item in enumerate(value)]
+            if None not in inner:
+                parts.append((All if key == "all of" else Any_)(tuple(inner)) if len(inner) > 1 else inner[0])
         elif key == "not":
-            parts.append(Not(parse(value, here, file, refs)))
+            inner = problems.attempt(parse, value, here, file, refs)
+            if inner is not None:
+                parts.append(Not(inner))
         elif key in FIELDS:
-            parts.extend(_parse_tests(FIELDS[key], value, here, file, refs))
+            parts.extend(problems.attempt(_parse_tests, FIELDS[key], value, here, file, refs) or ())
         else:
-            raise file.error(here, f"'{key}' is not a field or a way to combine checks"
-                             f"{did_you_mean(key, list(FIELDS) + list(COMBINATORS))}",
-                             fix="use a proposal field (" + ", ".join(FIELDS) + ") or all of / any of / not",
-                             at_key=True)
+            problems.add(file.error(here, f"{fmt.quoted(key)} is not a field or a way to combine checks"
+                                    f"{did_you_mean(key, list(FIELDS) + list(COMBINATORS))}",
+                                    fix="use a proposal field (" + ", ".join(FIELDS) + ") or all of / any of / not",
+                                    at_key=True))
+    problems.check()
     return parts[0] if len(parts) == 1 else All(tuple(parts))
 
 
@@ -208,28 +233,36 @@ def _parse_tests(field: Field, tests, path, file, refs) -> list[Condition]:
         raise file.error(path, f"'{field.name}' needs a test such as {{{_example(field)}}}",
                          fix=f"write '{field.name}: {{{_example(field)}}}'")
     out = []
+    problems = Problems()
+    fitting = [w for w, (_, kinds) in TESTS.items() if field.kind in kinds]
     for word, raw in tests.items():
         here = path + (word,)
         if word not in TESTS and re.fullmatch(r"[0-9]+(\.[0-9]+)?", word):
-            raise file.error(here, f"'{word}' looks like the end of a sum of money split at its comma",
-                             fix="inside {...} a comma separates entries: write the amount without commas "
-                                 "(26500) or in quotes ('£26,500')", at_key=True)
-        if word not in TESTS:
-            fitting = [w for w, (_, kinds) in TESTS.items() if field.kind in kinds]
-            raise file.error(here, f"'{word}' is not a test{did_you_mean(word, fitting)}",
-                             fix=f"the tests for '{field.name}' are: " + ", ".join(fitting), at_key=True)
-        op, kinds = TESTS[word]
-        if field.kind not in kinds:
-            fitting = [w for w, (_, ks) in TESTS.items() if field.kind in ks]
-            raise file.error(here, f"'{word}' cannot test '{field.name}'",
-                             fix=f"the tests for '{field.name}' are: " + ", ".join(fitting), at_key=True)
-        try:
-            out.append(_leaf(field, op, raw, refs))
-        except InputError as exc:
-            line, column = file.place(here)
-            raise InputError(exc.problem, file=file.name, field=dotted(here), line=line, column=column,
-                             fix=exc.fix) from None
+            problems.add(file.error(here, f"'{word}' looks like the end of a sum of money split at its comma",
+                                    fix="inside {...} a comma separates entries: write the amount without commas "
+                                        "(26500) or in quotes ('£26,500')", at_key=True))
+        elif word not in TESTS:
+            problems.add(file.error(here, f"{fmt.quoted(word)} is not a test{did_you_mean(word, fitting)}",
+                                    fix=f"the tests for '{field.name}' are: " + ", ".join(fitting), at_key=True))
+        elif field.kind not in TESTS[word][1]:
+            problems.add(file.error(here, f"'{word}' cannot test '{field.name}'",
+                                    fix=f"the tests for '{field.name}' are: " + ", ".join(fitting), at_key=True))
+        else:
+            try:
+                out.append(_leaf(field, TESTS[word][0], raw, refs))
+            except InputError as exc:
+                problems.add(file.error(here, exc.problem, exc.fix))
+    problems.check()
     return out
+
+
+def example(word: str) -> str:
+    """A check using the test *word*, as a rules file writes it: ``submitted: {on or before: deadlines.proposals_due}``."""
+    op, kinds = TESTS[word]
+    if op == "given":
+        return "evaluation: {given: yes}"
+    field = next(FIELDS[name] for name in _EXAMPLE_FIELDS if FIELDS[name].kind in kinds)
+    return f"{field.name}: {{{word}: {_EXAMPLE_BY_OP.get(op) or _EXAMPLE_VALUES[field.kind]}}}"
 
 
 def _example(field: Field) -> str:
@@ -256,7 +289,7 @@ def _leaf(field: Field, op: str, raw, refs: dict[str, Ref]) -> Condition:
         return Compare(field.name, op, ref.value, ref.label, ref.name)
     if isinstance(raw, str) and "." in raw and raw.split(".")[0] in {r.split(".")[0] for r in refs} \
             and field.kind not in ("money",):
-        raise InputError(f"'{raw}' is not a figure of the round{did_you_mean(raw, refs)}",
+        raise InputError(f"{fmt.quoted(raw)} is not a figure of the round{did_you_mean(raw, refs)}",
                          fix="refer to one of: " + ", ".join(sorted(refs)))
     if op in ("any", "all", "none"):
         items = values.slug_list(raw)
@@ -281,14 +314,18 @@ def _literal(field: Field, raw, refs):
     except InputError as exc:
         hint = did_you_mean(raw, refs) if isinstance(raw, str) else ""
         if hint:
-            raise InputError(f"'{raw}' is not a figure of the round{hint}",
+            raise InputError(f"{fmt.quoted(raw)} is not a figure of the round{hint}",
                              fix="refer to one of: " + ", ".join(sorted(refs))) from None
         raise exc
 
 
+# each kind of value, in words
+KIND_WORDS = {"date": "a date", "money": "a sum of money", "count": "a number", "ids": "a list of ids",
+              "choice": "a choice", "text": "text", "list": "a list"}
+
+
 def _kind_words(kind: str) -> str:
-    return {"date": "a date", "money": "a sum of money", "count": "a number", "ids": "a list of ids",
-            "choice": "a choice", "text": "text", "list": "a list"}[kind]
+    return KIND_WORDS[kind]
 
 
 # --- the view of a proposal that conditions see --------------------------------------------------
@@ -446,7 +483,7 @@ def _show(field: Field, value) -> str:
     if field.kind == "money":
         return fmt.money_short(value)
     if field.kind == "count":
-        return f"{value:,}"
+        return fmt.count(value)
     return f"'{value}'"
 
 

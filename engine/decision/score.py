@@ -264,11 +264,15 @@ def _weight(value) -> Fraction:
 
 
 def parse_scoring(f, round_fields) -> Scoring:
-    """The ``scoring`` section (a :class:`~engine.inputs.yamlfile.Fields`), checked."""
+    """The ``scoring`` section (a :class:`~engine.inputs.yamlfile.Fields`), checked.
+
+    Weights that do not add up to ``out_of`` are rescaled, with a warning saying to what;
+    weights that are all 0 are refused.
+    """
     out_of = f.take("out_of", values.count)
     consensus_min = f.take("consensus_at_least", values.count, required=False, default=3)
     if consensus_min > 5:
-        raise f.error("consensus_at_least", "panel scores run from 0 to 5", fix="write a number from 0 to 5")
+        f.refuse("consensus_at_least", "panel scores run from 0 to 5", fix="write a number from 0 to 5")
     criteria = []
     for path, _ in f.items("criteria"):
         c = f.at(path)
@@ -279,36 +283,51 @@ def parse_scoring(f, round_fields) -> Scoring:
         themes = Fraction(0)
         if measure == "priorities":
             field = c.take("field", values.text)
-            if field not in ("pcc_priorities", "csa_priorities"):
-                raise c.error("field", f"'{field}' is not a priority field",
-                              fix="write pcc_priorities or csa_priorities")
-            group = {"pcc_priorities": round_fields["pcc"], "csa_priorities": round_fields["csa"]}[field]
-            known = {q.id for q in group}
+            if field is not None and field not in ("pcc_priorities", "csa_priorities"):
+                c.refuse("field", f"{fmt.quoted(field)} is not a priority field",
+                         fix="write pcc_priorities or csa_priorities")
+                field = None
+            known = {q.id for q in round_fields[{"pcc_priorities": "pcc", "csa_priorities": "csa"}[field]]} \
+                if field else set()
             sub = c.sub("weights", required=False)
             if sub is not None:
                 pairs = []
                 for pid in list(sub.data):
-                    if pid not in known:
-                        raise sub.file.error(sub.path + (pid,), f"'{pid}' is not a priority of this round"
-                                             f"{did_you_mean(pid, known)}", fix="use an id listed under priorities",
-                                             at_key=True)
-                    pairs.append((pid, sub.take(pid, _weight)))
+                    weight = sub.take(pid, _weight)
+                    if field and pid not in known:
+                        sub.file.problem(sub.file.error(sub.path + (pid,), f"{fmt.quoted(pid)} is not a priority of "
+                                                        f"this round{did_you_mean(pid, known)}",
+                                                        fix="use an id listed under priorities", at_key=True))
+                    elif weight is not None:
+                        pairs.append((pid, weight))
                 sub.done()
                 weights = tuple(pairs)
             themes = c.take("themes", _weight, required=False, default=Fraction(0))
         default_full = {"time to spare": Fraction(30)}.get(measure, Fraction(1))
         full = c.take("full_marks_at", _weight, required=False, default=default_full)
-        if full <= 0:
-            raise c.error("full_marks_at", "must be more than 0", fix="write a number such as 2")
-        criteria.append(Criterion(
-            id=cid, name=c.take("name", values.text), weight=c.take("weight", _weight), measure=measure,
-            field=field, weights=weights, themes=themes, full_marks_at=full,
-        ))
+        if full is not None and full <= 0:
+            c.refuse("full_marks_at", "must be more than 0", fix="write a number such as 2")
+        name = c.take("name", values.text)
+        weight = c.take("weight", _weight)
         c.done()
-    if not criteria:
-        raise f.error("criteria", "lists no criteria", fix="add at least one criterion")
+        if None not in (cid, measure, name, weight) and (measure != "priorities" or field):
+            criteria.append(Criterion(id=cid, name=name, weight=weight, measure=measure, field=field,
+                                      weights=weights, themes=themes, full_marks_at=full))
+    if not criteria and isinstance(f.data.get("criteria"), list) and not f.data["criteria"]:
+        f.refuse("criteria", "lists no criteria", fix="add at least one criterion")
     f.done()
-    return Scoring(out_of, tuple(criteria), consensus_min)
+    scoring = Scoring(out_of, tuple(criteria), consensus_min)
+    if out_of is not None and criteria and len(criteria) == len(f.data.get("criteria") or ()):
+        total = sum((c.weight for c in criteria), Fraction(0))
+        if total == 0:
+            f.refuse("criteria", "every weight is 0, so every proposal would score 0",
+                     fix="give at least one criterion a weight above 0")
+        elif total != out_of:
+            f.warn("criteria", f"the weights add up to {fmt.number(total)}, not {out_of} (out_of): they are rescaled "
+                               f"to add up to {out_of}: " + ", ".join(
+                                   f"{c.id} {fmt.number(out_of * c.weight / total)}" for c in criteria),
+                   fix=f"make the weights add up to {out_of} to say what each is worth")
+    return scoring
 
 
 def default_scoring() -> Scoring:

@@ -41,6 +41,7 @@ class BudgetInterval:
     allocated: int
     score: int  # score units
     offer: tuple[str, int] | None = None  # a proposal offered its minimum cost, and that amount
+    eligible: frozenset = attrs.field(default=frozenset(), eq=False)  # every proposal eligible there (by id)
 
 
 @attrs.frozen

@@ -198,6 +198,7 @@ def budget_intervals(situation, low: int = 0, high: int | None = None) -> tuple:
     items = situation.items
     scores = {item.id: item.score for item in items}
     candidates = situation.candidates
+    eligible = frozenset(p.id for p in situation.eligible)
     out: list = []
     for iv in sweep(items, situation.base_policy, upto=high):
         if iv.end < low:
@@ -212,12 +213,12 @@ def budget_intervals(situation, low: int = 0, high: int | None = None) -> tuple:
             offer = next(((p.id, p.minimum_cost) for p in left_out
                           if p.minimum_cost <= first - iv.allocated < p.cost), None)
             if offer is None:
-                out.append(BudgetInterval(first, nxt - 1, iv.chosen, iv.allocated, iv.score, None))
+                out.append(BudgetInterval(first, nxt - 1, iv.chosen, iv.allocated, iv.score, None, eligible))
             else:
                 pid, amount = offer
                 chosen = tuple(item.id for item in items if item.id in taken or item.id == pid)
                 out.append(BudgetInterval(first, nxt - 1, chosen, iv.allocated + amount, iv.score + scores[pid],
-                                          offer))
+                                          offer, eligible))
     return joined([out])
 
 

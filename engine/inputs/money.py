@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from .. import fmt
 from ..errors import InputError
 
 __all__ = ["parse"]
@@ -45,7 +46,7 @@ def parse(value, *, field: str | None = None) -> int:
     if not isinstance(value, str):
         raise InputError(f"expected a sum of money, got {type(value).__name__}", field=field, fix=_FIX)
     text = value.strip()
-    shown = repr(value.strip())
+    shown = fmt.quoted(value.strip())
     if not text:
         raise InputError("no amount given", field=field, fix=_FIX)
     if text.startswith("-") or text.startswith("£-") or text.startswith("-£"):

@@ -9,10 +9,11 @@ import attrs
 
 from .. import fmt
 from . import values
-from ..errors import InputError, did_you_mean
+from ..errors import InputError, InputWarning, Problems, did_you_mean
+from .schema import Spec, take_all
 from .yamlfile import Fields, read
 
-__all__ = ["POTS", "Proposal", "load_proposals"]
+__all__ = ["FIELDS", "POTS", "Folder", "Proposal", "load_folder", "load_proposals"]
 
 POTS = ("upfront", "tactical")
 
@@ -20,22 +21,80 @@ POTS = ("upfront", "tactical")
 def _pot(value) -> str:
     value = values.text(value)
     if value not in POTS:
-        raise InputError(f"'{value}' is not a pot", fix="write 'upfront' or 'tactical'")
+        raise InputError(f"{fmt.quoted(value)} is not a pot", fix="write 'upfront' or 'tactical'")
     return value
 
 
 def _panel(value) -> tuple[tuple[str, int], ...]:
     if not isinstance(value, dict):
-        raise InputError("expected a mapping of agency to score", fix="write one 'agency: score' line per agency")
+        raise InputError(f"expected a mapping of agency to score, found {fmt.found(value)}",
+                         fix="write one 'agency: score' line per agency")
     out = []
     for agency, score in value.items():
         if not isinstance(score, str) or score.strip() not in ("0", "1", "2", "3", "4", "5"):
-            raise InputError(f"the score of '{agency}' must be a whole number from 0 to 5, found '{score}'",
-                             fix="give each agency a score 0, 1, 2, 3, 4 or 5")
+            raise InputError(f"the score of {fmt.quoted(agency)} must be a whole number from 0 to 5, "
+                             f"found {fmt.found(score)}", fix="give each agency a score 0, 1, 2, 3, 4 or 5")
         out.append((agency, int(score)))
     if not out:
         raise InputError("no scores given", fix="give each agency a score, or remove 'panel'")
     return tuple(sorted(out))
+
+
+def _assumed(value) -> tuple[str, ...]:
+    items = values.text_list(value)
+    known = set(NAMES)
+    for item in items:
+        if item not in known:
+            raise InputError(f"{fmt.quoted(item)} in 'assumed' is not a field of a proposal"
+                             f"{did_you_mean(item, known)}",
+                             fix="list the names of fields whose values are assumed")
+    return items
+
+
+# every field of a proposal file, in the order a template lists them
+FIELDS: tuple[Spec, ...] = (
+    Spec("id", values.slug, "a short id, unique in the round (the file is named after it)",
+         "dhr-learning-webinars"),
+    Spec("title", values.text, "the project's name", "Domestic homicide review learning webinars"),
+    Spec("lead_agency", values.text, "the partner that leads the project and is accountable for it",
+         "Kent County Council"),
+    Spec("partners", values.text_list, "the other agencies involved", "[Kent Police, Probation Service]",
+         required=False, default=()),
+    Spec("submitted", values.date, "the day the Kent Community Safety Team received it", "2026-04-02"),
+    Spec("pot", _pot, "the pot it bids to", "upfront", type="choice", form="upfront or tactical"),
+    Spec("cost", values.money_value, "the amount asked for", "£1,850"),
+    Spec("minimum_cost", values.money_value, "the least it could be delivered for, if scaled down "
+         "(at most the cost)", "£1,500", required=False),
+    Spec("pcc_priorities", values.slug_list, "ids of the Police and Crime Plan priorities it serves "
+         "(listed in the rules file)", "[protecting-people, productive-partnerships]", required=False, default=()),
+    Spec("csa_priorities", values.slug_list, "ids of the Community Safety Agreement priorities it serves",
+         "[domestic-abuse, vawg]", required=False, default=()),
+    Spec("cross_cutting", values.slug_list, "ids of the cross-cutting themes it serves", "[reoffending-victims]",
+         required=False, default=()),
+    Spec("delivery.start", values.date, "the day delivery starts", "2026-06-01"),
+    Spec("delivery.end", values.date, "the day delivery ends (not before it starts)", "2027-03-31"),
+    Spec("summary", values.text, "what it does, in the partner's words",
+         "Three online webinars sharing the lessons of domestic homicide reviews."),
+    Spec("outcomes", values.text, "what will change, and for whom", "Professionals act on review findings.",
+         required=False),
+    Spec("evaluation", values.text, "how success will be measured", "Attendance and a follow-up survey.",
+         required=False),
+    Spec("reach", values.count, "the number of people expected to benefit (an estimate)", "400", required=False),
+    Spec("panel", _panel, "each partner agency's score in the shortlisting exercise", "{kent-police: 5, kcc: 4}",
+         required=False, default=(), type="mapping", form="one 'agency: score' line each, scores 0 to 5"),
+    Spec("assumed", _assumed, "the fields whose values are assumed, not given by a source",
+         "[submitted, reach]", required=False, default=(), type="list of field names",
+         form="[field, field], names of this table"),
+    Spec("source", values.text, "where the facts come from", "KCSP report 31 March 2026, para 2.3",
+         required=False),
+    Spec("notes", values.text, "anything else worth knowing", "Cost revised after the venue changed.",
+         required=False),
+    Spec("illustrative", values.yes_no, "yes for a made-up example, not a real proposal", "no", required=False,
+         default=False),
+)
+
+NAMES: tuple[str, ...] = tuple(dict.fromkeys(
+    name for spec in FIELDS for name in (spec.name.split(".")[0], spec.name)))
 
 
 @attrs.frozen
@@ -72,75 +131,71 @@ class Proposal:
     source: str | None = None
     notes: str | None = None
     illustrative: bool = False
+    places: dict = attrs.field(eq=False, repr=False, factory=dict)  # field name -> (line, column) in its file
 
-    FIELDS = (
-        "id", "title", "lead_agency", "partners", "submitted", "pot", "cost", "minimum_cost",
-        "pcc_priorities", "csa_priorities", "cross_cutting", "delivery", "summary", "outcomes",
-        "evaluation", "reach", "panel", "assumed", "source", "notes", "illustrative",
-    )
+    FIELDS = tuple(name for name in NAMES if "." not in name)
 
     @classmethod
     def from_fields(cls, f: Fields) -> "Proposal":
-        """Read and check every field of a proposal file."""
-        delivery = f.sub("delivery")
-        start = delivery.take("start", values.date)
-        end = delivery.take("end", values.date)
-        delivery.done()
-        if end < start:
-            raise delivery.error("end", f"delivery ends ({fmt.date(end)}) before it starts ({fmt.date(start)})",
-                                 fix="swap the dates, or correct one of them")
-        proposal = cls(
-            id=f.take("id", values.slug),
-            title=f.take("title", values.text),
-            lead_agency=f.take("lead_agency", values.text),
-            partners=f.take("partners", values.text_list, required=False, default=()),
-            submitted=f.take("submitted", values.date),
-            pot=f.take("pot", _pot),
-            cost=f.take("cost", values.money_value),
-            minimum_cost=f.take("minimum_cost", values.money_value, required=False),
-            pcc_priorities=f.take("pcc_priorities", values.slug_list, required=False, default=()),
-            csa_priorities=f.take("csa_priorities", values.slug_list, required=False, default=()),
-            cross_cutting=f.take("cross_cutting", values.slug_list, required=False, default=()),
-            delivery=Delivery(start, end),
-            summary=f.take("summary", values.text),
-            outcomes=f.take("outcomes", values.text, required=False),
-            evaluation=f.take("evaluation", values.text, required=False),
-            reach=f.take("reach", values.count, required=False),
-            panel=f.take("panel", _panel, required=False, default=()),
-            assumed=f.take("assumed", _assumed, required=False, default=()),
-            source=f.take("source", values.text, required=False),
-            notes=f.take("notes", values.text, required=False),
-            illustrative=f.take("illustrative", values.yes_no, required=False, default=False),
-            file=f.file.name,
-        )
+        """Read and check every field of a proposal file; every mistake in it is raised at once."""
+        got = take_all(f, FIELDS)
+        start, end = got.pop("delivery.start"), got.pop("delivery.end")
+        if start is not None and end is not None and end < start:
+            f.file.problem(f.file.error(("delivery", "end"), f"delivery ends ({fmt.date(end)}) before it starts "
+                                        f"({fmt.date(start)})", fix="swap the dates, or correct one of them"))
+        if None not in (got["minimum_cost"], got["cost"]) and got["minimum_cost"] > got["cost"]:
+            f.refuse("minimum_cost", "is more than the cost asked for", fix="the minimum must be at most the cost")
         f.done()
-        if proposal.minimum_cost is not None and proposal.minimum_cost > proposal.cost:
-            raise f.error("minimum_cost", "is more than the cost asked for",
-                          fix="the minimum must be at most the cost")
-        return proposal
+        places = {spec.name: f.file.place(tuple(spec.name.split("."))) for spec in FIELDS}
+        return cls(**got, delivery=Delivery(start, end), file=f.file.name, places=places)
 
     @classmethod
     def from_file(cls, path: str | Path, *, name: str | None = None) -> "Proposal":
         """Load and check one proposal file."""
         return cls.from_fields(read(path, name=name).fields("a proposal"))
 
-
-def _assumed(value) -> tuple[str, ...]:
-    items = values.text_list(value)
-    known = set(Proposal.FIELDS) | {"delivery.start", "delivery.end"}
-    for item in items:
-        if item not in known:
-            raise InputError(f"'{item}' in 'assumed' is not a field of a proposal{did_you_mean(item, known)}",
-                             fix="list the names of fields whose values are assumed")
-    return items
+    def line_of(self, field: str) -> int | None:
+        """The line of *field* in the proposal's file, if known."""
+        return self.places.get(field, (None, None))[0]
 
 
-def load_proposals(folder: str | Path, *, progress=None) -> tuple[Proposal, ...]:
-    """Every proposal in *folder* (``*.yaml``, ``*.yml``), in order of id.
+# --- a folder of proposals --------------------------------------------------------------------------
 
-    The order of files on disk and their names never change the result; two
-    files with the same id are refused, naming both.  *progress*, if given, is
-    called with ``(files read, files in all)`` after each file.
+# files that tools leave beside the ones a user saves: skipped with a note
+STRAY = (
+    ("._", "a copy of a file's Mac details, made when it is copied from a Mac"),
+    ("~$", "an office program's lock file, left while a document is open"),
+    (".~lock.", "an office program's lock file, left while a document is open"),
+)
+STRAY_NAMES = {".DS_Store": "the Mac's folder settings", "Thumbs.db": "Windows' picture cache",
+               "desktop.ini": "Windows' folder settings"}
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@attrs.frozen
+class Folder:
+    """The proposals of a folder, and what was skipped in it (files that are not proposals)."""
+
+    proposals: tuple[Proposal, ...]
+    skipped: tuple[InputWarning, ...] = ()
+
+
+def _stray(name: str) -> str | None:
+    if name in STRAY_NAMES:
+        return STRAY_NAMES[name]
+    why = next((why for prefix, why in STRAY if name.startswith(prefix)), None)
+    return why or ("a hidden file" if name.startswith(".") else None)
+
+
+def load_folder(folder: str | Path, *, progress=None) -> Folder:
+    """Every proposal in *folder* (``*.yaml``, ``*.yml``) in order of id, and a word on every file skipped.
+
+    Every mistake in every file is raised at once.  The order of files on disk
+    and their names never change the result; two files with the same id are
+    refused, naming both.  A stray file a tool left there is skipped with a
+    note, any other file with a warning; a symbolic link is followed only to a
+    file inside the folder.  *progress*, if given, is called with ``(files read, files in all)``
+    after each file.
     """
     shown = str(folder)
     root = Path(folder)
@@ -149,19 +204,45 @@ def load_proposals(folder: str | Path, *, progress=None) -> tuple[Proposal, ...]
     if not root.is_dir():
         raise InputError("is a file, not a folder of proposals", file=shown,
                          fix="give the folder that holds the proposal files")
-    paths = sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    inside = root.resolve()
+    paths, skipped = [], []
+    for path in sorted(root.iterdir(), key=lambda p: p.name):
+        name = str(Path(shown) / path.name)
+        stray = _stray(path.name)
+        if stray is not None:
+            skipped.append(InputWarning(f"skipped: {stray}, not a proposal", file=name, note=True))
+        elif path.is_symlink() and inside not in path.resolve().parents:
+            skipped.append(InputWarning("a link to a file outside the folder, so not followed", file=name,
+                                        fix="copy the file into the folder instead"))
+        elif path.is_dir():
+            skipped.append(InputWarning("skipped: a folder (proposals are read from this folder only)",
+                                        file=name, note=True))
+        elif path.suffix.lower() not in YAML_SUFFIXES:
+            skipped.append(InputWarning("not a YAML file (*.yaml), so not read as a proposal", file=name,
+                                        fix="rename it to .yaml if it is a proposal, or move it out of the folder"))
+        else:
+            paths.append(path)
     if not paths:
         raise InputError("holds no proposal files (*.yaml)", file=shown, fix="add one YAML file per proposal")
+    problems = Problems()
     by_id: dict[str, Proposal] = {}
     for done, path in enumerate(paths, 1):
-        proposal = Proposal.from_file(path, name=str(Path(shown) / path.name))
-        if proposal.id in by_id:
-            first = by_id[proposal.id].file
-            raise InputError(
-                f"the id '{proposal.id}' is also used by {first}", file=proposal.file, field="id",
-                fix="give each proposal its own id",
-            )
-        by_id[proposal.id] = proposal
+        proposal = problems.attempt(Proposal.from_file, path, name=str(Path(shown) / path.name))
         if progress is not None:
             progress(done, len(paths))
-    return tuple(by_id[key] for key in sorted(by_id))
+        if proposal is None:
+            continue
+        if proposal.id in by_id:
+            problems.add(InputError(
+                f"the id '{proposal.id}' is also used by {by_id[proposal.id].file}", file=proposal.file,
+                field="id", line=proposal.line_of("id"), fix="give each proposal its own id",
+            ))
+            continue
+        by_id[proposal.id] = proposal
+    problems.check()
+    return Folder(tuple(by_id[key] for key in sorted(by_id)), tuple(skipped))
+
+
+def load_proposals(folder: str | Path, *, progress=None) -> tuple[Proposal, ...]:
+    """Every proposal in *folder*, in order of id (see :func:`load_folder`)."""
+    return load_folder(folder, progress=progress).proposals

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from pathlib import Path
 
@@ -12,11 +13,13 @@ from ..decision import conditions
 from .. import fmt
 from . import values
 from ..decision.conditions import Condition, Ref
-from ..errors import InputError, did_you_mean
-from ..decision.score import Scoring, default_scoring, parse_scoring
+from ..errors import InputError, InputErrors, InputWarning, did_you_mean
+from ..decision.score import MEASURES, Scoring, default_scoring, parse_scoring
+from .schema import Spec
 from .yamlfile import Fields, YamlFile, read
 
-__all__ = ["DEADLINES", "LEFTOVER", "Priority", "Round", "Rule", "load_round", "unknown_priorities"]
+__all__ = ["DEADLINES", "FIGURES", "LEFTOVER", "RULES_FIELDS", "SHORTLIST_POLICIES", "Priority", "Round", "Rule",
+           "load_round", "unknown_priorities"]
 
 # the deadlines a rules file may give, and the words used for each in explanations
 DEADLINES = {
@@ -32,8 +35,22 @@ LEFTOVER = {"tactical pot": "added to the tactical pot", "returned": "returned t
 
 SEVERITIES = ("reject", "flag")
 
-# how the shortlist is chosen within the upfront allocation
-POLICIES = ("rank", "optimal", "consensus-first")
+# how a round's shortlist may be chosen within the upfront allocation: the two walks of
+# engine.decision.select (rank, optimal), and consensus-first, the rank walk with panel consensus first
+SHORTLIST_POLICIES = ("rank", "optimal", "consensus-first")
+
+# the figures of a round a check may name instead of a value: name -> (kind, words)
+FIGURES = {
+    "financial_year.start": ("date", "the start of the financial year"),
+    "financial_year.end": ("date", "the end of the financial year"),
+    "money.grant": ("money", "the grant"),
+    "money.upfront": ("money", "the upfront allocation"),
+    "money.tactical": ("money", "the tactical pot"),
+    **{f"deadlines.{name}": ("date", words) for name, words in DEADLINES.items()},
+    "priorities.pcc": ("ids", "the round's PCC priorities"),
+    "priorities.csa": ("ids", "the round's CSA priorities"),
+    "priorities.cross_cutting": ("ids", "the round's cross-cutting themes"),
+}
 
 
 @attrs.frozen
@@ -94,7 +111,7 @@ class Round:
     scoring: Scoring = attrs.field(factory=default_scoring)
     policy: str = "rank"
     reduced_offers: bool = False
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[InputWarning, ...] = attrs.field(default=(), eq=False)
     file: str = attrs.field(default="", eq=False)
 
     def with_upfront(self, upfront: int) -> "Round":
@@ -125,10 +142,11 @@ def _financial_year(value) -> tuple[str, dt.date, dt.date]:
     text = values.text(value)
     match = re.fullmatch(r"(\d{4})/(\d{2})", text)
     if not match or (int(match[1]) + 1) % 100 != int(match[2]):
-        raise InputError(f"'{text}' is not a financial year", fix="write it as 2026/27 (1 April 2026 to 31 March 2027)")
+        raise InputError(f"{fmt.quoted(text)} is not a financial year",
+                         fix="write it as 2026/27 (1 April 2026 to 31 March 2027)")
     start = int(match[1])
     if not 1900 <= start <= 2998:
-        raise InputError(f"'{text}' is not a financial year this tool can use",
+        raise InputError(f"{fmt.quoted(text)} is not a financial year this tool can use",
                          fix="write a year such as 2026/27")
     return text, dt.date(start, 4, 1), dt.date(start + 1, 3, 31)
 
@@ -136,7 +154,7 @@ def _financial_year(value) -> tuple[str, dt.date, dt.date]:
 def _leftover(value) -> str:
     text = values.text(value)
     if text not in LEFTOVER:
-        raise InputError(f"'{text}' is not where leftover money can go{did_you_mean(text, LEFTOVER)}",
+        raise InputError(f"{fmt.quoted(text)} is not where leftover money can go{did_you_mean(text, LEFTOVER)}",
                          fix="write 'tactical pot' or 'returned'")
     return text
 
@@ -144,81 +162,93 @@ def _leftover(value) -> str:
 def _priorities(f: Fields, key: str) -> tuple[Priority, ...]:
     group = f.sub(key)
     out = []
-    for pid, name in group.data.items():
+    for pid in list(group.data):
         try:
             values.slug(pid)
         except InputError as exc:
-            raise group.file.error(group.path + (pid,), exc.problem, exc.fix, at_key=True) from None
-        out.append(Priority(pid, group.take(pid, values.text)))
+            group.file.problem(group.file.error(group.path + (pid,), exc.problem, exc.fix, at_key=True))
+            group.take(pid)
+            continue
+        name = group.take(pid, values.text)
+        if name is not None:
+            out.append(Priority(pid, name))
     group.done()
-    if not out:
-        raise f.error(key, "lists no priorities", fix="list each as 'id: name'")
+    if not out and not group.data and isinstance(f.data.get(key), dict):
+        f.refuse(key, "lists no priorities", fix="list each as 'id: name'")
     return tuple(out)
 
 
-def references(rnd) -> dict[str, Ref]:
-    """The figures of a round (a :class:`Round`, or the mapping it is being built from) that rules may name."""
+def references(rnd, unread=()) -> dict[str, Ref]:
+    """The figures of a round (a :class:`Round`, or the mapping it is being built from) that a check may
+    name; one that could not be read (or the *unread* deadlines) stands in as nothing, its mistake being
+    reported where it is written."""
     if isinstance(rnd, Round):
         rnd = attrs.asdict(rnd, recurse=False)
-    refs = {
-        "financial_year.start": Ref("financial_year.start", "date", rnd["year_start"].toordinal(),
-                                    "the start of the financial year"),
-        "financial_year.end": Ref("financial_year.end", "date", rnd["year_end"].toordinal(),
-                                  "the end of the financial year"),
-        "money.grant": Ref("money.grant", "money", rnd["grant"], "the grant"),
-        "money.upfront": Ref("money.upfront", "money", rnd["upfront"], "the upfront allocation"),
-        "money.tactical": Ref("money.tactical", "money", rnd["tactical"], "the tactical pot"),
+    given = {
+        "financial_year.start": rnd["year_start"].toordinal() if rnd["year_start"] else 0,
+        "financial_year.end": rnd["year_end"].toordinal() if rnd["year_end"] else 0,
+        "money.grant": rnd["grant"] or 0,
+        "money.upfront": rnd["upfront"] or 0,
+        "money.tactical": rnd["tactical"] or 0,
+        **{f"deadlines.{name}": 0 for name in unread},
+        **{f"deadlines.{name}": day.toordinal() for name, day in rnd["deadlines"]},
     }
-    for name, day in rnd["deadlines"]:
-        refs[f"deadlines.{name}"] = Ref(f"deadlines.{name}", "date", day.toordinal(), DEADLINES[name])
-    for group, label in (("pcc", "the round's PCC priorities"), ("csa", "the round's CSA priorities"),
-                         ("cross_cutting", "the round's cross-cutting themes")):
+    refs = {name: Ref(name, FIGURES[name][0], value, FIGURES[name][1]) for name, value in given.items()}
+    for group in ("pcc", "csa", "cross_cutting"):
+        name = f"priorities.{group}"
         items = rnd[group]
-        refs[f"priorities.{group}"] = Ref(f"priorities.{group}", "ids", tuple(p.id for p in items), label,
-                                          tuple(p.name for p in items))
+        refs[name] = Ref(name, "ids", tuple(p.id for p in items), FIGURES[name][1], tuple(p.name for p in items))
     return refs
+
+
+def _condition(r: Fields, key: str, refs: dict[str, Ref], *, required: bool) -> Condition | None:
+    """The check at *key* of a rule, or ``None`` (its mistakes are kept in the file)."""
+    if r.data.get(key) is None:
+        r.take(key, required=required)
+        return None
+    r.take(key)
+    try:
+        return conditions.parse(r.data[key], r.path + (key,), r.file, refs)
+    except InputErrors as exc:
+        r.file.problems.add(exc)
+    except InputError as exc:
+        r.file.problem(exc)
+    return None
 
 
 def _rules(f: Fields, refs: dict[str, Ref]) -> tuple[Rule, ...]:
     out: list[Rule] = []
+    ids: set[str] = set()
     for path, item in f.items("rules"):
         r = f.at(path)
-        rule_id = r.take_new_id("id", {rule.id for rule in out}, "rule")
+        rule_id = r.take_new_id("id", ids, "rule")
+        ids.add(rule_id)
         severity = r.take_choice("severity", SEVERITIES, "a severity",
                                  fix="write 'reject' (the proposal is ineligible) or 'flag' (a concern only)")
-        r._known.extend(["check", "when"])
-        if r.data.get("check") is None:
-            r.take("check")
-        check = conditions.parse(r.data["check"], path + ("check",), f.file, refs)
-        when = None
-        if r.data.get("when") is not None:
-            when = conditions.parse(r.data["when"], path + ("when",), f.file, refs)
-        out.append(Rule(
-            id=rule_id,
-            says=r.take("says", values.text),
-            source=r.take("source", values.text),
-            severity=severity,
-            check=check,
-            when=when,
-        ))
+        says = r.take("says", values.text)
+        source = r.take("source", values.text)
+        check = _condition(r, "check", refs, required=True)
+        when = _condition(r, "when", refs, required=False)
         r.done()
+        if None not in (rule_id, severity, says, source, check):
+            out.append(Rule(id=rule_id, says=says, source=source, severity=severity, check=check, when=when))
     return tuple(out)
 
 
 def policy(value) -> str:
     """A selection policy's name."""
     text = values.text(value)
-    if text not in POLICIES:
-        raise InputError(f"'{text}' is not a policy{did_you_mean(text, POLICIES)}",
-                         fix="write one of: " + ", ".join(POLICIES))
+    if text not in SHORTLIST_POLICIES:
+        raise InputError(f"{fmt.quoted(text)} is not a policy{did_you_mean(text, SHORTLIST_POLICIES)}",
+                         fix="write one of: " + ", ".join(SHORTLIST_POLICIES))
     return text
 
 
 def round_from_file(file: YamlFile) -> Round:
-    """Read and check a whole rules file."""
+    """Read and check a whole rules file; every mistake in it is raised at once."""
     f = file.fields("a round's rules")
     head = f.sub("round")
-    fy_text, start, end = head.take("financial_year", _financial_year)
+    fy_text, start, end = head.take("financial_year", _financial_year, default=(None, None, None))
     rnd = dict(
         id=head.take("id", values.slug),
         name=head.take("name", values.text),
@@ -239,26 +269,35 @@ def round_from_file(file: YamlFile) -> Round:
         money_source=cash.take("source", values.text, required=False),
     )
     cash.done()
-    warnings = []
-    split = rnd["upfront"] + rnd["tactical"]
-    if split != rnd["grant"]:
-        gap = rnd["grant"] - split
-        warnings.append(
-            f"{file.name}: money: the upfront allocation {fmt.money_short(rnd['upfront'])} and the tactical pot "
-            f"{fmt.money_short(rnd['tactical'])} add up to {fmt.money_short(split)}, "
-            f"{fmt.money_short(abs(gap))} {'short of' if gap > 0 else 'more than'} the grant of "
-            f"{fmt.money_short(rnd['grant'])}"
-        )
+    if None not in (rnd["grant"], rnd["upfront"], rnd["tactical"]):
+        split = rnd["upfront"] + rnd["tactical"]
+        if split != rnd["grant"]:
+            gap = rnd["grant"] - split
+            file.warning(("money",), (
+                f"the upfront allocation {fmt.money_short(rnd['upfront'])} and the tactical pot "
+                f"{fmt.money_short(rnd['tactical'])} add up to {fmt.money_short(split)}, "
+                f"{fmt.money_short(abs(gap))} {'short of' if gap > 0 else 'more than'} the grant of "
+                f"{fmt.money_short(rnd['grant'])}"), at_key=True)
 
     dates = f.sub("deadlines")
     deadlines = []
-    for name in dates.data:
+    unread = set()  # deadlines given but not read: checks may still name them
+    for name in list(dates.data):
         if name not in DEADLINES:
-            raise dates.file.error(dates.path + (name,), f"'{name}' is not a known deadline{did_you_mean(name, DEADLINES)}",
-                                   fix="use one of: " + ", ".join(DEADLINES), at_key=True)
+            dates.file.problem(dates.file.error(
+                dates.path + (name,), f"{fmt.quoted(name)} is not a known deadline{did_you_mean(name, DEADLINES)}",
+                fix="use one of: " + ", ".join(DEADLINES), at_key=True))
+            dates.take(name, required=False)
+            unread.update(difflib.get_close_matches(name, DEADLINES, n=1, cutoff=0.6))
+            continue
         day = dates.take(name, values.date, required=False)
-        if day is not None:
+        if day is None:
+            unread.add(name)
+        else:
             deadlines.append((name, day))
+            if start is not None and not start <= day <= end:
+                dates.warn(name, f"{fmt.date(day)} is not in the financial year {fy_text} ({fmt.date(start)} to "
+                                 f"{fmt.date(end)})", fix="check it is this round's date, not one copied from another year")
     dates.done()
     rnd["deadlines"] = tuple(deadlines)
 
@@ -267,7 +306,7 @@ def round_from_file(file: YamlFile) -> Round:
                cross_cutting=_priorities(prio, "cross_cutting"))
     prio.done()
 
-    rnd["rules"] = _rules(f, references(rnd))
+    rnd["rules"] = _rules(f, references(rnd, unread))
     scoring = f.sub("scoring", required=False)
     if scoring is not None:
         rnd["scoring"] = parse_scoring(scoring, rnd)
@@ -277,7 +316,77 @@ def round_from_file(file: YamlFile) -> Round:
         rnd["reduced_offers"] = selection.take("reduced_offers", values.yes_no, required=False, default=False)
         selection.done()
     f.done()
-    return Round(**rnd, warnings=tuple(warnings), file=file.name)
+    return Round(**rnd, warnings=tuple(file.warnings), file=file.name)
+
+
+# every field of a rules file, in the order of the shipped files; checked against the loader by the tests
+RULES_FIELDS: tuple[Spec, ...] = (
+    Spec("round.id", values.slug, "a short id for the round", "kcsp-2026-27"),
+    Spec("round.name", values.text, "the round's name, as outputs show it", "KCSP Crime Reduction Grant 2026/27"),
+    Spec("round.financial_year", _financial_year, "the financial year the grant is for (1 April to 31 March)",
+         "2026/27", type="financial year", form="YYYY/YY, the second year one after the first"),
+    Spec("round.plan", values.text, "the Police and Crime Plan in force", "Cut Crime, Support Victims, Build Trust",
+         required=False),
+    Spec("round.source", values.text, "the document the round's facts come from",
+         "KCSP Working Group update, 31 March 2026", required=False),
+    Spec("round.notes", values.text, "anything else worth knowing", "The tactical pot closed early.",
+         required=False),
+    Spec("money.grant", values.money_value, "the whole Crime Reduction Grant", "£39,600"),
+    Spec("money.upfront", values.money_value, "the upfront allocation the shortlist must fit in", "£26,500"),
+    Spec("money.tactical", values.money_value, "the tactical pot, held for needs that emerge in the year",
+         "£13,100"),
+    Spec("money.leftover", _leftover, "where upfront money left unallocated goes", "tactical pot", type="choice",
+         form=" or ".join(f"'{k}'" for k in LEFTOVER)),
+    Spec("money.tactical_opens", values.text, "when the tactical pot opens, in words",
+         "once every upfront business case has been approved", required=False),
+    Spec("money.source", values.text, "the document the money comes from",
+         "KCSP Working Group update, 31 March 2026 (section 3.2)", required=False),
+    Spec("deadlines.proposals_due", values.date, "the closing date for proposals", "2026-04-08", required=False),
+    Spec("deadlines.working_group", values.date, "the Working Group's shortlisting meeting", "2026-04-27",
+         required=False),
+    Spec("deadlines.business_case_due", values.date, "the deadline for the business case to the OPCC", "2026-05-09",
+         required=False),
+    Spec("deadlines.delivery_end", values.date, "the end of delivery", "2027-03-31", required=False),
+    Spec("deadlines.tactical_closes", values.date, "the tactical pot's closing date", "2026-12-31",
+         required=False),
+    Spec("priorities.pcc", None, "the Police and Crime Plan priorities", "protecting-people: Protecting people",
+         type="mapping", form="one 'id: name' line each"),
+    Spec("priorities.csa", None, "the Community Safety Agreement priorities", "vawg: Violence against women and girls",
+         type="mapping", form="one 'id: name' line each"),
+    Spec("priorities.cross_cutting", None, "the CSA's cross-cutting themes",
+         "early-intervention: Early intervention, prevention and education", type="mapping",
+         form="one 'id: name' line each"),
+    Spec("rules[].id", values.slug, "a short id for the rule, unique in the file", "received-by-deadline"),
+    Spec("rules[].says", values.text, "the rule in plain words", "A proposal must arrive by the closing date."),
+    Spec("rules[].source", values.text, "the document the rule comes from", "PCC grant conditions"),
+    Spec("rules[].severity", values.text, "what failing it means", "reject", type="choice",
+         form=" or ".join(SEVERITIES) + " (reject: ineligible; flag: a concern only)"),
+    Spec("rules[].check", None, "what a proposal must satisfy (see the checks below)",
+         "{submitted: {on or before: deadlines.proposals_due}}", type="check", form="field: {test: value} lines"),
+    Spec("rules[].when", None, "the rule applies only to proposals for which this check holds", "{pot: {is: upfront}}",
+         required=False, type="check", form="field: {test: value} lines"),
+    Spec("scoring.out_of", values.count, "the points a proposal can score", "10"),
+    Spec("scoring.consensus_at_least", values.count, "panel consensus: every agency scores at least this",
+         "3", required=False, default=3),
+    Spec("scoring.criteria[].id", values.slug, "a short id for the criterion, unique in the file", "panel"),
+    Spec("scoring.criteria[].name", values.text, "the criterion in words", "Partners' shortlisting scores"),
+    Spec("scoring.criteria[].measure", values.text, "how the criterion is measured", "panel mean", type="choice",
+         form=", ".join(MEASURES)),
+    Spec("scoring.criteria[].weight", values.number, "its share of the points (the weights should add up to out_of)",
+         "3"),
+    Spec("scoring.criteria[].field", values.text, "for 'priorities': which list of priorities it counts",
+         "csa_priorities", required=False, type="choice", form="pcc_priorities or csa_priorities"),
+    Spec("scoring.criteria[].weights", values.number, "for 'priorities': what some priorities count (1 otherwise)",
+         "{vawg: 2}", required=False, type="mapping", form="one 'priority-id: number' line each"),
+    Spec("scoring.criteria[].themes", values.number, "for 'priorities': what each cross-cutting theme counts",
+         "0.5", required=False),
+    Spec("scoring.criteria[].full_marks_at", values.number, "the amount that earns full marks (30 days to spare "
+         "for 'time to spare', 1 otherwise)", "2", required=False),
+    Spec("selection.policy", policy, "how the shortlist is chosen within the upfront allocation", "rank",
+         required=False, default="rank", type="choice", form=" or ".join(SHORTLIST_POLICIES)),
+    Spec("selection.reduced_offers", values.yes_no, "whether a proposal with a minimum_cost may be offered what "
+         "is left", "yes", required=False, default=False),
+)
 
 
 def load_round(path: str | Path, *, name: str | None = None) -> Round:

@@ -17,12 +17,14 @@ import attrs
 
 from .. import fmt
 from . import money, values
-from ..errors import InputError, did_you_mean
+from ..errors import InputError, Problems, did_you_mean
 from .proposal import Proposal
-from .round import Round, policy as parse_policy
+from .round import SHORTLIST_POLICIES, Round, policy as parse_policy
+from .schema import Spec
 from .yamlfile import read
 
-__all__ = ["Overrides", "Scenario", "apply", "load_scenario", "parse_cost", "parse_relax", "parse_weight", "run"]
+__all__ = ["FIELDS", "Overrides", "Scenario", "apply", "load_scenario", "parse_cost", "parse_relax", "parse_weight",
+           "run"]
 
 RELAX_MODES = ("off", "flag")
 
@@ -148,44 +150,57 @@ def parse_cost(text: str) -> tuple[str, int]:
 # --- scenario files -------------------------------------------------------------------------------
 
 
+def _mapping(f, key: str, convert) -> tuple[tuple[str, object], ...]:
+    """``(name, value)`` for each line of the optional mapping at *key*, each value converted."""
+    sub = f.sub(key, required=False)
+    if sub is None:
+        return ()
+    pairs = [(name, sub.take(name, convert)) for name in list(sub.data)]
+    sub.done()
+    return tuple((name, value) for name, value in pairs if value is not None)
+
+
 def load_scenario(path: str | Path, *, name: str | None = None) -> Scenario:
-    """Read a scenario file: a ``name`` and override keys named like the flags."""
+    """Read a scenario file: a ``name`` and override keys named like the flags; every mistake at once."""
     file = read(path, name=name)
     f = file.fields("a scenario")
     title = f.take("name", values.text)
     upfront = f.take("upfront", values.money_value, required=False)
     pol = f.take("policy", parse_policy, required=False)
-    weights = []
-    sub = f.sub("weights", required=False)
-    if sub is not None:
-        for key in list(sub.data):
-            weights.append((key, Fraction(sub.take(key, values.number))))
-        sub.done()
-    relax = []
+    weights = tuple((key, Fraction(weight)) for key, weight in _mapping(f, "weights", values.number))
     if isinstance(f.data.get("relax"), dict):
-        sub = f.sub("relax")
-        for key in list(sub.data):
-            relax.append((key, sub.take(key, _mode)))
-        sub.done()
+        relax = _mapping(f, "relax", _mode)
     else:
-        relax = [(rule, "off") for rule in f.take("relax", values.slug_list, required=False, default=())]
+        relax = tuple((rule, "off") for rule in f.take("relax", values.slug_list, required=False, default=()))
     without = f.take("without", values.slug_list, required=False, default=())
-    costs = []
-    sub = f.sub("costs", required=False)
-    if sub is not None:
-        for key in list(sub.data):
-            costs.append((key, sub.take(key, values.money_value)))
-        sub.done()
+    costs = _mapping(f, "costs", values.money_value)
     f.done()
-    return Scenario(title, Overrides(upfront, pol, tuple(weights), tuple(relax), tuple(without), tuple(costs)),
-                    file.name)
+    return Scenario(title, Overrides(upfront, pol, weights, relax, without, costs), file.name)
 
 
 def _mode(value) -> str:
     text = values.text(value)
     if text not in RELAX_MODES:
-        raise InputError(f"'{text}' is not a way to relax a rule", fix="write 'off' or 'flag'")
+        raise InputError(f"{fmt.quoted(text)} is not a way to relax a rule", fix="write 'off' or 'flag'")
     return text
+
+
+# every field of a scenario file
+FIELDS: tuple[Spec, ...] = (
+    Spec("name", values.text, "what the scenario is called in the comparison", "cut to £20,000"),
+    Spec("upfront", values.money_value, "the upfront allocation to use instead of the round's", "£20,000",
+         required=False),
+    Spec("policy", parse_policy, "how to choose the shortlist instead of the round's policy", "optimal",
+         required=False, type="choice", form=" or ".join(SHORTLIST_POLICIES)),
+    Spec("weights", values.number, "scoring weights to change, by criterion id", "{panel: 5}", required=False,
+         type="mapping", form="one 'criterion-id: weight' line each"),
+    Spec("relax", _mode, "rules to switch off (a list of ids), or to make flag a concern only", "{received-by-deadline: flag}",
+         required=False, type="list or mapping", form="[rule-id, ...], or one 'rule-id: off' or 'rule-id: flag' line each"),
+    Spec("without", values.slug_list, "proposals to leave out, as if withdrawn", "[countywide-cctv-upgrade]",
+         required=False),
+    Spec("costs", values.money_value, "proposal costs to change, by proposal id", "{asb-community-mediation: 5400}",
+         required=False, type="mapping", form="one 'proposal-id: amount' line each"),
+)
 
 
 # --- applying overrides ---------------------------------------------------------------------------
@@ -193,26 +208,35 @@ def _mode(value) -> str:
 
 def apply(round_: Round, proposals: Sequence[Proposal], o: Overrides,
           *, where: str | None = None) -> tuple[Round, tuple[Proposal, ...]]:
-    """The round and proposals with *o* applied; any unknown id is an :class:`InputError`."""
+    """The round and proposals with *o* applied; every unknown id is an :class:`InputError`, all raised at once."""
+    problems = Problems()
     scoring = round_.scoring
     for cid, weight in o.weights:
-        scoring = scoring.with_weight(cid, weight)
+        try:
+            scoring = scoring.with_weight(cid, weight)
+        except InputError as exc:
+            problems.add(exc.located(where))
+    if o.weights and not any(c.weight for c in scoring.criteria):
+        problems.add(InputError("every weight would be 0, so every proposal would score 0", file=where,
+                                field="weights", fix="give at least one criterion a weight above 0"))
     rules = list(round_.rules)
     rule_ids = [r.id for r in rules]
     for rule_id, mode in o.relax:
         if rule_id not in rule_ids:
-            raise InputError(f"no rule '{rule_id}' in {round_.file or round_.id}{did_you_mean(rule_id, rule_ids)}",
-                             file=where, field="relax", fix="use one of: " + ", ".join(rule_ids))
-        if mode == "off":
+            problems.add(InputError(f"no rule '{rule_id}' in {round_.file or round_.id}"
+                                    f"{did_you_mean(rule_id, rule_ids)}", file=where, field="relax",
+                                    fix="use one of: " + ", ".join(rule_ids)))
+        elif mode == "off":
             rules = [r for r in rules if r.id != rule_id]
         else:
             rules = [attrs.evolve(r, severity="flag") if r.id == rule_id else r for r in rules]
     ids = [p.id for p in proposals]
     for pid in list(o.without) + [pid for pid, _ in o.costs]:
         if pid not in ids:
-            raise InputError(f"no proposal '{pid}'{did_you_mean(pid, ids)}", file=where,
-                             field="without" if pid in o.without else "costs",
-                             fix="use the id of a proposal in the folder")
+            problems.add(InputError(f"no proposal '{pid}'{did_you_mean(pid, ids)}", file=where,
+                                    field="without" if pid in o.without else "costs",
+                                    fix="use the id of a proposal in the folder"))
+    problems.check()
     costs = dict(o.costs)
     changed = []
     for p in proposals:

@@ -44,7 +44,7 @@ def slug(value) -> str:
     value = text(value)
     if not _SLUG.fullmatch(value):
         raise InputError(
-            f"'{value}' is not a valid id",
+            f"{fmt.quoted(value)} is not a valid id",
             fix="use lowercase letters, digits and single hyphens, e.g. 'domestic-abuse'",
         )
     return value
@@ -60,7 +60,7 @@ def slug_list(value) -> tuple[str, ...]:
     for item in value:
         item = slug(item)
         if item in out:
-            raise InputError(f"'{item}' is listed twice", fix="list each id once")
+            raise InputError(f"{fmt.quoted(item)} is listed twice", fix="list each id once")
         out.append(item)
     return tuple(out)
 
@@ -71,11 +71,11 @@ def date(value) -> dt.date:
         raise InputError(f"expected a date, found {fmt.found(value)}", fix="write the date as YYYY-MM-DD, e.g. 2026-04-08")
     match = _DATE.fullmatch(value.strip())
     if not match:
-        raise InputError(f"'{value}' is not a date written YYYY-MM-DD", fix="write the date as YYYY-MM-DD, e.g. 2026-04-08")
+        raise InputError(f"{fmt.quoted(value)} is not a date written YYYY-MM-DD", fix="write the date as YYYY-MM-DD, e.g. 2026-04-08")
     try:
         return dt.date(*(int(g) for g in match.groups()))
     except ValueError as exc:
-        raise InputError(f"'{value}' is not a real date ({exc})", fix="check the day and the month") from None
+        raise InputError(f"{fmt.quoted(value)} is not a real date ({exc})", fix="check the day and the month") from None
 
 
 def count(value) -> int:

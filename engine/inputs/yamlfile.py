@@ -12,6 +12,12 @@ it (:func:`parser` says which is in use; ``crg --version`` prints it), and by
 PyYAML's pure-Python parser otherwise.  Both give the same nodes with the
 same places.  A file libyaml refuses is read again by the Python parser, so
 that every message and place is the one that parser gives.
+
+A loader reads a file through :class:`Fields`, which keeps going past a bad
+value: each mistake is kept in the file's :class:`~engine.errors.Problems`
+and all of them are raised together when the loader calls ``done()`` on the
+top-level mapping.  A list item with an ``id`` is named by it in messages
+(``rules[received-by-deadline].check``), not by its position.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from typing import Any, Callable
 import yaml
 
 from .. import fmt
-from ..errors import InputError, did_you_mean
+from ..errors import InputError, InputWarning, Problems, did_you_mean
 
 __all__ = ["Fields", "YamlFile", "parser", "read"]
 
@@ -33,6 +39,8 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_TAB_INDENT = re.compile(r"[ ]*\t")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 try:  # PyYAML's C parser, present when PyYAML was built with libyaml
@@ -57,6 +65,8 @@ class YamlFile:
         self.name = name
         self.data = data
         self._places = places
+        self.problems = Problems()  # mistakes found so far, raised together by check()
+        self.warnings: list[InputWarning] = []
 
     def place(self, path: tuple) -> tuple[int | None, int | None]:
         """1-based (line, column) of the value at *path*, or of its nearest parent."""
@@ -66,9 +76,43 @@ class YamlFile:
 
     def error(self, path: tuple, problem: str, fix: str | None = None, *, at_key: bool = False) -> InputError:
         """An :class:`InputError` placed at *path* of this file."""
+        line, column = self._at(path, at_key)
+        return InputError(problem, file=self.name, field=self.name_of(path), line=line, column=column, fix=fix)
+
+    def warning(self, path: tuple, problem: str, fix: str | None = None, *, at_key: bool = False) -> None:
+        """Keep an :class:`InputWarning` placed at *path* of this file."""
+        line, column = self._at(path, at_key)
+        self.warnings.append(InputWarning(problem, file=self.name, field=self.name_of(path), line=line,
+                                          column=column, fix=fix))
+
+    def problem(self, error: InputError) -> None:
+        """Keep *error*, to be raised with every other mistake of the file by :meth:`check`."""
+        self.problems.add(error)
+
+    def check(self) -> None:
+        """Raise every mistake kept for this file, if any."""
+        self.problems.check()
+
+    def _at(self, path: tuple, at_key: bool) -> tuple[int | None, int | None]:
         key = path + ("<key>",) if at_key else path
-        line, column = self.place(key) if key in self._places else self.place(path)
-        return InputError(problem, file=self.name, field=dotted(path), line=line, column=column, fix=fix)
+        return self.place(key) if key in self._places else self.place(path)
+
+    def name_of(self, path: tuple) -> str | None:
+        """``delivery.end``, or ``rules[received-by-deadline].check``: a list item named by its id when it has one."""
+        out = ""
+        value = self.data
+        for part in path:
+            if part == "<key>":
+                continue
+            if isinstance(part, int):
+                value = value[part] if isinstance(value, list) and 0 <= part < len(value) else None
+                ident = value.get("id") if isinstance(value, dict) else None
+                label = ident.strip() if isinstance(ident, str) and _ID.fullmatch(ident.strip()) else str(part + 1)
+                out += f"[{label}]"
+            else:
+                value = value.get(part) if isinstance(value, dict) else None
+                out += ("." if out else "") + str(part)
+        return out or None
 
     def fields(self, what: str) -> "Fields":
         """The top level of the file, which must be a mapping."""
@@ -137,13 +181,16 @@ def _compose(text: str, name: str, loader) -> YamlFile:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        tab = _tab_at(text, line, column)
+        if tab is not None:
+            raise InputError(tab[1], file=name, line=line, column=tab[0], fix=tab[2]) from None
         problem = (exc.problem or exc.context or "not valid YAML").strip()
         raise InputError(
-            f"not valid YAML: {problem}", file=name, line=line, column=column,
+            f"not valid YAML: {fmt.short(problem, 80)}", file=name, line=line, column=column,
             fix="check the indentation and quoting on this line or the one before",
         ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {exc}", file=name) from None
+        raise InputError(f"not valid YAML: {fmt.short(' '.join(str(exc).split()), 80)}", file=name) from None
     if not nodes or nodes == [None]:
         raise InputError("the file is empty", file=name, fix="fill it in, or remove it")
     if len(nodes) != 1 or nodes[0] is None:
@@ -156,6 +203,20 @@ def _compose(text: str, name: str, loader) -> YamlFile:
     if data is None:
         raise InputError("the file is empty", file=name, fix="fill it in, or remove it")
     return YamlFile(name, data, reader.places)
+
+
+def _tab_at(text: str, line: int | None, column: int | None) -> tuple[int, str, str] | None:
+    """(column, problem, fix) when the YAML error at *line*:*column* (1-based) is a tab: in the indentation, or at the mark."""
+    lines = text.splitlines()
+    if line is None or not 1 <= line <= len(lines):
+        return None
+    here = lines[line - 1]
+    match = _TAB_INDENT.match(here)
+    if match:
+        return match.end(), "the line is indented with a tab", "indent with spaces, not tabs"
+    if column is not None and 1 <= column <= len(here) and here[column - 1] == "\t":
+        return column, "a tab where YAML does not allow one", "use spaces, not tabs"
+    return None
 
 
 class _Reader:
@@ -222,7 +283,7 @@ class _Reader:
                 raise _Unlike(path)
             if key in out:
                 raise InputError(
-                    f"'{key}' is given twice", file=name, field=dotted(path + (key,)),
+                    f"{fmt.quoted(key)} is given twice", file=name, field=dotted(path + (key,)),
                     line=key_mark.line + 1, column=key_mark.column + 1,
                     fix="keep one of them",
                 )
@@ -234,76 +295,98 @@ class _Reader:
 class Fields:
     """Reads the fields of one mapping in a file, each checked and placed.
 
-    ``take`` consumes a field; ``done`` refuses any field left over, with the
-    nearest known name suggested.
+    ``take`` consumes a field; a mistake in it is kept (the field reads as its
+    default) and the reading goes on, so one run finds every mistake of the
+    file.  ``done`` refuses any field left over, with the nearest known name
+    suggested; on the top-level mapping it then raises every mistake kept.
     """
 
-    def __init__(self, file: YamlFile, path: tuple):
+    def __init__(self, file: YamlFile, path: tuple, *, data: dict | None = None, quiet: bool = False):
         self.file = file
         self.path = path
-        value = file.data
-        for part in path:
-            value = value[part]
-        self.data: dict = value
+        if data is None:
+            data = file.data
+            for part in path:
+                data = data[part]
+        self.data: dict = data
+        self._quiet = quiet  # a mapping already reported missing or wrong: nothing more to say of it
         self._known: list[str] = []
+        self._misspelt: set[str] = set()  # keys already named as the misspelling of a missing field
+
+    @classmethod
+    def absent(cls, file: YamlFile, path: tuple) -> "Fields":
+        """A stand-in for a mapping already reported missing or wrong: every field reads as its default."""
+        return cls(file, path, data={}, quiet=True)
 
     def has(self, key: str) -> bool:
         return self.data.get(key) is not None
 
     def take(self, key: str, convert: Callable[[Any], Any] | None = None, *, required: bool = True, default=None):
-        """The value of *key*, passed through *convert*; errors are placed at it."""
+        """The value of *key*, passed through *convert*; a mistake is kept, placed at it, and gives *default*."""
         self._known.append(key)
         path = self.path + (key,)
         value = self.data.get(key)
         if value is None:
-            if required:
-                line, column = self.file.place(path if key in self.data else self.path)
-                unknown = [k for k in self.data if k not in self._known]
-                close = difflib.get_close_matches(key, unknown, n=1, cutoff=0.6)
-                hint = f" (is it misspelt as '{close[0]}'?)" if close else ""
-                raise InputError(
-                    (f"'{key}' is missing{hint}" if key not in self.data else f"'{key}' has no value"),
-                    file=self.file.name, field=dotted(path), line=line, column=column,
-                    fix=f"rename '{close[0]}' to '{key}'" if close else f"add '{key}: ...'",
-                )
+            if required and not self._quiet:
+                self.file.problem(self._missing(key))
             return default
         if convert is None:
             return value
         try:
             return convert(value)
         except InputError as exc:
-            line, column = self.file.place(path)
-            raise InputError(
-                exc.problem, file=self.file.name, field=dotted(path), line=line, column=column, fix=exc.fix
-            ) from None
+            self.file.problem(self.file.error(path, exc.problem, exc.fix))
+            return default
 
-    def take_choice(self, key: str, choices, what: str, fix: str):
+    def _missing(self, key: str) -> InputError:
+        path = self.path + (key,)
+        if key in self.data:
+            return self.file.error(path, f"'{key}' has no value", f"write its value after '{key}:'", at_key=True)
+        unknown = [k for k in self.data if k not in self._known and isinstance(k, str)]
+        close = difflib.get_close_matches(key, unknown, n=1, cutoff=0.6)
+        if close:
+            self._misspelt.add(close[0])
+            line, column = self.file.place(self.path + (close[0], "<key>"))
+            return InputError(f"'{key}' is missing (is it misspelt as '{close[0]}'?)", file=self.file.name,
+                              field=self.file.name_of(path), line=line, column=column,
+                              fix=f"rename '{close[0]}' to '{key}'")
+        line, column = self.file.place(self.path)
+        return InputError(f"'{key}' is missing", file=self.file.name, field=self.file.name_of(path),
+                          line=line, column=column, fix=f"add '{key}: ...'")
+
+    def take_choice(self, key: str, choices, what: str, fix: str, *, required: bool = True, default=None):
         """The text at *key*, which must be one of *choices* (a near miss is suggested)."""
-        value = self.take(key, lambda v: v.strip() if isinstance(v, str) else v)
+        value = self.take(key, lambda v: v.strip() if isinstance(v, str) else v, required=required)
+        if value is None:
+            return default
         if value not in choices:
-            raise self.error(key, f"'{value}' is not {what}{did_you_mean(str(value), choices)}", fix=fix)
+            self.refuse(key, f"{fmt.quoted(value)} is not {what}{did_you_mean(str(value), choices)}", fix=fix)
+            return default
         return value
 
-    def take_new_id(self, key: str, taken, what: str) -> str:
+    def take_new_id(self, key: str, taken, what: str) -> str | None:
         """The id at *key*, which no earlier entry in *taken* may use."""
         from .values import slug
 
         value = self.take(key, slug)
-        if value in taken:
-            raise self.error(key, f"the {what} id '{value}' is used twice", fix=f"give each {what} its own id")
+        if value is not None and value in taken:
+            self.refuse(key, f"the {what} id '{value}' is used twice", fix=f"give each {what} its own id")
         return value
 
     def sub(self, key: str, *, required: bool = True) -> "Fields | None":
-        """The nested mapping at *key*."""
+        """The nested mapping at *key* (``None`` when it is optional and not given, or wrong)."""
         self._known.append(key)
         value = self.data.get(key)
         if value is None:
             if required:
                 self.take(key)
+                return Fields.absent(self.file, self.path + (key,))
             return None
         if not isinstance(value, dict):
-            raise self.file.error(self.path + (key,), f"expected a mapping under '{key}', found {fmt.found(value)}")
-        return Fields(self.file, self.path + (key,))
+            self.refuse(key, f"expected a mapping under '{key}', found {fmt.found(value)}",
+                        fix="write one 'name: value' line under it for each field, indented")
+            return Fields.absent(self.file, self.path + (key,)) if required else None
+        return Fields(self.file, self.path + (key,), quiet=self._quiet)
 
     def items(self, key: str, *, required: bool = True) -> list[tuple[tuple, Any]]:
         """``(path, value)`` for each entry of the list at *key*."""
@@ -314,8 +397,9 @@ class Fields:
                 self.take(key)
             return []
         if not isinstance(value, list):
-            raise self.file.error(self.path + (key,), f"expected a list under '{key}', found {fmt.found(value)}",
-                                  fix="write the items as '- item' lines or [a, b]")
+            self.refuse(key, f"expected a list under '{key}', found {fmt.found(value)}",
+                        fix="write the items as '- item' lines or [a, b]")
+            return []
         return [(self.path + (key, i), item) for i, item in enumerate(value)]
 
     def at(self, path: tuple) -> "Fields":
@@ -324,18 +408,31 @@ class Fields:
         for part in path:
             value = value[part]
         if not isinstance(value, dict):
-            raise self.file.error(path, f"expected a mapping, found {fmt.found(value)}")
+            self.file.problem(self.file.error(path, f"expected a mapping, found {fmt.found(value)}"))
+            return Fields.absent(self.file, path)
         return Fields(self.file, path)
 
     def done(self) -> None:
-        """Refuse any field that was not read."""
-        for key in self.data:
-            if key not in self._known:
+        """Refuse any field that was not read; on the top-level mapping, raise every mistake kept."""
+        if not self._quiet:
+            for key in self.data:
+                if key in self._known or key in self._misspelt:
+                    continue
                 hint = did_you_mean(key, self._known)
                 fix = "correct the name" if hint else "remove it; the known fields are " + ", ".join(self._known)
-                raise self.file.error(
-                    self.path + (key,), f"'{key}' is not a known field{hint}", fix=fix, at_key=True
-                )
+                self.file.problem(self.file.error(self.path + (key,), f"{fmt.quoted(key)} is not a known field{hint}",
+                                                  fix=fix, at_key=True))
+        if not self.path:
+            self.file.check()
 
     def error(self, key: str | None, problem: str, fix: str | None = None) -> InputError:
         return self.file.error(self.path + ((key,) if key else ()), problem, fix)
+
+    def refuse(self, key: str | None, problem: str, fix: str | None = None) -> None:
+        """Keep a mistake placed at *key*; the reading goes on."""
+        if not self._quiet:
+            self.file.problem(self.error(key, problem, fix))
+
+    def warn(self, key: str | None, problem: str, fix: str | None = None) -> None:
+        """Keep a warning placed at *key*."""
+        self.file.warning(self.path + ((key,) if key else ()), problem, fix)

@@ -9,7 +9,7 @@ from typing import Any
 from ..decision import conditions
 from .. import fmt
 from ..fmt import UNITS
-from ..inputs.round import LEFTOVER, Round
+from ..inputs.round import LEFTOVER, RULES_FIELDS, Round
 from ..decision.screen import Screening
 
 __all__ = ["FORMATS", "outcome_doc", "outcome_json", "outcome_text", "round_header", "rules_doc"]
@@ -57,10 +57,10 @@ def rules_doc(round_: Round, form: str = "table") -> str:
                f"{LEFTOVER[round_.leftover]}.")
     if round_.tactical_opens:
         out.append(f"The tactical pot opens {round_.tactical_opens}.")
+    headings = {spec.name: spec.means for spec in RULES_FIELDS}
     for name, day in round_.deadlines:
-        out.append(f"{name.replace('_', ' ').capitalize()}: {fmt.date(day)}.")
-    for w in round_.warnings:
-        out.append(f"Warning: {w}")
+        heading = headings[f"deadlines.{name}"].removeprefix("the ")
+        out.append(f"{heading[0].upper()}{heading[1:]}: {fmt.date(day)}.")
     out.append("")
     for group, title in ((round_.pcc, "PCC plan priorities"), (round_.csa, "CSA priorities"),
                          (round_.cross_cutting, "Cross-cutting themes")):
@@ -98,7 +98,7 @@ def outcome_doc(outcome) -> dict[str, Any]:
         "returned": fmt.money_json(outcome.returned),
         "total_score": fmt.points_json(Fraction(outcome.score_total, UNITS)),
         "overrides": list(outcome.overrides),
-        "warnings": list(round_.warnings),
+        "warnings": [str(w) for w in round_.warnings],
         "proposals": [_decision_doc(d) for d in outcome.decisions],
     }
 
@@ -144,55 +144,79 @@ def outcome_json(outcome) -> str:
     return dumps(outcome_doc(outcome))
 
 
-def _reason(d) -> str:
-    if d.status == "ineligible":
-        return "; ".join(c.rule for c in d.screening.rejections)
-    if d.status == "tactical":
-        return "tactical pot bid"
+REASON_WIDTH = 60  # characters of a reason in the table; the explanation has all of it
+
+
+def short_reason(d, outcome) -> str:
+    """The table's reason for a decision, in words read from the decision itself (its ids stay in the JSON).
+
+    The decisive fact, worded as its explanation words it: the first rule it
+    fails, the money taken and left, a reduced offer; then the allocation at
+    which the decision would change, if there is one.
+    """
+    p = d.proposal
     cf = d.counterfactual
-    if d.reduced:
-        return f"offered {fmt.money_short(d.offered)} of {fmt.money_short(d.proposal.cost)}"
-    if d.status == "reserve":
-        if cf is not None and cf.budget is not None:
-            return f"shortlisted at {fmt.money_short(cf.budget)}"
-        return "no larger allocation shortlists it"
-    if cf is not None and cf.budget is not None:
-        return f"kept from {fmt.money_short(cf.budget)}"
-    return "-"
+    if d.status == "ineligible":
+        more = len(d.screening.rejections) - 1
+        return d.screening.rejections[0].reason + (f" (and {more} more)" if more else "")
+    if d.status == "tactical":
+        return "a bid to the tactical pot"
+    if d.offered is not None and d.offered != p.cost:
+        return f"offered {fmt.money_short(d.offered)} of its {fmt.money_short(p.cost)}, its minimum"
+    walked = outcome.policy != "optimal" and d.left_before is not None
+    if d.status == "shortlisted":
+        why = (f"{fmt.money_short(p.cost)} taken, {fmt.money_short(d.left_before - p.cost)} left" if walked
+               else "part of the highest-scoring set")
+        then = f"kept from {fmt.money_short(cf.budget)}" if cf is not None and cf.budget is not None else ""
+    else:
+        if p.cost > outcome.upfront:
+            why = f"its {fmt.money_short(p.cost)} is more than the whole allocation"
+        elif walked:
+            why = f"its {fmt.money_short(p.cost)} exceeds the {fmt.money_short(d.left_before)} left"
+        else:
+            why = "left out of the highest-scoring set"
+        then = f"in at {fmt.money_short(cf.budget)}" if cf is not None and cf.budget is not None else ""
+    return f"{why}; {then}" if then else why
 
 
-def _concerns(d) -> str:
-    return ", ".join(c.rule for c in d.screening.concerns)
+def table_order(decisions) -> list:
+    """Ranked proposals in rank order, then tactical bids, then ineligible ones, each by id."""
+    group = {"tactical": 1, "ineligible": 2}
+    return sorted(decisions, key=lambda d: (d.rank is None, d.rank or 0, group.get(d.status, 0), d.proposal.id))
 
 
 def outcome_text(outcome, form: str) -> str:
     """The table (or Markdown section) of ``crg screen``: rank, score, cost, status and a short reason."""
 
     rows = []
-    for d in outcome.decisions:
+    for d in table_order(outcome.decisions):
         rows.append([
             d.rank if d.rank is not None else "-",
             d.proposal.id,
             fmt.money(d.proposal.cost),
             fmt.points(d.score.points) if d.score else "-",
             d.status,
-            _reason(d) or "-",
-            _concerns(d) or "-",
+            fmt.short(short_reason(d, outcome), REASON_WIDTH),
         ])
-    headers = ["rank", "id", "cost", "score", "status", "reason", "concerns"]
-    align = ("right", "left", "right", "right", "left", "left", "left")
+    headers = ["rank", "id", "cost", "score", "status", "reason"]
+    align = ("right", "left", "right", "right", "left", "left")
     counts = {s: sum(d.status == s for d in outcome.decisions) for s in ("shortlisted", "reserve", "tactical", "ineligible")}
     premises = "; ".join(o["text"] for o in outcome.overrides)
     totals = (f"What-if: {premises}.\n" if premises else "") + (
         f"Policy {outcome.policy}. Upfront allocation {fmt.money(outcome.upfront)}: {counts['shortlisted']} "
-        f"shortlisted for {fmt.money(outcome.allocated)}, {fmt.money(outcome.remaining)} left "
-        f"({LEFTOVER[outcome.round.leftover]}); tactical pot {fmt.money(outcome.tactical)}. "
-        f"{counts['reserve']} in reserve, {counts['tactical']} tactical, {counts['ineligible']} ineligible.")
+        f"shortlisted for {fmt.money(outcome.allocated)} (total score {fmt.score(outcome.score_total)}), "
+        f"{fmt.money(outcome.remaining)} left ({LEFTOVER[outcome.round.leftover]}); tactical pot "
+        f"{fmt.money(outcome.tactical)}. {counts['reserve']} in reserve, {counts['tactical']} tactical, "
+        f"{counts['ineligible']} ineligible.")
+    concerns = [f"{d.proposal.id}: " + "; ".join(c.reason for c in d.screening.concerns)
+                for d in table_order(outcome.decisions) if d.screening.concerns]
+    if concerns:
+        totals += "\nConcerns (rules that only flag): " + ". ".join(concerns) + "."
     if form == "markdown":
         out = [f"## {outcome.round.name}: recommended shortlist", "",
                tabulate(rows, headers, tablefmt="github", colalign=align, disable_numparse=True), "", totals, "",
                "### Every decision", ""]
-        for d in outcome.decisions:
+        for d in table_order(outcome.decisions):
             out.append(f"- **{d.proposal.id}** ({d.proposal.title}, {fmt.money_short(d.proposal.cost)}): "
                        f"{d.explanation}" + (f" {d.counterfactual.text}" if d.counterfactual else ""))
         return "\n".join(out) + "\n"
@@ -223,7 +247,10 @@ def comparison_json(baseline, comparisons) -> str:
         "scenarios": [
             dict(side(c.name, c.outcome, c.overrides),
                  entered=list(c.entered), left=list(c.left),
-                 changes=[{"id": ch.id, "direction": ch.direction, "text": ch.text} for ch in c.changes],
+                 changes=[{"id": ch.id, "direction": ch.direction, "text": ch.text,
+                           **({"score_before": fmt.points_json(Fraction(ch.scores[0], UNITS)),
+                               "score_after": fmt.points_json(Fraction(ch.scores[1], UNITS))} if ch.scores else {})}
+                          for ch in c.changes],
                  allocated_change=_change_json(c.allocated_change),
                  remaining_change=_change_json(c.remaining_change),
                  total_score_change=fmt.points_json(Fraction(c.score_change, UNITS)))
@@ -241,7 +268,7 @@ def comparison_text(baseline, comparisons, form: str) -> str:
     premises = ["; ".join(o["text"] for o in baseline.overrides) or "as the rules file says"] + \
         ["; ".join(o["text"] for o in c.overrides) or "no change" for c in comparisons]
     rows = [
-        ["premises"] + premises,
+        ["what if"] + premises,
         ["policy"] + [o.policy for o in outcomes],
         ["upfront"] + [fmt.money(o.upfront) for o in outcomes],
         ["allocated"] + [fmt.money(o.allocated) for o in outcomes],
@@ -261,10 +288,15 @@ def comparison_text(baseline, comparisons, form: str) -> str:
     for c in comparisons:
         out += ["", f"{'### ' if form == 'markdown' else ''}{c.name}: allocated {fmt.money_change(c.allocated_change)}, "
                     f"remaining {fmt.money_change(c.remaining_change)}, total score {fmt.points_change(c.score_change)}"]
-        if not c.changes:
-            out.append("  the shortlist is the same")
-        for ch in c.changes:
-            out.append(f"{'- ' if form == 'markdown' else '  '}{ch.id} {ch.text}")
+        bullet = "- " if form == "markdown" else "  "
+        shown = [ch for ch in c.changes if ch.scores is None or fmt.score(ch.scores[0]) != fmt.score(ch.scores[1])]
+        slight = [ch.id for ch in c.changes if ch not in shown]
+        if not c.entered and not c.left:
+            out.append(f"{bullet}the shortlist is the same")
+        for ch in shown:
+            out.append(f"{bullet}{ch.id} {ch.text}")
+        if slight:
+            out.append(f"{bullet}scores that moved too little to show at one decimal: {', '.join(slight)}")
     return "\n".join(out) + "\n"
 
 
@@ -287,25 +319,51 @@ def sweep_json(outcome) -> str:
     return dumps(sweep_doc(outcome))
 
 
-def sweep_text(outcome) -> str:
-    """The table of ``crg sweep``: one row per interval of budgets with the same shortlist."""
+def sweep_change(before, iv, costs: dict[str, int]) -> str:
+    """What changed in the shortlist from the interval *before* to *iv*: who entered, who left, and any reduced offer
+    made, changed or raised to the full cost."""
+    if before is None:
+        return " ".join(f"+{pid}" for pid in iv.chosen) or "none shortlisted"
+    parts = [f"+{pid}" for pid in iv.chosen if pid not in before.chosen]
+    parts += [f"-{pid}" for pid in before.chosen if pid not in iv.chosen]
+    if iv.offer and iv.offer != before.offer:
+        pid, amount = iv.offer
+        offer = f"offered {fmt.money_short(amount)} of its {fmt.money_short(costs[pid])}"
+        if f"+{pid}" in parts:
+            parts[parts.index(f"+{pid}")] += f" ({offer})"
+        else:
+            parts.append(f"({pid} {offer})")
+    if before.offer and before.offer[0] in iv.chosen and (iv.offer is None or iv.offer[0] != before.offer[0]):
+        pid = before.offer[0]
+        parts.append(f"({pid} now offered its full {fmt.money_short(costs[pid])})")
+    if not parts and iv.eligible != before.eligible:  # the same shortlist, scored against other proposals
+        joined = sorted(iv.eligible - before.eligible)
+        gone = sorted(before.eligible - iv.eligible)
+        words = [f"{', '.join(joined)} now eligible"] if joined else []
+        words += [f"{', '.join(gone)} no longer eligible"] if gone else []
+        parts.append(f"(scores move: {'; '.join(words)})")
+    return " ".join(parts)
 
+
+def sweep_text(outcome, form: str = "table") -> str:
+    """The table (or Markdown section) of ``crg sweep``: one row per interval of budgets with the same shortlist."""
+
+    costs = {d.proposal.id: d.proposal.cost for d in outcome.decisions}
     rows = []
-    before: tuple[str, ...] = ()
+    before = None
     for iv in outcome.intervals:
         mark = " <" if iv.start <= outcome.upfront <= iv.end else ""
-        change = [f"+{pid}" for pid in iv.chosen if pid not in before] + \
-            [f"-{pid}" for pid in before if pid not in iv.chosen]
-        if iv.offer:
-            change.append(f"({iv.offer[0]} offered {fmt.money_short(iv.offer[1])})")
         rows.append([fmt.money(iv.start), fmt.money(iv.end) + mark, len(iv.chosen), fmt.money(iv.allocated),
-                     fmt.score(iv.score), " ".join(change) or "-"])
-        before = iv.chosen
-    text = tabulate(rows, ["from", "to", "size", "allocated", "score", "change to the shortlist"], tablefmt="simple", disable_numparse=True,
+                     fmt.score(iv.score), sweep_change(before, iv, costs)])
+        before = iv
+    title = f"{outcome.round.name}: the shortlist at every upfront allocation (policy {outcome.policy})"
+    text = tabulate(rows, ["from", "to", "size", "allocated", "score", "change to the shortlist"],
+                    tablefmt="github" if form == "markdown" else "simple", disable_numparse=True,
                     colalign=("right", "right", "right", "right", "right", "left"))
-    return (f"{outcome.round.name}: the shortlist at every upfront allocation (policy {outcome.policy})\n\n{text}\n\n"
-            f"{len(outcome.intervals)} intervals, {max(len(outcome.intervals) - 1, 0)} breakpoints; "
-            f"< marks the allocation in use, {fmt.money(outcome.upfront)}.\n")
+    premises = "; ".join(o["text"] for o in outcome.overrides)
+    foot = (f"{len(outcome.intervals)} intervals, {max(len(outcome.intervals) - 1, 0)} breakpoints; "
+            f"< marks the allocation in use, {fmt.money(outcome.upfront)}." + (f" What-if: {premises}." if premises else ""))
+    return f"{'## ' if form == 'markdown' else ''}{title}\n\n{text}\n\n{foot}\n"
 
 
 def _change_json(pence: int) -> str:

@@ -1,0 +1,59 @@
+"""Every input of a command read at once: the rules file, a folder of proposals and scenario files.
+
+:func:`load_inputs` reads them all before it stops, so a user sees every
+mistake in every file in one run, and gathers every warning (of the rules
+file, of the folder, and of the proposals read against the round).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import attrs
+
+from ..errors import InputWarning, Problems, raise_all
+from .lint import proposal_warnings
+from .proposal import Folder, Proposal, load_folder
+from .round import Round, load_round
+from .scenario import Overrides, Scenario, apply, load_scenario
+
+__all__ = ["Inputs", "load_inputs"]
+
+
+@attrs.frozen
+class Inputs:
+    """What a command reads, checked, with the warnings found on the way."""
+
+    round: Round
+    proposals: tuple[Proposal, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+    warnings: tuple[InputWarning, ...] = ()  # notes included (InputWarning.note)
+
+
+def load_inputs(rules: str | Path, proposals: str | Path | None = None, scenarios: Sequence[str | Path] = (),
+                *, overrides: Overrides = Overrides(), strict: bool = False, progress=None) -> Inputs:
+    """Read the rules file, the folder of *proposals* (if given) and the *scenarios*, every one before stopping.
+
+    Every mistake in every file is raised at once, in order of file and line.
+    The *overrides* (from flags) and each scenario on top of them are checked
+    against the round and the proposals too (a rule or proposal id they name
+    must exist).  With *strict*, a warning is a mistake (notes stay notes).  *progress*, if given,
+    is called with ``(files read, files in all)`` as the proposal files are read.
+    """
+    problems = Problems()
+    round_ = problems.attempt(load_round, rules)
+    folder = problems.attempt(load_folder, proposals, progress=progress) if proposals is not None else Folder(())
+    loaded = tuple(problems.attempt(load_scenario, path) for path in scenarios)
+    if round_ is not None and folder is not None:
+        problems.attempt(apply, round_, folder.proposals, overrides)
+        for scenario in loaded:
+            if scenario is not None:
+                problems.attempt(apply, round_, folder.proposals, overrides.then(scenario.overrides),
+                                 where=scenario.file)
+    problems.check()
+    warnings = sorted(round_.warnings + folder.skipped + proposal_warnings(round_, folder.proposals),
+                      key=InputWarning.sort_key)
+    if strict:
+        raise_all(w.as_error() for w in warnings if not w.note)
+    return Inputs(round_, folder.proposals, loaded, tuple(warnings))

@@ -1,0 +1,132 @@
+"""Tests of engine.outputs.report: the tables a Chair reads, in words and in one rounding."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from engine import fmt
+from engine.inputs.load import load_inputs
+from engine.inputs.scenario import Overrides, run
+from engine.outputs import report
+
+from .conftest import ROUNDS
+
+INPUTS = load_inputs(*ROUNDS["kcsp-2026-27"])
+
+
+def outcome(**overrides):
+    return run(INPUTS.round, INPUTS.proposals, Overrides(**overrides), engine="python")
+
+
+BASE = outcome()
+REDUCED = outcome(upfront=2_800_000, without=("nte-welfare-training",))  # asb-community-mediation offered £6,500
+
+
+def rows(text: str) -> list[list[str]]:
+    """The rows of a 'simple' table, split on runs of two spaces or more."""
+    lines = text.splitlines()
+    rule = next(i for i, line in enumerate(lines) if set(line) <= {"-", " "} and line)
+    out = []
+    for line in lines[rule + 1:]:
+        if not line.strip():
+            break
+        out.append(re.split(r"\s{2,}", line.strip()))
+    return out
+
+
+class TestShortReason:
+    def test_ineligible_in_words(self):
+        """An ineligible proposal's reason is the rule it fails, in words, as its explanation starts; no rule id."""
+        d = BASE.decision("underage-vape-test-purchases")
+        reason = report.short_reason(d, BASE)
+        assert reason == "received 9 April 2026, after the deadline of 8 April 2026"
+        assert d.explanation.startswith(f"Ineligible: {reason}")
+        assert "received-by-deadline" not in reason
+
+    def test_shortlisted_and_reserve(self):
+        """Shortlisted: the money taken and left, and the allocation below which it drops out; reserve: why not."""
+        assert report.short_reason(BASE.decision("dhr-learning-webinars"), BASE) == \
+            "£1,850 taken, £5,400 left; kept from £21,100"
+        reason = report.short_reason(BASE.decision("asb-community-mediation"), BASE)
+        assert reason == "its £9,000 exceeds the £5,400 left; in at £30,100"
+        assert "its £9,000 exceeds the £5,400 left" in BASE.decision("asb-community-mediation").explanation
+
+    def test_reduced_offer_said(self):
+        """A proposal offered its minimum says so, with both sums, never a 'drops out below' under its full cost."""
+        d = REDUCED.decision("asb-community-mediation")
+        assert report.short_reason(d, REDUCED) == "offered £6,500 of its £9,000, its minimum"
+        assert "offered £6,500 of its £9,000" in report.outcome_text(REDUCED, "table")
+
+    def test_tactical(self):
+        """A tactical bid says it is one."""
+        assert report.short_reason(BASE.decision("community-tension-reassurance"), BASE) == "a bid to the tactical pot"
+
+
+class TestOutcomeText:
+    def test_rank_order_with_status_a_column(self):
+        """Rows run in rank order whatever the status, then tactical bids, then ineligible ones."""
+        table = rows(report.outcome_text(BASE, "table"))
+        ranks = [row[0] for row in table]
+        assert ranks == ["1", "2", "3", "4", "5", "6", "7", "-", "-", "-", "-", "-"]
+        assert [row[4] for row in table[5:8]] == ["reserve", "shortlisted", "tactical"]
+
+    def test_no_rule_ids_in_the_table(self):
+        """The table names no rule by its id; the JSON keeps them."""
+        text = report.outcome_text(BASE, "table")
+        for rule in INPUTS.round.rules:
+            assert rule.id not in text
+        assert "received-by-deadline" in report.outcome_json(BASE)
+
+    def test_concerns_in_words(self):
+        """Concerns are listed under the table, in words."""
+        text = report.outcome_text(BASE, "table")
+        assert "Concerns (rules that only flag): dhr-learning-webinars: no evaluation plan is given." in text
+
+    def test_total_score_shown_as_everywhere(self):
+        """The total score under the table is the sum of the exact scores, shown with one decimal."""
+        assert f"(total score {fmt.score(sum(d.score.units for d in BASE.shortlist))})" in \
+            report.outcome_text(BASE, "table")
+
+
+class TestSweepText:
+    def test_every_row_states_a_change(self):
+        """Each row of the sweep says what changed, including an offer rising to the full cost."""
+        table = rows(report.sweep_text(REDUCED))
+        assert all(len(row) == 6 and row[5] != "-" for row in table)
+        assert table[0][5] == "none shortlisted"
+        changes = [row[5] for row in table]
+        offered = changes.index("+asb-community-mediation (offered £6,500 of its £9,000)")
+        assert changes[offered + 1] == "(asb-community-mediation now offered its full £9,000)"
+        assert "(scores move: countywide-cctv-upgrade now eligible)" in changes  # at £27,000 it fits
+
+    def test_markdown(self):
+        """--format markdown gives a heading and a Markdown table of the same rows."""
+        text = report.sweep_text(BASE, "markdown")
+        assert text.startswith("## KCSP Crime Reduction Grant 2026/27: the shortlist at every upfront allocation")
+        assert text.count("\n| ") == len(BASE.intervals) + 1
+
+    def test_scores_one_rounding(self):
+        """The sweep's score where the allocation is in use is the screen's total, with the same digits."""
+        (row,) = [r for r in rows(report.sweep_text(BASE)) if r[1].endswith("<")]
+        assert row[4] == fmt.score(BASE.score_total) == "48.8"
+
+
+class TestSweepChange:
+    @pytest.mark.parametrize("before, after, words", [
+        (None, ((), None), "none shortlisted"),
+        (((), None), (("a",), None), "+a"),
+        ((("a", "b"), None), (("c",), None), "+c -a -b"),
+        ((("a",), None), (("a", "b"), ("b", 500)), "+b (offered £5 of its £9)"),
+        ((("a", "b"), ("b", 500)), (("a", "b"), ("b", 700)), "(b offered £7 of its £9)"),
+        ((("a", "b"), ("b", 500)), (("a", "b"), None), "(b now offered its full £9)"),
+    ])
+    def test_words(self, before, after, words):
+        """Entered, left, a reduced offer made or changed, an offer raised to the full cost: each said."""
+        from engine.decision.shortlist import BudgetInterval
+
+        def iv(pair):
+            return None if pair is None else BudgetInterval(0, 1, pair[0], 0, 0, pair[1])
+
+        assert report.sweep_change(iv(before), iv(after), {"a": 100, "b": 900, "c": 100}) == words
