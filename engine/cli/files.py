@@ -19,12 +19,12 @@ def validate(rules: str, proposals: str | None) -> None:
       crg validate rules/kcsp-2026-27.yaml proposals/2026-27-example
     """
     from ..inputs.proposal import load_proposals
-    from ..inputs.round import load_round, unknown_priorities
+    from ..inputs.round import load_round, panel_notes, unknown_priorities
 
     round_ = load_round(rules)
     found = load_proposals(proposals) if proposals else ()
     warn(round_.warnings)
-    for note in unknown_priorities(round_, found):
+    for note in unknown_priorities(round_, found) + panel_notes(round_, found):
         click.echo(f"Note: {note}", err=True)
     text = f"{rules}: valid ({len(round_.rules)} rules)\n"
     if proposals:
