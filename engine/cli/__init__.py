@@ -29,6 +29,7 @@ COMMANDS = {
     "sweep": "whatif:sweep",
     "validate": "files:validate",
     "rules": "files:rules",
+    "import": "importing:import_",
 }
 
 
