@@ -121,6 +121,7 @@ class Panel:
     notes: str | None = None
     _by_organisation: dict = attrs.field(init=False, eq=False, repr=False, default=attrs.Factory(
         lambda self: self._index(), takes_self=True))
+    _hints: dict = attrs.field(init=False, eq=False, repr=False, factory=dict)  # name -> near-name hint, once each
 
     def _index(self) -> dict[str, tuple[Agency, ...]]:
         out: dict[str, tuple[Agency, ...]] = {}
@@ -154,14 +155,15 @@ class Panel:
 
     def near_misses(self, proposal) -> list[tuple[str, str, str]]:
         """``(field, name, hint)`` for each organisation the proposal names that is close to, but not, one of the panel's."""
-        known = sorted({name for agency in self.agencies for name in agency.speaks_for})
         out = []
         for field, names in (("lead_agency", (proposal.lead_agency,)), ("partners", proposal.partners)):
             for name in names:
                 if _organisation_key(name) not in self._by_organisation:
-                    hint = did_you_mean(name, known)
-                    if hint:
-                        out.append((field, name, hint))
+                    if name not in self._hints:
+                        known = sorted({known for agency in self.agencies for known in agency.speaks_for})
+                        self._hints[name] = did_you_mean(name, known)
+                    if self._hints[name]:
+                        out.append((field, name, self._hints[name]))
         return out
 
 
