@@ -71,3 +71,17 @@ def location(message: str) -> tuple[str, int | None]:
     match = re.match(r"(?P<file>[^:\n]+?)(?::(?P<line>\d+)(?::\d+)?)?: ", message)
     assert match, f"no file at the start of {message!r}"
     return match["file"], int(match["line"]) if match["line"] else None
+
+
+def write_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """An Excel workbook at *path*, made with openpyxl: one sheet per entry, in order, each a list of rows."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path

@@ -235,6 +235,18 @@ class TestValidate:
         assert result.exit_code == 2
         assert result.stderr.startswith("Error: props/x.yaml:7:")
 
+    def test_panel_near_miss_note(self, tmp_path, monkeypatch):
+        """A misspelt lead agency is valid but gets a note on stderr naming the panel's organisation it is close to."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "props").mkdir()
+        spoil(EXAMPLE, tmp_path / "props" / "x.yaml", "lead_agency: Dartford Borough Council",
+              "lead_agency: Dartfrod Borough Council")
+        result = crg("validate", R2627, "props")
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr == ("Note: props/x.yaml:3:14: lead_agency: 'Dartfrod Borough Council' is not an "
+                                 "organisation of the panel (did you mean 'Dartford Borough Council'?), so no declared "
+                                 "interest is found for it; correct the name, or list it in the rules file's panel\n")
+
 
     def test_several_problems_in_several_files(self, tmp_path, monkeypatch):
         """Problems in the rules file and in two proposals are all printed, sorted, then counted; exit 2."""
@@ -338,6 +350,27 @@ class TestRules:
         result = crg("rules", R2627)
         assert "Closing date for proposals: 8 April 2026.\nWorking Group's shortlisting meeting: 27 April 2026.\n" \
             in result.stdout
+
+
+    def test_says_how_interests_are_handled(self, tmp_path):
+        """The panel's agencies are listed, and whether a score from an agency with an interest is left out or counted."""
+        lines = crg("rules", R2627).stdout.splitlines()
+        assert any(line.startswith("Panel: Kent Police (kent-police); Kent County Council (kcc); ") for line in lines)
+        assert ("Declared interests (interests: leave out): a panel score from an agency that leads or partners the "
+                "proposal is left out of its panel mean and of its consensus.") in lines
+        spoil(R2627, tmp_path / "r.yaml", "  interests: leave out\n  agencies:", "  interests: count\n  agencies:")
+        assert ("Declared interests (interests: count): a panel score from an agency that leads or partners the "
+                "proposal counts like any other.") in crg("rules", tmp_path / "r.yaml").stdout.splitlines()
+
+    def test_says_when_there_is_no_panel(self):
+        """A round without a panel says every score counts."""
+        assert ("Panel: no agencies are listed, so every panel score counts and no interest is declared."
+                in crg("rules", RULES / "kcsp-2025-26.yaml").stdout.splitlines())
+
+    def test_says_what_is_assumed(self):
+        """A real round whose panel is not in the reports says so."""
+        assert ("Assumed, not given by the source: the panel's agencies and interests."
+                in crg("rules", RULES / "kcsp-2024-25.yaml").stdout.splitlines())
 
 
 class TestVersion:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import attrs
 import pytest
 from hypothesis import given
 
 from engine.decision import conditions
 from engine.decision.conditions import Compare, Given, Includes, OneOf
 from engine.errors import InputError, InputErrors
-from engine.inputs.round import DEADLINES, RULES_FIELDS, load_round
+from engine.inputs.proposal import Proposal, load_proposals
+from engine.inputs.round import DEADLINES, RULES_FIELDS, load_round, panel_notes
 from . import strategies as S
-from .conftest import ROUNDS, RULES, location
+from .conftest import PROPOSALS, ROUNDS, RULES, location
 
 R2627 = RULES / "kcsp-2026-27.yaml"
 R2526 = RULES / "kcsp-2025-26.yaml"
@@ -376,3 +378,121 @@ class TestRulesFields:
         """The table names every deadline a rules file may give."""
         assert [s.name for s in RULES_FIELDS if s.name.startswith("deadlines.")] == \
             [f"deadlines.{name}" for name in DEADLINES]
+
+
+R2425 = RULES / "kcsp-2024-25.yaml"
+
+
+def _proposal(lead: str, partners=(), panel=()) -> Proposal:
+    """A proposal of the example round, in a file called p.yaml, with *lead*, *partners* and *panel* changed."""
+    base = Proposal.from_file(PROPOSALS / "2026-27-example" / "asb-community-mediation.yaml")
+    return attrs.evolve(base, lead_agency=lead, partners=tuple(partners), panel=tuple(sorted(panel)), file="p.yaml")
+
+
+class TestPanel:
+    """The panel section of a rules file: the agencies, whom each speaks for, and declared interests."""
+
+    def test_2026_27_agencies(self):
+        """Each agency is read in order, its own name first among those it speaks for."""
+        panel = load_round(R2627).panel
+        assert [a.id for a in panel.agencies] == ["kent-police", "kcc", "district-councils", "kfrs", "probation",
+                                                  "nhs-kent-medway"]
+        councils = panel.agencies[2]
+        assert councils.speaks_for[0] == "District councils"
+        assert "Dartford Borough Council" in councils.speaks_for and len(councils.speaks_for) == 13
+        assert panel.agencies[0].speaks_for == ("Kent Police",)
+        assert panel.interests == "leave out"
+        assert panel.assumed == ()
+
+    def test_real_round_lists_what_is_assumed(self):
+        """The 2024/25 panel is not in the reports, and its file says so."""
+        panel = load_round(R2425).panel
+        assert panel.assumed == ("agencies", "interests")
+        assert panel.source and panel.notes
+
+    def test_no_panel_section(self):
+        """A rules file without a panel lists no agencies, and so no score is ever left out."""
+        r = load_round(R2526)
+        assert r.panel.agencies == ()
+        p = _proposal("Kent Police", panel=(("kent-police", 5),))
+        assert r.panel.interests_in(p) == {} and r.panel.counted(p) == p.panel
+
+    def test_interests_default_to_leave_out(self, spoiled):
+        """Without an 'interests' line, scores from an agency with an interest are left out."""
+        name, _ = spoiled(R2627, "  interests: leave out\n  agencies:", "  agencies:")
+        assert load_round(name).panel.interests == "leave out"
+
+    def test_interests_count(self, spoiled):
+        """'interests: count' counts every score."""
+        name, _ = spoiled(R2627, "  interests: leave out\n  agencies:", "  interests: count\n  agencies:")
+        panel = load_round(name).panel
+        p = _proposal("Kent Police", panel=(("kent-police", 5), ("kcc", 1)))
+        assert panel.interests == "count"
+        assert panel.counted(p) == p.panel
+        assert [i.agency.id for i, _ in panel.declared(p)] == ["kent-police"]
+
+    def test_matching_ignores_case_spacing_and_ampersand(self):
+        """'kent  fire & rescue service' is the organisation the kfrs agency speaks for."""
+        panel = load_round(R2627).panel
+        p = _proposal("kent  fire & rescue service", ["KENT POLICE"])
+        assert {a: i.role for a, i in panel.interests_in(p).items()} == {"kfrs": "leads", "kent-police": "partners"}
+
+    def test_leading_comes_before_partnering(self):
+        """An agency that speaks for the lead and for a partner is recorded as leading."""
+        panel = load_round(R2627).panel
+        p = _proposal("Dartford Borough Council", ["Canterbury City Council"])
+        interest = panel.interests_in(p)["district-councils"]
+        assert (interest.role, interest.organisation) == ("leads", "Dartford Borough Council")
+        assert interest.words() == "District councils (district-councils), for Dartford Borough Council, the lead agency"
+
+    def test_unknown_interests_word_suggests(self, spoiled):
+        """A misspelt 'leave out' is refused at its line, with the right words suggested."""
+        name, line = spoiled(R2627, "  interests: leave out\n  agencies:", "  interests: leave it out\n  agencies:")
+        assert_names(error_of(name), name, line, "panel.interests", "did you mean 'leave out'?", "'count'")
+
+    def test_unknown_agency_field_suggests(self, spoiled):
+        """A misspelt field of an agency is refused at its key, with the right name suggested."""
+        name, line = spoiled(R2627, "      speaks_for: [KFRS]", "      speaks_fr: [KFRS]")
+        assert_names(error_of(name), name, line, "panel.agencies.kfrs.speaks_fr", "did you mean 'speaks_for'?")
+
+    def test_agency_id_must_be_an_id(self, spoiled):
+        """An agency id with capitals or spaces is refused at its key."""
+        name, line = spoiled(R2627, "    kcc: Kent County Council", "    Kent CC: Kent County Council")
+        assert_names(error_of(name), name, line, "panel.agencies.Kent CC", "not a valid id")
+
+    def test_no_agencies(self, spoiled):
+        """A panel with an empty list of agencies is refused."""
+        text = R2627.read_text(encoding="utf-8")
+        start = text.index("  agencies:\n    kent-police")
+        name, line = spoiled(R2627, text[start:], "  agencies: {}\n")
+        assert_names(error_of(name), name, line, "panel.agencies", "lists no agencies")
+
+    def test_unknown_assumed_item(self, spoiled):
+        """'assumed' may list only parts of the panel, with the near name suggested."""
+        name, line = spoiled(R2425, "  assumed: [agencies, interests]", "  assumed: [agencys]")
+        assert_names(error_of(name), name, line, "panel.assumed", "did you mean 'agencies'?")
+
+
+class TestPanelNotes:
+    """panel_notes"""
+
+    def test_near_miss_and_unknown_agency(self):
+        """A misspelt organisation and a score from an unlisted agency each get a note naming the near name."""
+        p = _proposal("Kent Polce", ["Housing associations"], [("kcc2", 3)])
+        notes = panel_notes(load_round(R2627), [p])
+        assert notes == [
+            "p.yaml: lead_agency: 'Kent Polce' is not an organisation of the panel (did you mean 'Kent Police'?), "
+            "so no declared interest is found for it",
+            "p.yaml: panel: 'kcc2' is not an agency of this round's panel (did you mean 'kcc'?)",
+        ]
+
+    def test_no_notes_without_agencies(self):
+        """A round that lists no agencies has nothing to say of them."""
+        assert panel_notes(load_round(R2526), [_proposal("Kent Polce", panel=[("x", 1)])]) == []
+
+    @pytest.mark.parametrize("key", sorted(ROUNDS))
+    def test_shipped_rounds_have_no_notes(self, key):
+        """Every organisation and agency named in the shipped proposals is either the panel's or far from it."""
+        rules, folder = ROUNDS[key]
+        assert panel_notes(load_round(rules), load_proposals(folder)) == []
+

@@ -11,7 +11,8 @@ from hypothesis import given, strategies as st
 
 from engine.inputs.proposal import Delivery, Proposal
 from engine.inputs.round import load_round
-from engine.decision.score import UNITS, Criterion, Scoring, score_all, score_one
+from engine.decision.score import UNITS, Criterion, Scoring, consensus, score_all, score_one
+from engine.inputs.round import Agency, Panel
 from engine.fmt import points as fmt_points
 from tests.conftest import ROUNDS
 
@@ -196,3 +197,96 @@ class TestParseScoring:
         assert isinstance(r.scoring, Scoring) and [c.measure for c in r.scoring.criteria] == [
             "priorities", "priorities", "panel mean"]
         assert isinstance(r.scoring.criteria[0], Criterion)
+
+
+# --- declared interests -------------------------------------------------------------------------
+
+PANEL_PART = next(c for c in ROUND.scoring.criteria if c.id == "panel")
+PANEL_POINTS = ROUND.scoring.out_of * PANEL_PART.weight / sum(c.weight for c in ROUND.scoring.criteria)
+
+
+def panel_part(p: Proposal, round_=ROUND):
+    return next(x for x in score_one(p, round_, [p], round_.scoring).parts if x.criterion == "panel")
+
+
+class TestDeclaredInterests:
+    """The panel mean and consensus leave out a score from an agency that leads or partners the proposal."""
+
+    def test_lead_agency_score_left_out(self):
+        """Kent County Council leads: its 5 is left out, and the mean is that of the other two, as the reason says."""
+        p = make(lead_agency="Kent County Council", partners=("Youth charities",),
+                 panel=(("district-councils", 3), ("kcc", 5), ("kfrs", 2)))
+        part = panel_part(p)
+        assert part.points == PANEL_POINTS * Fraction(5, 2) / 5
+        assert part.reason == ("mean panel score 2.50 of 5 from 2 agencies; left out for declared interests: "
+                               "5 from Kent County Council (kcc), the lead agency")
+        assert score_one(p, ROUND, [p], ROUND.scoring).panel_mean == Fraction(5, 2)
+
+    def test_partner_and_spoken_for_organisation_left_out(self):
+        """A partner's agency, and the agency speaking for the lead council, are both left out, each named."""
+        p = make(lead_agency="Dartford Borough Council", partners=("Kent Police",),
+                 panel=(("district-councils", 5), ("kcc", 1), ("kent-police", 4)))
+        part = panel_part(p)
+        assert part.points == PANEL_POINTS * Fraction(1, 5)
+        assert part.reason == (
+            "mean panel score 1.00 of 5 from 1 agency; left out for declared interests: "
+            "5 from District councils (district-councils), for Dartford Borough Council, the lead agency; "
+            "4 from Kent Police (kent-police), a partner")
+
+    def test_interests_count(self):
+        """With 'interests: count' every score counts, and the reason still names the interest."""
+        counting = attrs.evolve(ROUND, panel=attrs.evolve(ROUND.panel, interests="count"))
+        p = make(lead_agency="Kent County Council", panel=(("district-councils", 3), ("kcc", 5), ("kfrs", 2)))
+        part = panel_part(p, counting)
+        assert part.points == PANEL_POINTS * Fraction(10, 3) / 5
+        assert part.reason == ("mean panel score 3.33 of 5 from 3 agencies; counted, as this round counts declared "
+                               "interests: 5 from Kent County Council (kcc), the lead agency")
+
+    def test_consensus_without_the_interested_score(self):
+        """A low score from the lead's own agency no longer blocks consensus; a high one no longer makes it."""
+        low = make(lead_agency="Kent Police", panel=(("kcc", 4), ("kent-police", 1)))
+        high = make(lead_agency="Kent Police", panel=(("kcc", 2), ("kent-police", 5)))
+        assert score_one(low, ROUND, [low], ROUND.scoring).consensus is True
+        assert score_one(high, ROUND, [high], ROUND.scoring).consensus is False
+        assert consensus(low, ROUND.scoring) is False  # without the round, every score counts
+
+    def test_every_score_left_out(self):
+        """When every agency that scored has an interest, no panel score counts: no points and no consensus."""
+        p = make(lead_agency="Kent Police", partners=("Kent County Council",), panel=(("kcc", 5), ("kent-police", 5)))
+        s = score_one(p, ROUND, [p], ROUND.scoring)
+        assert panel_part(p).points == 0 and not panel_part(p).scored
+        assert panel_part(p).reason.startswith("not scored: no panel score counts; left out for declared interests: ")
+        assert (s.consensus, s.panel_mean) == (False, None)
+
+    def test_near_miss_named_in_the_reason(self):
+        """A lead agency misspelt is not matched, and the reason names the organisation it is close to."""
+        p = make(lead_agency="Kent Polce", panel=(("kent-police", 5),))
+        assert panel_part(p).reason == ("mean panel score 5.00 of 5 from 1 agency; lead_agency 'Kent Polce' is not "
+                                        "an organisation of the panel (did you mean 'Kent Police'?)")
+
+    @given(st.data())
+    def test_non_conflicted_score_never_left_out(self, data):
+        """A score from an agency that speaks for neither the lead nor a partner always counts, and the mean is theirs."""
+        names = ["Kent Police", "Kent County Council", "Dartford Borough Council", "Youth charities", "NHS Kent and Medway"]
+        cased = st.sampled_from(names).flatmap(lambda n: st.sampled_from([n, n.upper(), n.lower()]))
+        agency_ids = ["a", "b", "c", "d"]
+        agencies = tuple(
+            Agency(aid, data.draw(st.sampled_from(names)), tuple(data.draw(st.lists(st.sampled_from(names), min_size=1,
+                                                                                   max_size=3, unique=True))))
+            for aid in agency_ids)
+        panel = Panel(agencies=agencies, interests=data.draw(st.sampled_from(["leave out", "count"])))
+        scores = data.draw(st.dictionaries(st.sampled_from(agency_ids + ["e"]), st.integers(0, 5), min_size=1))
+        p = make(lead_agency=data.draw(cased), partners=tuple(data.draw(st.lists(cased, max_size=3, unique=True))),
+                 panel=tuple(sorted(scores.items())))
+        ties = {n.casefold() for n in (p.lead_agency,) + p.partners}
+        conflicted = {a.id for a in agencies if ties & {n.casefold() for n in a.speaks_for}}
+        counted = panel.counted(p)
+        for agency, score in p.panel:
+            if agency not in conflicted:
+                assert (agency, score) in counted
+        expected = [s for a, s in p.panel if panel.interests == "count" or a not in conflicted]
+        round_ = attrs.evolve(ROUND, panel=panel)
+        part = panel_part(p, round_)
+        assert part.points == (PANEL_POINTS * Fraction(sum(expected), len(expected)) / 5 if expected else 0)
+        assert score_one(p, round_, [p], ROUND.scoring).consensus == (
+            bool(expected) and all(s >= ROUND.scoring.consensus_min for s in expected))

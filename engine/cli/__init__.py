@@ -31,6 +31,7 @@ COMMANDS = {
     "rules": "files:rules",
     "fields": "reference:fields",
     "new": "templates:new",
+    "import": "importing:import_",
 }
 
 

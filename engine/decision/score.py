@@ -172,8 +172,26 @@ def _priorities(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]
 def _panel_mean(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
     if not p.panel:
         return None, "not scored: no agency gave a panel score"
-    mean = Fraction(sum(s for _, s in p.panel), len(p.panel))
-    return mean / 5, f"mean panel score {fmt.points(mean, 2)} of 5 from {len(p.panel)} agencies"
+    counted = round_.panel.counted(p)
+    why = _interest_words(p, round_.panel)
+    if not counted:
+        return None, f"not scored: no panel score counts{why}"
+    mean = Fraction(sum(s for _, s in counted), len(counted))
+    agencies = f"{len(counted)} agenc{'y' if len(counted) == 1 else 'ies'}"
+    return mean / 5, f"mean panel score {fmt.points(mean, 2)} of 5 from {agencies}{why}"
+
+
+def _interest_words(p: Proposal, panel) -> str:
+    """What the panel part says of declared interests: whose scores are left out (or counted), and why."""
+    words = ""
+    declared = panel.declared(p)
+    if declared:
+        words += ("; left out for declared interests: " if panel.interests == "leave out"
+                  else "; counted, as this round counts declared interests: ")
+        words += "; ".join(f"{score} from {interest.words()}" for interest, score in declared)
+    for field, name, hint in panel.near_misses(p):
+        words += f"; {field} '{name}' is not an organisation of the panel{hint}"
+    return words
 
 
 def _reach_per_pound(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
@@ -217,9 +235,13 @@ MEASURES: dict[str, Measure] = {
 # --- scoring a round ---------------------------------------------------------------------------
 
 
-def consensus(p: Proposal, scoring: Scoring) -> bool:
-    """Whether every agency on the panel scored the proposal at least ``consensus_min``."""
-    return bool(p.panel) and all(s >= scoring.consensus_min for _, s in p.panel)
+def consensus(p: Proposal, scoring: Scoring, round_=None) -> bool:
+    """Whether every agency on the panel scored the proposal at least ``consensus_min``.
+
+    With *round_*, the scores the round's panel leaves out for a declared interest do not count.
+    """
+    counted = round_.panel.counted(p) if round_ is not None else p.panel
+    return bool(counted) and all(s >= scoring.consensus_min for _, s in counted)
 
 
 def max_points(scoring: Scoring) -> dict[str, Fraction]:
@@ -246,8 +268,9 @@ def score_one(p: Proposal, round_, pool: Pool | Sequence[Proposal], scoring: Sco
         points = most[c.id] * (fraction or 0)
         exact += points
         parts.append(Part(c.id, c.name, points, most[c.id], reason, fraction is not None))
-    mean = Fraction(sum(s for _, s in p.panel), len(p.panel)) if p.panel else None
-    return Score(units_of(exact), scoring.out_of, tuple(parts), consensus(p, scoring), mean, exact)
+    counted = round_.panel.counted(p)
+    mean = Fraction(sum(s for _, s in counted), len(counted)) if counted else None
+    return Score(units_of(exact), scoring.out_of, tuple(parts), consensus(p, scoring, round_), mean, exact)
 
 
 def score_all(proposals: Sequence[Proposal], round_, scoring: Scoring) -> dict[str, Score]:

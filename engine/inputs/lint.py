@@ -13,10 +13,12 @@ import datetime as dt
 import re
 from typing import Iterable, Sequence
 
+import attrs
+
 from .. import fmt
 from ..errors import InputWarning, did_you_mean
 from .proposal import Proposal
-from .round import Round
+from .round import Round, panel_findings
 
 __all__ = ["PRIORITY_FIELDS", "proposal_warnings"]
 
@@ -76,6 +78,11 @@ def _notes(round_: Round, p: Proposal) -> Iterable[InputWarning]:
                   "is it copied from another round? bring the notes up to date")
 
 
+def _panel(round_: Round, p: Proposal) -> Iterable[InputWarning]:
+    for field, what in panel_findings(round_, p):
+        yield attrs.evolve(_at(p, field, what, "correct the name, or list it in the rules file's panel"), note=True)
+
+
 def _priorities(round_: Round, p: Proposal) -> Iterable[InputWarning]:
     known = round_.priority_names()
     for field in PRIORITY_FIELDS:
@@ -97,4 +104,5 @@ def proposal_warnings(round_: Round, proposals: Sequence[Proposal]) -> tuple[Inp
                            "remove 'illustrative: true' if it is real, or move the file out of the folder"))
         out += _notes(round_, p)
         out += _priorities(round_, p)
+        out += _panel(round_, p)
     return tuple(sorted(out, key=InputWarning.sort_key))

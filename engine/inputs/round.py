@@ -18,8 +18,11 @@ from ..decision.score import MEASURES, Scoring, default_scoring, parse_scoring
 from .schema import Spec
 from .yamlfile import Fields, YamlFile, read
 
-__all__ = ["DEADLINES", "FIGURES", "LEFTOVER", "RULES_FIELDS", "SHORTLIST_POLICIES", "Priority", "Round", "Rule",
-           "load_round", "unknown_priorities"]
+__all__ = [
+    "DEADLINES", "FIGURES", "INTERESTS", "LEFTOVER", "RULES_FIELDS", "SHORTLIST_POLICIES", "Agency", "Interest",
+    "Panel", "Priority", "Round", "Rule", "load_round", "panel_findings", "panel_notes",
+    "unknown_priorities",
+]
 
 # the deadlines a rules file may give, and the words used for each in explanations
 DEADLINES = {
@@ -51,6 +54,14 @@ FIGURES = {
     "priorities.csa": ("ids", "the round's CSA priorities"),
     "priorities.cross_cutting": ("ids", "the round's cross-cutting themes"),
 }
+
+# what is done with a panel score from an agency that leads or partners the proposal it scores
+INTERESTS = {
+    "leave out": "a panel score from an agency that leads or partners the proposal is left out of its "
+                 "panel mean and of its consensus",
+    "count": "a panel score from an agency that leads or partners the proposal counts like any other",
+}
+PANEL_KEYS = ("agencies", "interests")  # what a panel section may list as assumed
 
 
 @attrs.frozen
@@ -86,6 +97,94 @@ class Rule:
 
 
 @attrs.frozen
+class Agency:
+    """An agency that scores proposals on the panel, and the organisations it speaks for."""
+
+    id: str  # the key of its scores in a proposal's panel
+    name: str
+    speaks_for: tuple[str, ...]  # organisations as proposals name them (its own name first)
+
+
+@attrs.frozen
+class Interest:
+    """A panel agency's interest in a proposal: an organisation it speaks for leads or partners it."""
+
+    agency: Agency
+    organisation: str  # as the proposal names it
+    role: str  # "leads" | "partners"
+
+    def words(self) -> str:
+        """``Kent Police (kent-police), a partner``: the agency, and how it is tied to the proposal."""
+        tie = "the lead agency" if self.role == "leads" else "a partner"
+        who = f"{self.agency.name} ({self.agency.id})"
+        if _organisation_key(self.organisation) != _organisation_key(self.agency.name):
+            who += f", for {self.organisation}"
+        return f"{who}, {tie}"
+
+
+def _organisation_key(name: str) -> str:
+    """A name as it is matched: case, spacing and '&' for 'and' do not matter."""
+    return " ".join(name.casefold().replace("&", " and ").split())
+
+
+@attrs.frozen
+class Panel:
+    """The panel of a round: its agencies, and what is done with a score from an agency with an interest."""
+
+    agencies: tuple[Agency, ...] = ()
+    interests: str = "leave out"  # a key of INTERESTS
+    source: str | None = None
+    assumed: tuple[str, ...] = ()
+    notes: str | None = None
+    _by_organisation: dict = attrs.field(init=False, eq=False, repr=False, default=attrs.Factory(
+        lambda self: self._index(), takes_self=True))
+    _hints: dict = attrs.field(init=False, eq=False, repr=False, factory=dict)  # name -> near-name hint, once each
+
+    def _index(self) -> dict[str, tuple[Agency, ...]]:
+        out: dict[str, tuple[Agency, ...]] = {}
+        for agency in self.agencies:
+            for name in agency.speaks_for:
+                key = _organisation_key(name)
+                if agency not in out.get(key, ()):
+                    out[key] = out.get(key, ()) + (agency,)
+        return out
+
+    def interests_in(self, proposal) -> dict[str, Interest]:
+        """Each agency with an interest in *proposal*, by agency id (leading counts before partnering)."""
+        out: dict[str, Interest] = {}
+        for role, names in (("leads", (proposal.lead_agency,)), ("partners", proposal.partners)):
+            for name in names:
+                for agency in self._by_organisation.get(_organisation_key(name), ()):
+                    out.setdefault(agency.id, Interest(agency, name, role))
+        return out
+
+    def declared(self, proposal) -> tuple[tuple[Interest, int], ...]:
+        """The panel scores of *proposal* from agencies with an interest in it, each with that interest."""
+        interests = self.interests_in(proposal)
+        return tuple((interests[agency], score) for agency, score in proposal.panel if agency in interests)
+
+    def counted(self, proposal) -> tuple[tuple[str, int], ...]:
+        """The panel scores of *proposal* that count: all, less those left out for a declared interest."""
+        if self.interests == "count":
+            return proposal.panel
+        interests = self.interests_in(proposal)
+        return tuple((agency, score) for agency, score in proposal.panel if agency not in interests)
+
+    def near_misses(self, proposal) -> list[tuple[str, str, str]]:
+        """``(field, name, hint)`` for each organisation the proposal names that is close to, but not, one of the panel's."""
+        out = []
+        for field, names in (("lead_agency", (proposal.lead_agency,)), ("partners", proposal.partners)):
+            for name in names:
+                if _organisation_key(name) not in self._by_organisation:
+                    if name not in self._hints:
+                        known = sorted({known for agency in self.agencies for known in agency.speaks_for})
+                        self._hints[name] = did_you_mean(name, known)
+                    if self._hints[name]:
+                        out.append((field, name, self._hints[name]))
+        return out
+
+
+@attrs.frozen
 class Round:
     """A funding round, as read from its rules file."""
 
@@ -111,6 +210,7 @@ class Round:
     scoring: Scoring = attrs.field(factory=default_scoring)
     policy: str = "rank"
     reduced_offers: bool = False
+    panel: Panel = attrs.field(factory=Panel)
     warnings: tuple[InputWarning, ...] = attrs.field(default=(), eq=False)
     file: str = attrs.field(default="", eq=False)
 
@@ -315,6 +415,9 @@ def round_from_file(file: YamlFile) -> Round:
         rnd["policy"] = selection.take("policy", policy, required=False, default="rank")
         rnd["reduced_offers"] = selection.take("reduced_offers", values.yes_no, required=False, default=False)
         selection.done()
+    panel = f.sub("panel", required=False)
+    if panel is not None:
+        rnd["panel"] = _panel(panel)
     f.done()
     return Round(**rnd, warnings=tuple(file.warnings), file=file.name)
 
@@ -386,7 +489,63 @@ RULES_FIELDS: tuple[Spec, ...] = (
          required=False, default="rank", type="choice", form=" or ".join(SHORTLIST_POLICIES)),
     Spec("selection.reduced_offers", values.yes_no, "whether a proposal with a minimum_cost may be offered what "
          "is left", "yes", required=False, default=False),
+    Spec("panel.agencies", None, "the agencies that score proposals, and the organisations each speaks for",
+         "kent-police: Kent Police", required=False, type="mapping",
+         form="'id: name' lines, or 'id:' with 'name' and a 'speaks_for' list"),
+    Spec("panel.interests", values.text, "what a score from an agency that leads or partners the proposal counts "
+         "for", "leave out", required=False, default="leave out", type="choice",
+         form=" or ".join(f"'{k}'" for k in INTERESTS)),
+    Spec("panel.source", values.text, "the document the panel comes from", "KCSP Working Group terms of reference",
+         required=False),
+    Spec("panel.assumed", values.text_list, "the parts of the panel the reports do not give", "[agencies]",
+         required=False, type="list", form="agencies, interests"),
+    Spec("panel.notes", values.text, "anything else worth knowing", "Kent Police partners most proposals.",
+         required=False),
 )
+
+
+def _panel(f: Fields) -> Panel:
+    """The ``panel`` section: each agency as ``id: name``, or ``id:`` with ``name`` and ``speaks_for``."""
+    group = f.sub("agencies")
+    agencies = []
+    for agency_id in list(group.data):
+        try:
+            values.slug(agency_id)
+        except InputError as exc:
+            group.file.problem(group.file.error(group.path + (agency_id,), exc.problem, exc.fix, at_key=True))
+            group.take(agency_id)  # reported: not a field left unread as well
+            continue
+        if isinstance(group.data[agency_id], dict):
+            entry = group.sub(agency_id)
+            name = entry.take("name", values.text)
+            speaks_for = entry.take("speaks_for", values.text_list, required=False, default=())
+            entry.done()
+        else:
+            name, speaks_for = group.take(agency_id, values.text), ()
+        if name is not None:
+            agencies.append(Agency(agency_id, name, tuple(dict.fromkeys((name,) + speaks_for))))
+    group.done()
+    if not group.data and isinstance(f.data.get("agencies"), dict):
+        f.refuse("agencies", "lists no agencies", fix="list each as 'id: name'")
+    panel = Panel(
+        agencies=tuple(agencies),
+        interests=f.take_choice("interests", INTERESTS, "what can be done with a declared interest",
+                                fix="write 'leave out' or 'count'", required=False, default="leave out"),
+        source=f.take("source", values.text, required=False),
+        assumed=f.take("assumed", _panel_assumed, required=False, default=()),
+        notes=f.take("notes", values.text, required=False),
+    )
+    f.done()
+    return panel
+
+
+def _panel_assumed(value) -> tuple[str, ...]:
+    items = values.text_list(value)
+    for item in items:
+        if item not in PANEL_KEYS:
+            raise InputError(f"'{item}' in 'assumed' is not a part of the panel{did_you_mean(item, PANEL_KEYS)}",
+                             fix="list what the reports do not give: " + ", ".join(PANEL_KEYS))
+    return items
 
 
 def load_round(path: str | Path, *, name: str | None = None) -> Round:
@@ -405,3 +564,21 @@ def unknown_priorities(round_: Round, proposals) -> list[str]:
                     notes.append(f"{proposal.file}: {field}: '{pid}' is not an id of this round"
                                  f"{did_you_mean(pid, known)}")
     return notes
+
+
+def panel_findings(round_: Round, proposal):
+    """``(field, what)`` for each organisation *proposal* names that nearly matches one the panel speaks for,
+    and for each of its panel scores from an agency the round's panel does not list."""
+    agencies = [a.id for a in round_.panel.agencies]
+    if not agencies:
+        return
+    for field, name, hint in round_.panel.near_misses(proposal):
+        yield field, f"'{name}' is not an organisation of the panel{hint}, so no declared interest is found for it"
+    for agency, _ in proposal.panel:
+        if agency not in agencies:
+            yield "panel", f"'{agency}' is not an agency of this round's panel{did_you_mean(agency, agencies)}"
+
+
+def panel_notes(round_: Round, proposals) -> list[str]:
+    """A note for each of the :func:`panel_findings` of *proposals*."""
+    return [f"{p.file}: {field}: {what}" for p in proposals for field, what in panel_findings(round_, p)]

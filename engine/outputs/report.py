@@ -9,7 +9,7 @@ from typing import Any
 from ..decision import conditions
 from .. import fmt
 from ..fmt import UNITS
-from ..inputs.round import LEFTOVER, RULES_FIELDS, Round
+from ..inputs.round import INTERESTS, LEFTOVER, RULES_FIELDS, Round
 from ..decision.screen import Screening
 
 __all__ = ["FORMATS", "outcome_doc", "outcome_json", "outcome_text", "round_header", "rules_doc"]
@@ -65,6 +65,7 @@ def rules_doc(round_: Round, form: str = "table") -> str:
     for group, title in ((round_.pcc, "PCC plan priorities"), (round_.csa, "CSA priorities"),
                          (round_.cross_cutting, "Cross-cutting themes")):
         out.append(f"{title}: " + "; ".join(f"{p.name} ({p.id})" for p in group) + ".")
+    out += ["", *_panel_words(round_)]
     out.append("")
     rows = []
     for rule in round_.rules:
@@ -79,6 +80,22 @@ def rules_doc(round_: Round, form: str = "table") -> str:
         for rule_id, severity, says, test, source in rows:
             out += [f"{rule_id} [{severity}]", f"  {says}", f"  checks that {test}", f"  source: {source}", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _panel_words(round_: Round) -> list[str]:
+    """The panel's agencies, whom each speaks for, and what is done with a score from an agency with an interest."""
+    panel = round_.panel
+    if not panel.agencies:
+        return ["Panel: no agencies are listed, so every panel score counts and no interest is declared."]
+    agencies = []
+    for agency in panel.agencies:
+        also = [name for name in agency.speaks_for if name != agency.name]
+        agencies.append(f"{agency.name} ({agency.id})" + (f", also for {', '.join(also)}" if also else ""))
+    out = ["Panel: " + "; ".join(agencies) + ".",
+           f"Declared interests (interests: {panel.interests}): {INTERESTS[panel.interests]}."]
+    if panel.assumed:
+        out.append(f"Assumed, not given by the source: the panel's {' and '.join(panel.assumed)}.")
+    return out
 
 
 # --- the outcome: scores, ranks and the shortlist ----------------------------------------------------
