@@ -165,8 +165,9 @@ class TestLoadRound:
 
     def test_unknown_field_suggests(self, spoiled):
         """A misspelt field is refused at its key with the right name suggested."""
-        name, line = spoiled(R2627, "  tactical_opens:", "  tactical_open:")
-        assert_names(error_of(name), name, line, "money.tactical_open", "did you mean 'tactical_opens'?")
+        name, line = spoiled(R2627, "  source: KCSP Working Group update, 31 March 2026 (para 3.2)\n",
+                             "  sourse: KCSP Working Group update, 31 March 2026 (para 3.2)\n")
+        assert_names(error_of(name), name, line, "money.sourse", "did you mean 'source'?")
 
     def test_unknown_rule_field_suggests(self, spoiled):
         """A misspelt field of a rule is refused with the right name suggested."""

@@ -29,6 +29,9 @@ COMMANDS = {
     "sweep": "whatif:sweep",
     "validate": "files:validate",
     "rules": "files:rules",
+    "status": "year:status",
+    "tactical": "year:tactical",
+    "closeout": "year:closeout",
 }
 
 

@@ -10,19 +10,29 @@ from .options import emit, output_format, warn
 @click.command()
 @click.argument("rules", metavar="RULES")
 @click.argument("proposals", metavar="[PROPOSALS_DIR]", required=False)
-def validate(rules: str, proposals: str | None) -> None:
+@click.option("--strict", is_flag=True, default=False,
+              help="Also refuse any value of a real round (illustrative: false) that is neither sourced nor assumed.")
+def validate(rules: str, proposals: str | None, strict: bool) -> None:
     """Check that a rules file, and optionally a folder of proposals, are valid, without screening.
+
+    With --strict, every value of a file that says it is a real round
+    (illustrative: false) must come from a source named above it in the
+    file, or be listed under 'assumed:'.
 
     \b
     Example:
       crg validate rules/kcsp-2026-27.yaml
       crg validate rules/kcsp-2026-27.yaml proposals/2026-27-example
+      crg validate --strict rules/kcsp-2021-22.yaml proposals/2021-22
     """
     from ..inputs.proposal import load_proposals
+    from ..inputs.provenance import require_sources
     from ..inputs.round import load_round, unknown_priorities
 
     round_ = load_round(rules)
     found = load_proposals(proposals) if proposals else ()
+    if strict:
+        require_sources(rules, proposals)
     warn(round_.warnings)
     for note in unknown_priorities(round_, found):
         click.echo(f"Note: {note}", err=True)

@@ -8,8 +8,8 @@ from pathlib import Path
 import attrs
 
 from .. import fmt
-from . import values
-from ..errors import InputError, did_you_mean
+from . import provenance, values
+from ..errors import InputError
 from .yamlfile import Fields, read
 
 __all__ = ["POTS", "Proposal", "load_proposals"]
@@ -107,7 +107,7 @@ class Proposal:
             evaluation=f.take("evaluation", values.text, required=False),
             reach=f.take("reach", values.count, required=False),
             panel=f.take("panel", _panel, required=False, default=()),
-            assumed=f.take("assumed", _assumed, required=False, default=()),
+            assumed=provenance.assumed_paths(f, known=ASSUMABLE),
             source=f.take("source", values.text, required=False),
             notes=f.take("notes", values.text, required=False),
             illustrative=f.take("illustrative", values.yes_no, required=False, default=False),
@@ -125,14 +125,8 @@ class Proposal:
         return cls.from_fields(read(path, name=name).fields("a proposal"))
 
 
-def _assumed(value) -> tuple[str, ...]:
-    items = values.text_list(value)
-    known = set(Proposal.FIELDS) | {"delivery.start", "delivery.end"}
-    for item in items:
-        if item not in known:
-            raise InputError(f"'{item}' in 'assumed' is not a field of a proposal{did_you_mean(item, known)}",
-                             fix="list the names of fields whose values are assumed")
-    return items
+# what 'assumed' may name even where the file leaves it out; any other key path must name a value of the file
+ASSUMABLE = Proposal.FIELDS + ("delivery.start", "delivery.end")
 
 
 def load_proposals(folder: str | Path) -> tuple[Proposal, ...]:

@@ -5,18 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from ..decision import conditions
 from .. import fmt
-from . import values
+from . import provenance, values
 from ..decision.conditions import Condition, Ref
 from ..errors import InputError, did_you_mean
 from ..decision.score import Scoring, default_scoring, parse_scoring
 from .yamlfile import Fields, YamlFile, read
 
-__all__ = ["DEADLINES", "LEFTOVER", "Priority", "Round", "Rule", "load_round", "unknown_priorities"]
+if TYPE_CHECKING:
+    from .tactical import TacticalPot
+
+__all__ = ["DEADLINES", "LEFTOVER", "Priority", "Round", "Rule", "load_round", "parse_rules", "unknown_priorities"]
 
 # the deadlines a rules file may give, and the words used for each in explanations
 DEADLINES = {
@@ -96,6 +100,10 @@ class Round:
     reduced_offers: bool = False
     warnings: tuple[str, ...] = ()
     file: str = attrs.field(default="", eq=False)
+    illustrative: bool | None = None  # None: the file does not say
+    assumed: tuple[tuple[str, str], ...] = ()  # (key path, the value as written) of each assumed value
+    sources: tuple[tuple[str, str], ...] = ()  # (section, source) of deadlines, priorities, selection
+    tactical_pot: TacticalPot | None = None
 
     def deadline(self, name: str) -> dt.date | None:
         return dict(self.deadlines).get(name)
@@ -167,9 +175,10 @@ def _references(rnd: dict) -> dict[str, Ref]:
     return refs
 
 
-def _rules(f: Fields, refs: dict[str, Ref]) -> tuple[Rule, ...]:
+def parse_rules(f: Fields, refs: dict[str, Ref], *, required: bool = True) -> tuple[Rule, ...]:
+    """The list of rules under ``rules:`` of *f*, their checks read with the figures *refs*."""
     out: list[Rule] = []
-    for path, item in f.items("rules"):
+    for path, item in f.items("rules", required=required):
         r = f.at(path)
         rule_id = r.take_new_id("id", {rule.id for rule in out}, "rule")
         severity = r.take_choice("severity", SEVERITIES, "a severity",
@@ -214,8 +223,10 @@ def round_from_file(file: YamlFile) -> Round:
         plan=head.take("plan", values.text, required=False),
         source=head.take("source", values.text, required=False),
         notes=head.take("notes", values.text, required=False),
+        illustrative=head.take("illustrative", values.yes_no, required=False),
     )
     head.done()
+    sources = []
 
     cash = f.sub("money")
     rnd.update(
@@ -240,7 +251,10 @@ def round_from_file(file: YamlFile) -> Round:
 
     dates = f.sub("deadlines")
     deadlines = []
+    _section_source(dates, "deadlines", sources)
     for name in dates.data:
+        if name == "source":
+            continue
         if name not in DEADLINES:
             raise dates.file.error(dates.path + (name,), f"'{name}' is not a known deadline{did_you_mean(name, DEADLINES)}",
                                    fix="use one of: " + ", ".join(DEADLINES), at_key=True)
@@ -251,11 +265,18 @@ def round_from_file(file: YamlFile) -> Round:
     rnd["deadlines"] = tuple(deadlines)
 
     prio = f.sub("priorities")
+    _section_source(prio, "priorities", sources)
     rnd.update(pcc=_priorities(prio, "pcc"), csa=_priorities(prio, "csa"),
                cross_cutting=_priorities(prio, "cross_cutting"))
     prio.done()
 
-    rnd["rules"] = _rules(f, _references(rnd))
+    refs = _references(rnd)
+    rnd["rules"] = parse_rules(f, refs)
+    pot = f.sub("tactical_pot", required=False)
+    if pot is not None:
+        from .tactical import parse_tactical_pot
+
+        rnd["tactical_pot"] = parse_tactical_pot(pot, refs)
     scoring = f.sub("scoring", required=False)
     if scoring is not None:
         rnd["scoring"] = parse_scoring(scoring, rnd)
@@ -263,9 +284,19 @@ def round_from_file(file: YamlFile) -> Round:
     if selection is not None:
         rnd["policy"] = selection.take("policy", policy, required=False, default="rank")
         rnd["reduced_offers"] = selection.take("reduced_offers", values.yes_no, required=False, default=False)
+        _section_source(selection, "selection", sources)
         selection.done()
+    rnd["assumed"] = tuple((path, provenance.shown(provenance.value_at(file.data, provenance.resolve(file.data, path))))
+                           for path in provenance.assumed_paths(f))
     f.done()
-    return Round(**rnd, warnings=tuple(warnings), file=file.name)
+    return Round(**rnd, warnings=tuple(warnings), file=file.name, sources=tuple(sources))
+
+
+def _section_source(f: Fields, section: str, sources: list) -> None:
+    """Keep the ``source:`` of a section that may give one."""
+    text = f.take("source", values.text, required=False)
+    if text is not None:
+        sources.append((section, text))
 
 
 def load_round(path: str | Path, *, name: str | None = None) -> Round:

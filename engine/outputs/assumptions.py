@@ -1,0 +1,32 @@
+"""The values a round rests on that no report gives, in words (see :func:`engine.inputs.provenance.assumptions`)."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from tabulate import tabulate
+
+__all__ = ["assumption_lines", "assumptions_markdown"]
+
+
+def _by_owner(items):
+    return [(owner, list(group)) for owner, group in groupby(items, key=lambda a: a.owner)]
+
+
+def assumption_lines(items) -> list[str]:
+    """One line per file that assumes something: ``rules: money.leftover (tactical pot); ...``."""
+    return [f"{owner}: " + "; ".join(_one(a.path, a) for a in group) for owner, group in _by_owner(items)]
+
+
+def _one(name: str, a) -> str:
+    return f"{name} ({a.value})" if a.value else name
+
+
+def assumptions_markdown(items, heading: str = "###") -> list[str]:
+    """A Markdown section listing *items*, or nothing when there are none."""
+    if not items:
+        return []
+    rows = [[owner, "; ".join(_one(f"`{a.path}`", a) for a in group)] for owner, group in _by_owner(items)]
+    return ["", f"{heading} What rests on assumptions", "",
+            "These values are not given by any published report; each file lists them under `assumed:`.", "",
+            tabulate(rows, ["file", "assumed"], tablefmt="github", disable_numparse=True)]
