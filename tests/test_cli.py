@@ -134,6 +134,20 @@ class TestScreen:
         assert costs["countywide-cctv-upgrade"] == "27000.00"
         assert costs["dhr-learning-webinars"] == "1850.00"
 
+    def test_2024_25_consensus_first(self):
+        """2024/25 selects the proposals with a consensus of support first: the seven come out for £26,278."""
+        doc = screen_json(RULES / "kcsp-2024-25.yaml", PROPOSALS / "2024-25")
+        assert doc["policy"] == "consensus-first"
+        assert [p["status"] for p in doc["proposals"]] == ["shortlisted"] * 7
+        assert (doc["allocated"], doc["remaining"]) == ("26278.00", "162.00")
+
+    def test_markdown_lists_assumptions(self):
+        """The Markdown section of a real round ends with what it rests on, its own and each proposal's."""
+        result = crg("screen", RULES / "kcsp-2024-25.yaml", PROPOSALS / "2024-25", "--format", "markdown")
+        tail = result.stdout.split("### What rests on assumptions")[1]
+        assert "| rules " in tail and "`money.leftover` (tactical pot)" in tail
+        assert re.search(r"^\| asb-case-reviews-training +\| `cost` \(£6,000\);", tail, re.M)
+
     def test_json_pence(self):
         """A cost with pence keeps them in the JSON."""
         doc = screen_json(RULES / "kcsp-2025-26.yaml", PROPOSALS / "2025-26")
@@ -227,8 +241,61 @@ class TestValidate:
         assert result.stderr.startswith("Error: props/x.yaml:7:")
 
 
+MONEY_SOURCE_2425 = "\n  source: KCSP Working Group update, 4 July 2024 (para 2.1)\n"
+
+
+class TestValidateStrict:
+    """crg validate --strict"""
+
+    @pytest.mark.parametrize("key", ["kcsp-2021-22", "kcsp-2024-25", "kcsp-2025-26", "kcsp-2026-27"])
+    def test_real_rounds_pass(self, key):
+        """The shipped rounds, rules and proposals, have every value sourced or assumed."""
+        rules, folder = ROUNDS[key]
+        result = crg("validate", "--strict", rules, folder)
+        assert result.exit_code == 0, result.stderr
+
+    def test_2022_23_passes(self):
+        """The 2022/23 rules file, with no proposals, passes."""
+        result = crg("validate", "--strict", RULES / "kcsp-2022-23.yaml")
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == f"{RULES / 'kcsp-2022-23.yaml'}: valid (8 rules)\n"
+
+    def test_unsourced_value(self, tmp_path, monkeypatch):
+        """A value of a real round neither sourced nor assumed fails with exit 2, naming it and counting the rest."""
+        monkeypatch.chdir(tmp_path)
+        spoil(RULES / "kcsp-2024-25.yaml", tmp_path / "r.yaml", MONEY_SOURCE_2425, "\n")
+        line = (tmp_path / "r.yaml").read_text(encoding="utf-8").splitlines().index("  grant: £39,661") + 1
+        result = crg("validate", "--strict", "r.yaml")
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr == (
+            f"Error: r.yaml:{line}:10: money.grant: a value of a real round with no source, and not listed under "
+            "'assumed:' (2 more in these files)\n"
+            "  fix: give 'money' a 'source:' naming the report that gives it, or list 'money.grant' under 'assumed:'\n")
+
+    def test_without_strict_it_passes(self, tmp_path, monkeypatch):
+        """Without --strict the same file is valid."""
+        monkeypatch.chdir(tmp_path)
+        spoil(RULES / "kcsp-2024-25.yaml", tmp_path / "r.yaml", MONEY_SOURCE_2425, "\n")
+        assert crg("validate", "r.yaml").exit_code == 0
+
+
 class TestRules:
     """crg rules"""
+
+    def test_lists_assumptions_and_the_tactical_pot(self):
+        """crg rules says what the round assumes and when its tactical pot opens and closes."""
+        out = crg("rules", RULES / "kcsp-2025-26.yaml").stdout
+        assert "Assumed (no published report gives these):" in out
+        assert "rules: money.leftover (returned); deadlines.proposals_due (2025-04-25); tactical_pot.opens" in out
+        assert "closes: Access to the tactical pot closes at the end of December." in out
+        assert "  when the date is after the closing of the tactical pot of 31 December 2025" in out
+        assert "fits-what-is-left [reject]" in out
+
+    def test_markdown_assumptions_section(self):
+        """--format markdown has a section listing what the round rests on."""
+        out = crg("rules", RULES / "kcsp-2021-22.yaml", "--format", "markdown").stdout
+        assert "## What rests on assumptions" in out and "`deadlines.proposals_due` (2021-05-14)" in out
 
     @pytest.mark.parametrize("key", sorted(ROUNDS))
     def test_every_rule_listed(self, key):

@@ -12,7 +12,7 @@ import attrs
 from ..decision import conditions
 from .. import fmt
 from . import provenance, values
-from ..decision.conditions import Condition, Ref
+from ..decision.conditions import Condition, Later, Ref
 from ..errors import InputError, did_you_mean
 from ..decision.score import Scoring, default_scoring, parse_scoring
 from .yamlfile import Fields, YamlFile, read
@@ -175,8 +175,15 @@ def _references(rnd: dict) -> dict[str, Ref]:
     return refs
 
 
-def parse_rules(f: Fields, refs: dict[str, Ref], *, required: bool = True) -> tuple[Rule, ...]:
-    """The list of rules under ``rules:`` of *f*, their checks read with the figures *refs*."""
+def parse_rules(f: Fields, refs: dict[str, Ref], *, required: bool = True, later: bool = False) -> tuple[Rule, ...]:
+    """The list of rules under ``rules:`` of *f*, their checks read with the figures *refs*.
+
+    Only with *later* may a check name a figure of the year known on a date
+    (``tactical.left``): the tactical pot's rules for in-year bids.
+    """
+    from .tactical import LATER
+
+    refs = {**refs, **LATER}
     out: list[Rule] = []
     for path, item in f.items("rules", required=required):
         r = f.at(path)
@@ -190,6 +197,12 @@ def parse_rules(f: Fields, refs: dict[str, Ref], *, required: bool = True) -> tu
         when = None
         if r.data.get("when") is not None:
             when = conditions.parse(r.data["when"], path + ("when",), f.file, refs)
+        for key, cond in (("check", check), ("when", when)):
+            named = [] if later or cond is None else \
+                [leaf.value.name for leaf in conditions.leaves(cond) if isinstance(getattr(leaf, "value", None), Later)]
+            if named:
+                raise r.error(key, f"'{named[0]}' is known only on a date of the year, for in-year bids",
+                              fix="use it in a rule under 'tactical_pot: rules:', or name a figure of the round")
         out.append(Rule(
             id=rule_id,
             says=r.take("says", values.text),

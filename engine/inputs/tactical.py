@@ -84,7 +84,7 @@ def parse_tactical_pot(f: Fields, refs: dict[str, Ref]) -> TacticalPot:
     pot = TacticalPot(
         opens=_gate(f, "opens", refs),
         closes=_gate(f, "closes", refs),
-        rules=parse_rules(f, {**refs, **LATER}, required=False),
+        rules=parse_rules(f, refs, required=False, later=True),
     )
     f.done()
     return pot

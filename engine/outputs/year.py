@@ -6,6 +6,7 @@ Rendering never decides anything: every figure and reason comes from
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from tabulate import tabulate
@@ -28,6 +29,13 @@ def _left(pence: int | None, exact: bool) -> str:
     if pence is None:
         return "-"
     return fmt.money(pence) if exact else f"at most {fmt.money(pence)}"
+
+
+def _prose(lines, form: str) -> str:
+    """Sentences under a table: one paragraph each, wrapped for a terminal (Markdown keeps them whole)."""
+    if form == "markdown":
+        return "\n\n".join(lines)
+    return "\n".join(textwrap.fill(line, 100, break_on_hyphens=False) for line in lines)
 
 
 def _table(rows, headers, form: str, align) -> str:
@@ -124,8 +132,8 @@ def status_text(status, form: str = "table") -> str:
         notes.append(f"The year was closed out on {fmt.date(state.closed_out)}.")
     notes.append(f"{len(state.events)} event{'s' if len(state.events) != 1 else ''} of the ledger up to this date.")
     if form == "markdown":
-        return "\n".join([f"## {title}", "", _table(rows, headers, form, align), ""] + notes) + "\n"
-    return f"{title}\n\n{_table(rows, headers, form, align)}\n\n" + "\n".join(notes) + "\n"
+        return "\n".join([f"## {title}", "", _table(rows, headers, form, align), "", _prose(notes, form)]) + "\n"
+    return f"{title}\n\n{_table(rows, headers, form, align)}\n\n{_prose(notes, form)}\n"
 
 
 # --- crg tactical -----------------------------------------------------------------------------------
@@ -162,7 +170,7 @@ def bids_text(result, form: str = "table") -> str:
             f"the money left in the pot.")
     if form == "markdown":
         return "\n".join([f"## {title}", "", _pot_words(result.pot), "", table, "", foot]) + "\n"
-    return f"{title}\n\n{_pot_words(result.pot)}\n\n{table}\n\n{foot}\n"
+    return f"{title}\n\n{_prose([_pot_words(result.pot)], form)}\n\n{table}\n\n{_prose([foot], form)}\n"
 
 
 # --- crg closeout -----------------------------------------------------------------------------------
@@ -214,6 +222,6 @@ def closeout_text(closeout, form: str = "table") -> str:
     body = _table(rows, headers, form, align)
     if form == "markdown":
         assumed = provenance.assumptions(c.round, (), c.ledger)
-        return "\n".join([f"## {title}", "", body, ""] + list(c.summary()) + assumptions_markdown(assumed)) + "\n"
-    return f"{title}\n\n{body}\n\n" + "\n".join(c.summary()) + "\n"
+        return "\n".join([f"## {title}", "", body, "", _prose(c.summary(), form)] + assumptions_markdown(assumed)) + "\n"
+    return f"{title}\n\n{body}\n\n{_prose(c.summary(), form)}\n"
 

@@ -303,9 +303,14 @@ def day_in_year(round_: Round, text: str | None, *, today: dt.date, field: str =
     if text is None:
         return min(max(today, round_.year_start), round_.year_end)
     try:
-        return _in_year(values.date(text), round_)
+        day = values.date(text)
     except InputError as exc:
         raise InputError(exc.problem, field=field, fix=exc.fix) from None
+    try:
+        return _in_year(day, round_)
+    except InputError as exc:
+        raise InputError(exc.problem, field=field,
+                         fix=f"give a date from {round_.year_start} to {round_.year_end}") from None
 
 
 def load_ledger(path: str | Path, round_: Round, *, name: str | None = None) -> Ledger:
