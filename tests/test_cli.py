@@ -287,7 +287,7 @@ class TestRules:
         """crg rules says what the round assumes and when its tactical pot opens and closes."""
         out = crg("rules", RULES / "kcsp-2025-26.yaml").stdout
         assert "Assumed (no published report gives these):" in out
-        assert "rules: money.leftover (returned); deadlines.proposals_due (2025-04-25); tactical_pot.opens" in out
+        assert "\n  money.leftover (returned)\n  deadlines.proposals_due (2025-04-25)\n  tactical_pot.opens (" in out
         assert "closes: Access to the tactical pot closes at the end of December." in out
         assert "  when the date is after the closing of the tactical pot of 31 December 2025" in out
         assert "fits-what-is-left [reject]" in out

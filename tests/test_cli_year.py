@@ -47,7 +47,10 @@ class TestStatus:
         assert (doc["paid"], doc["held_by_opcc"]) == ("25047.00", "14614.00")
         pots = {p["pot"]: p for p in doc["pots"]}
         assert pots["upfront"]["spent"] == "195.32" and pots["upfront"]["committed"] == "24851.68"
-        assert len(doc["projects"]) == 9 and doc["events"] == 4
+        assert len(doc["projects"]) == 9 and len(doc["events"]) == 4
+        assert doc["events"][1] == {"date": "2021-11-18", "event": "moved",
+                                    "what": "£1,394 moved from the upfront pot to the tactical pot",
+                                    "source": "KCSP Working Group update, 18 November 2021 (para 2.4)"}
         for pot in doc["pots"]:
             assert parse_money(pot["allocated"]) == sum(parse_money(pot[k]) for k in
                                                         ("spent", "carried", "committed", "freed"))
@@ -177,6 +180,11 @@ ERRORS = {
         _ledger_case("    cost: £831.60", "    cost: £600", "tactical"),
         "Error: l.yaml:149:13: events[12].amount: brings mental-health-crisis-cards to £831.60, more than its "
         "revised cost of £600\n  fix: record a 'cost revised' event on or before this date, or correct the amount\n"),
+    "overspent with no revision": (
+        lambda tmp: ["closeout", str(R2122), str(REPO / "tests" / "data" / "bad-ledgers" / "2021-22-overspent.yaml")],
+        f"Error: {REPO / 'tests' / 'data' / 'bad-ledgers' / '2021-22-overspent.yaml'}:19:13: events[2].amount: brings "
+        "mental-health-crisis-cards to £831.60, more than its allocation of £582\n  fix: record a 'cost revised' "
+        "event on or before this date, or correct the amount\n"),
     "bids folder missing": (
         lambda tmp: ["tactical", str(R2122), str(L2122), "nobids"],
         "Error: nobids: folder not found\n  fix: give the folder that holds the proposal files\n"),

@@ -12,10 +12,11 @@ ITEMS = (Assumption("rules", "money.leftover", "returned"), Assumption("rules", 
 class TestAssumptionLines:
     """assumption_lines"""
 
-    def test_one_line_per_file(self):
-        """Each file's assumptions on one line, a value in brackets only when there is one to show."""
-        assert assumption_lines(ITEMS) == ["rules: money.leftover (returned); scoring (out_of: 10)",
-                                           "p-1: summary; cost (£6,000)"]
+    def test_one_line_each(self):
+        """One line per assumption, a value in brackets only when there is one to show, the file named when several."""
+        assert assumption_lines(ITEMS) == ["rules: money.leftover (returned)", "rules: scoring (out_of: 10)",
+                                           "p-1: summary", "p-1: cost (£6,000)"]
+        assert assumption_lines(ITEMS[:2]) == ["money.leftover (returned)", "scoring (out_of: 10)"]
 
 
 class TestAssumptionsMarkdown:

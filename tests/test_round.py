@@ -304,3 +304,16 @@ class TestRule:
             applies = rule.when is None or S.holds(rule.when, facts)
             assert conditions.evaluate(rule.failure(), facts) == (applies and not S.holds(rule.check, facts))
 
+
+
+class TestRound2022:
+    """load_round, for the 2022/23 round known from one report"""
+
+    def test_2022_23(self):
+        """2022/23: £39,661 with £13,220 tactical, the business case due 15 April 2022, the pot locked by 2021/22."""
+        r = load_round(RULES / "kcsp-2022-23.yaml")
+        assert (r.grant, r.tactical, r.upfront) == (39_661_00, 13_220_00, 26_441_00)
+        assert r.deadline("business_case_due") == dt.date(2022, 4, 15)
+        assert r.tactical_pot.opens.when == Given("earlier_projects_open", False)
+        assert r.illustrative is False and "deadlines.proposals_due" in dict(r.assumed)
+        assert r.warnings == ()

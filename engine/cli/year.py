@@ -70,7 +70,7 @@ def tactical(rules: str, ledger: str, bids: str, on: str | None, fmt: str) -> No
 
     \b
     Example:
-      crg tactical rules/kcsp-2021-22.yaml ledgers/2021-22.yaml bids/2021-22 --on 2022-02-10
+      crg tactical rules/kcsp-2021-22.yaml ledgers/2021-22.yaml bids/2021-22-example --on 2022-02-10
     """
     from ..inputs.proposal import load_proposals
     from ..outputs import year as render

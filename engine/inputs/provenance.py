@@ -28,7 +28,7 @@ from ..errors import InputError, did_you_mean
 from .yamlfile import Fields, YamlFile, read
 
 __all__ = ["META", "Assumption", "assumed_paths", "assumptions", "is_real", "key_path", "require_sources", "resolve",
-           "shown", "unsourced", "unsourced_in"]
+           "shown", "unsourced", "unsourced_in", "value_at"]
 
 # keys that say where a value comes from, or name and describe it, rather than give a figure
 META = frozenset({"source", "notes", "assumed", "illustrative", "says", "name", "id"})
@@ -139,6 +139,7 @@ def shown(value: Any, width: int = 60) -> str:
 
 
 def value_at(data: Any, place: tuple) -> Any:
+    """The value at *place* (keys and list indexes) of *data*."""
     for part in place:
         data = data[part]
     return data

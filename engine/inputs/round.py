@@ -120,7 +120,8 @@ class Round:
                          fix="use one of: " + ", ".join(r.id for r in self.rules))
 
 
-def _financial_year(value) -> tuple[str, dt.date, dt.date]:
+def parse_financial_year(value) -> tuple[str, dt.date, dt.date]:
+    """``2026/27`` as its text, its first day and its last day."""
     text = values.text(value)
     match = re.fullmatch(r"(\d{4})/(\d{2})", text)
     if not match or (int(match[1]) + 1) % 100 != int(match[2]):
@@ -228,7 +229,7 @@ def round_from_file(file: YamlFile) -> Round:
     """Read and check a whole rules file."""
     f = file.fields("a round's rules")
     head = f.sub("round")
-    fy_text, start, end = head.take("financial_year", _financial_year)
+    fy_text, start, end = head.take("financial_year", parse_financial_year)
     rnd = dict(
         id=head.take("id", values.slug),
         name=head.take("name", values.text),

@@ -14,8 +14,9 @@ def _by_owner(items):
 
 
 def assumption_lines(items) -> list[str]:
-    """One line per file that assumes something: ``rules: money.leftover (tactical pot); ...``."""
-    return [f"{owner}: " + "; ".join(_one(a.path, a) for a in group) for owner, group in _by_owner(items)]
+    """One line per assumption, ``money.leftover (tactical pot)``, named by its file when several files assume."""
+    several = len({a.owner for a in items}) > 1
+    return [(f"{a.owner}: " if several else "") + _one(a.path, a) for a in items]
 
 
 def _one(name: str, a) -> str:

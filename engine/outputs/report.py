@@ -66,7 +66,7 @@ def rules_doc(round_: Round, form: str = "table") -> str:
     out += _rules_words(round_.rules, form)
     pot = round_.tactical_pot
     if pot is not None:
-        out += ["", "## The tactical pot" if form == "markdown" else "The tactical pot", ""]
+        out = _trimmed(out) + ["", "## The tactical pot" if form == "markdown" else "The tactical pot", ""]
         for name, gate in (("opens", pot.opens), ("closes", pot.closes)):
             if gate is not None:
                 out += [f"{'- ' if form == 'markdown' else ''}{name}: {gate.says}",
@@ -75,10 +75,18 @@ def rules_doc(round_: Round, form: str = "table") -> str:
             out += ["In-year bids:", ""] + _rules_words(pot.rules, form)
     assumed = provenance.assumptions(round_)
     if form == "markdown":
-        out += assumptions_markdown(assumed, "##")
+        out = _trimmed(out) + assumptions_markdown(assumed, "##")
     elif assumed:
-        out += ["", "Assumed (no published report gives these):"] + [f"  {line}" for line in assumption_lines(assumed)]
+        out = _trimmed(out) + ["", "Assumed (no published report gives these):"] + \
+            [f"  {line}" for line in assumption_lines(assumed)]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    """*lines* without the blank lines at their end."""
+    while lines and not lines[-1]:
+        lines = lines[:-1]
+    return lines
 
 
 def _rules_words(rules, form: str) -> list[str]:

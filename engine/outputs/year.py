@@ -99,7 +99,8 @@ def status_doc(status) -> dict[str, Any]:
              "committed": fmt.money_json(row.committed), "state": _project_state(row)}
             for row in state.projects
         ],
-        "events": len(state.events),
+        "events": [{"date": e.date.isoformat(), "event": e.kind, "what": e.words(), "source": e.source}
+                   for e in state.events],
     }
 
 

@@ -21,9 +21,7 @@ from ..decision.conditions import Compare
 from ..inputs.tactical import TacticalPot
 from .ledger import YearState
 
-__all__ = ["PotState", "facts", "last_open_day", "pot_on"]
-
-STATES = ("locked", "open", "closed")
+__all__ = ["PotState", "closing_words", "facts", "last_open_day", "pot_on"]
 
 
 @attrs.frozen

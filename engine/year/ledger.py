@@ -44,7 +44,7 @@ import attrs
 from .. import fmt
 from ..errors import InputError, did_you_mean
 from ..inputs import provenance, values
-from ..inputs.round import Round
+from ..inputs.round import Round, parse_financial_year
 from ..inputs.yamlfile import Fields, dotted, read
 
 __all__ = ["EVENTS", "NOT_REPORTED", "POTS", "EarlierProject", "Event", "Ledger", "Project", "ProjectState",
@@ -236,20 +236,11 @@ def _project(p: Fields, before: list[Project]) -> Project:
     return project
 
 
-def _financial_year(value) -> str:
-    text = values.text(value)
-    start, _, end = text.partition("/")
-    if not (start.isdigit() and end.isdigit() and len(start) == 4 and len(end) == 2
-            and (int(start) + 1) % 100 == int(end)):
-        raise InputError(f"'{text}' is not a financial year", fix="write it as 2019/20")
-    return text
-
-
 def _earlier(e: Fields, taken: list[str]) -> EarlierProject:
     project = EarlierProject(
         id=e.take_new_id("id", set(taken), "project"),
         title=e.take("title", values.text),
-        year=e.take("year", _financial_year),
+        year=e.take("year", lambda v: parse_financial_year(v)[0]),
         source=e.take("source", values.text, required=False),
     )
     e.done()
