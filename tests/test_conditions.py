@@ -462,3 +462,10 @@ class TestBind:
         later = Compare("cost", "le", conditions.Later("tactical.left"))
         with pytest.raises(TypeError, match="bind"):
             conditions.evaluate(later, {"cost": 1})
+
+    def test_later_figures(self):
+        """later_figures names the figures a tree still waits for; a bound tree waits for none."""
+        later = Compare("cost", "le", conditions.Later("tactical.left"))
+        tree = Any_((Given("evaluation", True), Not(later)))
+        assert conditions.later_figures(tree) == ["tactical.left"]
+        assert conditions.later_figures(conditions.bind(tree, {"tactical.left": 1})) == []

@@ -44,7 +44,8 @@ from ..inputs.yamlfile import dotted
 
 __all__ = [
     "FIELDS", "STATE_FIELDS", "All", "Any_", "Compare", "Condition", "Field", "Given", "Includes", "Later", "Not",
-    "OneOf", "Ref", "bind", "describe", "evaluate", "explain", "fields_of", "leaves", "negate", "parse", "view",
+    "OneOf", "Ref", "bind", "describe", "evaluate", "explain", "fields_of", "later_figures", "leaves", "negate",
+    "parse", "view",
 ]
 
 
@@ -458,6 +459,11 @@ def leaves(cond: Condition):
         yield from leaves(cond.part)
     else:
         yield cond
+
+
+def later_figures(cond: Condition) -> list[str]:
+    """The names of the :class:`Later` figures *cond* still waits for, in order."""
+    return [leaf.value.name for leaf in leaves(cond) if isinstance(leaf, Compare) and isinstance(leaf.value, Later)]
 
 
 def fields_of(cond: Condition) -> set[str]:

@@ -27,7 +27,7 @@ from .. import fmt
 from ..errors import InputError, did_you_mean
 from .yamlfile import Fields, YamlFile, read
 
-__all__ = ["META", "Assumption", "assumed_paths", "assumptions", "is_real", "key_path", "require_sources", "resolve",
+__all__ = ["META", "Assumption", "assumed_paths", "assumed_values", "assumptions", "is_real", "key_path", "require_sources", "resolve",
            "shown", "unsourced", "unsourced_in", "value_at"]
 
 # keys that say where a value comes from, or name and describe it, rather than give a figure
@@ -118,6 +118,11 @@ def assumed_paths(f: Fields, key: str = "assumed", *, known: Iterable[str] = ())
             raise f.file.error(place, f"'{path}' is listed twice", fix="list each path once")
         out.append(path)
     return tuple(out)
+
+
+def assumed_values(f: Fields, key: str = "assumed") -> tuple[tuple[str, str], ...]:
+    """``(path, the value as written)`` for each path listed under *key* of the mapping *f*."""
+    return tuple((path, shown(value_at(f.data, resolve(f.data, path)))) for path in assumed_paths(f, key))
 
 
 def shown(value: Any, width: int = 60) -> str:

@@ -12,7 +12,7 @@ import attrs
 from ..decision import conditions
 from .. import fmt
 from . import provenance, values
-from ..decision.conditions import Condition, Later, Ref
+from ..decision.conditions import Condition, Ref
 from ..errors import InputError, did_you_mean
 from ..decision.score import Scoring, default_scoring, parse_scoring
 from .yamlfile import Fields, YamlFile, read
@@ -199,8 +199,7 @@ def parse_rules(f: Fields, refs: dict[str, Ref], *, required: bool = True, later
         if r.data.get("when") is not None:
             when = conditions.parse(r.data["when"], path + ("when",), f.file, refs)
         for key, cond in (("check", check), ("when", when)):
-            named = [] if later or cond is None else \
-                [leaf.value.name for leaf in conditions.leaves(cond) if isinstance(getattr(leaf, "value", None), Later)]
+            named = [] if later or cond is None else conditions.later_figures(cond)
             if named:
                 raise r.error(key, f"'{named[0]}' is known only on a date of the year, for in-year bids",
                               fix="use it in a rule under 'tactical_pot: rules:', or name a figure of the round")
@@ -300,8 +299,7 @@ def round_from_file(file: YamlFile) -> Round:
         rnd["reduced_offers"] = selection.take("reduced_offers", values.yes_no, required=False, default=False)
         _section_source(selection, "selection", sources)
         selection.done()
-    rnd["assumed"] = tuple((path, provenance.shown(provenance.value_at(file.data, provenance.resolve(file.data, path))))
-                           for path in provenance.assumed_paths(f))
+    rnd["assumed"] = provenance.assumed_values(f)
     f.done()
     return Round(**rnd, warnings=tuple(warnings), file=file.name, sources=tuple(sources))
 

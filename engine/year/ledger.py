@@ -186,7 +186,7 @@ class Ledger:
             round_id=round_id, shortlisted=shortlisted, projects=tuple(projects),
             events=tuple(sorted(events, key=Event.order_key)), earlier_projects=tuple(earlier),
             source=f.take("source", values.text, required=False), notes=f.take("notes", values.text, required=False),
-            assumed=_assumed(f), file=f.file.name,
+            assumed=provenance.assumed_values(f), file=f.file.name,
         )
         f.done()
         return ledger
@@ -198,11 +198,6 @@ def _in_year(day: dt.date, round_: Round) -> dt.date:
                          f"({fmt.date(round_.year_start)} to {fmt.date(round_.year_end)})",
                          fix="correct the date; each round's ledger holds one financial year")
     return day
-
-
-def _assumed(f: Fields) -> tuple[tuple[str, str], ...]:
-    return tuple((path, provenance.shown(provenance.value_at(f.data, provenance.resolve(f.data, path))))
-                 for path in provenance.assumed_paths(f))
 
 
 def _pot(value) -> str | None:
@@ -230,7 +225,7 @@ def _project(p: Fields, before: list[Project]) -> Project:
         allocation=p.take("allocation", _positive),
         source=p.take("source", values.text, required=False),
         notes=p.take("notes", values.text, required=False),
-        assumed=_assumed(p),
+        assumed=provenance.assumed_values(p),
     )
     p.done()
     return project
@@ -279,7 +274,7 @@ def _event(e: Fields, round_: Round, index: int) -> Event:
         project=taken.get("project"), amount=taken.get("amount", taken.get("cost")), title=taken.get("title"),
         from_pot=taken.get("from"), to_pot=taken.get("to"), projects=taken.get("projects") or (),
         reason=taken.get("reason"), notes=e.take("notes", values.text, required=False),
-        assumed=_assumed(e), index=index, places=places + (("",) + e.file.place(e.path),),
+        assumed=provenance.assumed_values(e), index=index, places=places + (("",) + e.file.place(e.path),),
     )
     e.done()
     return event
