@@ -4,8 +4,11 @@ The flow runs one way: load (:func:`load_inputs`, which reads the rules, the
 proposals and the scenarios and reports every mistake at once, or
 :func:`load_round`, :func:`load_proposals`),
 screen (:func:`screen`), score, rank and select (:func:`decide`), with what-ifs
-applied by :func:`run` and compared by :func:`compare`.  The ``crg`` command is
-a thin shell over these.
+applied by :func:`run` and compared by :func:`compare`.  After the shortlist,
+the year runs from the round's ledger (:func:`load_ledger`): :func:`status_on`
+a date, :func:`screen_bids` for the tactical pot, and :func:`close_out` at the
+year's end.  :func:`assumptions` lists what a round rests on.  The ``crg``
+command is a thin shell over these.
 
 The names below are imported on first use, so that importing one part of the
 package (the command line, say) does not load every other part.
@@ -28,6 +31,9 @@ _WHERE = {
     "Proposal": "inputs.proposal", "load_proposals": "inputs.proposal",
     "Round": "inputs.round", "load_round": "inputs.round",
     "compare": "decision.compare",
+    "assumptions": "inputs.provenance", "require_sources": "inputs.provenance",
+    "Ledger": "year.ledger", "load_ledger": "year.ledger", "replay": "year.ledger",
+    "status_on": "year.status", "screen_bids": "year.bids", "Closeout": "year.closeout", "close_out": "year.closeout",
     "screen": "decision.screen",
 }
 

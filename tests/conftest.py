@@ -21,6 +21,33 @@ ROUNDS = {
     "kcsp-2026-27": (RULES / "kcsp-2026-27.yaml", PROPOSALS / "2026-27-example"),
 }
 
+# the shipped ledgers: year -> (rules file, ledger)
+LEDGERS = REPO / "ledgers"
+YEARS = {
+    "2021-22": (RULES / "kcsp-2021-22.yaml", LEDGERS / "2021-22.yaml"),
+    "2024-25": (RULES / "kcsp-2024-25.yaml", LEDGERS / "2024-25.yaml"),
+    "2025-26": (RULES / "kcsp-2025-26.yaml", LEDGERS / "2025-26.yaml"),
+}
+
+
+def year(key: str):
+    """The round and the loaded ledger of a shipped year."""
+    from engine.inputs.round import load_round
+    from engine.year.ledger import load_ledger
+
+    rules, ledger = YEARS[key]
+    round_ = load_round(rules)
+    return round_, load_ledger(ledger, round_)
+
+
+def ledger_from_text(text: str, round_):
+    """A ledger of *round_* read from *text* (not yet replayed)."""
+    from engine.inputs.yamlfile import parse
+    from engine.year.ledger import Ledger
+
+    return Ledger.from_fields(parse(text.encode("utf-8"), "l.yaml").fields("a ledger"), round_)
+
+
 # durable-rules is slow to compile a program the first time: no per-example deadline
 settings.register_profile(
     "crg", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]

@@ -405,3 +405,147 @@ def yaml_texts(draw) -> str:
     if draw(st.booleans()):
         text = text.replace("\n", "\r\n")
     return draw(st.sampled_from(("", "\ufeff"))) + text
+
+
+# --- a grant year: a valid ledger, simulated here event by event -----------------------------------
+
+# the 2026/27 round's figures (rules/kcsp-2026-27.yaml): the ledgers below are for that round
+GRANT_2026_27 = 39_600_00
+LEDGER_POTS = ("upfront", "tactical", None)  # None: the pot is not reported
+# the order in which the engine takes the events of one day (engine.year.ledger.EVENTS)
+DAY_ORDER = ("paid", "business case approved", "moved", "tactical pot opened", "tactical bid approved",
+             "cost revised", "spent", "carried", "completed", "withdrawn", "tactical pot closed", "closed out")
+
+
+def _pence_text(pence: int) -> str:
+    pounds, part = divmod(pence, 100)
+    return f"£{_commas(pounds)}.{part:02d}"
+
+
+@st.composite
+def ledger_years(draw, max_projects: int = 5, max_days: int = 8):
+    """``(text, expected)``: a ledger of the 2026/27 round that replays, and what it must come to.
+
+    The year is simulated here, day by day, drawing only events that the state
+    allows (a spend within a project's cost and within what the OPCC has paid,
+    a move within what a pot has left, ...).  The events of one day are written
+    in the engine's order for a day, each kind at most once per project, so
+    that no order within a day can change the result.  *expected* holds, built
+    from the drawn amounts, each project's ``allocation``, ``spent``,
+    ``carried`` and ``withdrawn``, and ``paid``.
+    """
+    sizes = {"upfront": UPFRONT_2026_27, "tactical": TACTICAL_2026_27}
+    projects: dict[str, dict] = {}
+
+    def allocated(pot="all"):
+        return sum(p["allocation"] for p in projects.values() if pot == "all" or p["pot"] == pot)
+
+    def left(pot):
+        grant_left = GRANT_2026_27 - allocated()
+        own = sizes[pot] - allocated(pot)
+        return min(own, grant_left) if any(p["pot"] is None for p in projects.values()) else own
+
+    for i in range(draw(st.integers(1, max_projects))):
+        pot = draw(st.sampled_from(LEDGER_POTS))
+        room = GRANT_2026_27 - allocated()
+        if pot is not None:
+            room = min(room, sizes[pot] - allocated(pot))
+        if room >= 1:
+            amount = draw(st.integers(1, min(room, 900_000)))
+            projects[f"p{i}"] = dict(pot=pot, allocation=amount, cost=amount, spent=0, carried=0,
+                                     withdrawn=False, completed=False)
+    shortlisted = dt.date(2026, 4, 1) + dt.timedelta(days=draw(st.integers(0, 60)))
+    days = sorted(draw(st.lists(st.integers(0, 300), max_size=max_days, unique=True)))
+    state = dict(paid=0, opened=False, closed=False)
+    events: list[str] = []
+
+    def event(day, kind, **fields):
+        lines = [f"  - date: {day.isoformat()}", f"    event: {kind}"]
+        for key, value in fields.items():
+            lines.append(f"    {key}: {value}")
+        lines.append(f"    source: {_q('drawn ' + kind)}")
+        events.append("\n".join(lines))
+
+    bids = 0
+    for offset in days:
+        day = shortlisted + dt.timedelta(days=offset)
+        if day > YEAR_END_2026_27:
+            break
+        live = [pid for pid, p in projects.items() if not p["withdrawn"]]
+        if draw(st.booleans()) and state["paid"] < GRANT_2026_27:
+            amount = draw(st.integers(1, GRANT_2026_27 - state["paid"]))
+            state["paid"] += amount
+            event(day, "paid", amount=_pence_text(amount))
+        if draw(st.booleans()):
+            event(day, "business case approved")
+        if draw(st.booleans()):
+            source, target = draw(st.sampled_from([("upfront", "tactical"), ("tactical", "upfront")]))
+            if left(source) >= 1:
+                amount = draw(st.integers(1, left(source)))
+                sizes[source] -= amount
+                sizes[target] += amount
+                event(day, "moved", amount=_pence_text(amount), **{"from": source, "to": target})
+        if not state["opened"] and draw(st.booleans()):
+            state["opened"] = True
+            event(day, "tactical pot opened")
+        if draw(st.booleans()) and left("tactical") >= 1:
+            amount = draw(st.integers(1, left("tactical")))
+            pid = f"bid{bids}"
+            bids += 1
+            projects[pid] = dict(pot="tactical", allocation=amount, cost=amount, spent=0, carried=0,
+                                 withdrawn=False, completed=False)
+            event(day, "tactical bid approved", project=pid, title=_q("Bid " + pid), amount=_pence_text(amount))
+            live.append(pid)
+        revised = draw(st.lists(st.sampled_from(live), unique=True, max_size=2)) if live else []
+        for pid in sorted(revised):
+            p = projects[pid]
+            cost = draw(st.integers(p["spent"] + p["carried"], p["allocation"] * 2 + 100))
+            p["cost"] = cost
+            event(day, "cost revised", project=pid, cost=_pence_text(cost))
+        for kind in ("spent", "carried"):
+            chosen = draw(st.lists(st.sampled_from(live), unique=True, max_size=3)) if live else []
+            for pid in sorted(chosen):
+                p = projects[pid]
+                out = sum(q["spent"] + q["carried"] for q in projects.values())
+                room = min(p["cost"] - p["spent"] - p["carried"], state["paid"] - out)
+                if room >= 1:
+                    amount = draw(st.integers(1, room))
+                    p[kind] += amount
+                    event(day, kind, project=pid, amount=_pence_text(amount))
+        for pid in sorted(draw(st.lists(st.sampled_from(live), unique=True, max_size=1)) if live else []):
+            if not projects[pid]["completed"]:
+                projects[pid]["completed"] = True
+                event(day, "completed", project=pid)
+        for pid in sorted(draw(st.lists(st.sampled_from(live), unique=True, max_size=1)) if live else []):
+            projects[pid]["withdrawn"] = True
+            event(day, "withdrawn", project=pid, reason=_q("it does not go ahead"))
+        if not state["closed"] and draw(st.booleans()):
+            state["closed"] = True
+            event(day, "tactical pot closed")
+    if draw(st.booleans()):
+        last = max([shortlisted + dt.timedelta(days=d) for d in days if shortlisted + dt.timedelta(days=d)
+                    <= YEAR_END_2026_27] + [shortlisted])
+        event(last, "closed out")
+
+    head = ["round: kcsp-2026-27", f"shortlisted: {shortlisted.isoformat()}", "source: drawn", "projects:"]
+    for pid, p in projects.items():
+        if pid.startswith("bid"):
+            continue
+        pot = p["pot"] or "not reported"
+        head.append(f"  - id: {pid}\n    title: {_q('Project ' + pid)}\n    pot: {pot}\n"
+                    f"    allocation: {_pence_text(p['allocation'])}")
+    text = "\n".join(head) + ("\nevents:\n" + "\n".join(events) if events else "") + "\n"
+    expected = dict(paid=state["paid"], projects={pid: dict(allocation=p["allocation"], spent=p["spent"],
+                                                            carried=p["carried"], withdrawn=p["withdrawn"])
+                                                  for pid, p in projects.items()})
+    return text, expected
+
+
+def shuffled_events(text: str, order) -> str:
+    """The ledger *text* with its events in another *order* (a permutation of their indexes)."""
+    head, _, body = text.partition("events:\n")
+    if not body:
+        return text
+    blocks = ["  - date:" + block for block in body.split("  - date:")[1:]]
+    blocks = [b.rstrip("\n") for b in blocks]
+    return head + "events:\n" + "\n".join(blocks[i] for i in order) + "\n"

@@ -134,6 +134,20 @@ class TestScreen:
         assert costs["countywide-cctv-upgrade"] == "27000.00"
         assert costs["dhr-learning-webinars"] == "1850.00"
 
+    def test_2024_25_consensus_first(self):
+        """2024/25 selects the proposals with a consensus of support first: the seven come out for £26,278."""
+        doc = screen_json(RULES / "kcsp-2024-25.yaml", PROPOSALS / "2024-25")
+        assert doc["policy"] == "consensus-first"
+        assert [p["status"] for p in doc["proposals"]] == ["shortlisted"] * 7
+        assert (doc["allocated"], doc["remaining"]) == ("26278.00", "162.00")
+
+    def test_markdown_lists_assumptions(self):
+        """The Markdown section of a real round ends with what it rests on, its own and each proposal's."""
+        result = crg("screen", RULES / "kcsp-2024-25.yaml", PROPOSALS / "2024-25", "--format", "markdown")
+        tail = result.stdout.split("### What rests on assumptions")[1]
+        assert "| rules " in tail and "`money.leftover` (tactical pot)" in tail
+        assert re.search(r"^\| asb-case-reviews-training +\| `cost` \(£6,000\);", tail, re.M)
+
     def test_json_pence(self):
         """A cost with pence keeps them in the JSON."""
         doc = screen_json(RULES / "kcsp-2025-26.yaml", PROPOSALS / "2025-26")
@@ -326,8 +340,81 @@ class TestWarningsAndStrict:
         assert result.stderr == ""
 
 
+MONEY_SOURCE_2425 = "\n  source: KCSP Working Group update, 4 July 2024 (para 2.1)\n"
+
+
+class TestValidateStrict:
+    """crg validate --strict"""
+
+    @pytest.mark.parametrize("key", ["kcsp-2021-22", "kcsp-2024-25"])
+    def test_real_rounds_pass(self, key):
+        """The shipped rounds, rules and proposals, have every value sourced or assumed, and nothing to warn of."""
+        rules, folder = ROUNDS[key]
+        result = crg("validate", "--strict", rules, folder)
+        assert result.exit_code == 0, result.stderr
+
+    def test_2026_27_rules_pass(self):
+        """The 2026/27 rules file passes; its example proposals are made up, one of them wrong on purpose."""
+        rules, folder = ROUNDS["kcsp-2026-27"]
+        assert crg("validate", "--strict", rules).exit_code == 0
+        assert "'asb' is not an id of this round" in crg("validate", "--strict", rules, folder).stderr
+
+    def test_2025_26_split_is_refused(self):
+        """2025/26's split of the grant is £1 short, as the reports give it: --strict refuses that warning alone
+        (every value of the round is sourced or assumed)."""
+        rules, folder = ROUNDS["kcsp-2025-26"]
+        result = crg("validate", "--strict", rules, folder)
+        assert result.exit_code == 2
+        assert result.stderr == (f"Error: {rules}:22:1: money: the upfront allocation £26,440 and the tactical pot "
+                                 "£13,220 add up to £39,660, £1 short of the grant of £39,661\n")
+        assert crg("validate", rules, folder).exit_code == 0
+
+    def test_2022_23_passes(self):
+        """The 2022/23 rules file, with no proposals, passes."""
+        result = crg("validate", "--strict", RULES / "kcsp-2022-23.yaml")
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == f"{RULES / 'kcsp-2022-23.yaml'}: valid (8 rules)\n"
+
+    def test_unsourced_value(self, tmp_path, monkeypatch):
+        """Every value of a real round neither sourced nor assumed is refused at once, each at its line, exit 2."""
+        monkeypatch.chdir(tmp_path)
+        spoil(RULES / "kcsp-2024-25.yaml", tmp_path / "r.yaml", MONEY_SOURCE_2425, "\n")
+        lines = (tmp_path / "r.yaml").read_text(encoding="utf-8").splitlines()
+        result = crg("validate", "--strict", "r.yaml")
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        expected = ""
+        for field, written, column in (("grant", "£39,661", 10), ("upfront", "£26,440", 12), ("tactical", "£13,221", 13)):
+            line = lines.index(f"  {field}: {written}") + 1
+            expected += (f"Error: r.yaml:{line}:{column}: money.{field}: a value of a real round with no source, and "
+                         "not listed under 'assumed:'\n"
+                         f"  fix: give 'money' a 'source:' naming the report that gives it, or list 'money.{field}' "
+                         "under 'assumed:'\n")
+        assert result.stderr == expected + "3 problems in 1 file\n"
+
+    def test_without_strict_it_passes(self, tmp_path, monkeypatch):
+        """Without --strict the same file is valid."""
+        monkeypatch.chdir(tmp_path)
+        spoil(RULES / "kcsp-2024-25.yaml", tmp_path / "r.yaml", MONEY_SOURCE_2425, "\n")
+        assert crg("validate", "r.yaml").exit_code == 0
+
+
 class TestRules:
     """crg rules"""
+
+    def test_lists_assumptions_and_the_tactical_pot(self):
+        """crg rules says what the round assumes and when its tactical pot opens and closes."""
+        out = crg("rules", RULES / "kcsp-2025-26.yaml").stdout
+        assert "Assumed (no published report gives these):" in out
+        assert "\n  money.leftover (returned)\n  deadlines.proposals_due (2025-04-25)\n  tactical_pot.opens (" in out
+        assert "closes: Access to the tactical pot closes at the end of December." in out
+        assert "  when the date is after the closing of the tactical pot of 31 December 2025" in out
+        assert "fits-what-is-left [reject]" in out
+
+    def test_markdown_assumptions_section(self):
+        """--format markdown has a section listing what the round rests on."""
+        out = crg("rules", RULES / "kcsp-2021-22.yaml", "--format", "markdown").stdout
+        assert "## What rests on assumptions" in out and "`deadlines.proposals_due` (2021-05-14)" in out
 
     @pytest.mark.parametrize("key", sorted(ROUNDS))
     def test_every_rule_listed(self, key):

@@ -394,3 +394,78 @@ class TestDescribe:
         assert conditions.describe(ROUND.rule("received-by-deadline").check) == \
             "the date received is on or before the deadline of 8 April 2026"
         assert "the upfront allocation of £26,500" in conditions.describe(ROUND.rule("fits-upfront-allocation").check)
+
+    def test_state_fields_in_words(self):
+        """A gate's test of the year's state reads as what it means, not as 'given'."""
+        assert conditions.describe(Given("earlier_projects_open", False)) == \
+            "every project of earlier years' grants is complete"
+        assert conditions.describe(Given("opened_by_opcc", True)) == "the OPCC has opened it"
+
+    def test_later_figure_by_its_label(self):
+        """A figure known only on a date is named by its words."""
+        cond = Compare("cost", "le", conditions.Later("tactical.left"), "the money left in the tactical pot")
+        assert conditions.describe(cond) == "the cost is no more than the money left in the tactical pot"
+
+
+class TestStateFields:
+    """conditions.parse over STATE_FIELDS, and conditions.explain of the year's state"""
+
+    def parse(self, text: str):
+        f = yamlfile.parse(text.encode(), "r.yaml")
+        return conditions.parse(f.data["when"], ("when",), f, {}, conditions.STATE_FIELDS)
+
+    def test_parse(self):
+        """A gate's 'when' reads the fields of the year's state."""
+        assert self.parse("when:\n  any of:\n    - earlier_projects_open: {given: no}\n"
+                          "    - today: {after: 2022-02-01}\n") == \
+            Any_((Given("earlier_projects_open", False), Compare("today", "gt", dt.date(2022, 2, 1).toordinal())))
+
+    def test_proposal_fields_refused(self):
+        """A proposal's field is not a field of the year's state."""
+        with pytest.raises(InputError, match="'cost' is not a field or a way to combine checks"):
+            self.parse("when:\n  cost: {at most: '£1'}\n")
+
+    def test_state_fields_refused_in_rules(self):
+        """A rule about a proposal cannot test the year's state."""
+        f = yamlfile.parse(b"check:\n  today: {after: 2022-02-01}\n", "r.yaml")
+        with pytest.raises(InputError, match="'today' is not a field"):
+            conditions.parse(f.data["check"], ("check",), f, {})
+
+    def test_explain_names_what_is_open(self):
+        """A list of the year's state is explained by its items; an absent date by what it means."""
+        facts = {"earlier_projects_open": frozenset({"B (2020/21)", "A (2019/20)"}), "opened_by_opcc": None}
+        cond = Any_((Given("earlier_projects_open", False), Given("opened_by_opcc", True)))
+        assert conditions.explain(cond, facts) == \
+            "still waiting for earlier years' projects: A (2019/20), B (2020/21); and the OPCC has not opened it"
+        facts["opened_by_opcc"] = dt.date(2022, 1, 31).toordinal()
+        assert conditions.explain(cond, facts) == "the OPCC opened it on 31 January 2022"
+
+    def test_negate_optional_date(self):
+        """An optional date of the state negates like an optional field of a proposal."""
+        cond = Compare("closed_by_opcc", "le", 5)
+        assert conditions.negate(cond) == Any_((Given("closed_by_opcc", False), Compare("closed_by_opcc", "gt", 5)))
+
+
+class TestBind:
+    """conditions.bind"""
+
+    def test_fills_later_figures(self):
+        """Each Later figure takes its value; the rest of the tree is unchanged."""
+        later = Compare("cost", "le", conditions.Later("tactical.left"), "the money left in the tactical pot")
+        tree = All((later, Not(Given("evaluation", True)), Any_((Compare("reach", "ge", 1),))))
+        bound = conditions.bind(tree, {"tactical.left": 500})
+        assert bound == All((attrs.evolve(later, value=500), Not(Given("evaluation", True)),
+                             Any_((Compare("reach", "ge", 1),))))
+
+    def test_unbound_cannot_be_evaluated(self):
+        """Evaluating a tree with an unbound figure is a bug, not a silent answer."""
+        later = Compare("cost", "le", conditions.Later("tactical.left"))
+        with pytest.raises(TypeError, match="bind"):
+            conditions.evaluate(later, {"cost": 1})
+
+    def test_later_figures(self):
+        """later_figures names the figures a tree still waits for; a bound tree waits for none."""
+        later = Compare("cost", "le", conditions.Later("tactical.left"))
+        tree = Any_((Given("evaluation", True), Not(later)))
+        assert conditions.later_figures(tree) == ["tactical.left"]
+        assert conditions.later_figures(conditions.bind(tree, {"tactical.left": 1})) == []

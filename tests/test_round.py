@@ -111,7 +111,8 @@ class TestLoadRound:
         name, line = spoiled(R2627, "  financial_year: 2026/27", "  financial_year: 2027/28")
         found = [str(w) for w in load_round(name).warnings]
         assert len(found) == 3  # proposals_due, working_group and delivery_end are all of 2026/27
-        assert found[0].startswith(f"{name}:23:18: deadlines.proposals_due: 8 April 2026 is not in the financial "
+        due = open(name, encoding="utf-8").read().splitlines().index("  proposals_due: 2026-04-08") + 1
+        assert found[0].startswith(f"{name}:{due}:18: deadlines.proposals_due: 8 April 2026 is not in the financial "
                                    "year 2027/28 (1 April 2027 to 31 March 2028)")
 
     def test_deadlines_inside_the_year_no_warning(self, spoiled):
@@ -205,8 +206,9 @@ class TestLoadRound:
 
     def test_unknown_field_suggests(self, spoiled):
         """A misspelt field is refused at its key with the right name suggested."""
-        name, line = spoiled(R2627, "  tactical_opens:", "  tactical_open:")
-        assert_names(error_of(name), name, line, "money.tactical_open", "did you mean 'tactical_opens'?")
+        name, line = spoiled(R2627, "  source: KCSP Working Group update, 31 March 2026 (para 3.2)\n",
+                             "  sourse: KCSP Working Group update, 31 March 2026 (para 3.2)\n")
+        assert_names(error_of(name), name, line, "money.sourse", "did you mean 'source'?")
 
     def test_unknown_rule_field_suggests(self, spoiled):
         """A misspelt field of a rule is refused with the right name suggested."""
@@ -288,8 +290,8 @@ class TestLoadRound:
 
     def test_rule_id_twice(self, spoiled):
         """Two rules with one id are refused."""
-        name, line = spoiled(R2627, "  - id: has-evaluation-plan", "  - id: starts-in-year")
-        assert_names(error_of(name), name, line, "rules[starts-in-year].id", "used twice")
+        name, line = spoiled(R2627, "  - id: fits-tactical-pot", "  - id: fits-upfront-allocation")
+        assert_names(error_of(name), name, line, "rules[fits-upfront-allocation].id", "used twice")
 
     @pytest.mark.parametrize("year", ["2026/28", "2026-27", "26/27"])
     def test_bad_financial_year(self, spoiled, year):
@@ -375,9 +377,9 @@ class TestRulesFields:
             assert known[field] == {re.split(r"[.\[]", n)[0] for n in inside}, field
 
     def test_deadlines_match(self):
-        """The table names every deadline a rules file may give."""
+        """The table names every deadline a rules file may give, and the section's source."""
         assert [s.name for s in RULES_FIELDS if s.name.startswith("deadlines.")] == \
-            [f"deadlines.{name}" for name in DEADLINES]
+            [f"deadlines.{name}" for name in DEADLINES] + ["deadlines.source"]
 
 
 R2425 = RULES / "kcsp-2024-25.yaml"
@@ -496,3 +498,16 @@ class TestPanelNotes:
         rules, folder = ROUNDS[key]
         assert panel_notes(load_round(rules), load_proposals(folder)) == []
 
+
+
+class TestRound2022:
+    """load_round, for the 2022/23 round known from one report"""
+
+    def test_2022_23(self):
+        """2022/23: £39,661 with £13,220 tactical, the business case due 15 April 2022, the pot locked by 2021/22."""
+        r = load_round(RULES / "kcsp-2022-23.yaml")
+        assert (r.grant, r.tactical, r.upfront) == (39_661_00, 13_220_00, 26_441_00)
+        assert r.deadline("business_case_due") == dt.date(2022, 4, 15)
+        assert r.tactical_pot.opens.when == Given("earlier_projects_open", False)
+        assert r.illustrative is False and "deadlines.proposals_due" in dict(r.assumed)
+        assert r.warnings == ()

@@ -32,6 +32,9 @@ COMMANDS = {
     "fields": "reference:fields",
     "new": "templates:new",
     "import": "importing:import_",
+    "status": "year:status",
+    "tactical": "year:tactical",
+    "closeout": "year:closeout",
 }
 
 

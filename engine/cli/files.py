@@ -18,17 +18,24 @@ def validate(rules: str, proposals: str | None, scenarios: tuple[str, ...], stri
     Every mistake in every file is reported in one run, in order of file and
     line, and so is every warning (a date copied from another year, a
     priority id the round does not list, a file that is not a proposal).
+    With --strict a warning is a mistake, and every value of a file that says
+    it is a real round (illustrative: false) must come from a source named
+    above it in the file, or be listed under 'assumed:'.
 
     \b
     Example:
       crg validate rules/kcsp-2026-27.yaml
       crg validate rules/kcsp-2026-27.yaml proposals/2026-27-example
       crg validate rules/kcsp-2026-27.yaml proposals/2026-27-example scenarios/2026-27-example/*.yaml --strict
+      crg validate --strict rules/kcsp-2021-22.yaml proposals/2021-22
     """
     from ..inputs.load import load_inputs
+    from ..inputs.provenance import require_sources
 
     with Progress() as progress:
         inputs = load_inputs(rules, proposals, scenarios, strict=strict, progress=progress.stage(READING))
+    if strict:
+        require_sources(rules, proposals)
     warn(inputs.warnings)
     text = f"{rules}: valid ({len(inputs.round.rules)} rules)\n"
     if proposals:

@@ -19,6 +19,13 @@ The language, as a council officer writes it::
 A mapping of ``field: {test: value}`` lines must all hold; ``all of``,
 ``any of`` and ``not`` combine checks.  A value may name a figure of the
 round (``deadlines.proposals_due``, ``money.upfront``, ``priorities.csa``).
+
+The same language tests the year after the shortlist: a tactical pot gate
+(when the pot opens, when it closes) reads :data:`STATE_FIELDS`, the state of
+the year on a date, instead of a proposal's fields; and a rule for in-year
+bids may name a figure of the year on the date (``tactical.left``), which is
+:class:`Later`: the tree keeps its place and :func:`bind` fills it in when
+the date is known.
 """
 
 from __future__ import annotations
@@ -35,9 +42,9 @@ from ..errors import InputError, Problems, did_you_mean
 from ..inputs.proposal import Proposal
 
 __all__ = [
-    "COMBINATOR_EXAMPLES", "FIELDS", "KIND_WORDS", "TESTS", "All", "Any_", "Compare", "Condition", "Field", "Given", "Includes",
-    "Not", "OneOf", "Ref", "describe", "evaluate", "example", "explain", "fields_of", "leaves", "negate", "parse",
-    "rebind", "view",
+    "COMBINATOR_EXAMPLES", "FIELDS", "KIND_WORDS", "STATE_FIELDS", "TESTS", "All", "Any_", "Compare", "Condition",
+    "Field", "Given", "Includes", "Later", "Not", "OneOf", "Ref", "bind", "describe", "evaluate", "example",
+    "explain", "fields_of", "later_figures", "leaves", "negate", "parse", "rebind", "view",
 ]
 
 
@@ -54,6 +61,8 @@ class Field:
     noun: str  # "the date received": the field named on its own
     required: bool = True
     item: str = ""  # for lists: "CSA priority"
+    present: str = ""  # for a field of the year's state: what 'given: yes' means, in words
+    absent: str = ""  # ... and what 'given: no' means
 
 
 FIELDS: dict[str, Field] = {
@@ -77,6 +86,31 @@ FIELDS: dict[str, Field] = {
         Field("panel", "text", "", "panel scores", required=False),
     ]
 }
+
+# the state of the year on a date, as a tactical pot gate sees it (engine.year.gates builds it)
+STATE_FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in [
+        Field("today", "date", "it is", "the date"),
+        Field("earlier_projects_open", "list", "still waiting for earlier years' projects:",
+              "earlier years' projects still open", required=False, item="earlier project",
+              present="a project of an earlier year's grant is still open",
+              absent="every project of earlier years' grants is complete"),
+        Field("cases_awaiting_approval", "list", "still waiting for the OPCC to approve the business case of",
+              "business cases awaiting approval", required=False, item="project",
+              present="a business case is still awaiting the OPCC's approval",
+              absent="every upfront business case is approved"),
+        Field("opened_by_opcc", "date", "the OPCC opened it on", "an opening by the OPCC", required=False,
+              present="the OPCC has opened it", absent="the OPCC has not opened it"),
+        Field("closed_by_opcc", "date", "the OPCC closed it on", "a closing by the OPCC", required=False,
+              present="the OPCC has closed it", absent="the OPCC has not closed it"),
+    ]
+}
+
+
+def _field(name: str) -> Field:
+    """The field called *name*, of a proposal or of the year's state."""
+    return FIELDS[name] if name in FIELDS else STATE_FIELDS[name]
 
 # test words -> (operator, kinds it applies to)
 TESTS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -120,12 +154,19 @@ _EXAMPLE_BY_OP = {"in": "[upfront, tactical]", "not in": "[tactical]", "all": "[
 
 
 @attrs.frozen
+class Later:
+    """A figure known only once a date is chosen (``tactical.left``): :func:`bind` puts in its value."""
+
+    name: str
+
+
+@attrs.frozen
 class Ref:
     """A figure of the round that a rule refers to, with the words for it."""
 
     name: str  # "deadlines.proposals_due"
     kind: str
-    value: Any  # int (day number, pence) or tuple of ids
+    value: Any  # int (day number, pence), tuple of ids, or Later
     label: str  # "the deadline"
     names: tuple[str, ...] = ()  # for id lists: the names of the ids
 
@@ -136,7 +177,7 @@ class Compare:
 
     field: str
     op: str  # lt le gt ge eq ne
-    value: int | str
+    value: int | str | Later
     label: str | None = None  # words for a referenced figure, e.g. "the deadline"
     ref: str | None = None  # the figure of the round the value was read from, e.g. "money.upfront"
 
@@ -193,10 +234,12 @@ Leaf = (Compare, OneOf, Includes, Given)
 # --- reading a check from a rules file -----------------------------------------------------------
 
 
-def parse(data, path: tuple, file, refs: dict[str, Ref]) -> Condition:
+def parse(data, path: tuple, file, refs: dict[str, Ref], fields: dict[str, Field] = FIELDS) -> Condition:
     """The condition written at *path* of *file* (a :class:`~engine.inputs.yamlfile.YamlFile`).
 
-    Every mistake in it is raised at once (:class:`~engine.errors.InputErrors` when there are several).
+    *fields* are the fields it may test: a proposal's (:data:`FIELDS`), or the
+    year's state for a tactical pot gate (:data:`STATE_FIELDS`).  Every mistake in it is
+    raised at once (:class:`~engine.errors.InputErrors` when there are several).
     """
     if not isinstance(data, dict) or not data:
         raise file.error(path, "a check must be a mapping such as 'cost: {at most: money.upfront}'",
@@ -210,19 +253,20 @@ def parse(data, path: tuple, file, refs: dict[str, Ref]) -> Condition:
                 problems.add(file.error(here, f"'{key}' needs a list of checks",
                                         fix="write each check on a '- ' line under it"))
                 continue
-            inner = [problems.attempt(parse, item, here + (i,), file, refs) for i, item in enumerate(value)]
+            inner = [problems.attempt(parse, item, here + (i,), file, refs, fields) for i, item in enumerate(value)]
             if None not in inner:
                 parts.append((All if key == "all of" else Any_)(tuple(inner)) if len(inner) > 1 else inner[0])
         elif key == "not":
-            inner = problems.attempt(parse, value, here, file, refs)
+            inner = problems.attempt(parse, value, here, file, refs, fields)
             if inner is not None:
                 parts.append(Not(inner))
-        elif key in FIELDS:
-            parts.extend(problems.attempt(_parse_tests, FIELDS[key], value, here, file, refs) or ())
+        elif key in fields:
+            parts.extend(problems.attempt(_parse_tests, fields[key], value, here, file, refs) or ())
         else:
+            whose = "a proposal field" if fields is FIELDS else "a field of the year's state"
             problems.add(file.error(here, f"{fmt.quoted(key)} is not a field or a way to combine checks"
-                                    f"{did_you_mean(key, list(FIELDS) + list(COMBINATORS))}",
-                                    fix="use a proposal field (" + ", ".join(FIELDS) + ") or all of / any of / not",
+                                    f"{did_you_mean(key, list(fields) + list(COMBINATORS))}",
+                                    fix=f"use {whose} (" + ", ".join(fields) + ") or all of / any of / not",
                                     at_key=True))
     problems.check()
     return parts[0] if len(parts) == 1 else All(tuple(parts))
@@ -372,6 +416,8 @@ _INVERSE = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt", "eq": "ne", "ne": "e
 def evaluate(cond: Condition, facts: dict[str, Any]) -> bool:
     """Whether *cond* holds for a proposal's :func:`view`."""
     if isinstance(cond, Compare):
+        if isinstance(cond.value, Later):
+            raise TypeError(f"{cond.value.name} has no value yet: bind() the condition first")
         value = facts[cond.field]
         return value is not None and _OPS[cond.op](value, cond.value)
     if isinstance(cond, OneOf):
@@ -398,10 +444,10 @@ def negate(cond: Condition) -> Condition:
         return push_down(cond.part)
     if isinstance(cond, Compare):
         flipped = attrs.evolve(cond, op=_INVERSE[cond.op])
-        return flipped if FIELDS[cond.field].required else Any_((Given(cond.field, False), flipped))
+        return flipped if _field(cond.field).required else Any_((Given(cond.field, False), flipped))
     if isinstance(cond, OneOf):
         flipped = attrs.evolve(cond, inside=not cond.inside)
-        return flipped if FIELDS[cond.field].required else Any_((Given(cond.field, False), flipped))
+        return flipped if _field(cond.field).required else Any_((Given(cond.field, False), flipped))
     if isinstance(cond, Includes):
         if cond.mode == "any":
             return attrs.evolve(cond, mode="none")
@@ -417,6 +463,17 @@ def negate(cond: Condition) -> Condition:
     if isinstance(cond, Any_):
         return All(tuple(negate(part) for part in cond.parts))
     raise TypeError(f"not a condition: {cond!r}")
+
+
+def bind(cond: Condition, figures: dict[str, int]) -> Condition:
+    """*cond* with each :class:`Later` figure replaced by its value in *figures*."""
+    if isinstance(cond, Compare) and isinstance(cond.value, Later):
+        return attrs.evolve(cond, value=figures[cond.value.name])
+    if isinstance(cond, (All, Any_)):
+        return type(cond)(tuple(bind(part, figures) for part in cond.parts))
+    if isinstance(cond, Not):
+        return Not(bind(cond.part, figures))
+    return cond
 
 
 def push_down(cond: Condition) -> Condition:
@@ -463,6 +520,11 @@ def leaves(cond: Condition):
         yield cond
 
 
+def later_figures(cond: Condition) -> list[str]:
+    """The names of the :class:`Later` figures *cond* still waits for, in order."""
+    return [leaf.value.name for leaf in leaves(cond) if isinstance(leaf, Compare) and isinstance(leaf.value, Later)]
+
+
 def fields_of(cond: Condition) -> set[str]:
     """The names of the fields *cond* reads."""
     return {leaf.field for leaf in leaves(cond)}
@@ -488,6 +550,8 @@ def _show(field: Field, value) -> str:
 
 
 def _target(cond: Compare, field: Field) -> str:
+    if isinstance(cond.value, Later):
+        return cond.label or cond.value.name
     shown = _show(field, cond.value)
     return f"{cond.label} of {shown}" if cond.label else shown
 
@@ -500,23 +564,26 @@ def _relation(cond: Compare, field: Field, holds: bool) -> str:
 def describe(cond: Condition) -> str:
     """What *cond* asks of a proposal, in plain words (for ``crg rules``)."""
     if isinstance(cond, Compare):
-        field = FIELDS[cond.field]
+        field = _field(cond.field)
         relation = _relation(cond, field, True)
         if field.kind == "choice":
             relation = "is" if cond.op == "eq" else "is not"
             return f"{field.noun} {relation} {_target(cond, field)}"
         return f"{field.noun} is {relation} {_target(cond, field)}"
     if isinstance(cond, OneOf):
-        field = FIELDS[cond.field]
+        field = _field(cond.field)
         return f"{field.noun} is {'' if cond.inside else 'not '}one of " + ", ".join(f"'{c}'" for c in cond.choices)
     if isinstance(cond, Includes):
-        field = FIELDS[cond.field]
+        field = _field(cond.field)
         what = cond.label or ", ".join(cond.names)
         return {"any": f"{field.noun} include at least one of {what}",
                 "all": f"{field.noun} include all of {what}",
                 "none": f"{field.noun} include none of {what}"}[cond.mode]
     if isinstance(cond, Given):
-        return f"{FIELDS[cond.field].noun} is {'given' if cond.yes else 'not given'}"
+        field = _field(cond.field)
+        if field.present:
+            return field.present if cond.yes else field.absent
+        return f"{field.noun} is {'given' if cond.yes else 'not given'}"
     if isinstance(cond, All):
         return "; and ".join(describe(part) for part in cond.parts)
     if isinstance(cond, Any_):
@@ -542,10 +609,12 @@ def explain(cond: Condition, facts: dict[str, Any]) -> str:
 
 
 def _explain_leaf(cond, facts, holds: bool) -> str:
-    field = FIELDS[cond.field]
+    field = _field(cond.field)
     value = facts[cond.field]
     if isinstance(cond, Given):
         given = _is_given(value)
+        if field.present:
+            return f"{field.phrase} {_show_given(field, value)}" if given else field.absent
         return f"{field.noun} is given" if given else f"no {_bare(field.noun)} is given"
     if isinstance(cond, Includes):
         chosen = [(item, name) for item, name in zip(cond.items, cond.names) if item in value]
@@ -572,6 +641,12 @@ def _explain_leaf(cond, facts, holds: bool) -> str:
         rel = "as required" if holds else "not " + _show(field, cond.value)
         return f"{field.noun} is {shown}, {rel}"
     return f"{field.phrase} {shown}, {_relation(cond, field, _OPS[cond.op](value, cond.value))} {_target(cond, field)}"
+
+
+def _show_given(field: Field, value) -> str:
+    if field.kind == "list":
+        return ", ".join(sorted(value))
+    return _show(field, value)
 
 
 def _bare(noun: str) -> str:

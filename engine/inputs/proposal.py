@@ -8,8 +8,8 @@ from pathlib import Path
 import attrs
 
 from .. import fmt
-from . import values
-from ..errors import InputError, InputWarning, Problems, did_you_mean
+from . import provenance, values
+from ..errors import InputError, InputWarning, Problems
 from .schema import Spec, take_all
 from .yamlfile import Fields, read
 
@@ -38,17 +38,6 @@ def _panel(value) -> tuple[tuple[str, int], ...]:
     if not out:
         raise InputError("no scores given", fix="give each agency a score, or remove 'panel'")
     return tuple(sorted(out))
-
-
-def _assumed(value) -> tuple[str, ...]:
-    items = values.text_list(value)
-    known = set(NAMES)
-    for item in items:
-        if item not in known:
-            raise InputError(f"{fmt.quoted(item)} in 'assumed' is not a field of a proposal"
-                             f"{did_you_mean(item, known)}",
-                             fix="list the names of fields whose values are assumed")
-    return items
 
 
 # every field of a proposal file, in the order a template lists them
@@ -82,9 +71,9 @@ FIELDS: tuple[Spec, ...] = (
     Spec("reach", values.count, "the number of people expected to benefit (an estimate)", "400", required=False),
     Spec("panel", _panel, "each partner agency's score in the shortlisting exercise", "{kent-police: 5, kcc: 4}",
          required=False, default=(), type="mapping", form="one 'agency: score' line each, scores 0 to 5"),
-    Spec("assumed", _assumed, "the fields whose values are assumed, not given by a source",
-         "[submitted, reach]", required=False, default=(), type="list of field names",
-         form="[field, field], names of this table"),
+    Spec("assumed", None, "the values that no source gives, assumed: a field's name, or a key path with dots",
+         "[submitted, reach, delivery.start]", required=False, default=(), type="list of key paths",
+         form="[field, field.part], names of this table or paths into the file"),
     Spec("source", values.text, "where the facts come from", "KCSP report 31 March 2026, para 2.3",
          required=False),
     Spec("notes", values.text, "anything else worth knowing", "Cost revised after the venue changed.",
@@ -139,6 +128,7 @@ class Proposal:
     def from_fields(cls, f: Fields) -> "Proposal":
         """Read and check every field of a proposal file; every mistake in it is raised at once."""
         got = take_all(f, FIELDS)
+        got["assumed"] = provenance.assumed_paths(f, known=ASSUMABLE)  # key paths, checked against the file
         start, end = got.pop("delivery.start"), got.pop("delivery.end")
         if start is not None and end is not None and end < start:
             f.file.problem(f.file.error(("delivery", "end"), f"delivery ends ({fmt.date(end)}) before it starts "
@@ -157,6 +147,10 @@ class Proposal:
     def line_of(self, field: str) -> int | None:
         """The line of *field* in the proposal's file, if known."""
         return self.places.get(field, (None, None))[0]
+
+
+# what 'assumed' may name even where the file leaves it out; any other key path must name a value of the file
+ASSUMABLE = Proposal.FIELDS + ("delivery.start", "delivery.end")
 
 
 # --- a folder of proposals --------------------------------------------------------------------------

@@ -6,21 +6,25 @@ import datetime as dt
 import difflib
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from ..decision import conditions
 from .. import fmt
-from . import values
+from . import provenance, values
 from ..decision.conditions import Condition, Ref
 from ..errors import InputError, InputErrors, InputWarning, did_you_mean
 from ..decision.score import MEASURES, Scoring, default_scoring, parse_scoring
 from .schema import Spec
 from .yamlfile import Fields, YamlFile, read
 
+if TYPE_CHECKING:
+    from .tactical import TacticalPot
+
 __all__ = [
     "DEADLINES", "FIGURES", "INTERESTS", "LEFTOVER", "RULES_FIELDS", "SHORTLIST_POLICIES", "Agency", "Interest",
-    "Panel", "Priority", "Round", "Rule", "load_round", "panel_findings", "panel_notes",
+    "Panel", "Priority", "Round", "Rule", "load_round", "panel_findings", "panel_notes", "parse_rules",
     "unknown_priorities",
 ]
 
@@ -213,6 +217,10 @@ class Round:
     panel: Panel = attrs.field(factory=Panel)
     warnings: tuple[InputWarning, ...] = attrs.field(default=(), eq=False)
     file: str = attrs.field(default="", eq=False)
+    illustrative: bool | None = None  # None: the file does not say
+    assumed: tuple[tuple[str, str], ...] = ()  # (key path, the value as written) of each assumed value
+    sources: tuple[tuple[str, str], ...] = ()  # (section, source) of deadlines, priorities, selection
+    tactical_pot: TacticalPot | None = None
 
     def with_upfront(self, upfront: int) -> "Round":
         """The same round with another upfront allocation, which every rule that names it then reads."""
@@ -238,7 +246,8 @@ class Round:
                          fix="use one of: " + ", ".join(r.id for r in self.rules))
 
 
-def _financial_year(value) -> tuple[str, dt.date, dt.date]:
+def parse_financial_year(value) -> tuple[str, dt.date, dt.date]:
+    """``2026/27`` as its text, its first day and its last day."""
     text = values.text(value)
     match = re.fullmatch(r"(\d{4})/(\d{2})", text)
     if not match or (int(match[1]) + 1) % 100 != int(match[2]):
@@ -316,10 +325,18 @@ def _condition(r: Fields, key: str, refs: dict[str, Ref], *, required: bool) -> 
     return None
 
 
-def _rules(f: Fields, refs: dict[str, Ref]) -> tuple[Rule, ...]:
+def parse_rules(f: Fields, refs: dict[str, Ref], *, required: bool = True, later: bool = False) -> tuple[Rule, ...]:
+    """The list of rules under ``rules:`` of *f*, their checks read with the figures *refs*.
+
+    Only with *later* may a check name a figure of the year known on a date
+    (``tactical.left``): the tactical pot's rules for in-year bids.
+    """
+    from .tactical import LATER
+
+    refs = {**refs, **LATER}
     out: list[Rule] = []
     ids: set[str] = set()
-    for path, item in f.items("rules"):
+    for path, item in f.items("rules", required=required):
         r = f.at(path)
         rule_id = r.take_new_id("id", ids, "rule")
         ids.add(rule_id)
@@ -329,6 +346,11 @@ def _rules(f: Fields, refs: dict[str, Ref]) -> tuple[Rule, ...]:
         source = r.take("source", values.text)
         check = _condition(r, "check", refs, required=True)
         when = _condition(r, "when", refs, required=False)
+        for key, cond in (("check", check), ("when", when)):
+            named = [] if later or cond is None else conditions.later_figures(cond)
+            if named:
+                r.refuse(key, f"'{named[0]}' is known only on a date of the year, for in-year bids",
+                         fix="use it in a rule under 'tactical_pot: rules:', or name a figure of the round")
         r.done()
         if None not in (rule_id, severity, says, source, check):
             out.append(Rule(id=rule_id, says=says, source=source, severity=severity, check=check, when=when))
@@ -348,7 +370,7 @@ def round_from_file(file: YamlFile) -> Round:
     """Read and check a whole rules file; every mistake in it is raised at once."""
     f = file.fields("a round's rules")
     head = f.sub("round")
-    fy_text, start, end = head.take("financial_year", _financial_year, default=(None, None, None))
+    fy_text, start, end = head.take("financial_year", parse_financial_year, default=(None, None, None))
     rnd = dict(
         id=head.take("id", values.slug),
         name=head.take("name", values.text),
@@ -356,8 +378,10 @@ def round_from_file(file: YamlFile) -> Round:
         plan=head.take("plan", values.text, required=False),
         source=head.take("source", values.text, required=False),
         notes=head.take("notes", values.text, required=False),
+        illustrative=head.take("illustrative", values.yes_no, required=False),
     )
     head.done()
+    sources = []
 
     cash = f.sub("money")
     rnd.update(
@@ -382,7 +406,10 @@ def round_from_file(file: YamlFile) -> Round:
     dates = f.sub("deadlines")
     deadlines = []
     unread = set()  # deadlines given but not read: checks may still name them
+    _section_source(dates, "deadlines", sources)
     for name in list(dates.data):
+        if name == "source":
+            continue
         if name not in DEADLINES:
             dates.file.problem(dates.file.error(
                 dates.path + (name,), f"{fmt.quoted(name)} is not a known deadline{did_you_mean(name, DEADLINES)}",
@@ -402,11 +429,18 @@ def round_from_file(file: YamlFile) -> Round:
     rnd["deadlines"] = tuple(deadlines)
 
     prio = f.sub("priorities")
+    _section_source(prio, "priorities", sources)
     rnd.update(pcc=_priorities(prio, "pcc"), csa=_priorities(prio, "csa"),
                cross_cutting=_priorities(prio, "cross_cutting"))
     prio.done()
 
-    rnd["rules"] = _rules(f, references(rnd, unread))
+    refs = references(rnd, unread)
+    rnd["rules"] = parse_rules(f, refs)
+    pot = f.sub("tactical_pot", required=False)
+    if pot is not None:
+        from .tactical import parse_tactical_pot
+
+        rnd["tactical_pot"] = parse_tactical_pot(pot, refs)
     scoring = f.sub("scoring", required=False)
     if scoring is not None:
         rnd["scoring"] = parse_scoring(scoring, rnd)
@@ -414,19 +448,28 @@ def round_from_file(file: YamlFile) -> Round:
     if selection is not None:
         rnd["policy"] = selection.take("policy", policy, required=False, default="rank")
         rnd["reduced_offers"] = selection.take("reduced_offers", values.yes_no, required=False, default=False)
+        _section_source(selection, "selection", sources)
         selection.done()
     panel = f.sub("panel", required=False)
     if panel is not None:
         rnd["panel"] = _panel(panel)
+    rnd["assumed"] = provenance.assumed_values(f)
     f.done()
-    return Round(**rnd, warnings=tuple(file.warnings), file=file.name)
+    return Round(**rnd, warnings=tuple(file.warnings), file=file.name, sources=tuple(sources))
+
+
+def _section_source(f: Fields, section: str, sources: list) -> None:
+    """Keep the ``source:`` of a section that may give one."""
+    text = f.take("source", values.text, required=False)
+    if text is not None:
+        sources.append((section, text))
 
 
 # every field of a rules file, in the order of the shipped files; checked against the loader by the tests
 RULES_FIELDS: tuple[Spec, ...] = (
     Spec("round.id", values.slug, "a short id for the round", "kcsp-2026-27"),
     Spec("round.name", values.text, "the round's name, as outputs show it", "KCSP Crime Reduction Grant 2026/27"),
-    Spec("round.financial_year", _financial_year, "the financial year the grant is for (1 April to 31 March)",
+    Spec("round.financial_year", parse_financial_year, "the financial year the grant is for (1 April to 31 March)",
          "2026/27", type="financial year", form="YYYY/YY, the second year one after the first"),
     Spec("round.plan", values.text, "the Police and Crime Plan in force", "Cut Crime, Support Victims, Build Trust",
          required=False),
@@ -434,6 +477,8 @@ RULES_FIELDS: tuple[Spec, ...] = (
          "KCSP Working Group update, 31 March 2026", required=False),
     Spec("round.notes", values.text, "anything else worth knowing", "The tactical pot closed early.",
          required=False),
+    Spec("round.illustrative", values.yes_no, "no for a real round, whose every value must be sourced or assumed "
+         "(crg validate --strict); yes for a made-up example", "no", required=False),
     Spec("money.grant", values.money_value, "the whole Crime Reduction Grant", "£39,600"),
     Spec("money.upfront", values.money_value, "the upfront allocation the shortlist must fit in", "£26,500"),
     Spec("money.tactical", values.money_value, "the tactical pot, held for needs that emerge in the year",
@@ -452,6 +497,8 @@ RULES_FIELDS: tuple[Spec, ...] = (
     Spec("deadlines.delivery_end", values.date, "the end of delivery", "2027-03-31", required=False),
     Spec("deadlines.tactical_closes", values.date, "the tactical pot's closing date", "2026-12-31",
          required=False),
+    Spec("deadlines.source", values.text, "the document the dates come from",
+         "KCSP Working Group update, 31 March 2026 (timetable)", required=False),
     Spec("priorities.pcc", None, "the Police and Crime Plan priorities", "protecting-people: Protecting people",
          type="mapping", form="one 'id: name' line each"),
     Spec("priorities.csa", None, "the Community Safety Agreement priorities", "vawg: Violence against women and girls",
@@ -459,6 +506,8 @@ RULES_FIELDS: tuple[Spec, ...] = (
     Spec("priorities.cross_cutting", None, "the CSA's cross-cutting themes",
          "early-intervention: Early intervention, prevention and education", type="mapping",
          form="one 'id: name' line each"),
+    Spec("priorities.source", values.text, "the documents the priorities come from",
+         "Police and Crime Plan 2025 to 2029; Kent Community Safety Agreement", required=False),
     Spec("rules[].id", values.slug, "a short id for the rule, unique in the file", "received-by-deadline"),
     Spec("rules[].says", values.text, "the rule in plain words", "A proposal must arrive by the closing date."),
     Spec("rules[].source", values.text, "the document the rule comes from", "PCC grant conditions"),
@@ -489,6 +538,8 @@ RULES_FIELDS: tuple[Spec, ...] = (
          required=False, default="rank", type="choice", form=" or ".join(SHORTLIST_POLICIES)),
     Spec("selection.reduced_offers", values.yes_no, "whether a proposal with a minimum_cost may be offered what "
          "is left", "yes", required=False, default=False),
+    Spec("selection.source", values.text, "the document the selection comes from",
+         "KCSP Working Group update, 4 July 2024 (para 2.4)", required=False),
     Spec("panel.agencies", None, "the agencies that score proposals, and the organisations each speaks for",
          "kent-police: Kent Police", required=False, type="mapping",
          form="'id: name' lines, or 'id:' with 'name' and a 'speaks_for' list"),
@@ -501,6 +552,17 @@ RULES_FIELDS: tuple[Spec, ...] = (
          required=False, type="list", form="agencies, interests"),
     Spec("panel.notes", values.text, "anything else worth knowing", "Kent Police partners most proposals.",
          required=False),
+    Spec("tactical_pot.opens", None, "when the tactical pot can be used: a 'says', a 'source' and a 'when' check "
+         "of the year's state", "{says: ..., source: ..., when: {cases_awaiting_approval: {given: no}}}",
+         required=False, type="gate", form="says, source and when lines"),
+    Spec("tactical_pot.closes", None, "when it stops being usable, before the year ends",
+         "{says: ..., source: ..., when: {today: {after: deadlines.tactical_closes}}}", required=False, type="gate",
+         form="says, source and when lines"),
+    Spec("tactical_pot.rules", None, "rules for in-year bids, written like the rules above (they may name "
+         "tactical.left)", "[{id: fits-what-is-left, ...}]", required=False, type="list of rules",
+         form="'- id: ...' items, as under rules"),
+    Spec("assumed", None, "the values no source gives, by their place in the file", "[money.leftover, scoring]",
+         required=False, type="list of key paths", form="paths with dots, list items by their id"),
 )
 
 

@@ -9,7 +9,9 @@ from typing import Any
 from ..decision import conditions
 from .. import fmt
 from ..fmt import UNITS
+from ..inputs import provenance
 from ..inputs.round import INTERESTS, LEFTOVER, RULES_FIELDS, Round
+from .assumptions import assumption_lines, assumptions_markdown
 from ..decision.screen import Screening
 
 __all__ = ["FORMATS", "outcome_doc", "outcome_json", "outcome_text", "round_header", "rules_doc"]
@@ -67,19 +69,46 @@ def rules_doc(round_: Round, form: str = "table") -> str:
         out.append(f"{title}: " + "; ".join(f"{p.name} ({p.id})" for p in group) + ".")
     out += ["", *_panel_words(round_)]
     out.append("")
+    out += _rules_words(round_.rules, form)
+    pot = round_.tactical_pot
+    if pot is not None:
+        out = _trimmed(out) + ["", "## The tactical pot" if form == "markdown" else "The tactical pot", ""]
+        for name, gate in (("opens", pot.opens), ("closes", pot.closes)):
+            if gate is not None:
+                out += [f"{'- ' if form == 'markdown' else ''}{name}: {gate.says}",
+                        f"  when {conditions.describe(gate.when)}", f"  source: {gate.source}", ""]
+        if pot.rules:
+            out += ["In-year bids:", ""] + _rules_words(pot.rules, form)
+    assumed = provenance.assumptions(round_)
+    if form == "markdown":
+        out = _trimmed(out) + assumptions_markdown(assumed, "##")
+    elif assumed:
+        out = _trimmed(out) + ["", "Assumed (no published report gives these):"] + \
+            [f"  {line}" for line in assumption_lines(assumed)]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    """*lines* without the blank lines at their end."""
+    while lines and not lines[-1]:
+        lines = lines[:-1]
+    return lines
+
+
+def _rules_words(rules, form: str) -> list[str]:
     rows = []
-    for rule in round_.rules:
+    for rule in rules:
         test = conditions.describe(rule.check)
         if rule.when is not None:
             test = f"when {conditions.describe(rule.when)}: {test}"
         rows.append([rule.id, rule.severity, rule.says, test, rule.source])
-    tablefmt = "github" if form == "markdown" else "simple"
     if form == "markdown":
-        out.append(tabulate(rows, ["rule", "severity", "says", "checks that", "source"], tablefmt=tablefmt, disable_numparse=True))
-    else:
-        for rule_id, severity, says, test, source in rows:
-            out += [f"{rule_id} [{severity}]", f"  {says}", f"  checks that {test}", f"  source: {source}", ""]
-    return "\n".join(out).rstrip() + "\n"
+        return [tabulate(rows, ["rule", "severity", "says", "checks that", "source"], tablefmt="github",
+                         disable_numparse=True)]
+    out = []
+    for rule_id, severity, says, test, source in rows:
+        out += [f"{rule_id} [{severity}]", f"  {says}", f"  checks that {test}", f"  source: {source}", ""]
+    return out
 
 
 def _panel_words(round_: Round) -> list[str]:
@@ -236,6 +265,7 @@ def outcome_text(outcome, form: str) -> str:
         for d in table_order(outcome.decisions):
             out.append(f"- **{d.proposal.id}** ({d.proposal.title}, {fmt.money_short(d.proposal.cost)}): "
                        f"{d.explanation}" + (f" {d.counterfactual.text}" if d.counterfactual else ""))
+        out += assumptions_markdown(provenance.assumptions(outcome.round, [d.proposal for d in outcome.decisions]))
         return "\n".join(out) + "\n"
     return (f"{outcome.round.name}\n\n" + tabulate(rows, headers, tablefmt="simple", colalign=align, disable_numparse=True)
             + f"\n\n{totals}\n")

@@ -188,11 +188,11 @@ def round_template(source: str | Path, year: str, *, name: str | None = None) ->
     The result is read back as a rules file before it is returned, so it is
     never a file ``crg`` would refuse.
     """
-    from ..inputs.round import _financial_year, round_from_file
+    from ..inputs.round import parse_financial_year, round_from_file
     from ..inputs.yamlfile import parse, read
 
     try:
-        target, start, _ = _financial_year(year)
+        target, start, _ = parse_financial_year(year)
     except InputError as exc:
         raise InputError(exc.problem, field="--year", fix=exc.fix) from None
     file = read(source)

@@ -1,0 +1,75 @@
+"""``crg tactical``: in-year bids screened against the tactical pot as it stands on a date.
+
+A bid is a proposal file (``pot: tactical``).  It can be considered only when
+the pot is open on the date and it meets every ``reject`` rule of the rules
+file's ``tactical_pot.rules``; the figures those rules name from the year
+(``tactical.left``) take their values on the date.  Each bid is judged on its
+own against the pot: two bids that each fit may not fit together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from ..decision import conditions
+from ..decision.screen import Screening, screen
+from ..inputs.proposal import Proposal
+from ..inputs.round import Round
+from ..inputs.tactical import TacticalPot
+from .gates import PotState, pot_on
+from .ledger import Ledger, YearState, replay
+
+__all__ = ["Bid", "BidScreening", "screen_bids"]
+
+
+@attrs.frozen
+class Bid:
+    """One in-year bid on the date: whether it can be considered, and every reason."""
+
+    screening: Screening
+    pot: PotState
+
+    @property
+    def proposal(self) -> Proposal:
+        return self.screening.proposal
+
+    @property
+    def status(self) -> str:
+        return "can be considered" if self.pot.is_open and self.screening.eligible else "refused"
+
+    def reasons(self) -> tuple[str, ...]:
+        """Why it is refused (the pot first, then each rule it fails), or why it can be considered."""
+        out = [] if self.pot.is_open else [f"the tactical pot is {self.pot.reason}"]
+        out += [f"{c.reason} (rule {c.rule})" for c in self.screening.rejections]
+        if not out:
+            out.append(f"the tactical pot is {self.pot.reason}; it meets every rule for in-year bids")
+        out += [f"concern: {c.reason} (rule {c.rule})" for c in self.screening.concerns]
+        return tuple(out)
+
+
+@attrs.frozen
+class BidScreening:
+    """Every bid on one date, with the pot they were judged against."""
+
+    state: YearState
+    pot: PotState
+    bids: tuple[Bid, ...]
+
+    @property
+    def day(self) -> dt.date:
+        return self.state.day
+
+
+def screen_bids(round_: Round, ledger: Ledger, bids, day: dt.date, *, engine: str = "durable") -> BidScreening:
+    """Screen each of *bids* against the tactical pot at the end of *day*, in order of id."""
+    state = replay(round_, ledger, day)
+    pot = pot_on(state)
+    rules = (round_.tactical_pot or TacticalPot()).rules
+    figures = {"tactical.left": pot.left}
+    bound = tuple(attrs.evolve(rule, check=conditions.bind(rule.check, figures),
+                               when=conditions.bind(rule.when, figures) if rule.when is not None else None)
+                  for rule in rules)
+    screened = screen(attrs.evolve(round_, rules=bound), bids, engine=engine)
+    return BidScreening(state, pot, tuple(Bid(s, pot) for s in screened))

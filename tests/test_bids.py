@@ -1,0 +1,64 @@
+"""Tests of engine.year.bids: in-year bids screened against the tactical pot on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+
+from engine.inputs.proposal import load_proposals
+from engine.year.bids import screen_bids
+
+from .conftest import REPO, year
+
+BIDS = REPO / "bids" / "2021-22-example"
+
+
+def bids_on(day: dt.date, engine: str = "durable"):
+    round_, ledger = year("2021-22")
+    return {b.proposal.id: b for b in screen_bids(round_, ledger, load_proposals(BIDS), day, engine=engine).bids}
+
+
+class TestScreenBids:
+    """screen_bids"""
+
+    def test_locked(self):
+        """While the pot is locked every bid is refused, the reason naming what holds it."""
+        bids = bids_on(dt.date(2021, 12, 1))
+        assert {b.status for b in bids.values()} == {"refused"}
+        assert bids["doorstep-crime-leaflets"].reasons() == (
+            "the tactical pot is locked: still waiting for earlier years' projects: Crime prevention education videos "
+            "(2020/21), Hate crime publicity material (2020/21), Kent Community Vulnerability Guidance web app "
+            "(2019/20); and the OPCC has not opened it",)
+
+    def test_open(self):
+        """While it is open, a bid that fits and ends by 31 March can be considered; the others say why not."""
+        bids = bids_on(dt.date(2022, 2, 10))
+        assert bids["doorstep-crime-leaflets"].status == "can be considered"
+        assert bids["county-radio-campaign"].reasons() == (
+            "costs £16,000, more than the money left in the tactical pot of £14,614 (rule fits-what-is-left)",)
+        assert bids["youth-holiday-diversion"].reasons() == (
+            "delivery ends 22 April 2022, after the end of the financial year of 31 March 2022 "
+            "(rule deliverable-by-year-end)",)
+
+    def test_closed(self):
+        """After the OPCC closed it, every bid is refused, naming the day."""
+        bids = bids_on(dt.date(2022, 3, 1))
+        assert bids["doorstep-crime-leaflets"].reasons() == (
+            "the tactical pot is closed: the OPCC closed it on 25 February 2022",)
+
+    @pytest.mark.parametrize("day", [dt.date(2021, 12, 1), dt.date(2022, 2, 10)])
+    def test_engines_agree(self, day):
+        """The plain-Python evaluator gives the same verdicts and reasons as durable-rules."""
+        durable, python = bids_on(day), bids_on(day, "python")
+        assert {k: b.reasons() for k, b in durable.items()} == {k: b.reasons() for k, b in python.items()}
+
+    def test_what_is_left_is_the_pot_on_the_date(self):
+        """'tactical.left' takes the pot's value on the date: a bid of exactly what is left fits."""
+        round_, ledger = year("2021-22")
+        (bid,) = [b for b in load_proposals(BIDS) if b.id == "county-radio-campaign"]
+        exact = attrs.evolve(bid, cost=14_614_00)
+        result = screen_bids(round_, ledger, [exact], dt.date(2022, 2, 10))
+        assert result.bids[0].status == "can be considered"
+        assert result.pot.left == 14_614_00

@@ -1,0 +1,205 @@
+"""Tests of engine.cli.year: ``crg status``, ``crg tactical`` and ``crg closeout``, run in-process."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from engine.inputs.money import parse
+
+
+def parse_money(text: str) -> int:
+    """Pence of a JSON money string, which may be below zero (an overspend)."""
+    return -parse(text[1:]) if text.startswith("-") else parse(text)
+
+from .conftest import REPO, RULES, YEARS, spoil
+from .test_cli import crg
+
+R2122, L2122 = YEARS["2021-22"]
+BIDS = REPO / "bids" / "2021-22-example"
+
+
+def ok(*args) -> str:
+    result = crg(*args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+class TestStatus:
+    """crg status"""
+
+    def test_table(self):
+        """The table gives each pot on the date and says why the tactical pot is locked."""
+        out = ok("status", R2122, L2122, "--on", "2021-07-13")
+        assert out.startswith("KCSP Crime Reduction Grant 2021/22 on 13 July 2021\n")
+        assert re.search(r"^upfront\s+£26,441\.00\s+£25,047\.00\s+£0\.00\s+£25,047\.00\s+£0\.00\s+£1,394\.00$", out, re.M)
+        assert "The tactical pot is locked: still waiting for earlier years' projects:" in out
+        assert "Money: £0.00 paid to the partnership; £39,661.00 held by the OPCC." in out
+
+    def test_json(self):
+        """The JSON gives pots, the tactical pot, money paid and held, and each project, money as strings."""
+        doc = json.loads(ok("status", R2122, L2122, "--on", "2022-01-31", "--format", "json"))
+        assert doc["date"] == "2022-01-31"
+        assert doc["tactical"]["state"] == "open" and doc["tactical"]["days_left"] == 59
+        assert doc["tactical"]["left"] == "14614.00"
+        assert (doc["paid"], doc["held_by_opcc"]) == ("25047.00", "14614.00")
+        pots = {p["pot"]: p for p in doc["pots"]}
+        assert pots["upfront"]["spent"] == "195.32" and pots["upfront"]["committed"] == "24851.68"
+        assert len(doc["projects"]) == 9 and len(doc["events"]) == 4
+        assert doc["events"][1] == {"date": "2021-11-18", "event": "moved",
+                                    "what": "£1,394 moved from the upfront pot to the tactical pot",
+                                    "source": "KCSP Working Group update, 18 November 2021 (para 2.4)"}
+        for pot in doc["pots"]:
+            assert parse_money(pot["allocated"]) == sum(parse_money(pot[k]) for k in
+                                                        ("spent", "carried", "committed", "freed"))
+
+    def test_markdown(self):
+        """--format markdown gives a section with a table."""
+        out = ok("status", R2122, L2122, "--on", "2022-02-25", "--format", "markdown")
+        assert out.startswith("## KCSP Crime Reduction Grant 2021/22 on 25 February 2022\n")
+        assert "| tactical |" in out and "The tactical pot is closed: the OPCC closed it on 25 February 2022." in out
+
+    def test_unreported_pots(self):
+        """2025/26's status says its pots are not reported and gives bounds."""
+        out = ok("status", *YEARS["2025-26"], "--on", "2025-09-01")
+        assert "at most £30.40" in out and re.search(r"^not reported\s+-\s+£39,630\.60", out, re.M)
+
+    def test_default_date_inside_the_year(self):
+        """With no --on, the date is today moved inside the financial year (here, a past year's end)."""
+        out = ok("status", R2122, L2122)
+        assert out.startswith("KCSP Crime Reduction Grant 2021/22 on 31 March 2022\n")
+
+    def test_warning_on_stderr(self):
+        """The 2025/26 split warning goes to stderr."""
+        result = crg("status", *YEARS["2025-26"], "--on", "2025-09-01", "--format", "json")
+        assert result.exit_code == 0 and result.stderr.startswith("Warning: ")
+        json.loads(result.stdout)
+
+
+class TestTactical:
+    """crg tactical"""
+
+    def test_open(self):
+        """On a day the pot is open, each bid gets its status and reasons."""
+        out = ok("tactical", R2122, L2122, BIDS, "--on", "2022-02-10")
+        assert re.search(r"^doorstep-crime-leaflets\s+£2,500\.00\s+can be considered", out, re.M)
+        assert re.search(r"^county-radio-campaign\s+£16,000\.00\s+refused\s+costs £16,000, more than the money "
+                         r"left in the tactical pot of £14,614 \(rule fits-what-is-left\)$", out, re.M)
+        assert out.rstrip().endswith("1 of 3 can be considered. Each bid is judged on its own against the money "
+                                     "left in the pot.")
+
+    def test_json(self):
+        """The JSON gives the pot and each bid with its status, reasons and checks."""
+        doc = json.loads(ok("tactical", R2122, L2122, BIDS, "--on", "2022-03-01", "--format", "json"))
+        assert doc["tactical"]["state"] == "closed"
+        bids = {b["id"]: b for b in doc["bids"]}
+        assert bids["doorstep-crime-leaflets"]["status"] == "refused"
+        assert bids["doorstep-crime-leaflets"]["reasons"] == ["the tactical pot is closed: the OPCC closed it on "
+                                                              "25 February 2022"]
+        assert {c["rule"] for c in bids["youth-holiday-diversion"]["checks"]} == {"deliverable-by-year-end",
+                                                                                  "fits-what-is-left"}
+
+    def test_markdown(self):
+        """--format markdown gives a section with the pot's state and a table."""
+        out = ok("tactical", R2122, L2122, BIDS, "--on", "2021-12-01", "--format", "markdown")
+        assert out.startswith("## KCSP Crime Reduction Grant 2021/22: in-year bids on 1 December 2021\n")
+        assert "The tactical pot is locked:" in out and re.search(r"^\| county-radio-campaign +\|", out, re.M)
+
+
+class TestCloseout:
+    """crg closeout"""
+
+    def test_table(self):
+        """The table ends with the total and the sentences saying what is returned."""
+        out = ok("closeout", R2122, L2122)
+        assert out.startswith("KCSP Crime Reduction Grant 2021/22: close-out (closed out on 31 March 2022)\n")
+        assert re.search(r"^total\s+£25,047\.00\s+£23,591\.60\s+£1,455\.40$", out, re.M)
+        assert "Returned to the OPCC: £1,455.40" in out
+
+    @pytest.mark.parametrize("key, returned", [("2021-22", "1455.40"), ("2024-25", "156.00"), ("2025-26", "726.40")])
+    def test_json_contract(self, key, returned):
+        """'returned' is a money string and each line is {project, allocated, spent, returned, reason}, conserved."""
+        doc = json.loads(ok("closeout", *YEARS[key], "--format", "json"))
+        assert doc["returned"] == returned
+        total = 0
+        for line in doc["lines"]:
+            assert {"project", "allocated", "spent", "returned", "reason"} <= set(line)
+            for key_ in ("allocated", "spent", "returned"):
+                assert re.fullmatch(r"-?\d+\.\d\d", line[key_])
+            assert parse_money(line["allocated"]) == parse_money(line["spent"]) + parse_money(line["carried"]) \
+                + parse_money(line["returned"])
+            total += parse_money(line["allocated"])
+        assert parse_money(doc["grant"]) == total + parse_money(doc["never_allocated"])
+
+    def test_markdown_lists_assumptions(self):
+        """--format markdown adds what the round and its ledger rest on."""
+        out = ok("closeout", *YEARS["2024-25"], "--format", "markdown")
+        assert out.startswith("## KCSP Crime Reduction Grant 2024/25: close-out")
+        assert "### What rests on assumptions" in out
+        assert "`projects.asb-case-reviews-training.allocation` (£6,000)" in out
+
+
+# --- mistakes: exit 2, one message naming the file (or the flag) -------------------------------------
+
+
+def _ledger_case(old, new, command="status"):
+    def make(tmp):
+        spoil(L2122, tmp / "l.yaml", old, new)
+        extra = [str(REPO / "bids" / "2021-22-example")] if command == "tactical" else []
+        return [command, str(R2122), "l.yaml", *extra]
+    return make
+
+
+ERRORS = {
+    "missing ledger": (lambda tmp: ["closeout", str(R2122), "nope.yaml"],
+                       "Error: nope.yaml: file not found\n  fix: check the path\n"),
+    "ledger of another round": (
+        lambda tmp: ["status", str(RULES / "kcsp-2024-25.yaml"), str(L2122)],
+        f"Error: {L2122}:8:8: round: the ledger is for the round 'kcsp-2021-22', but the rules file is for "
+        "'kcsp-2024-25'\n  fix: give the rules file of the ledger's round, or correct 'round'\n"),
+    "date outside the year": (
+        lambda tmp: ["status", str(R2122), str(L2122), "--on", "2022-05-01"],
+        "Error: --on: 1 May 2022 is outside the financial year 2021/22 (1 April 2021 to 31 March 2022)\n"
+        "  fix: give a date from 2021-04-01 to 2022-03-31\n"),
+    "date badly written": (
+        lambda tmp: ["tactical", str(R2122), str(L2122), str(BIDS), "--on", "31/01/2022"],
+        "Error: --on: '31/01/2022' is not a date written YYYY-MM-DD\n"
+        "  fix: write the date as YYYY-MM-DD, e.g. 2026-04-08\n"),
+    "unknown project": (
+        _ledger_case("    project: osara-train-the-trainer", "    project: osara-train-the-trainr", "closeout"),
+        "Error: l.yaml:154:14: events[13].project: 'osara-train-the-trainr' is not a project of this ledger "
+        "(did you mean 'osara-train-the-trainer'?)\n  fix: use the id of a project listed under 'projects', or of "
+        "a tactical bid approved before this date\n"),
+    "event after close-out": (
+        _ledger_case("  - date: 2022-03-31\n    event: closed out", "  - date: 2022-03-23\n    event: closed out"),
+        "Error: l.yaml:109:11: events[6].date: comes after the close-out of 23 March 2022\n"
+        "  fix: close the year out with its last event, or correct the date\n"),
+    "spend beyond the allocation": (
+        _ledger_case("    cost: £831.60", "    cost: £600", "tactical"),
+        "Error: l.yaml:149:13: events[12].amount: brings mental-health-crisis-cards to £831.60, more than its "
+        "revised cost of £600\n  fix: record a 'cost revised' event on or before this date, or correct the amount\n"),
+    "overspent with no revision": (
+        lambda tmp: ["closeout", str(R2122), str(REPO / "tests" / "data" / "bad-ledgers" / "2021-22-overspent.yaml")],
+        f"Error: {REPO / 'tests' / 'data' / 'bad-ledgers' / '2021-22-overspent.yaml'}:19:13: events[2].amount: brings "
+        "mental-health-crisis-cards to £831.60, more than its allocation of £582\n  fix: record a 'cost revised' "
+        "event on or before this date, or correct the amount\n"),
+    "bids folder missing": (
+        lambda tmp: ["tactical", str(R2122), str(L2122), "nobids"],
+        "Error: nobids: folder not found\n  fix: give the folder that holds the proposal files\n"),
+}
+
+
+class TestErrors:
+    """the bad-input contract of the year's commands"""
+
+    @pytest.mark.parametrize("case", sorted(ERRORS))
+    def test_error(self, case, tmp_path, monkeypatch):
+        """A mistake exits 2 with exactly one 'Error:' message and its fix on stderr, and nothing on stdout."""
+        monkeypatch.chdir(tmp_path)
+        make, expected = ERRORS[case]
+        result = crg(*make(tmp_path))
+        assert result.exit_code == 2, (result.exit_code, result.stderr)
+        assert result.stdout == ""
+        assert result.stderr == expected

@@ -1,0 +1,261 @@
+"""Tests of engine.year.ledger: reading a round's ledger, checking it, and replaying its year."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, strategies as st
+
+from engine.errors import InputError
+from engine.inputs.round import load_round
+from engine.year.ledger import EVENTS, Ledger, day_in_year, load_ledger, replay
+
+from . import strategies as S
+from .conftest import RULES, YEARS, ledger_from_text, location, year
+
+R2122, L2122 = YEARS["2021-22"]
+R2627 = load_round(RULES / "kcsp-2026-27.yaml")
+
+
+def from_text(text: str, round_=R2627) -> Ledger:
+    """A ledger of the 2026/27 round read from *text* (not replayed)."""
+    return ledger_from_text(text, round_)
+
+
+def error_of(name: str, rules=R2122) -> str:
+    with pytest.raises(InputError) as err:
+        load_ledger(name, load_round(rules))
+    return str(err.value)
+
+
+# a ledger changed in one place -> words its error must hold
+MISTAKES = {
+    "spend beyond a revised cost": ("    cost: £831.60", "    cost: £800",
+                                    "brings mental-health-crisis-cards to £831.60, more than its revised cost of £800"),
+    "spend before the payment": ("  - date: 2021-11-18\n    event: paid", "  - date: 2022-03-25\n    event: paid",
+                                 "brings what the partnership has spent or carried to £195.32, but the OPCC has paid "
+                                 "it only £0 by 18 November 2021"),
+    "move more than is left": ("    amount: £1,394", "    amount: £1,395",
+                               "moves £1,395 from the upfront pot, which has only £1,394 not allocated on "
+                               "18 November 2021"),
+    "two projects with one id": ("  - id: osara-train-the-trainer", "  - id: dummy-cctv-cameras",
+                                 "the project id 'dummy-cctv-cameras' is used twice"),
+    "event without a source": ("    source: KCSP Working Group update, 24 March 2022 (para 2.3, closed with immediate "
+                               "effect)\n", "", "'source' is missing"),
+    "event before the shortlist": ("shortlisted: 2021-07-13", "shortlisted: 2021-12-01",
+                                   "18 November 2021 is before the shortlist of 1 December 2021"),
+    "assumed path naming nothing": ("assumed: [shortlisted]", "assumed: [shortlist]",
+                                    "'shortlist' in 'assumed' names no value of this file (did you mean 'shortlisted'?)"),
+    "projects beyond their pot": ("    allocation: £11,315", "    allocation: £13,000",
+                                  "the upfront projects are allocated £26,732, more than the upfront pot holds (£26,441)"),
+}
+
+
+class TestLoadLedger:
+    """load_ledger"""
+
+    @pytest.mark.parametrize("key", sorted(YEARS))
+    def test_shipped_ledgers_load(self, key):
+        """Each shipped ledger loads against its round and replays to the year's end."""
+        round_, ledger = year(key)
+        assert ledger.round_id == round_.id
+        assert ledger.events and all(e.source for e in ledger.events)
+
+    def test_2021_22_projects(self):
+        """The nine projects of 2021/22 are read with their allocations in pence, in file order."""
+        _, ledger = year("2021-22")
+        assert len(ledger.projects) == 9
+        assert sum(p.allocation for p in ledger.projects) == 25_047_00
+        assert ledger.projects[2].id == "mental-health-crisis-cards" and ledger.projects[2].allocation == 582_00
+        assert {e.label for e in ledger.earlier_projects} == {
+            "Kent Community Vulnerability Guidance web app (2019/20)", "Crime prevention education videos (2020/21)",
+            "Hate crime publicity material (2020/21)"}
+
+    def test_events_by_date_then_kind(self):
+        """Events are held by date and, within a day, in the order of EVENTS."""
+        _, ledger = year("2021-22")
+        keys = [(e.date, list(EVENTS).index(e.kind)) for e in ledger.events]
+        assert keys == sorted(keys)
+        day = [e.kind for e in ledger.events if e.date == dt.date(2022, 3, 24)]
+        assert day.index("cost revised") < day.index("spent") < day.index("withdrawn")
+
+    def test_unreported_pot(self):
+        """'pot: not reported' leaves a project's pot unknown (None)."""
+        _, ledger = year("2025-26")
+        assert {p.pot for p in ledger.projects} == {None}
+
+    def test_assumptions(self):
+        """The ledger lists what it assumes: its own, each project's and each event's."""
+        _, ledger = year("2024-25")
+        paths = [a.path for a in ledger.assumptions()]
+        assert "projects.asb-case-reviews-training.allocation" in paths
+        assert any(p.startswith("tactical bid approved, 30 September 2024, two-tactical-projects: ") for p in paths)
+
+    def test_unknown_project(self, spoiled):
+        """An event for a project the ledger does not have is refused at its line, with the near id."""
+        name, line = spoiled(L2122, "    project: osara-train-the-trainer", "    project: osara-train-the-trainr")
+        message = error_of(name)
+        assert location(message) == (name, line)
+        assert "events[13].project: 'osara-train-the-trainr' is not a project of this ledger " \
+               "(did you mean 'osara-train-the-trainer'?)" in message
+
+    def test_date_outside_the_year(self, spoiled):
+        """An event dated outside the financial year is refused at its date."""
+        name, line = spoiled(L2122, "  - date: 2022-03-31", "  - date: 2022-04-30")
+        message = error_of(name)
+        assert location(message) == (name, line)
+        assert "30 April 2022 is outside the financial year 2021/22 (1 April 2021 to 31 March 2022)" in message
+
+    def test_event_after_close_out(self, spoiled):
+        """An event dated after the close-out is refused at that event."""
+        name, line = spoiled(L2122, "  - date: 2022-03-31\n    event: closed out",
+                             "  - date: 2022-03-01\n    event: closed out")
+        message = error_of(name)
+        assert location(message)[0] == name
+        assert "comes after the close-out of 1 March 2022" in message
+        assert "fix: close the year out with its last event, or correct the date" in message
+
+    def test_spend_beyond_allocation(self, spoiled):
+        """A spend beyond the allocation, with no revision, is refused at its amount."""
+        name, line = spoiled(L2122, "    project: mental-health-crisis-cards\n    cost: £831.60",
+                             "    project: nvr-foundation-training\n    cost: £400")
+        message = error_of(name)
+        assert "brings mental-health-crisis-cards to £831.60, more than its allocation of £582" in message
+        assert "fix: record a 'cost revised' event on or before this date, or correct the amount" in message
+
+    def test_revision_below_spend(self, spoiled):
+        """A cost revised below what was already spent is refused at the cost."""
+        name, line = spoiled(L2122, "  - date: 2022-03-31\n    event: closed out",
+                             "  - date: 2022-03-30\n    event: cost revised\n    project: nvr-foundation-training\n"
+                             "    cost: £300\n    source: x\n  - date: 2022-03-31\n    event: closed out")
+        message = error_of(name)
+        assert location(message) == (name, line + 3)
+        assert "events[17].cost: £300 is less than the £395 already spent or carried on nvr-foundation-training" \
+            in message
+
+    @pytest.mark.parametrize("case", sorted(MISTAKES))
+    def test_mistake(self, case, spoiled):
+        """Each inconsistency of a ledger is refused as it loads, saying what is wrong."""
+        old, new, words = MISTAKES[case]
+        name, _ = spoiled(L2122, old, new)
+        message = error_of(name)
+        assert message.startswith(f"{name}:") and words in message
+
+    def test_wrong_round(self):
+        """A ledger checked against another round's rules file is refused at 'round'."""
+        message = error_of(L2122, RULES / "kcsp-2024-25.yaml")
+        assert location(message) == (str(L2122), 8)
+        assert "the ledger is for the round 'kcsp-2021-22', but the rules file is for 'kcsp-2024-25'" in message
+
+    def test_unknown_event(self, spoiled):
+        """An unknown kind of event is refused with the near kind."""
+        name, line = spoiled(L2122, "    event: tactical pot opened", "    event: tactical pot open")
+        message = error_of(name)
+        assert location(message) == (name, line)
+        assert "'tactical pot open' is not a kind of event (did you mean 'tactical pot opened'?)" in message
+
+    def test_unknown_pot(self, spoiled):
+        """A project's pot must be upfront, tactical or 'not reported'."""
+        name, line = spoiled(L2122, "    pot: upfront\n    allocation: £750", "    pot: upfrnt\n    allocation: £750")
+        message = error_of(name)
+        assert location(message) == (name, line)
+        assert "'upfrnt' is not a pot (did you mean 'upfront'?)" in message
+
+    def test_bid_beyond_pot(self):
+        """A tactical bid for more than the tactical pot has left is refused."""
+        text = ("round: kcsp-2026-27\nshortlisted: 2026-05-01\nprojects:\n  - id: a\n    title: A\n    pot: upfront\n"
+                "    allocation: £100\nevents:\n  - date: 2026-06-01\n    event: tactical bid approved\n"
+                "    project: b\n    title: B\n    amount: £13,100.01\n    source: x\n")
+        with pytest.raises(InputError, match=r"awards £13,100.01, more than the £13,100 left in the tactical pot"):
+            replay(R2627, from_text(text))
+
+
+class TestReplay:
+    """replay"""
+
+    def test_before_the_shortlist(self):
+        """Before the shortlist no project holds an allocation."""
+        round_, ledger = year("2021-22")
+        state = replay(round_, ledger, dt.date(2021, 5, 1))
+        assert not state.shortlisted and state.projects == () and state.left() == 39_661_00
+
+    def test_2021_22_on_31_january(self):
+        """On 31 January 2022: £1,394 moved, £195.32 spent, the OPCC's opening recorded."""
+        round_, ledger = year("2021-22")
+        state = replay(round_, ledger, dt.date(2022, 1, 31))
+        assert (state.size("upfront"), state.size("tactical")) == (25_047_00, 14_614_00)
+        assert state.spent() == 195_32 and state.committed() == 25_047_00 - 195_32
+        assert state.opened_by_opcc == dt.date(2022, 1, 31) and state.closed_by_opcc is None
+        assert state.paid == 25_047_00
+        assert len(state.earlier_open) == 3
+
+    def test_unreported_pots_bound_what_is_left(self):
+        """With pots not reported, each pot's money left is at most the grant's."""
+        round_, ledger = year("2025-26")
+        state = replay(round_, ledger, dt.date(2025, 9, 1))
+        assert state.unreported
+        assert state.left() == 30_40
+        assert state.left("tactical") == state.left("upfront") == 30_40
+
+    def test_withdrawn_frees_its_money(self):
+        """A withdrawn project commits nothing and frees its allocation."""
+        round_, ledger = year("2021-22")
+        row = replay(round_, ledger).project("community-safety-conference")
+        assert row.withdrawn is not None and row.committed == 0 and row.freed == 1_200_00
+
+    @given(S.ledger_years(), st.integers(0, 364))
+    def test_money_is_conserved_on_every_date(self, drawn, offset):
+        """On any date of a random valid year, each pot and project adds up to the penny."""
+        text, _ = drawn
+        ledger = from_text(text)
+        day = R2627.year_start + dt.timedelta(days=offset)
+        state = replay(R2627, ledger, day)
+        for row in state.projects:
+            assert row.project.allocation == row.spent + row.carried + row.committed + row.freed
+            assert row.committed >= 0
+        assert state.size("upfront") + state.size("tactical") == R2627.upfront + R2627.tactical
+        assert state.allocated() + state.left() == R2627.grant
+        for pot in ("upfront", "tactical"):
+            assert state.left(pot) <= state.size(pot) - state.allocated(pot)
+        assert state.spent() + state.carried() <= state.paid <= R2627.grant
+
+    @given(S.ledger_years(), st.data())
+    def test_order_of_events_never_matters(self, drawn, data):
+        """The events of a ledger written in any order replay to the same state on any date."""
+        text, _ = drawn
+        count = text.count("  - date:")
+        order = data.draw(st.permutations(range(count)))
+        day = R2627.year_start + dt.timedelta(days=data.draw(st.integers(0, 364)))
+        one = replay(R2627, from_text(text), day)
+        two = replay(R2627, from_text(S.shuffled_events(text, order)), day)
+        assert one.projects == two.projects
+        assert (one.sizes, one.paid, one.opened_by_opcc, one.closed_by_opcc, one.closed_out) == \
+            (two.sizes, two.paid, two.opened_by_opcc, two.closed_by_opcc, two.closed_out)
+
+
+class TestDayInYear:
+    """day_in_year"""
+
+    def test_given(self):
+        """A date inside the year is read as written."""
+        assert day_in_year(R2627, "2026-06-01", today=dt.date(2000, 1, 1)) == dt.date(2026, 6, 1)
+
+    @pytest.mark.parametrize("today, expected", [
+        (dt.date(2025, 1, 1), dt.date(2026, 4, 1)), (dt.date(2026, 9, 9), dt.date(2026, 9, 9)),
+        (dt.date(2030, 1, 1), dt.date(2027, 3, 31))])
+    def test_today_kept_inside_the_year(self, today, expected):
+        """With no date, today is used, moved to the nearer end of the year when outside it."""
+        assert day_in_year(R2627, None, today=today) == expected
+
+    def test_outside(self):
+        """A date outside the year is refused, naming the flag."""
+        with pytest.raises(InputError) as err:
+            day_in_year(R2627, "2027-04-01", today=dt.date(2026, 6, 1), field="--on")
+        assert str(err.value) == ("--on: 1 April 2027 is outside the financial year 2026/27 (1 April 2026 to "
+                                  "31 March 2027)\n  fix: give a date from 2026-04-01 to 2027-03-31")
+
+    def test_not_a_date(self):
+        """Text that is not a date is refused, naming the flag."""
+        with pytest.raises(InputError, match="--on: '1/4/2026' is not a date written YYYY-MM-DD"):
+            day_in_year(R2627, "1/4/2026", today=dt.date(2026, 6, 1), field="--on")
