@@ -29,6 +29,12 @@ COMMANDS = {
     "sweep": "whatif:sweep",
     "validate": "files:validate",
     "rules": "files:rules",
+    "record": "record:record",
+    "history": "record:history",
+    "show": "record:show",
+    "replay": "record:replay",
+    "diff": "record:diff",
+    "verify": "record:verify",
 }
 
 

@@ -17,14 +17,20 @@ from ..decision.screen import ENGINES
 from ..errors import InputError
 from ..inputs.round import POLICIES
 
-__all__ = ["Progress", "emit", "output_format", "warn", "what_if"]
-
+__all__ = ["Progress", "emit", "output_format", "register_path", "warn", "what_if"]
 
 
 def output_format(*choices: str, default: str = "table"):
     """The ``--format`` option, with the formats a command can print."""
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
                         help="How to print the result.")
+
+
+def register_path(func):
+    """The ``--register`` option of every command that reads or writes the register."""
+    return click.option("--register", "register", metavar="PATH", envvar="CRG_REGISTER", default="crg.db",
+                        show_default=True, show_envvar=True,
+                        help="The register file (else the environment variable CRG_REGISTER, else crg.db here).")(func)
 
 
 def what_if(func):

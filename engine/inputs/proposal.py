@@ -10,9 +10,9 @@ import attrs
 from .. import fmt
 from . import values
 from ..errors import InputError, did_you_mean
-from .yamlfile import Fields, read
+from .yamlfile import Fields, Source, read
 
-__all__ = ["POTS", "Proposal", "load_proposals"]
+__all__ = ["POTS", "Proposal", "load_proposals", "proposal_sources", "proposals_from"]
 
 POTS = ("upfront", "tactical")
 
@@ -141,6 +141,11 @@ def load_proposals(folder: str | Path) -> tuple[Proposal, ...]:
     The order of files on disk and their names never change the result; two
     files with the same id are refused, naming both.
     """
+    return proposals_from(proposal_sources(folder))
+
+
+def proposal_sources(folder: str | Path) -> tuple[Source, ...]:
+    """The bytes of every proposal file in *folder*, each named as *folder* was given, in order of name."""
     shown = str(folder)
     root = Path(folder)
     if not root.exists():
@@ -151,9 +156,14 @@ def load_proposals(folder: str | Path) -> tuple[Proposal, ...]:
     paths = sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
     if not paths:
         raise InputError("holds no proposal files (*.yaml)", file=shown, fix="add one YAML file per proposal")
+    return tuple(Source.from_path(path, name=str(Path(shown) / path.name)) for path in paths)
+
+
+def proposals_from(sources) -> tuple[Proposal, ...]:
+    """The proposals in *sources* (files already read), in order of id; two with the same id are refused."""
     by_id: dict[str, Proposal] = {}
-    for path in paths:
-        proposal = Proposal.from_file(path, name=str(Path(shown) / path.name))
+    for source in sources:
+        proposal = Proposal.from_fields(source.yaml().fields("a proposal"))
         if proposal.id in by_id:
             first = by_id[proposal.id].file
             raise InputError(

@@ -20,9 +20,9 @@ from . import money, values
 from ..errors import InputError, did_you_mean
 from .proposal import Proposal
 from .round import Round, policy as parse_policy
-from .yamlfile import read
+from .yamlfile import YamlFile, read
 
-__all__ = ["Overrides", "Scenario", "apply", "load_scenario", "parse_cost", "parse_relax", "parse_weight", "run"]
+__all__ = ["Overrides", "Scenario", "apply", "load_scenario", "parse_cost", "parse_relax", "parse_weight", "run", "scenario_from_file"]
 
 RELAX_MODES = ("off", "flag")
 
@@ -62,6 +62,29 @@ class Overrides:
             relax=_merge(self.relax, other.relax),
             without=tuple(dict.fromkeys(self.without + other.without)),
             costs=_merge(self.costs, other.costs),
+        )
+
+    def as_mapping(self) -> dict:
+        """These overrides as plain JSON values, exactly: pence as integers, weights as fractions ``"1/3"``."""
+        return {
+            "upfront": self.upfront,
+            "policy": self.policy,
+            "weights": [[cid, str(weight)] for cid, weight in self.weights],
+            "relax": [[rule, mode] for rule, mode in self.relax],
+            "without": list(self.without),
+            "costs": [[pid, cost] for pid, cost in self.costs],
+        }
+
+    @classmethod
+    def from_mapping(cls, data: dict) -> "Overrides":
+        """The overrides written by :meth:`as_mapping`."""
+        return cls(
+            upfront=data["upfront"],
+            policy=data["policy"],
+            weights=tuple((cid, Fraction(weight)) for cid, weight in data["weights"]),
+            relax=tuple((rule, mode) for rule, mode in data["relax"]),
+            without=tuple(data["without"]),
+            costs=tuple((pid, cost) for pid, cost in data["costs"]),
         )
 
     def describe(self) -> list[dict[str, str]]:
@@ -150,7 +173,11 @@ def parse_cost(text: str) -> tuple[str, int]:
 
 def load_scenario(path: str | Path, *, name: str | None = None) -> Scenario:
     """Read a scenario file: a ``name`` and override keys named like the flags."""
-    file = read(path, name=name)
+    return scenario_from_file(read(path, name=name))
+
+
+def scenario_from_file(file: YamlFile) -> Scenario:
+    """The scenario in a composed file (see :func:`load_scenario`)."""
     f = file.fields("a scenario")
     title = f.take("name", values.text)
     upfront = f.take("upfront", values.money_value, required=False)
