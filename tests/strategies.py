@@ -347,3 +347,11 @@ def holds(cond, view: dict) -> bool:
     if isinstance(cond, Not):
         return not holds(cond.part, view)
     raise TypeError(cond)
+
+
+@st.composite
+def proposal_folders(draw, min_size: int = 1, max_size: int = 6, **kwargs) -> tuple[tuple[str, str], ...]:
+    """``((file name, text), ...)``: the files of a folder of proposals, each with its own id."""
+    files = draw(st.lists(proposal_files(**kwargs), min_size=min_size, max_size=max_size,
+                          unique_by=lambda pair: pair[0].id))
+    return tuple((f"{p.id}.yaml", text) for p, text in files)

@@ -34,6 +34,7 @@ COMMANDS = {
     "show": "record:show",
     "replay": "record:replay",
     "diff": "record:diff",
+    "decide": "record:decide",
     "verify": "record:verify",
 }
 

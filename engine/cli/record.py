@@ -1,4 +1,4 @@
-"""The register's commands: ``record``, ``history``, ``show``, ``replay``, ``diff`` and ``verify``.
+"""The register's commands: ``record``, ``history``, ``show``, ``replay``, ``diff``, ``decide`` and ``verify``.
 
 Each opens the register (``--register``, else ``CRG_REGISTER``, else
 ``crg.db`` here), makes one library call and prints what it returns.
@@ -59,11 +59,12 @@ def history(round_id, fmt, register) -> None:
       crg history --round kcsp-2026-27 --format json
     """
     from ..outputs import record as out
+    from ..record.chair import history as runs_with_decisions
     from ..record.register import open_register
 
     with open_register(register) as reg:
-        runs = reg.runs(round_id)
-    emit(out.history_json(runs) if fmt == "json" else out.history_text(runs))
+        records = runs_with_decisions(reg, round_id)
+    emit(out.history_json(records) if fmt == "json" else out.history_text(records))
 
 
 @click.command()
@@ -71,7 +72,7 @@ def history(round_id, fmt, register) -> None:
 @output_format("table", "json", "markdown")
 @register_path
 def show(run_id, fmt, register) -> None:
-    """Print a run as it was recorded (nothing is recomputed).
+    """Print a run as it was recorded (nothing is recomputed), and the Chair's decision beside it.
 
     --format markdown gives the whole recommendation document.
 
@@ -81,12 +82,13 @@ def show(run_id, fmt, register) -> None:
       crg show 1 --format markdown > recommendation.md
     """
     from ..outputs import record as out
+    from ..record.chair import recorded
     from ..record.register import open_register
-    from ..record.runs import find_run, run_number
+    from ..record.runs import run_number
 
     with open_register(register) as reg:
-        run = find_run(reg, run_number(run_id))
-    emit({"table": out.show_text, "json": out.show_json, "markdown": out.show_markdown}[fmt](run))
+        rec = recorded(reg, run_number(run_id))
+    emit({"table": out.show_text, "json": out.show_json, "markdown": out.show_markdown}[fmt](rec))
 
 
 @click.command()
@@ -159,5 +161,37 @@ def verify(register) -> None:
 
     with open_register(register) as reg:
         result = verify_register(reg)
-    emit(verify_text(register, result))
+    emit(verify_text(result))
     sys.exit(0 if result.sound else 1)
+
+
+@click.command()
+@click.argument("run_id", metavar="RUN")
+@click.option("--outcome", type=click.Choice(["approved", "amended", "declined"]), required=True,
+              help="Approved as recommended, amended (with --fund and --drop), or declined.")
+@click.option("--by", metavar="NAME", required=True, help="Who decided (the Chair).")
+@click.option("--note", metavar="TEXT", default=None, help="The reason, for every departure that gives none of its own.")
+@click.option("--fund", metavar="ID[=REASON]", multiple=True,
+              help="Fund a proposal the recommendation leaves out (repeatable).")
+@click.option("--drop", metavar="ID[=REASON]", multiple=True,
+              help="Do not fund a proposal the recommendation shortlists (repeatable).")
+@register_path
+def decide(run_id, outcome, by, note, fund, drop, register) -> None:
+    """Record the Chair's decision on a recorded run, with every departure from its recommendation.
+
+    A decision is never changed: a later one on the same run replaces it, and
+    both stay in the register.
+
+    \b
+    Example:
+      crg decide 1 --outcome approved --by "KCSP Chair"
+      crg decide 1 --outcome amended --by "KCSP Chair" --fund "asb-community-mediation=match funding found" --drop nte-welfare-training --note "starts before the year"
+    """
+    from ..outputs.record import decided_text
+    from ..record.chair import decide as decide_run
+    from ..record.register import open_register
+    from ..record.runs import run_number
+
+    with open_register(register) as reg:
+        decision = decide_run(reg, run_number(run_id), outcome, by=by, note=note, fund=fund, drop=drop)
+    emit(decided_text(decision))

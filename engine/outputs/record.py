@@ -15,7 +15,7 @@ from ..record.changes import ABSENT
 from .report import dumps
 
 __all__ = [
-    "diff_json", "diff_text", "history_json", "history_text", "recorded_text", "replay_json", "replay_text",
+    "decided_text", "diff_json", "diff_text", "history_json", "history_text", "recorded_text", "replay_json", "replay_text",
     "show_json", "show_markdown", "show_text", "verify_text",
 ]
 
@@ -53,7 +53,17 @@ def recorded_text(run) -> str:
 # --- crg history ------------------------------------------------------------------------------------
 
 
-def _summary(run) -> dict[str, Any]:
+def _decision_summary(d) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    return {"decision": d.id, "outcome": d.outcome, "by": d.by, "decided_at": d.decided_at, "note": d.note,
+            "departures": [{"proposal": x.proposal, "recommended": x.recommended, "decided": x.decided,
+                            "reason": x.reason} for x in d.departures],
+            "hash": d.hash}
+
+
+def _summary(rec) -> dict[str, Any]:
+    run = rec.run
     doc = run.document()
     return {
         "run": run.id,
@@ -68,27 +78,35 @@ def _summary(run) -> dict[str, Any]:
         "allocated": doc["allocated"],
         "shortlist": [p["id"] for p in doc["proposals"] if p["status"] == "shortlisted"],
         "hash": run.hash,
+        "decision": _decision_summary(rec.decision),
     }
 
 
-def history_json(runs) -> str:
-    """``crg history --format json``: one object per run, oldest first."""
-    return dumps([_summary(run) for run in runs])
+def history_json(records) -> str:
+    """``crg history --format json``: one object per run, oldest first, with the decision that stands."""
+    return dumps([_summary(rec) for rec in records])
 
 
-def history_text(runs) -> str:
+def _decided(d) -> str:
+    if d is None:
+        return "-"
+    changes = f", {len(d.departures)} change{'s' if len(d.departures) != 1 else ''}" if d.outcome == "amended" else ""
+    return f"{d.outcome} by {d.by}{changes}"
+
+
+def history_text(records) -> str:
     """``crg history``: one line per run, oldest first."""
-    if not runs:
+    if not records:
         return "No runs recorded.\n"
     rows = []
-    for run in runs:
-        s = _summary(run)
+    for rec in records:
+        run, s = rec.run, _summary(rec)
         rows.append([run.id, fmt.timestamp(run.recorded_at), run.round_id, run.by, run.engine_version,
                      "; ".join(s["overrides"]) or "-", len(s["shortlist"]),
-                     fmt.money(_pence(s["allocated"])), run.note or "-"])
-    headers = ["run", "recorded", "round", "by", "crg", "what-ifs", "shortlisted", "allocated", "note"]
+                     fmt.money(_pence(s["allocated"])), _decided(rec.decision), run.note or "-"])
+    headers = ["run", "recorded", "round", "by", "crg", "what-ifs", "shortlisted", "allocated", "decision", "note"]
     return tabulate(rows, headers, tablefmt="simple", disable_numparse=True,
-                    colalign=("right", "left", "left", "left", "left", "left", "right", "right", "left")) + "\n"
+                    colalign=("right", "left", "left", "left", "left", "left", "right", "right", "left", "left")) + "\n"
 
 
 def _pence(text: str) -> int:
@@ -110,13 +128,51 @@ def _head(run) -> list[str]:
     return lines
 
 
-def show_text(run) -> str:
-    """``crg show``: the run's particulars and its outcome as it was printed when recorded."""
-    return "\n".join(_head(run)) + "\n\n" + run.table
+def _decision_words(d) -> str:
+    return (f"{d.outcome.capitalize()} by {d.by}, {fmt.timestamp(d.decided_at)}"
+            + (f". Note: {d.note}" if d.note else "") + ".")
 
 
-def show_json(run) -> str:
-    """``crg show --format json``: the run's particulars, its files and its outcome document, as recorded."""
+def _funded_words(rec) -> str:
+    funded, upfront = rec.funded, rec.upfront
+    n = sum(line.decided == "funded" for line in rec.lines())
+    gap = upfront - funded
+    where = (f"{fmt.money(-gap)} more than the upfront allocation of {fmt.money(upfront)}" if gap < 0 else
+             f"within the upfront allocation of {fmt.money(upfront)}, {fmt.money(gap)} left")
+    return f"Funded: {n} proposal{'s' if n != 1 else ''} for {fmt.money(funded)}, {where}."
+
+
+def _side_by_side(rec, tablefmt: str) -> str:
+    rows = [[line.id, fmt.money(line.amount), line.recommended, line.decided or "-",
+             line.reason or ("-" if line.decided is None or (line.decided == "funded") == (line.recommended == "shortlisted")
+                             else "")]
+            for line in rec.lines()]
+    return tabulate(rows, ["id", "amount", "recommended", "the Chair decided", "reason for a departure"],
+                    tablefmt=tablefmt, disable_numparse=True, colalign=("left", "right", "left", "left", "left"))
+
+
+def _decision_section(rec, markdown: bool) -> list[str]:
+    d = rec.decision
+    title = "## The Chair's decision" if markdown else "The Chair's decision"
+    if d is None:
+        return [title, "", f"Not recorded yet (crg decide {rec.run.id} --outcome approved|amended|declined --by NAME)."]
+    out = [title, "", f"Decision {d.id}: {_decision_words(d)}"]
+    if len(rec.decisions) > 1:
+        out.append("It replaces " + ", ".join(f"decision {x.id} ({x.outcome} by {x.by}, {fmt.timestamp(x.decided_at)})"
+                                              for x in rec.decisions[:-1]) + ".")
+    out += ["", _side_by_side(rec, "github" if markdown else "simple"), "", _funded_words(rec)]
+    return out
+
+
+def show_text(rec) -> str:
+    """``crg show``: the run's particulars, its outcome as printed when recorded, and the Chair's decision beside it."""
+    return ("\n".join(_head(rec.run)) + "\n\n" + rec.run.table + "\n"
+            + "\n".join(_decision_section(rec, markdown=False)) + "\n")
+
+
+def show_json(rec) -> str:
+    """``crg show --format json``: the run's particulars, its files, its outcome document and the decisions on it."""
+    run = rec.run
     doc = {
         "run": run.id,
         "recorded_at": run.recorded_at,
@@ -130,20 +186,33 @@ def show_json(run) -> str:
         "previous": run.previous,
         "hash": run.hash,
         "outcome": run.document(),
+        "decisions": [_decision_summary(d) for d in rec.decisions],
+        "decided": [{"id": line.id, "amount": fmt.money_json(line.amount), "recommended": line.recommended,
+                     "decided": line.decided, "reason": line.reason} for line in rec.lines()],
     }
     return dumps(doc)
 
 
-def show_markdown(run) -> str:
-    """``crg show --format markdown``: the recommendation document, from the record."""
+def show_markdown(rec) -> str:
+    """``crg show --format markdown``: the recommendation document, from the record, with the Chair's decision."""
+    run = rec.run
     doc = run.document()
     out = [f"# {run.round_name}: the Working Group's recommendation", "",
            f"Run {run.id} of the decision register, recorded {_made(run)}." + (f" Note: {run.note}" if run.note else ""),
-           "", f"What-ifs: {_what_ifs(doc)}.", "", run.markdown.rstrip(), "", "## The files screened", "",
-           tabulate([[i.kind, f"`{i.name}`", i.key, f"`{_short(i.sha256)}`"] for i in run.inputs],
-                    ["kind", "file", "id", "SHA-256 (first 12)"], tablefmt="github", disable_numparse=True),
-           "", f"`crg replay {run.id}` re-runs these files with the engine of the day; `crg verify` checks that "
-               f"this record has not changed since (its hash: `{run.hash}`)."]
+           "", f"What-ifs: {_what_ifs(doc)}.", "", run.markdown.rstrip(), ""]
+    out += _decision_section(rec, markdown=True)
+    out += ["", "## The files screened", "",
+            tabulate([[i.kind, f"`{i.name}`", i.key, f"`{_short(i.sha256)}`"] for i in run.inputs],
+                     ["kind", "file", "id", "SHA-256 (first 12)"], tablefmt="github", disable_numparse=True),
+            "", f"`crg replay {run.id}` re-runs these files with the engine of the day; `crg verify` checks that "
+                f"this record has not changed since (its hash: `{run.hash}`)."]
+    return "\n".join(out) + "\n"
+
+
+def decided_text(d) -> str:
+    """What ``crg decide`` prints."""
+    out = [f"Recorded the Chair's decision {d.id} on run {d.run}: {_decision_words(d)}"]
+    out += [f"  {x.proposal} ({x.recommended}): {x.decided}, because {x.reason}" for x in d.departures]
     return "\n".join(out) + "\n"
 
 
@@ -227,6 +296,20 @@ def _status(status: str, rank) -> str:
     return status + (f" ({fmt.ordinal(rank)})" if isinstance(rank, int) else "")
 
 
+_TOTAL_NAMES = {"policy": "policy", "upfront": "upfront allocation", "allocated": "allocated", "remaining": "remaining",
+                "tactical": "tactical pot", "returned": "returned", "total_score": "total score"}
+
+
+def _total(name: str, value) -> str:
+    from fractions import Fraction
+
+    if value is None or value == ABSENT or name == "policy":
+        return str(value)
+    if name == "total_score":
+        return fmt.points(Fraction(str(value)))
+    return fmt.money(_pence(value))
+
+
 def diff_text(d) -> str:
     """``crg diff``: the files, what-ifs and totals that changed, and each decision that moved with its reason."""
     a, b = d.before, d.after
@@ -250,7 +333,8 @@ def diff_text(d) -> str:
     if d.overrides[0] != d.overrides[1]:
         out.append(f"What-ifs: {'; '.join(d.overrides[0]) or 'none'} → {'; '.join(d.overrides[1]) or 'none'}")
     if d.totals:
-        out.append("Totals: " + "; ".join(f"{x.path} {_shown(x.before)} → {_shown(x.after)}" for x in d.totals))
+        out.append("Totals: " + "; ".join(f"{_TOTAL_NAMES[x.path]} {_total(x.path, x.before)} → {_total(x.path, x.after)}"
+                                          for x in d.totals))
     out.append("")
     if not d.moves:
         out.append("No decision moved.")
@@ -260,7 +344,7 @@ def diff_text(d) -> str:
         out.append(f"  {m.id}: {_status(m.status[0], m.rank[0])} → {_status(m.status[1], m.rank[1])}")
         out += [f"    {reason}" for reason in m.reasons]
     if d.reworded:
-        out += ["", "Same place, other score or words: " + ", ".join(d.reworded)]
+        out += ["", "Kept their place, with other figures or words: " + ", ".join(d.reworded)]
     return "\n".join(out) + "\n"
 
 
@@ -289,14 +373,16 @@ def diff_json(d) -> str:
 # --- crg verify -------------------------------------------------------------------------------------
 
 
-def verify_text(path: str, v) -> str:
+def verify_text(v) -> str:
     """``crg verify``: the register is as written, or the first run that is not, then every problem."""
     runs = f"{v.runs} run{'s' if v.runs != 1 else ''}"
+    decisions = f"{v.decisions} decision{'s' if v.decisions != 1 else ''} of the Chair"
     if v.sound:
-        return (f"{path}: {runs}, every one as recorded; the chain is whole.\n"
-                f"Hash of the last run: {v.head}\n")
+        return (f"The register holds {runs} and {decisions}, every one as recorded; both chains are whole.\n"
+                f"Hash of the last run: {v.head}\n"
+                f"Hash of the last decision: {v.decisions_head}\n")
     first = v.first
-    where = f"run {first.run}" if first.run is not None else "the file"
-    out = [f"{path}: {where} is not as recorded: {first.text}."]
-    out += [f"  {'run ' + str(p.run) if p.run is not None else 'the file'}: {p.text}" for p in v.problems]
+    where = f"Run {first.run}" if first.run is not None else "The register"
+    out = [f"{where} is not as recorded: {first.text}."]
+    out += [f"  {'run ' + str(p.run) if p.run is not None else 'the file'}: {p.text}" for p in v.problems[1:]]
     return "\n".join(out) + "\n"

@@ -136,6 +136,7 @@ def diff_runs(before, after) -> RunDiff:
     edited = {f.key: f for f in files if f.kind == "proposal"}
     totals = tuple(d for d in differences({k: a.get(k) for k in _TOTALS}, {k: b.get(k) for k in _TOTALS}))
     words = (tuple(o["text"] for o in a["overrides"]), tuple(o["text"] for o in b["overrides"]))
+    context = _round_changes(before, after, files, words)
     pa = {p["id"]: p for p in a["proposals"]}
     pb = {p["id"]: p for p in b["proposals"]}
     moves, reworded = [], []
@@ -144,7 +145,7 @@ def diff_runs(before, after) -> RunDiff:
         status = (x["status"] if x else ABSENT, y["status"] if y else ABSENT)
         rank = (x["rank"] if x else ABSENT, y["rank"] if y else ABSENT)
         if status[0] != status[1] or rank[0] != rank[1]:
-            moves.append(Move(pid, status, rank, tuple(_reasons(x, y, edited.get(pid)))))
+            moves.append(Move(pid, status, rank, tuple(_reasons(x, y, edited.get(pid), context))))
         elif x != y:
             reworded.append(pid)
     return RunDiff(before, after, tuple(files),
@@ -181,8 +182,26 @@ def _written(x, y) -> list[Difference]:
         return []
 
 
-def _reasons(x, y, file: FileChange | None) -> list[str]:
-    """Why proposal *x* of the first run became *y* of the second (either may be None)."""
+def _round_changes(before, after, files, words) -> list[str]:
+    """What changed for every proposal at once: the what-ifs, the rules file, the engine."""
+    out = []
+    if words[0] != words[1]:
+        out.append(f"the what-ifs went from {'; '.join(words[0]) or 'none'} to {'; '.join(words[1]) or 'none'}")
+    if any(f.kind == "rules" and f.change == "edited" for f in files):
+        out.append("the rules file changed")
+    if any(f.kind == "scenario" for f in files):
+        out.append("the scenario files changed")
+    if before.engine_version != after.engine_version:
+        out.append(f"the engine went from crg {before.engine_version} to crg {after.engine_version}")
+    return out
+
+
+def _reasons(x, y, file: FileChange | None, context: list[str]) -> list[str]:
+    """Why proposal *x* of the first run became *y* of the second (either may be None).
+
+    Its own changes first (its file, its checks, its score); when it has none,
+    what changed for the whole round (*context*).
+    """
     if x is None:
         return ["its file is new" if file is not None and file.change == "added" else
                 "it was withdrawn (what-if) in the first run"]
@@ -203,6 +222,8 @@ def _reasons(x, y, file: FileChange | None) -> list[str]:
             out.append(f"rule {c['rule']} now " + ("passes" if c["passed"] else f"fails: {c['reason']}"))
     if None not in (x["score"], y["score"]) and x["score"] != y["score"]:
         out.append(f"its score went from {_points(x['score'])} to {_points(y['score'])}")
+    if not out:
+        out.append("nothing of its own changed; " + ("; ".join(context) if context else "other proposals did"))
     out.append(f"now: {y['explanation']}")
     return out
 

@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputError
-from .model import GENESIS, Input, Run
+from .model import GENESIS, ChairDecision, Departure, Input, Run
 
 __all__ = [
     "APPLICATION_ID", "BUSY_TIMEOUT", "MIGRATIONS", "SCHEMA_VERSION", "TABLES", "Register", "RegisterError",
@@ -96,12 +97,35 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (run, position)
     ) WITHOUT ROWID;
     """ + _guards("files") + _guards("runs") + _guards("inputs"),
+    # 2: the Chair's decisions on runs, and each departure from a run's recommendation
+    """
+    CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,
+        run INTEGER NOT NULL REFERENCES runs (id),
+        decided_at TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('approved', 'amended', 'declined')),
+        decided_by TEXT NOT NULL,
+        note TEXT,
+        previous TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE
+    );
+    CREATE INDEX decisions_by_run ON decisions (run);
+    CREATE TABLE departures (
+        decision INTEGER NOT NULL REFERENCES decisions (id),
+        position INTEGER NOT NULL,
+        proposal TEXT NOT NULL,
+        recommended TEXT NOT NULL,
+        decided TEXT NOT NULL CHECK (decided IN ('funded', 'not funded')),
+        reason TEXT NOT NULL,
+        PRIMARY KEY (decision, position)
+    ) WITHOUT ROWID;
+    """ + _guards("decisions") + _guards("departures"),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # every table of the current schema (each has its two guards)
-TABLES = ("files", "runs", "inputs")
+TABLES = ("files", "runs", "inputs", "decisions", "departures")
 
 
 def _problem(exc: sqlite3.Error) -> str:
@@ -167,6 +191,25 @@ class Register:
                 [(run.id, n, i.kind, i.name, i.key, i.sha256) for n, i in enumerate(run.inputs)])
         return run
 
+    def append_decision(self, decision: ChairDecision) -> ChairDecision:
+        """Append the Chair's *decision* after the last one, in one transaction; the decision as sealed."""
+        with _sql(self.path), self._transaction():
+            last = self._db.execute("SELECT id, hash FROM decisions ORDER BY id DESC LIMIT 1").fetchone()
+            decision_id, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
+            run_hash_now = self._db.execute("SELECT hash FROM runs WHERE id = ?", (decision.run,)).fetchone()[0]
+            decision = decision.sealed(decision_id, previous, run_hash_now)
+            self._db.execute(
+                "INSERT INTO decisions (id, run, decided_at, outcome, decided_by, note, previous, hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (decision.id, decision.run, decision.decided_at, decision.outcome, decision.by, decision.note,
+                 decision.previous, decision.hash))
+            self._db.executemany(
+                "INSERT INTO departures (decision, position, proposal, recommended, decided, reason)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(decision.id, n, d.proposal, d.recommended, d.decided, d.reason)
+                 for n, d in enumerate(decision.departures)])
+        return decision
+
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
         self._db.execute("BEGIN IMMEDIATE")
@@ -210,6 +253,27 @@ class Register:
                     round_name=r[7], folder=r[8], overrides=r[9], reading=r[10], outcome=r[11], table=r[12],
                     markdown=r[13], inputs=tuple(inputs.get(r[0], ())), id=r[0], previous=r[14], hash=r[15])
                 for r in rows]
+
+    def decisions(self, run_id: int | None = None) -> list[ChairDecision]:
+        """The Chair's decisions, oldest first (only those on run *run_id*, if given)."""
+        where, args = ("WHERE run = ?", (run_id,)) if run_id is not None else ("", ())
+        with _sql(self.path), self._snapshot():
+            rows = self._db.execute(
+                "SELECT id, run, decided_at, outcome, decided_by, note, previous, hash"
+                f" FROM decisions {where} ORDER BY id", args).fetchall()
+            departures: dict[int, list[Departure]] = {}
+            for decision_id, proposal, recommended, decided, reason in self._db.execute(
+                    "SELECT decision, proposal, recommended, decided, reason FROM departures"
+                    f" WHERE decision IN (SELECT id FROM decisions {where}) ORDER BY decision, position", args):
+                departures.setdefault(decision_id, []).append(Departure(proposal, recommended, decided, reason))
+        return [ChairDecision(run=r[1], decided_at=r[2], outcome=r[3], by=r[4], note=r[5],
+                              departures=tuple(departures.get(r[0], ())), id=r[0], previous=r[6], hash=r[7])
+                for r in rows]
+
+    def run_hashes(self) -> dict[int, str]:
+        """Each run's hash as the register holds it now."""
+        with _sql(self.path):
+            return dict(self._db.execute("SELECT id, hash FROM runs"))
 
     @contextlib.contextmanager
     def _snapshot(self) -> Iterator[None]:
@@ -260,33 +324,54 @@ def open_register(path: str | Path, *, create: bool = False) -> Register:
 
 
 def _prepare(db: sqlite3.Connection, shown: str) -> None:
-    app, version = _marks(db)
-    tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    db.execute("PRAGMA synchronous = FULL")
+    if _checked(db, shown) == SCHEMA_VERSION:
+        return
+    _write_ahead(db)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = _checked(db, shown)  # another process may have made or migrated it meanwhile
+        for script in MIGRATIONS[version:]:
+            for statement in _statements(script):
+                db.execute(statement)
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _checked(db: sqlite3.Connection, shown: str) -> int:
+    """The register's version, read in one snapshot; a file that is not a register (or too new) is refused."""
+    inside = db.in_transaction
+    if not inside:
+        db.execute("BEGIN")
+    try:
+        app = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    finally:
+        if not inside:
+            db.execute("COMMIT")
     if app != APPLICATION_ID and (app != 0 or tables):
         raise RegisterError("is an SQLite database, but not a crg register", file=shown)
     if version > SCHEMA_VERSION:
         raise RegisterError(f"was written by a newer crg (register version {version}; this crg reads up to "
                             f"{SCHEMA_VERSION})", file=shown)
-    db.execute("PRAGMA synchronous = FULL")
-    if version < SCHEMA_VERSION:
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.execute("PRAGMA journal_mode = WAL")
-        db.execute("BEGIN IMMEDIATE")
+    return version
+
+
+def _write_ahead(db: sqlite3.Connection) -> None:
+    """Put the file in WAL mode.  SQLite does not wait for a busy file here, so this waits itself."""
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         try:
-            app, version = _marks(db)  # another process may have migrated it meanwhile
-            for script in MIGRATIONS[version:]:
-                for statement in _statements(script):
-                    db.execute(statement)
-            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
-
-
-def _marks(db: sqlite3.Connection) -> tuple[int, int]:
-    return db.execute("PRAGMA application_id").fetchone()[0], db.execute("PRAGMA user_version").fetchone()[0]
+            db.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _statements(script: str) -> list[str]:

@@ -22,7 +22,7 @@ from ..inputs.round import Round, round_from_file
 from ..inputs.scenario import Overrides, apply, run as run_round, scenario_from_file
 from ..inputs.yamlfile import Source
 from .changes import Difference, differences
-from .model import GENESIS, Input, Run, run_hash
+from .model import GENESIS, Input, Run, decision_hash, run_hash
 from .register import Register, RegisterError, expected_guards
 
 __all__ = [
@@ -157,8 +157,8 @@ def find_run(register: Register, run_id: int) -> Run:
     run = register.run(run_id)
     if run is None:
         ids = register.run_ids()
-        held = "it holds no runs yet" if not ids else (
-            f"it holds run {ids[0]}" if len(ids) == 1 else f"it holds runs {ids[0]} to {ids[-1]}")
+        held = ("it holds no runs yet" if not ids else f"it holds run {ids[0]}" if len(ids) == 1 else
+                f"it holds runs {ids[0]} and {ids[1]}" if len(ids) == 2 else f"it holds runs {ids[0]} to {ids[-1]}")
         raise InputError(f"run {run_id} is not in the register ({held})", file=register.path)
     return run
 
@@ -224,6 +224,8 @@ class Verification:
     runs: int
     head: str  # the hash of the last run (GENESIS when there is none)
     problems: tuple[Problem, ...]
+    decisions: int = 0
+    decisions_head: str = GENESIS  # the hash of the Chair's last decision
 
     @property
     def sound(self) -> bool:
@@ -246,8 +248,14 @@ def verify(register: Register) -> Verification:
     for run in runs:
         problems += [Problem(run.id, text) for text in _run_problems(run, previous)]
         previous = run.hash
+    hashes = {run.id: run.hash for run in runs}
+    decisions = register.decisions()
+    last = GENESIS
+    for d in decisions:
+        problems += [Problem(d.run, f"the Chair's decision {d.id} {text}") for text in _decision_problems(d, last, hashes)]
+        last = d.hash
     problems.sort(key=lambda p: (p.run is None, p.run or 0))
-    return Verification(len(runs), previous, tuple(problems))
+    return Verification(len(runs), previous, tuple(problems), len(decisions), last)
 
 
 def _run_problems(run: Run, previous: str) -> list[str]:
@@ -261,4 +269,15 @@ def _run_problems(run: Run, previous: str) -> list[str]:
             out.append(f"the bytes of {i.name} are not those recorded")
     if run_hash(run, run.id, run.previous) != run.hash:
         out.append("its hash does not match what the register holds (a row was changed outside crg)")
+    return out
+
+
+def _decision_problems(d, previous: str, run_hashes: dict[int, str]) -> list[str]:
+    if d.run not in run_hashes:
+        return [f"is on run {d.run}, which is not in the register"]
+    out = []
+    if d.previous != previous:
+        out.append("does not follow the decision before it (one was changed or taken out before it)")
+    if decision_hash(d, d.id, d.previous, run_hashes[d.run]) != d.hash:
+        out.append("does not match its hash (a row was changed outside crg, or the run it decides was)")
     return out
