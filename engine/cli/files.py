@@ -24,8 +24,7 @@ def validate(rules: str, proposals: str | None) -> None:
     round_ = load_round(rules)
     found = load_proposals(proposals) if proposals else ()
     warn(round_.warnings)
-    for note in unknown_priorities(round_, found):
-        click.echo(f"Note: {note}", err=True)
+    warn(unknown_priorities(round_, found), label="Note")
     text = f"{rules}: valid ({len(round_.rules)} rules)\n"
     if proposals:
         text += f"{proposals}: valid ({len(found)} proposals)\n"

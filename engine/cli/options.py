@@ -61,10 +61,10 @@ def what_if(func):
     return wrapper
 
 
-def warn(messages) -> None:
-    """Each warning on stderr, one line each."""
+def warn(messages, label: str = "Warning") -> None:
+    """Each warning (or note) on stderr, one line each."""
     for message in messages:
-        click.echo(f"Warning: {message}", err=True)
+        click.echo(f"{label}: {message}", err=True)
 
 
 def emit(text: str) -> None:

@@ -37,11 +37,11 @@ def record(rules, proposals, scenarios, by, note, register, overrides, engine) -
     """
     from ..outputs.record import recorded_text
     from ..record.register import open_register
-    from ..record.runs import Inputs, record as record_run
+    from ..record.runs import Inputs, screened
 
-    inputs = Inputs.from_paths(rules, proposals, scenarios)
-    with open_register(register, create=True) as reg:
-        run, outcome = record_run(reg, inputs, overrides, engine=engine, by=by, note=note)
+    run, outcome = screened(Inputs.from_paths(rules, proposals, scenarios), overrides, engine=engine, by=by, note=note)
+    with open_register(register, create=True) as reg:  # only once the round has screened
+        run = reg.append_run(run)
     warn(outcome.round.warnings)
     emit(recorded_text(run))
 

@@ -261,8 +261,10 @@ def replay_text(replay) -> str:
         n = len(run.document()["proposals"])
         return f"{head}: identical, every one of the {n} decisions as recorded.\n"
     owners = {d.owner for d in replay.differences if d.owner is not None}
-    count = f"{len(owners)} proposal{'s' if len(owners) != 1 else ''}"
-    out = [f"{head}: {count} differ from the record.", ""] + _grouped(replay.differences) + [""]
+    parts = [f"{len(owners)} proposal{'s differ' if len(owners) != 1 else ' differs'}"] if owners else []
+    if len(owners) < len({d.owner for d in replay.differences}):
+        parts.append("the run's own figures differ")
+    out = [f"{head}: {' and '.join(parts)} from the record.", ""] + _grouped(replay.differences) + [""]
     causes = _causes(replay)
     out += [f"Cause: {causes[0]}"] + [c if c.startswith("    ") else f"Cause: {c}" for c in causes[1:]]
     return "\n".join(out) + "\n"

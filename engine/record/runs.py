@@ -27,7 +27,7 @@ from .register import Register, RegisterError, expected_guards
 
 __all__ = [
     "Inputs", "Problem", "Replay", "Verification", "clock", "engine_version", "find_run", "reading", "record",
-    "replay", "rerun", "run_number", "verify",
+    "replay", "rerun", "run_number", "screened", "verify",
 ]
 
 
@@ -117,9 +117,12 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def record(register: Register, inputs: Inputs, overrides: Overrides = Overrides(), *, engine: str = "durable",
-           by: str | None = None, note: str | None = None):
-    """Screen *inputs* and append the run to *register*: ``(run as sealed, outcome)``."""
+def screened(inputs: Inputs, overrides: Overrides = Overrides(), *, engine: str = "durable",
+             by: str | None = None, note: str | None = None):
+    """Screen *inputs*: ``(the run to record, not yet in a register; the outcome)``.
+
+    *by* defaults to the login name.
+    """
     from ..outputs import report
 
     by = _words(by, "--by") if by is not None else getpass.getuser()
@@ -132,6 +135,12 @@ def record(register: Register, inputs: Inputs, overrides: Overrides = Overrides(
         outcome=report.outcome_json(outcome), table=report.outcome_text(outcome, "table"),
         markdown=report.outcome_text(outcome, "markdown"), inputs=files,
     )
+    return run, outcome
+
+
+def record(register: Register, inputs: Inputs, overrides: Overrides = Overrides(), **kwargs):
+    """Screen *inputs* and append the run to *register*: ``(run as sealed, outcome)`` (see :func:`screened`)."""
+    run, outcome = screened(inputs, overrides, **kwargs)
     return register.append_run(run), outcome
 
 
