@@ -206,8 +206,8 @@ def replay(register: Register, run_id: int) -> Replay:
     now = engine_version()
     try:
         round_, outcome = rerun(run)
-    except RegisterError:
-        raise
+    except RegisterError as exc:
+        raise exc.located(register.path) from None
     except InputError as exc:
         return Replay(run, now, refused=str(exc).replace("\n", " "))
     found = json.loads(report.outcome_json(outcome))
