@@ -6,11 +6,13 @@ Nothing here recomputes a decision: a run is shown from what it recorded.
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from typing import Any
 
 from tabulate import tabulate
 
 from .. import fmt
+from ..inputs.money import parse as _pence
 from ..record.changes import ABSENT
 from .report import dumps
 
@@ -107,12 +109,6 @@ def history_text(records) -> str:
     headers = ["run", "recorded", "round", "by", "crg", "what-ifs", "shortlisted", "allocated", "decision", "note"]
     return tabulate(rows, headers, tablefmt="simple", disable_numparse=True,
                     colalign=("right", "left", "left", "left", "left", "left", "right", "right", "left", "left")) + "\n"
-
-
-def _pence(text: str) -> int:
-    from ..inputs.money import parse
-
-    return parse(text)
 
 
 # --- crg show ---------------------------------------------------------------------------------------
@@ -303,8 +299,6 @@ _TOTAL_NAMES = {"policy": "policy", "upfront": "upfront allocation", "allocated"
 
 
 def _total(name: str, value) -> str:
-    from fractions import Fraction
-
     if value is None or value == ABSENT or name == "policy":
         return str(value)
     if name == "total_score":
