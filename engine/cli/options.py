@@ -29,8 +29,8 @@ def output_format(*choices: str, default: str = "table"):
 def register_path(func):
     """The ``--register`` option of every command that reads or writes the register."""
     return click.option("--register", "register", metavar="PATH", envvar="CRG_REGISTER", default="crg.db",
-                        show_default=True, show_envvar=True,
-                        help="The register file (else the environment variable CRG_REGISTER, else crg.db here).")(func)
+                        help="The register file: this, else the environment variable CRG_REGISTER, "
+                             "else crg.db in the current folder.")(func)
 
 
 def what_if(func):
