@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 __all__ = [
     "PENCE", "count", "date", "found", "money", "money_change", "money_json", "money_short", "number", "ordinal",
-    "points", "points_change", "points_json", "pounds", "quoted", "rounded_parts", "score", "score_value", "short",
+    "points", "points_change", "points_json", "pounds", "quoted", "rounded_parts", "score", "score_value", "short", "timestamp",
 ]
 
 UNITS = 1000  # score units per point (see engine.decision.score)
@@ -119,6 +119,12 @@ def rounded_parts(parts: Sequence[Fraction], places: int = 1) -> list[str]:
 def date(day: dt.date) -> str:
     """``8 April 2026``."""
     return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def timestamp(text: str) -> str:
+    """``27 April 2026, 10:00 UTC`` for the UTC time ``2026-04-27T10:00:00Z``."""
+    moment = dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+    return f"{date(moment.date())}, {moment:%H:%M} UTC"
 
 
 def ordinal(n: int) -> str:

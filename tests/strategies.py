@@ -549,3 +549,11 @@ def shuffled_events(text: str, order) -> str:
     blocks = ["  - date:" + block for block in body.split("  - date:")[1:]]
     blocks = [b.rstrip("\n") for b in blocks]
     return head + "events:\n" + "\n".join(blocks[i] for i in order) + "\n"
+
+
+@st.composite
+def proposal_folders(draw, min_size: int = 1, max_size: int = 6, **kwargs) -> tuple[tuple[str, str], ...]:
+    """``((file name, text), ...)``: the files of a folder of proposals, each with its own id."""
+    files = draw(st.lists(proposal_files(**kwargs), min_size=min_size, max_size=max_size,
+                          unique_by=lambda pair: pair[0].id))
+    return tuple((f"{p.id}.yaml", text) for p, text in files)

@@ -24,6 +24,8 @@ QUICK = {
     "select_bench.py": [r"^\| kind +\| +items \| +optimal max ms", r"^\| hard +\| +30 \|", r"^\| panel +\| +10 \|"],
     "sweep_bench.py": [r"^\| +items \| policy", r"^\| +50 \| optimal +\|"],
     "solver_stages.py": [r"^hard, 20 items", r"^\| +round \| +optimal s", r"^\| +2 \| +\d"],
+    "record_bench.py": [r"^1 runs of each command on ", r"^  crg screen +\d+\.\d+ s", r"^  crg record +\d+\.\d+ s",
+                        r"^  crg replay 1 +\d+\.\d+ s", r"^record - screen: [-+]\d+\.\d+ s"],
     "scale_bench.py": [r"^crg scale benchmark$", r"^python CPython \d", r"^import floor .*: \d+\.\d+ s, peak \d+ MB",
                        r"^\| proposals \| runs \| rank s \|", r"^\| 12 \(example round\) \| 1 \| \d+\.\d+ \| \d+ \|",
                        r"^\| 20 \| 1 \| \d+\.\d+ \| \d+ \| \d+\.\d+ \| \d+ \| \d+\.\d+ \| \d+ \| [\d.]+× \| [\d.]+× \|$",

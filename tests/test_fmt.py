@@ -112,3 +112,15 @@ class TestNumbersForCharts:
     def test_score_value(self):
         """A score placed on a chart's axis is its points."""
         assert fmt.score_value(8250) == 8.25
+
+
+class TestTimestamp:
+    @given(st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2999, 12, 31)))
+    def test_day_and_minute(self, moment):
+        """A UTC time reads as the day in words and the hour and minute, in UTC."""
+        text = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert fmt.timestamp(text) == f"{fmt.date(moment.date())}, {moment.hour:02d}:{moment.minute:02d} UTC"
+
+    def test_example(self):
+        """The Working Group's meeting time."""
+        assert fmt.timestamp("2026-04-27T10:05:59Z") == "27 April 2026, 10:05 UTC"

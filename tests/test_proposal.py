@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from engine.errors import InputError, InputErrors
-from engine.inputs.proposal import Proposal, load_folder, load_proposals
+from engine.inputs.proposal import Proposal, load_folder, load_proposals, proposal_sources, proposals_from
 
 from . import strategies as S
 from .conftest import PROPOSALS, ROUNDS, location, spoil
@@ -431,3 +431,27 @@ class TestProposalValue:
         """Two proposals differing only in the file they came from are equal."""
         p = Proposal.from_file(EXAMPLE)
         assert attrs.evolve(p, file="elsewhere.yaml") == p
+
+
+class TestProposalsFrom:
+    @pytest.mark.parametrize("key", sorted(ROUNDS))
+    def test_same_as_from_the_folder(self, key):
+        """Proposals read from the sources of a folder are those read from the folder, named alike."""
+        folder = ROUNDS[key][1]
+        found = proposals_from(proposal_sources(folder))
+        assert found == load_proposals(folder)
+        assert [p.file for p in found] == [p.file for p in load_proposals(folder)]
+
+    def test_order_of_sources_does_not_matter(self):
+        """The proposals come in order of id, whatever the order of the sources."""
+        sources = proposal_sources(ROUNDS["kcsp-2026-27"][1])
+        assert proposals_from(sources[::-1]) == proposals_from(sources)
+
+    def test_same_id_twice(self):
+        """Two sources with the same id are refused, naming both."""
+        from engine.inputs.yamlfile import Source
+
+        one = proposal_sources(ROUNDS["kcsp-2026-27"][1])[0]
+        with pytest.raises(InputError) as err:
+            proposals_from([one, Source("elsewhere/copy.yaml", one.data)])
+        assert str(err.value).startswith(f"elsewhere/copy.yaml:1: id: the id '{one.name.rsplit('/', 1)[1][:-5]}' is also used by {one.name}")

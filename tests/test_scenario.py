@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import json
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.errors import InputError, InputErrors
 from engine.inputs.proposal import load_proposals
@@ -161,3 +165,21 @@ class TestApplyMistakes:
         o = Overrides(weights=tuple((c.id, Fraction(0)) for c in ROUND.scoring.criteria))
         with pytest.raises(InputError, match="every weight would be 0"):
             apply(ROUND, PROPOSALS, o)
+
+overrides = st.builds(
+    Overrides,
+    upfront=st.one_of(st.none(), st.integers(0, 10**11)),
+    policy=st.sampled_from([None, "rank", "optimal", "consensus-first"]),
+    weights=st.lists(st.tuples(st.sampled_from(["pcc", "csa", "panel"]), st.fractions(min_value=0)), max_size=3).map(tuple),
+    relax=st.lists(st.tuples(st.sampled_from(["serves-csa", "starts-in-year"]), st.sampled_from(["off", "flag"])),
+                   max_size=2).map(tuple),
+    without=st.lists(st.sampled_from(["a", "b-2"]), unique=True, max_size=2).map(tuple),
+    costs=st.lists(st.tuples(st.sampled_from(["a", "b-2"]), st.integers(0, 10**9)), max_size=2).map(tuple),
+)
+
+
+class TestOverridesMapping:
+    @given(overrides)
+    def test_round_trip_through_json(self, o):
+        """Overrides written as a mapping, through JSON, read back exactly (weights as exact fractions)."""
+        assert Overrides.from_mapping(json.loads(json.dumps(o.as_mapping()))) == o

@@ -407,3 +407,29 @@ class TestDotted:
         assert yamlfile.dotted(("rules", 2, "check")) == "rules[3].check"
         assert yamlfile.dotted(("cost", "<key>")) == "cost"
         assert yamlfile.dotted(()) is None
+
+
+class TestSource:
+    def test_bytes_and_name(self, tmp_path):
+        """A source holds the file's bytes, read once, under the name given, and their SHA-256."""
+        import hashlib
+
+        path = tmp_path / "a.yaml"
+        path.write_bytes(b"id: a\n")
+        source = yamlfile.Source.from_path(path, name="props/a.yaml")
+        path.write_bytes(b"id: b\n")
+        assert (source.name, source.data) == ("props/a.yaml", b"id: a\n")
+        assert source.sha256 == hashlib.sha256(b"id: a\n").hexdigest()
+        assert source.yaml().data == {"id": "a"}
+
+    def test_missing(self, tmp_path):
+        """A missing file is an error naming it as given."""
+        with pytest.raises(InputError) as err:
+            yamlfile.Source.from_path(tmp_path / "none.yaml", name="none.yaml")
+        assert str(err.value) == "none.yaml: file not found\n  fix: check the path"
+
+    def test_yaml_places_errors_in_the_name(self):
+        """Bytes that are not YAML are an error placed in the source's name."""
+        with pytest.raises(InputError) as err:
+            yamlfile.Source("props/x.yaml", b"id: [\n").yaml()
+        assert location(str(err.value)) == ("props/x.yaml", 2)

@@ -35,6 +35,13 @@ COMMANDS = {
     "status": "year:status",
     "tactical": "year:tactical",
     "closeout": "year:closeout",
+    "record": "record:record",
+    "history": "record:history",
+    "show": "record:show",
+    "replay": "record:replay",
+    "diff": "record:diff",
+    "decide": "record:decide",
+    "verify": "record:verify",
 }
 
 

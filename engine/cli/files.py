@@ -31,18 +31,14 @@ def validate(rules: str, proposals: str | None, scenarios: tuple[str, ...], stri
     """
     from ..inputs.load import load_inputs
     from ..inputs.provenance import require_sources
+    from ..outputs import summary
 
     with Progress() as progress:
         inputs = load_inputs(rules, proposals, scenarios, strict=strict, progress=progress.stage(READING))
     if strict:
         require_sources(rules, proposals)
     warn(inputs.warnings)
-    text = f"{rules}: valid ({len(inputs.round.rules)} rules)\n"
-    if proposals:
-        text += f"{proposals}: valid ({len(inputs.proposals)} proposals)\n"
-    for scenario in inputs.scenarios:
-        text += f"{scenario.file}: valid (scenario '{scenario.name}')\n"
-    emit(text)
+    emit(summary.validated(inputs, rules, proposals))
 
 
 @click.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import emit
+from .options import emit, warn
 
 
 @click.command("import")
@@ -32,12 +32,8 @@ def import_(path: str, out: str, round_: str | None, panel: str | None, force: b
     """
     from ..inputs.importing import import_proposals
     from ..inputs.round import load_round
+    from ..outputs import summary
 
     done = import_proposals(path, out, round_=load_round(round_) if round_ else None, panel=panel, force=force)
-    for note in done.notes:
-        click.echo(f"Note: {note}", err=True)
-    lines = [f"{file}  ({where}{', replaced' if replaced else ''})" for file, where, replaced in done.written]
-    count = len(done.written)
-    lines.append(f"{count} proposal file{'s' if count != 1 else ''} written to {out}"
-                 + (f", with the panel's scores from {done.panel}." if done.panel else "."))
-    emit("\n".join(lines) + "\n")
+    warn(done.notes, label="Note")
+    emit(summary.imported(done, out))

@@ -15,7 +15,7 @@ import click
 
 from ..errors import InputError
 
-__all__ = ["READING", "Progress", "emit", "output_format", "strict", "warn", "what_if"]
+__all__ = ["READING", "Progress", "emit", "output_format", "register_path", "strict", "warn", "what_if"]
 
 READING = "Reading proposal files"  # the label of the first stage of every command that reads a folder
 
@@ -24,6 +24,13 @@ def output_format(*choices: str, default: str = "table"):
     """The ``--format`` option, with the formats a command can print."""
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
                         help="How to print the result.")
+
+
+def register_path(func):
+    """The ``--register`` option of every command that reads or writes the register."""
+    return click.option("--register", "register", metavar="PATH", envvar="CRG_REGISTER", default="crg.db",
+                        help="The register file: this, else the environment variable CRG_REGISTER, "
+                             "else crg.db in the current folder.")(func)
 
 
 def what_if(func):
@@ -62,10 +69,11 @@ def strict(func):
                         help="Treat every warning as a mistake: report them all and exit with status 2.")(func)
 
 
-def warn(messages) -> None:
-    """Each warning (or note) on stderr, one line each."""
+def warn(messages, label: str | None = None) -> None:
+    """Each warning (or note) on stderr, one line each, headed *label* (by default Note or Warning, as it says)."""
     for message in messages:
-        click.echo(f"{'Note' if getattr(message, 'note', False) else 'Warning'}: {message}", err=True)
+        head = label or ("Note" if getattr(message, "note", False) else "Warning")
+        click.echo(f"{head}: {message}", err=True)
 
 
 def emit(text: str) -> None:

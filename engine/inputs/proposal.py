@@ -11,9 +11,10 @@ from .. import fmt
 from . import provenance, values
 from ..errors import InputError, InputWarning, Problems
 from .schema import Spec, take_all
-from .yamlfile import Fields, read
+from .yamlfile import Fields, Source, read
 
-__all__ = ["FIELDS", "POTS", "Folder", "Proposal", "load_folder", "load_proposals"]
+__all__ = ["FIELDS", "POTS", "Folder", "Proposal", "load_folder", "load_proposals", "proposal_sources",
+           "proposals_from"]
 
 POTS = ("upfront", "tactical")
 
@@ -191,6 +192,20 @@ def load_folder(folder: str | Path, *, progress=None) -> Folder:
     file inside the folder.  *progress*, if given, is called with ``(files read, files in all)``
     after each file.
     """
+    sources, skipped, problems = _folder(folder)
+    return Folder(proposals_from(sources, progress=progress, problems=problems), skipped)
+
+
+def proposal_sources(folder: str | Path) -> tuple[Source, ...]:
+    """The bytes of every proposal file in *folder* (as :func:`load_folder` finds them), each named as
+    *folder* was given, in order of name."""
+    sources, _, problems = _folder(folder)
+    problems.check()
+    return sources
+
+
+def _folder(folder: str | Path) -> tuple[tuple[Source, ...], tuple[InputWarning, ...], Problems]:
+    """The proposal files of *folder* read, the files skipped with a word on each, and the files not read."""
     shown = str(folder)
     root = Path(folder)
     if not root.exists():
@@ -219,11 +234,20 @@ def load_folder(folder: str | Path, *, progress=None) -> Folder:
     if not paths:
         raise InputError("holds no proposal files (*.yaml)", file=shown, fix="add one YAML file per proposal")
     problems = Problems()
+    sources = tuple(problems.attempt(Source.from_path, path, name=str(Path(shown) / path.name)) for path in paths)
+    return tuple(s for s in sources if s is not None), tuple(skipped), problems
+
+
+def proposals_from(sources, *, progress=None, problems: Problems | None = None) -> tuple[Proposal, ...]:
+    """The proposals in *sources* (files already read), in order of id; every mistake in every one is raised
+    at once (with those already in *problems*), and two with the same id are refused, naming both.
+    *progress*, if given, is called with ``(files read, files in all)`` after each file."""
+    problems = problems if problems is not None else Problems()
     by_id: dict[str, Proposal] = {}
-    for done, path in enumerate(paths, 1):
-        proposal = problems.attempt(Proposal.from_file, path, name=str(Path(shown) / path.name))
+    for done, source in enumerate(sources, 1):
+        proposal = problems.attempt(_from_source, source)
         if progress is not None:
-            progress(done, len(paths))
+            progress(done, len(sources))
         if proposal is None:
             continue
         if proposal.id in by_id:
@@ -234,7 +258,11 @@ def load_folder(folder: str | Path, *, progress=None) -> Folder:
             continue
         by_id[proposal.id] = proposal
     problems.check()
-    return Folder(tuple(by_id[key] for key in sorted(by_id)), tuple(skipped))
+    return tuple(by_id[key] for key in sorted(by_id))
+
+
+def _from_source(source: Source) -> Proposal:
+    return Proposal.from_fields(source.yaml().fields("a proposal"))
 
 
 def load_proposals(folder: str | Path, *, progress=None) -> tuple[Proposal, ...]:

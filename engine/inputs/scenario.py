@@ -21,10 +21,10 @@ from ..errors import InputError, Problems, did_you_mean
 from .proposal import Proposal
 from .round import SHORTLIST_POLICIES, Round, policy as parse_policy
 from .schema import Spec
-from .yamlfile import read
+from .yamlfile import YamlFile, read
 
 __all__ = ["FIELDS", "Overrides", "Scenario", "apply", "load_scenario", "parse_cost", "parse_relax", "parse_weight",
-           "run"]
+           "run", "scenario_from_file"]
 
 RELAX_MODES = ("off", "flag")
 
@@ -64,6 +64,29 @@ class Overrides:
             relax=_merge(self.relax, other.relax),
             without=tuple(dict.fromkeys(self.without + other.without)),
             costs=_merge(self.costs, other.costs),
+        )
+
+    def as_mapping(self) -> dict:
+        """These overrides as plain JSON values, exactly: pence as integers, weights as fractions ``"1/3"``."""
+        return {
+            "upfront": self.upfront,
+            "policy": self.policy,
+            "weights": [[cid, str(weight)] for cid, weight in self.weights],
+            "relax": [[rule, mode] for rule, mode in self.relax],
+            "without": list(self.without),
+            "costs": [[pid, cost] for pid, cost in self.costs],
+        }
+
+    @classmethod
+    def from_mapping(cls, data: dict) -> "Overrides":
+        """The overrides written by :meth:`as_mapping`."""
+        return cls(
+            upfront=data["upfront"],
+            policy=data["policy"],
+            weights=tuple((cid, Fraction(weight)) for cid, weight in data["weights"]),
+            relax=tuple((rule, mode) for rule, mode in data["relax"]),
+            without=tuple(data["without"]),
+            costs=tuple((pid, cost) for pid, cost in data["costs"]),
         )
 
     def describe(self) -> list[dict[str, str]]:
@@ -162,7 +185,11 @@ def _mapping(f, key: str, convert) -> tuple[tuple[str, object], ...]:
 
 def load_scenario(path: str | Path, *, name: str | None = None) -> Scenario:
     """Read a scenario file: a ``name`` and override keys named like the flags; every mistake at once."""
-    file = read(path, name=name)
+    return scenario_from_file(read(path, name=name))
+
+
+def scenario_from_file(file: YamlFile) -> Scenario:
+    """The scenario in a composed file (see :func:`load_scenario`)."""
     f = file.fields("a scenario")
     title = f.take("name", values.text)
     upfront = f.take("upfront", values.money_value, required=False)

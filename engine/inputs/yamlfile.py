@@ -23,16 +23,18 @@ top-level mapping.  A list item with an ``id`` is named by it in messages
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from pathlib import Path
 from typing import Any, Callable
 
+import attrs
 import yaml
 
 from .. import fmt
 from ..errors import InputError, InputWarning, Problems, did_you_mean
 
-__all__ = ["Fields", "YamlFile", "parser", "read"]
+__all__ = ["Fields", "Source", "YamlFile", "parse", "parser", "read"]
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -132,18 +134,38 @@ def dotted(path: tuple) -> str | None:
     return out or None
 
 
+@attrs.frozen
+class Source:
+    """The bytes of one input file, and the name the user gave it by (never more of its path)."""
+
+    name: str
+    data: bytes = attrs.field(repr=False)
+
+    @classmethod
+    def from_path(cls, path: str | Path, *, name: str | None = None) -> "Source":
+        """The bytes at *path*, read once; any problem is an :class:`InputError` naming it."""
+        shown = name if name is not None else str(path)
+        try:
+            return cls(shown, Path(path).read_bytes())
+        except FileNotFoundError:
+            raise InputError("file not found", file=shown, fix="check the path") from None
+        except IsADirectoryError:
+            raise InputError("is a folder, not a YAML file", file=shown, fix="give the path of a .yaml file") from None
+        except OSError as exc:
+            raise InputError(f"cannot be read ({exc.strerror})", file=shown) from None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    def yaml(self) -> "YamlFile":
+        """The file composed (see :func:`parse`)."""
+        return parse(self.data, self.name)
+
+
 def read(path: str | Path, *, name: str | None = None) -> YamlFile:
     """Read and compose *path*; any problem is an :class:`InputError` naming it."""
-    shown = name if name is not None else str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found", file=shown, fix="check the path") from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a YAML file", file=shown, fix="give the path of a .yaml file") from None
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror})", file=shown) from None
-    return parse(raw, shown)
+    return Source.from_path(path, name=name).yaml()
 
 
 def parse(raw: bytes, name: str) -> YamlFile:

@@ -415,3 +415,4 @@ def sweep_text(outcome, form: str = "table") -> str:
 
 def _change_json(pence: int) -> str:
     return ("+" if pence > 0 else "") + fmt.money_json(pence)
+

@@ -1,0 +1,1 @@
+"""The decision register: every recorded run, kept for good, replayable, and checked for changes."""

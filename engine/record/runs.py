@@ -1,0 +1,292 @@
+"""Recording a run, replaying it from what was kept, and checking that the register is as written.
+
+A run is made from files read once (:class:`Inputs`): the bytes that are
+screened are the bytes that are kept, so :func:`replay` re-runs exactly what
+was recorded, read back through the same loaders under the names it was
+recorded with, and never looks at the disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from importlib import metadata
+from typing import Any, Sequence
+
+import attrs
+
+from ..errors import InputError
+from ..inputs.proposal import proposal_sources, proposals_from
+from ..inputs.round import Round, round_from_file
+from ..inputs.scenario import Overrides, apply, run as run_round, scenario_from_file
+from ..inputs.yamlfile import Source
+from .changes import Difference, differences
+from .model import GENESIS, Input, Run, decision_hash, run_hash
+from .register import Register, RegisterError, expected_guards
+
+__all__ = [
+    "Inputs", "Problem", "Replay", "Verification", "clock", "engine_version", "find_run", "reading", "record",
+    "replay", "rerun", "run_number", "screened", "verify",
+]
+
+
+def clock() -> str:
+    """Now, in UTC, to the second: ``2026-04-27T10:00:00Z``.  (Tests and the README put a fixed clock here.)"""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def engine_version() -> str:
+    """The version of crg doing the work."""
+    return metadata.version("crg")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, indent=1)
+
+
+@attrs.frozen
+class Inputs:
+    """The files one run is made from, each read once, named as the user gave them."""
+
+    rules: Source
+    folder: str  # the proposals folder, as given
+    proposals: tuple[Source, ...]
+    scenarios: tuple[Source, ...] = ()
+
+    @classmethod
+    def from_paths(cls, rules: str, folder: str, scenarios: Sequence[str] = ()) -> "Inputs":
+        """Read the rules file, every proposal file of *folder* and each scenario file."""
+        return cls(Source.from_path(rules), str(folder), proposal_sources(folder),
+                   tuple(Source.from_path(path) for path in scenarios))
+
+    @classmethod
+    def of_run(cls, run: Run) -> "Inputs":
+        """The files of a recorded run, from the bytes the register keeps."""
+        for i in run.inputs:
+            if i.data is None:
+                raise RegisterError(f"run {run.id}: the bytes of {i.name} are missing from the register")
+        return cls(run.rules.source(), run.folder, tuple(i.source() for i in run.inputs_of("proposal")),
+                   tuple(i.source() for i in run.inputs_of("scenario")))
+
+
+def _screen(inputs: Inputs, overrides: Overrides, engine: str):
+    """Load *inputs* and run the round with *overrides*, then each scenario's on top, in turn."""
+    round_ = round_from_file(inputs.rules.yaml())
+    proposals = proposals_from(inputs.proposals)
+    scenarios = [scenario_from_file(source.yaml()) for source in inputs.scenarios]
+    combined = overrides
+    for sc in scenarios:
+        apply(round_, proposals, sc.overrides, where=sc.file)  # an unknown id is named in its own file
+        combined = combined.then(sc.overrides)
+    outcome = run_round(round_, proposals, combined, engine=engine)
+    keys = {p.file: p.id for p in proposals}
+    files = ((Input.from_source("rules", round_.id, inputs.rules),)
+             + tuple(Input.from_source("proposal", keys[s.name], s) for s in inputs.proposals)
+             + tuple(Input.from_source("scenario", sc.name, s) for sc, s in zip(scenarios, inputs.scenarios)))
+    return round_, outcome, files
+
+
+def reading(round_: Round) -> dict[str, Any]:
+    """The round's figures, rules and scoring as this engine reads them, in plain data."""
+    from ..decision import conditions
+    from ..fmt import money_json
+
+    return {
+        "round": {"id": round_.id, "name": round_.name, "financial_year": round_.financial_year},
+        "money": {"grant": money_json(round_.grant), "upfront": money_json(round_.upfront),
+                  "tactical": money_json(round_.tactical), "leftover": round_.leftover},
+        "deadlines": {name: day.isoformat() for name, day in round_.deadlines},
+        "selection": {"policy": round_.policy, "reduced_offers": round_.reduced_offers},
+        "rules": [{"id": r.id, "severity": r.severity, "says": r.says, "source": r.source,
+                   "checks": conditions.describe(r.check),
+                   "applies when": conditions.describe(r.when) if r.when is not None else "always"}
+                  for r in round_.rules],
+        "scoring": _plain(attrs.asdict(round_.scoring)),
+    }
+
+
+def _plain(value: Any) -> Any:
+    """*value* with fractions and tuples made JSON's own (a fraction as ``"1/3"``)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def screened(inputs: Inputs, overrides: Overrides = Overrides(), *, engine: str = "durable",
+             by: str | None = None, note: str | None = None):
+    """Screen *inputs*: ``(the run to record, not yet in a register; the outcome)``.
+
+    *by* defaults to the login name.
+    """
+    from ..outputs import report
+
+    by = _words(by, "--by") if by is not None else getpass.getuser()
+    note = _words(note, "--note") if note is not None else None
+    round_, outcome, files = _screen(inputs, overrides, engine)
+    run = Run(
+        recorded_at=clock(), engine_version=engine_version(), engine=engine, by=by, note=note,
+        round_id=round_.id, round_name=round_.name, folder=inputs.folder,
+        overrides=_json(overrides.as_mapping()), reading=_json(reading(round_)),
+        outcome=report.outcome_json(outcome), table=report.outcome_text(outcome, "table"),
+        markdown=report.outcome_text(outcome, "markdown"), inputs=files,
+    )
+    return run, outcome
+
+
+def record(register: Register, inputs: Inputs, overrides: Overrides = Overrides(), **kwargs):
+    """Screen *inputs* and append the run to *register*: ``(run as sealed, outcome)`` (see :func:`screened`)."""
+    run, outcome = screened(inputs, overrides, **kwargs)
+    return register.append_run(run), outcome
+
+
+def _words(text: str, flag: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        raise InputError("is empty", field=flag, fix=f"write some words after {flag}, or leave it out")
+    return text
+
+
+# --- finding and replaying a run ------------------------------------------------------------------
+
+
+def run_number(text: str) -> int:
+    """The run number the user typed."""
+    if not text.strip().isdigit():
+        raise InputError(f"'{text}' is not a run number (crg history lists them)", field="RUN")
+    return int(text)
+
+
+def find_run(register: Register, run_id: int) -> Run:
+    """Run *run_id* of *register*; a run it does not hold is an :class:`InputError`."""
+    run = register.run(run_id)
+    if run is None:
+        ids = register.run_ids()
+        held = ("it holds no runs yet" if not ids else f"it holds run {ids[0]}" if len(ids) == 1 else
+                f"it holds runs {ids[0]} and {ids[1]}" if len(ids) == 2 else f"it holds runs {ids[0]} to {ids[-1]}")
+        raise InputError(f"run {run_id} is not in the register ({held})", file=register.path)
+    return run
+
+
+def rerun(run: Run):
+    """The outcome of *run* today: its stored files, overrides and rule engine, with this engine."""
+    overrides = Overrides.from_mapping(json.loads(run.overrides))
+    round_, outcome, _ = _screen(Inputs.of_run(run), overrides, run.engine)
+    return round_, outcome
+
+
+@attrs.frozen
+class Replay:
+    """A recorded run re-run with today's engine, and what differs."""
+
+    run: Run
+    engine_version: str  # today's
+    differences: tuple[Difference, ...] = ()  # in the outcome document
+    rules_read: tuple[Difference, ...] = ()  # in the reading of the rules: a rule read differently today
+    refused: str | None = None  # today's engine refuses the stored files, saying this
+
+    @property
+    def identical(self) -> bool:
+        return not self.differences and self.refused is None
+
+    @property
+    def newer_engine(self) -> bool:
+        return self.engine_version != self.run.engine_version
+
+
+def replay(register: Register, run_id: int) -> Replay:
+    """Re-run run *run_id* from its stored files and compare every decision with the record."""
+    from ..outputs import report
+
+    run = find_run(register, run_id)
+    now = engine_version()
+    try:
+        round_, outcome = rerun(run)
+    except RegisterError as exc:
+        raise exc.located(register.path) from None
+    except InputError as exc:
+        return Replay(run, now, refused=str(exc).replace("\n", " "))
+    found = json.loads(report.outcome_json(outcome))
+    return Replay(run, now, tuple(differences(run.document(), found)),
+                  tuple(differences(json.loads(run.reading), json.loads(_json(reading(round_))))))
+
+
+# --- checking the register ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Problem:
+    """Something in the register that is not as ``crg`` wrote it."""
+
+    run: int | None  # the run it concerns (None: the file as a whole)
+    text: str
+
+
+@attrs.frozen
+class Verification:
+    """What :func:`verify` found."""
+
+    runs: int
+    head: str  # the hash of the last run (GENESIS when there is none)
+    problems: tuple[Problem, ...]
+    decisions: int = 0
+    decisions_head: str = GENESIS  # the hash of the Chair's last decision
+
+    @property
+    def sound(self) -> bool:
+        return not self.problems
+
+    @property
+    def first(self) -> Problem | None:
+        """The problem of the first run that is not as recorded (else of the file as a whole)."""
+        return self.problems[0] if self.problems else None
+
+
+def verify(register: Register) -> Verification:
+    """Check every run's hash against what the register holds now, and the chain from each to the next."""
+    problems = [Problem(None, f"SQLite finds the file damaged: {text}") for text in register.damage()]
+    missing = sorted(expected_guards() - register.guards())
+    if missing:
+        problems.append(Problem(None, "the triggers that refuse changes are missing: " + ", ".join(missing)))
+    runs = register.runs()
+    previous = GENESIS
+    for run in runs:
+        problems += [Problem(run.id, text) for text in _run_problems(run, previous)]
+        previous = run.hash
+    hashes = {run.id: run.hash for run in runs}
+    decisions = register.decisions()
+    last = GENESIS
+    for d in decisions:
+        problems += [Problem(d.run, f"the Chair's decision {d.id} {text}") for text in _decision_problems(d, last, hashes)]
+        last = d.hash
+    problems.sort(key=lambda p: (p.run is None, p.run or 0))
+    return Verification(len(runs), previous, tuple(problems), len(decisions), last)
+
+
+def _run_problems(run: Run, previous: str) -> list[str]:
+    out = []
+    if run.previous != previous:
+        out.append("does not follow the run before it (a run was changed or taken out before it)")
+    for i in run.inputs:
+        if i.data is None:
+            out.append(f"the bytes of {i.name} are missing")
+        elif i.found_sha256() != i.sha256:
+            out.append(f"the bytes of {i.name} are not those recorded")
+    if run_hash(run, run.id, run.previous) != run.hash:
+        out.append("its hash does not match what the register holds (a row was changed outside crg)")
+    return out
+
+
+def _decision_problems(d, previous: str, run_hashes: dict[int, str]) -> list[str]:
+    if d.run not in run_hashes:
+        return [f"is on run {d.run}, which is not in the register"]
+    out = []
+    if d.previous != previous:
+        out.append("does not follow the decision before it (one was changed or taken out before it)")
+    if decision_hash(d, d.id, d.previous, run_hashes[d.run]) != d.hash:
+        out.append("does not match its hash (a row was changed outside crg, or the run it decides was)")
+    return out
