@@ -46,7 +46,7 @@ import attrs
 
 from ..inputs.proposal import Proposal
 from . import conditions
-from .score import Pool, max_points, units_of
+from .score import max_points, units_of
 from .select import Item, optimal, select
 
 __all__ = ["Keep", "Reduced", "Reserve", "Tie", "figures"]
@@ -211,8 +211,10 @@ class _Rescore:
 
     Only value for money depends on cost: a proposal's people reached per pound
     is ranked among the eligible proposals, so its own score and the score of
-    each proposal it passes move.  Everything is exact (fractions), and rounded
-    to units once, as scoring does.
+    each proposal it passes move.  Everything is exact, and rounded to units
+    once, as scoring does; the units a proposal can take are worked out once
+    and looked up after (*k*'s own by its standing, the others' by their
+    relation to *k*), and standings are found by bisection on whole numbers.
     """
 
     def __init__(self, sit):
@@ -220,68 +222,90 @@ class _Rescore:
         scoring = sit.round.scoring
         most = max_points(scoring)
         self.value = sum((most[c.id] for c in scoring.criteria if c.measure == "reach per pound"), Fraction(0))
-        self.pool = Pool.of(sit.eligible)
-        self.rated = len(self.pool.ratios)
+        rated = sorted(((p.reach * 100, p.cost) for p in sit.eligible if p.reach is not None),
+                       key=lambda rc: Fraction(rc[0], rc[1]))
+        self.reaches = [r for r, _ in rated]  # people per pound of each rated proposal, ascending, as r / c
+        self.costs = [c for _, c in rated]
+        self.rated = len(rated)
         self.exact = {pid: s.exact for pid, s in sit.scores.items()}
+        self._moved: dict[str, tuple[int, ...]] = {}  # q -> its units when it gains -1, -1/2, 0, 1/2, 1 of a step
+        self._own: dict[tuple[str, int], int] = {}  # (k, twice its standing) -> its units
+        self._valued = self.value > 0 and self.rated >= 2
 
     def depends(self, k: Proposal) -> bool:
-        return self.value > 0 and k.reach is not None
+        return self._valued and k.reach is not None
 
-    def ratio_at(self, k: Proposal, cost: int) -> Fraction:
-        return Fraction(k.reach * 100, cost)
-
-    def weight(self, q: Proposal, k: Proposal, cost: int) -> Fraction:
-        """1 if *k* at *cost* counts as reaching fewer people per pound than *q*, 1/2 if as many, else 0."""
-        if q.reach is None:
-            return Fraction(0)
+    def _relation(self, q: Proposal, k: Proposal, cost: int) -> int:
+        """2 if *k* at *cost* reaches fewer people per pound than *q*, 1 if as many, else 0 (halves of a step)."""
         mine, theirs = k.reach * q.cost, q.reach * cost  # k's ratio against q's, cross-multiplied
-        return Fraction(1) if mine < theirs else Fraction(1, 2) if mine == theirs else Fraction(0)
-
-    def exact_of(self, q: Proposal, k: Proposal, cost: int) -> Fraction:
-        """*q*'s exact score when *k* costs *cost*."""
-        if q.id == k.id:
-            return self.own(k, cost)
-        if not self.depends(k) or q.reach is None or self.rated < 2:
-            return self.exact[q.id]
-        delta = self.value / (self.rated - 1)
-        return self.exact[q.id] + delta * (self.weight(q, k, cost) - self.weight(q, k, k.cost))
-
-    def own(self, k: Proposal, cost: int) -> Fraction:
-        """*k*'s exact score at *cost*."""
-        if not self.depends(k) or self.rated < 2:
-            return self.exact[k.id]
-        return self.exact[k.id] + self.value * (self._standing(k, cost) - self._standing(k, k.cost))
-
-    def _standing(self, k: Proposal, cost: int) -> Fraction:
-        mine = self.ratio_at(k, cost)
-        ratios = self.pool.ratios
-        below = bisect_left(ratios, mine)
-        ties = bisect_right(ratios, mine) - below
-        own = self.pool.rated[k.id]
-        if own < mine:
-            below -= 1
-        elif own == mine:
-            ties -= 1
-        return (below + Fraction(ties, 2)) / (self.rated - 1)
+        return 2 if mine < theirs else 1 if mine == theirs else 0
 
     def units(self, q: Proposal, k: Proposal, cost: int) -> int:
-        return units_of(self.exact_of(q, k, cost))
+        """*q*'s units when *k* costs *cost*."""
+        if q.id == k.id:
+            return self.own(k, cost)
+        if not self.depends(k) or q.reach is None:
+            return units_of(self.exact[q.id]) if q.id not in self._moved else self._moved[q.id][2]
+        return self._steps(q)[2 + self._relation(q, k, cost) - self._relation(q, k, k.cost)]
+
+    def _steps(self, q: Proposal) -> tuple[int, ...]:
+        if q.id not in self._moved:
+            half = self.value / (2 * (self.rated - 1))
+            self._moved[q.id] = tuple(units_of(self.exact[q.id] + half * d) for d in (-2, -1, 0, 1, 2))
+        return self._moved[q.id]
+
+    def own(self, k: Proposal, cost: int) -> int:
+        """*k*'s units at *cost*."""
+        if not self.depends(k):
+            return units_of(self.exact[k.id])
+        twice = self.standing(k, cost)
+        key = (k.id, twice)
+        if key not in self._own:
+            step = self.value / (2 * (self.rated - 1))
+            self._own[key] = units_of(self.exact[k.id] + step * (twice - self.standing(k, k.cost)))
+        return self._own[key]
+
+    def standing(self, k: Proposal, cost: int) -> int:
+        """Twice the number of other rated proposals *k* at *cost* beats on people per pound, plus the ties."""
+        a, b = k.reach * 100, cost
+        reaches, costs = self.reaches, self.costs
+        low, high = 0, self.rated  # first index whose ratio is not below a/b
+        while low < high:
+            mid = (low + high) // 2
+            if reaches[mid] * b < a * costs[mid]:
+                low = mid + 1
+            else:
+                high = mid
+        below = low
+        high = self.rated  # first index whose ratio is above a/b
+        while low < high:
+            mid = (low + high) // 2
+            if reaches[mid] * b <= a * costs[mid]:
+                low = mid + 1
+            else:
+                high = mid
+        ties = low - below
+        own_a, own_b = k.reach * 100, k.cost  # k's own entry in the pool is not an other
+        if own_a * b < a * own_b:
+            below -= 1
+        elif own_a * b == a * own_b:
+            ties -= 1
+        return 2 * below + ties
 
     def possible(self, q: Proposal, k: Proposal) -> set[int]:
         """The units *q* can have as *k*'s cost moves: *k* reaching fewer people per pound, as many, or more."""
-        if q.id == k.id or not self.depends(k) or q.reach is None or self.rated < 2:
-            return {units_of(self.exact[q.id])}
-        delta = self.value / (self.rated - 1)
-        now = self.weight(q, k, k.cost)
-        return {units_of(self.exact[q.id] + delta * (w - now)) for w in (Fraction(0), Fraction(1, 2), Fraction(1))}
+        if q.id == k.id or not self.depends(k) or q.reach is None:
+            return {self.units(q, k, k.cost)}
+        now = self._relation(q, k, k.cost)
+        return {self._steps(q)[2 + w - now] for w in (0, 1, 2)}
 
     def bounds(self, q: Proposal) -> tuple[int, int]:
         """The least and greatest units *q* can have, whichever proposal's cost changes (not its own)."""
         if q.reach is None or self.value == 0 or self.rated < 2:
             u = units_of(self.exact[q.id])
             return u, u
-        delta = self.value / (self.rated - 1)
-        return units_of(self.exact[q.id] - delta), units_of(self.exact[q.id] + delta)
+        steps = self._steps(q)
+        return steps[0], steps[4]
 
     def crossing(self, k: Proposal, q: Proposal) -> Fraction | None:
         """The cost at which *k* reaches exactly as many people per pound as *q* (``None``: never)."""
@@ -343,58 +367,83 @@ class _CostSearch:
     def greatest(self, k: Proposal) -> tuple[int | None, tuple[str, ...]]:
         """The greatest cost (pence) at which *k* is shortlisted in full now, and who leaves the shortlist then."""
         budget = self.sit.budget
-        high = min(budget, self._bound(k))
+        high = min(budget, self._bound(k, 1))
         if high < 1:
             return None, ()
+        # a cost c can shortlist k only if c <= the money the walk can leave when k costs at least c; that bound
+        # falls as c rises, so the costs worth searching end at the last c that meets it
+        high = _last_with(lambda c: c <= self._bound(k, c), high)
+        if high is None:
+            return None, ()
         starts = self._starts(k, high)
+        crossings = self._crossings(k, high)
+        configs: dict = {}
         for index in range(len(starts) - 1, -1, -1):
             low, up = starts[index], (starts[index + 1] - 1 if index + 1 < len(starts) else high)
             if up < low or not self.eligible(k, up):
                 continue
-            left, chosen = self._walk(k, up)
-            if left >= low:
-                cost = min(up, left)
-                if cost != up:
-                    left, chosen = self._walk(k, cost)
-                return cost, self._displaced(k, cost, chosen)
+            found = self._best_in(k, low, up, crossings, configs)
+            if found is not None:
+                left, chosen = self._walk(k, found)
+                return found, self._displaced(k, found, chosen)
         return None, ()
 
     def _starts(self, k: Proposal, high: int) -> list[int]:
-        """The first costs of the stretches over which nothing that matters to *k*'s place changes."""
-        rescore = self.rescore
-        starts = {1}
-        for c in self.cuts:
-            if 1 < c <= high:
-                starts.add(c)
+        """The first costs of the stretches over which *k*'s eligibility cannot change."""
+        starts = {1} | {c for c in self.cuts if 1 < c <= high}
         if k.minimum_cost is not None and 1 < k.minimum_cost <= high:
             starts.add(k.minimum_cost)
-        best = rescore.units(k, k, 1)
-        group = self.groups[k.id]
-        near = []  # the top in k's group that k could come level with or pass
-        for q in self.top:
-            if q.id == k.id:
-                continue
-            cross = rescore.crossing(k, q)
+        return sorted(starts)
+
+    def _crossings(self, k: Proposal, high: int, among=None) -> dict[int, list[Proposal]]:
+        """The costs at which a proposal (of the top, or of *among*) changes units as *k*'s people per pound
+        pass its, each with the proposals that change there (a change at c is between c - 1 and c)."""
+        out: dict[int, list[Proposal]] = {}
+        for q in self.top if among is None else among:
+            cross = self.rescore.crossing(k, q) if q.id != k.id else None
             if cross is not None:
                 floor = cross.numerator // cross.denominator
                 for c in (floor, floor + 1):
                     if 1 < c <= high:
-                        starts.add(c)
-            if self.groups[q.id] == group and best >= self.bounds[q.id][0]:
-                near.append(q)
-        if near:  # where k's units pass theirs, and where ties are broken by cost
-            values = set()
-            for q in near:
-                for u in rescore.possible(q, k):
-                    values.update((u, u + 1))
-                for c in (q.cost, q.cost + 1):
-                    if 1 < c <= high:
-                        starts.add(c)
-            for u in values:
-                c = _last_with(lambda cost: rescore.units(k, k, cost) >= u, high)
-                if c is not None and 1 <= c < high:
-                    starts.add(c + 1)
-        return sorted(starts)
+                        out.setdefault(c, []).append(q)
+        return out
+
+    def _best_in(self, k: Proposal, low: int, up: int, crossings: dict, configs: dict, among=None) -> int | None:
+        """The greatest cost in ``[low, up]`` (one stretch of k's eligibility) at which *k* is taken, or ``None``.
+
+        Over a run of costs between two crossings the others keep their units and order, so the money
+        left before the j-th of them is fixed, and *k* at cost c is taken when c is no more than the money
+        left at its place; its place only moves earlier as c falls.  The run is cut where the place
+        changes.  Going down from run to run, only the proposals that cross move.  When the top does not
+        settle a run (money left after it for a proposal outside it), the run is worked out over every
+        proposal, cut at every crossing.
+        """
+        among = self.top if among is None else among
+        bounds = sorted(crossings)
+        while up >= low:
+            index = bisect_right(bounds, up)
+            run_low = max(low, bounds[index - 1] if index else 1)
+            config = configs.get("walk")
+            if config is None or config.cost < up or configs.get("index", index) < index:
+                config = configs["walk"] = _Order(self, k, up, among)
+            else:
+                for boundary in bounds[index:configs.get("index", index)]:
+                    config.move(crossings[boundary], up)
+            configs["index"] = index
+            if not config.settled():
+                everyone = self.sit.order
+                found = self._best_in(k, run_low, up, self._crossings(k, up, everyone), {}, everyone)
+                if found is not None:
+                    return found
+                up = run_low - 1
+                continue
+            place = config.place(k, up)
+            # the lowest cost of this run at which k still has this place
+            same = _first_with(lambda c: config.place(k, c) == place, run_low, up)
+            if config.lefts[place] >= same:
+                return min(up, config.lefts[place])
+            up = same - 1
+        return None
 
     def _walk(self, k: Proposal, cost: int):
         """The money left when the walk reaches *k* at *cost*, and the proposals it takes (ids), exactly."""
@@ -426,6 +475,61 @@ class _CostSearch:
         if sit.candidates:  # the reduced offer may move too: decide it again in full
             then = set(_decide_at_cost(sit, k, cost).ids)
         return tuple(p.id for p in sit.order if p.id in now and p.id not in then)
+
+
+class _Order:
+    """The others of *among* in their order when *k* costs *cost*, the money the walk (without *k*) has left
+    before each, kept up to date as *k*'s cost falls and proposals cross it."""
+
+    def __init__(self, search, k: Proposal, cost: int, among):
+        self.search, self.k, self.cost = search, k, cost
+        units = search.rescore.units
+        self.entries = sorted((search.key(q, units(q, k, cost), q.cost), q) for q in among if q.id != k.id)
+        self.keys = [key for key, _ in self.entries]
+        self.everyone = len(among) == len(search.sit.order)
+        self._walk_from(0)
+
+    def _walk_from(self, start: int) -> None:
+        lefts = getattr(self, "lefts", [])[:start + 1] or [self.search.sit.budget]
+        left = lefts[-1]
+        for _, q in self.entries[start:]:
+            if q.cost <= left:
+                left -= q.cost
+            lefts.append(left)
+        self.lefts = lefts
+
+    def move(self, crossed, cost: int) -> None:
+        """*k* now costs *cost* (less than before): the *crossed* proposals take their units there."""
+        search, k = self.search, self.k
+        first = len(self.entries)
+        for q in crossed:
+            if q.id == k.id:
+                continue
+            old = bisect_left(self.keys, search.key(q, search.rescore.units(q, k, self.cost), q.cost))
+            new_key = search.key(q, search.rescore.units(q, k, cost), q.cost)
+            if new_key == self.keys[old]:
+                continue
+            del self.entries[old], self.keys[old]
+            spot = bisect_left(self.keys, new_key)
+            self.entries.insert(spot, (new_key, q))
+            self.keys.insert(spot, new_key)
+            first = min(first, old, spot)
+        self.cost = cost
+        if first < len(self.entries):
+            self._walk_from(first)
+
+    def place(self, k: Proposal, cost: int) -> int:
+        """How many of the others come before *k* at *cost*."""
+        return bisect_left(self.keys, self.search.key(k, self.search.rescore.units(k, k, cost), cost))
+
+    def settled(self) -> bool:
+        """Whether the proposals outside the top are sure to be passed over: once the core is walked, the
+        money left is less than the cheapest of them (or the top is every proposal)."""
+        if self.everyone:
+            return True
+        core = self.search.core
+        last = max((i for i, (_, q) in enumerate(self.entries) if q.id in core), default=-1)
+        return self.lefts[last + 1] < self.search.rest_min
 
 
 def _walk_entries(entries, k: Proposal, cost: int, budget: int, mark: int):
@@ -464,6 +568,17 @@ def _decide_at_cost(sit, k: Proposal, cost: int):
     return choose(order, items, sit.budget, sit.policy, candidates)
 
 
+def _first_with(test: Callable[[int], bool], low: int, high: int) -> int:
+    """The least cost in ``[low, high]`` passing *test*, which holds at *high* and for every cost above one."""
+    while low < high:
+        mid = (low + high) // 2
+        if test(mid):
+            high = mid
+        else:
+            low = mid + 1
+    return low
+
+
 def _last_with(test: Callable[[int], bool], high: int) -> int | None:
     """The greatest cost in ``[1, high]`` passing *test*, which holds for a prefix of the costs (or ``None``)."""
     if not test(1):
@@ -481,8 +596,8 @@ def _last_with(test: Callable[[int], bool], high: int) -> int | None:
 def _left_bound(sit, rescore, bounds, groups) -> Callable[[Proposal], int]:
     """For a proposal *k*: a bound on the money the walk can leave for it at the allocation in use, at any cost.
 
-    Some proposals come before *k* whatever it costs (their lowest key beats
-    its best).  Whatever their order, each of them costing no more than what is
+    Some proposals come before *k* whatever it costs, from *cost* up (their lowest
+    key beats its best there).  Whatever their order, each of them costing no more than what is
     left when the walk reaches *k* is taken, so with ``h(x) = x + (their costs
     of at most x)``, ``h(left) <= budget``: the money left is at most the
     greatest ``x`` with ``h(x) <= budget``.  As more proposals come first this
@@ -510,10 +625,11 @@ def _left_bound(sit, rescore, bounds, groups) -> Callable[[Proposal], int]:
             limits.append(limits[-1])
     policy = sit.policy
 
-    def bound(k: Proposal) -> int:
+    def bound(k: Proposal, cost: int = 1) -> int:
+        """The bound for *k* at any cost of at least *cost* (its best key over those costs is at *cost*)."""
         s = scores[k.id]
         group = int(not s.consensus) if policy == "consensus-first" else 0
-        best = (group, -rescore.units(k, k, 1), not s.consensus, 1, k.submitted.toordinal(), k.id)
+        best = (group, -rescore.units(k, k, cost), not s.consensus, cost, k.submitted.toordinal(), k.id)
         return limits[bisect_left(keys, best)]
 
     return bound

@@ -21,7 +21,7 @@ from .. import fmt
 from ..inputs.proposal import Proposal
 from ..inputs.round import LEFTOVER, Round
 from . import conditions
-from .score import Score, score_all
+from .score import Score, rescore, score_all
 from .screen import Screening, screen
 from .select import Item, Selection, select
 
@@ -86,6 +86,8 @@ class Situation:
     engine: str = "durable"
     base: "Situation | None" = attrs.field(default=None, eq=False, repr=False)  # the allocation in use
     _regimes: dict = attrs.field(factory=dict, eq=False, repr=False, alias="_regimes")
+    _unscored: dict = attrs.field(factory=dict, eq=False, repr=False, alias="_unscored")  # scores of bids
+    # eligible only at other allocations, once worked out
 
     @property
     def items(self) -> list[Item]:
@@ -146,9 +148,33 @@ class Situation:
         if index == bisect_right(home.cuts, home.budget):
             return home
         if index not in home._regimes:
-            there = situation_at(home.round.with_upfront(budget), home.proposals, home.policy, engine="python")
-            home._regimes[index] = attrs.evolve(there, base=home)
+            home._regimes[index] = home._elsewhere(budget)
         return home._regimes[index]
+
+    def _elsewhere(self, budget: int) -> "Situation":
+        """The round at the allocation *budget*: the rules that name the allocation checked again, and value
+        for money scored again among the proposals eligible there (every other part of a score stands)."""
+        round_ = self.round.with_upfront(budget)
+        moving = {rule.id for rule in round_.rules if rule.severity == "reject"
+                  and any(isinstance(leaf, conditions.Compare) and leaf.ref == "money.upfront"
+                          for tree in (rule.check, rule.when) if tree is not None for leaf in conditions.leaves(tree))}
+        trees = [rule.failure() for rule in round_.rules if rule.id in moving]
+        eligible = tuple(
+            s.proposal for s in self.screenings
+            if not any(c.rule not in moving for c in s.rejections)
+            and not any(conditions.evaluate(tree, conditions.view(s.proposal)) for tree in trees))
+        known = dict(self.scores)
+        if self._unscored:
+            known.update(self._unscored)
+        scores = rescore(known, eligible, round_, round_.scoring)
+        for pid, score in scores.items():
+            if pid not in self.scores:
+                self._unscored[pid] = score
+        ranked = sorted((p for p in eligible if p.pot == "upfront"), key=lambda p: rank_key(p, scores[p.id]))
+        order = tuple(sorted(ranked, key=lambda p: walk_key(self.policy, p, scores[p.id])))
+        there = Situation(round_, self.policy, budget, self.screenings, eligible, scores, order,
+                          tuple(p.id for p in ranked), proposals=self.proposals, engine=self.engine, base=self)
+        return attrs.evolve(there, choice=choose(order, there.items, budget, self.policy, there.candidates))
 
     @functools.cached_property
     def upto(self) -> int:
