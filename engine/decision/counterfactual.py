@@ -47,6 +47,7 @@ import attrs
 from ..inputs.proposal import Proposal
 from . import conditions
 from .score import max_points, units_of
+from .knapsack import knapsack
 from .select import Item, optimal, select
 
 __all__ = ["Keep", "Reduced", "Reserve", "Tie", "figures"]
@@ -678,6 +679,7 @@ def _by_intervals(sit, report) -> dict:
     items = sit.items
     optimal_policy = sit.base_policy == "optimal"
     search = None if optimal_policy else _CostSearch(sit)
+    rescore = _Rescore(sit) if optimal_policy else None
     out = {}
     total = len(sit.order)
     for done, p in enumerate(sit.order):
@@ -708,7 +710,7 @@ def _by_intervals(sit, report) -> dict:
                 gone = _gone_iv(sit, iv)
                 offer_there = iv.offer[1] if iv.offer and iv.offer[0] == p.id else None
             if optimal_policy:
-                cost, cost_gone = _greatest_cost_optimal(sit, p)
+                cost, cost_gone = _greatest_cost_optimal(sit, p, rescore)
                 tie = _tie_with(sit, items, p)
             else:
                 (cost, cost_gone), tie = search.greatest(p), None
@@ -768,21 +770,26 @@ def _tie(sit, items, score, cost, other: set, sel) -> Tie:
     return Tie(kind, score, cost, sel.score, sel.allocated, first)
 
 
-def _greatest_cost_optimal(sit, k: Proposal) -> tuple[int | None, tuple[str, ...]]:
+def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None) -> tuple[int | None, tuple[str, ...]]:
     """The greatest cost at which *k* is in the optimal shortlist now, and who leaves it then.
 
     Over each stretch of costs with the same scores (and the same ranking) the
     answer is monotone: a cheaper *k* keeps every set it was in at least as good.
-    So the stretches are taken from the top, and in the first one that holds *k*
-    at its cheapest cost, the greatest such cost is found by bisection on the
-    exact knapsack.  A stretch is passed over without solving when the linear
-    relaxation shows no set with *k* can come level with the best set without it.
+    So the stretches are taken from the top; a stretch is passed over when the
+    linear relaxation shows no set with *k* can come level with the best set
+    without it, or when *k* is not chosen even at its cheapest cost there.  In
+    the first stretch that holds *k*, the greatest cost is solved for once: with
+    ``V``, ``C`` the score and cost of the best set without *k*, and ``w(T)`` the
+    least cost of a set of the others scoring at least ``T``, *k* at cost c is
+    chosen when ``c <= budget - w(V - s + 1)`` (it scores more), or when
+    ``c <= min(budget, C - 1) - w(V - s)`` (it scores the same for less); the one
+    cost at which it would tie exactly is settled by the knapsack itself.
     """
     budget = sit.budget
     if budget < 1:
         return None, ()
-    rescore = _Rescore(sit)
-    search = _CostSearch.__new__(_CostSearch)  # for eligibility and cuts only
+    rescore = rescore or _Rescore(sit)
+    search = _CostSearch.__new__(_CostSearch)  # for eligibility only
     search.sit = sit
     search.failures = [rule.failure() for rule in sit.round.rules if rule.severity == "reject"]
     cuts = {1}
@@ -814,32 +821,70 @@ def _greatest_cost_optimal(sit, k: Proposal) -> tuple[int | None, tuple[str, ...
             continue
         if not _in_optimal(sit, rescore, k, low):
             continue
-        best = low
-        hi = up
-        while best < hi:
-            mid = (best + hi + 1) // 2
-            if _in_optimal(sit, rescore, k, mid):
-                best = mid
-            else:
-                hi = mid - 1
+        best = _greatest_in_stretch(sit, rescore, k, low, up)
         there = _decide_at_cost(sit, k, best)
         now = sit.choice.ids
         return best, tuple(p.id for p in sit.order if p.id in now and p.id not in there.ids)
     return None, ()
 
 
+def _greatest_in_stretch(sit, rescore, k: Proposal, low: int, up: int) -> int:
+    """The greatest cost in ``[low, up]`` (a stretch with the same scores and ranking, *k* chosen at *low*) at
+    which *k* is in the optimal shortlist."""
+    budget = sit.budget
+    others = [(q.cost, rescore.units(q, k, up)) for q in _ranked_at(sit, rescore, k, up) if q.id != k.id]
+    rest = optimal([Item(f"o{i}", c, s) for i, (c, s) in enumerate(others)], budget)
+    best_score, best_cost = rest.score, rest.allocated
+    mine = rescore.units(k, k, up)
+    found = low
+    more = _least_cost(others, best_score - mine + 1)
+    if more is not None:
+        found = max(found, min(up, budget - more))
+    same = _least_cost(others, best_score - mine)
+    if same is not None:
+        found = max(found, min(up, budget - same, best_cost - 1 - same))
+        tie = best_cost - same  # the same score at the same cost: the rank decides
+        if found < tie <= up and _in_optimal(sit, rescore, k, tie):
+            found = tie
+    return found
+
+
+def _least_cost(items: list[tuple[int, int]], target: int) -> int | None:
+    """The least cost of a set of *items* (``(cost, units)``) scoring at least *target* units (``None``: none).
+
+    Solved as the knapsack of what to leave out: the most cost whose units leave at least *target*.
+    """
+    if target <= 0:
+        return 0
+    scored = [(c, s) for c, s in items if s > 0]
+    total_units = sum(s for _, s in scored)
+    if total_units < target:
+        return None
+    room = total_units - target
+    candidates = [i for i, (c, s) in enumerate(scored) if s <= room]
+    left_out = knapsack([scored[i][1] for i in candidates], [scored[i][0] for i in candidates], room) \
+        if candidates and room > 0 else []
+    return sum(c for c, _ in scored) - sum(scored[candidates[j]][0] for j in left_out)
+
+
 def _eligible(search, k, cost) -> bool:
     return _CostSearch.eligible(search, k, cost)
 
 
-def _in_optimal(sit, rescore, k: Proposal, cost: int) -> bool:
-    from .shortlist import walk_key
+def _ranked_at(sit, rescore, k: Proposal, cost: int) -> list[Proposal]:
+    """The upfront proposals in the order the policy considers them when *k* costs *cost*."""
+    def key(p: Proposal):
+        s = sit.scores[p.id]
+        price = cost if p.id == k.id else p.cost
+        group = (not s.consensus) if sit.policy == "consensus-first" else False
+        return (group, -rescore.units(p, k, cost), not s.consensus, price, p.submitted.toordinal(), p.id)
 
-    changed = attrs.evolve(k, cost=cost)
-    units = {p.id: rescore.units(p, k, cost) for p in sit.order}
-    order = [changed if p.id == k.id else p for p in sit.order]
-    order.sort(key=lambda p: walk_key(sit.policy, p, attrs.evolve(sit.scores[p.id], units=units[p.id])))
-    items = [Item(p.id, p.cost, units[p.id]) for p in order]
+    return sorted(sit.order, key=key)
+
+
+def _in_optimal(sit, rescore, k: Proposal, cost: int) -> bool:
+    items = [Item(p.id, cost if p.id == k.id else p.cost, rescore.units(p, k, cost))
+             for p in _ranked_at(sit, rescore, k, cost)]
     return k.id in optimal(items, sit.budget).chosen
 
 
