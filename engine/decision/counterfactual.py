@@ -804,9 +804,12 @@ def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None) 
     if k.minimum_cost is not None:
         cuts.add(k.minimum_cost)
     for q in sit.order:
+        if q.id != k.id:
+            cuts.update((q.cost, q.cost + 1))
+    # k's own units change as its people per pound pass any eligible proposal's, a tactical bid's too
+    for q in sit.eligible:
         if q.id == k.id:
             continue
-        cuts.update((q.cost, q.cost + 1))
         cross = rescore.crossing(k, q)
         if cross is not None:
             floor = cross.numerator // cross.denominator

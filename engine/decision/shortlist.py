@@ -114,32 +114,36 @@ class Situation:
         leaves = [leaf for rule in self.round.rules if rule.severity == "reject"
                   for tree in (rule.check, rule.when) if tree is not None for leaf in conditions.leaves(tree)
                   if isinstance(leaf, conditions.Compare) and leaf.ref == "money.upfront"]
-        found = set()
+        at: dict[int, list] = {}  # allocation -> the proposals whose eligibility may change there
+        views = {}
         for p in self.proposals if leaves else ():
-            view = conditions.view(p)
+            view = views[p.id] = conditions.view(p)
             for leaf in leaves:
                 value = view.get(leaf.field)
                 if isinstance(value, int) and not isinstance(value, bool):
                     # the allocation b at which `value op b` changes: le, gt at value; lt, ge at value + 1
-                    found.update({"le": (value,), "gt": (value,), "lt": (value + 1,), "ge": (value + 1,)}
-                                 .get(leaf.op, (value, value + 1)))
-        cuts = sorted(c for c in found if c >= 1)
-        # keep only the cuts at which the eligible proposals really change
-        failures = [rule for rule in self.round.rules if rule.severity == "reject"]
-        views = [(p.id, conditions.view(p)) for p in self.proposals]
+                    for cut in {"le": (value,), "gt": (value,), "lt": (value + 1,), "ge": (value + 1,)}.get(
+                            leaf.op, (value, value + 1)):
+                        if cut >= 1:
+                            at.setdefault(cut, []).append(p)
+        rejects = [rule for rule in self.round.rules if rule.severity == "reject"]
+        moving = {rule.id for rule in rejects
+                  if any(leaf in leaves for tree in (rule.check, rule.when) if tree is not None
+                         for leaf in conditions.leaves(tree))}
+        # a proposal a rule that ignores the allocation turns away stays out at every allocation
+        steady = [rule.failure() for rule in rejects if rule.id not in moving]
+        out = {pid for pid, view in views.items() if any(conditions.evaluate(f, view) for f in steady)}
 
-        def eligible(budget: int) -> frozenset[str]:
-            rules = [rule.failure() for rule in self.round.with_upfront(budget).rules if rule.severity == "reject"]
-            return frozenset(pid for pid, view in views if not any(conditions.evaluate(f, view) for f in rules))
+        @functools.lru_cache(maxsize=None)
+        def failures(budget: int) -> tuple:
+            return tuple(rule.failure() for rule in self.round.with_upfront(budget).rules if rule.id in moving)
 
-        kept = []
-        before = eligible(0) if failures else None
-        for cut in cuts:
-            now = eligible(cut)
-            if now != before:
-                kept.append(cut)
-            before = now
-        return tuple(kept)
+        def passes(p, budget: int) -> bool:
+            return not any(conditions.evaluate(f, views[p.id]) for f in failures(budget))
+
+        # keep only the cuts at which some proposal's eligibility really changes
+        return tuple(cut for cut in sorted(at)
+                     if any(passes(p, cut - 1) != passes(p, cut) for p in at[cut] if p.id not in out))
 
     def regime(self, budget: int) -> "Situation":
         """The round as it stands at the allocation *budget* (this one, if the eligible proposals are the same)."""
