@@ -62,9 +62,12 @@ def write(doc: dict[str, Any], path: str) -> None:
                          fix="give a path in a folder that can be written") from None
 
 
-def steady_zip(data: bytes) -> bytes:
-    """A zip (an Office file) rewritten with every entry dated 1980-01-01 and stored in its order, so that the
-    same content gives the same bytes (the libraries date each entry with the time it was written)."""
+def steady_zip(data: bytes, rewrite=None) -> bytes:
+    """A zip (an Office file) rewritten with every entry dated 1980-01-01, in its order, so that the same content
+    gives the same bytes (the libraries date each entry with the time it was written).
+
+    *rewrite*, if given, is called with each entry's name and content and returns the content to keep.
+    """
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -72,5 +75,6 @@ def steady_zip(data: bytes) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            target.writestr(entry, rewrite(info.filename, content) if rewrite else content)
     return out.getvalue()
