@@ -124,6 +124,19 @@ def tags_and_text(html_text: str) -> tuple[list[str], str]:
     return reader.tags, "".join(reader.text)
 
 
+def shuffled_copy(source: Path, dest: Path, seed: int) -> Path:
+    """The YAML files of *source* copied into the new folder *dest* in an order and under names drawn from *seed*."""
+    import random
+    import shutil
+
+    dest.mkdir(parents=True)
+    paths = sorted(source.glob("*.yaml"))
+    random.Random(seed).shuffle(paths)
+    for i, path in enumerate(paths):
+        shutil.copy(path, dest / f"{seed}-{i:03d}.yaml")
+    return dest
+
+
 def location(message: str) -> tuple[str, int | None]:
     """The ``file`` and ``line`` at the start of an error message ``file:line:col: ...``."""
     match = re.match(r"(?P<file>[^:\n]+?)(?::(?P<line>\d+)(?::\d+)?)?: ", message)
