@@ -89,9 +89,10 @@ class TestBudgets:
         ivs = data["intervals"]
         assert ivs[0]["from"] == 0 and ivs[-1]["to"] == data["top"]
         assert all(b["from"] == a["to"] + 1 for a, b in zip(ivs, ivs[1:]))
-        first = ivs[1]["shortlist"][0]
+        first = data["projects"][ivs[1]["shortlist"][0]]
         assert first == {"id": "doorstep-crime-door-chains",
                          "title": "Door chains and no-cold-calling kits for older residents", "amount": "£800.00"}
+        assert len(data["projects"]) == 7  # every upfront proposal that can be shortlisted, each once
         assert ivs[1]["words"] == "1 project for £800.00, total score 9.0"
 
 

@@ -100,7 +100,7 @@ class TestRender:
         page = Page(text)
         assert [t for t, _ in page.tags].count("script") == 2
         data = json.loads(next(s for s in page.inline["script"] if s.startswith("{")))
-        titles = {p["title"] for iv in data["intervals"] for p in iv["shortlist"]}
+        titles = {p["title"] for p in data["projects"]}
         assert HOSTILE_TITLES["doorstep-crime-door-chains"] in titles
 
     def test_charts_inline_with_text_for_screen_readers(self):
@@ -184,19 +184,22 @@ def visit(browser):
         v.close()
 
 
-def screened(pence: int) -> tuple[list[str], str, str]:
-    """What crg screen --upfront says at *pence*: the shortlist (sorted ids), the allocated and what is left."""
-    doc = json.loads(crg("screen", R2627, EXAMPLES, "--upfront", fmt.money_json(pence), "--format", "json"))
-    ids = sorted(p["id"] for p in doc["proposals"] if p["status"] == "shortlisted")
-    return ids, fmt.money(parse_money(doc["allocated"])), fmt.money(parse_money(doc["remaining"]))
+def screened(pence: int, rules=R2627, folder=EXAMPLES) -> dict:
+    """What crg screen --upfront says at *pence*: the JSON document."""
+    return json.loads(crg("screen", rules, folder, "--upfront", fmt.money_json(pence), "--format", "json"))
 
 
-def assert_agrees(v: Visit, pence: int):
+def assert_agrees(v: Visit, pence: int, rules=R2627, folder=EXAMPLES):
+    """The page shows crg screen's shortlist at *pence*, each with the amount it is given, the total and what is left."""
     budget, ids, words, left = v.shown()
-    expected, allocated, remaining = screened(pence)
+    doc = screened(pence, rules, folder)
+    shortlisted = {p["id"]: fmt.money(parse_money(p["offered"])) for p in doc["proposals"] if p["status"] == "shortlisted"}
     assert budget == fmt.money(pence)
-    assert sorted(ids) == expected, fmt.money(pence)
-    assert f" for {allocated}," in words and left == remaining, fmt.money(pence)
+    assert sorted(ids) == sorted(shortlisted), fmt.money(pence)
+    items = v.page.locator("#budget-list li").all_inner_texts()
+    assert all(item.endswith(f"({shortlisted[pid]})") for pid, item in zip(ids, items)), items
+    assert f" for {fmt.money(parse_money(doc['allocated']))}," in words, fmt.money(pence)
+    assert left == fmt.money(parse_money(doc["remaining"])), fmt.money(pence)
 
 
 class TestSlider:
@@ -231,6 +234,28 @@ class TestSlider:
                 field.press("Enter")
                 assert_agrees(v, pence)
         assert not v.errors
+
+    def test_reduced_offers(self, visit, tmp_path):
+        """Where the round offers a proposal its minimum cost, the page shows the amount offered, as crg screen does."""
+        rules = R2627  # its rules offer a proposal that does not fit its minimum cost, when that fits
+        folder = tmp_path / "proposals"
+        shutil.copytree(EXAMPLES, folder)
+        mediation = folder / "asb-community-mediation.yaml"
+        mediation.write_text(mediation.read_text(encoding="utf-8").replace("minimum_cost: £6,500", "minimum_cost: £2,000"),
+                             encoding="utf-8")
+        path = tmp_path / "offers.html"
+        crg("report", rules, folder, "-o", path)
+        data = layout.budgets(doc_of(rules, folder))
+        offers = [iv for iv in data["intervals"] if "offer" in iv]
+        assert offers  # the case is there to be tested
+        v = visit(path)
+        field = v.page.locator("#budget-amount")
+        for iv in offers:
+            for pence in (iv["from"] - 1, iv["from"], iv["to"], iv["to"] + 1):
+                if 0 <= pence <= data["top"]:
+                    field.fill(fmt.money(pence))
+                    field.press("Enter")
+                    assert_agrees(v, pence, rules, folder)
 
     def test_the_allocation_used_first(self, visit, example_page):
         """Before anything is moved, the page shows the allocation used and its shortlist."""

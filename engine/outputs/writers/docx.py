@@ -33,72 +33,75 @@ def render(doc: dict[str, Any]) -> bytes:
         for stamp in props._element.findall(qn(f"dcterms:{name}")) + props._element.findall(qn(f"cp:{name}")):
             props._element.remove(stamp)
     word.styles["Normal"].font.size = Pt(10.5)
-    word.add_heading(doc["title"], level=0)
-    word.add_paragraph(subtitle(doc), style="Subtitle")
+    # styles looked up once: python-docx finds a style by name with a search of every style, each time
+    styles = {name: word.styles[name] for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Caption")}
+    word.add_paragraph(doc["title"], style=styles["Title"])
+    word.add_paragraph(subtitle(doc), style=styles["Subtitle"])
     for section in sections(doc):
-        word.add_heading(section.heading, level=1)
+        word.add_paragraph(section.heading, style=styles["Heading 1"])
         for block in section.blocks:
-            _block(word, doc, block)
+            _block(word, styles, doc, block)
     out = io.BytesIO()
     word.save(out)
     return steady_zip(out.getvalue())
 
 
-def _block(word, doc, block) -> None:
+def _block(word, styles, doc, block) -> None:
     if isinstance(block, Heading):
-        word.add_heading(block.text, level=block.level - 1)
+        word.add_paragraph(block.text, style=styles[f"Heading {block.level - 1}"])
     elif isinstance(block, Para):
         p = word.add_paragraph()
         if block.label:
             p.add_run(block.label + " ").bold = True
         p.add_run(block.text)
     elif isinstance(block, Table):
-        _table(word, block.caption, block.columns, [[(cell_text(c), c.kind in NUMBERS) for c in row] for row in block.rows])
+        _table(word, styles, block.caption, block.columns,
+               [[(cell_text(c), c.kind in NUMBERS) for c in row] for row in block.rows])
     elif isinstance(block, Chart):
-        _chart(word, doc, block)
+        _chart(word, styles, doc, block)
     elif isinstance(block, Form):
-        _table(word, "To be completed by the Chair", ("", "entry"), [[(f, False), ("", False)] for f in block.fields],
-               tall=True)
+        _table(word, styles, "To be completed by the Chair", ("", "entry"),
+               [[(f, False), ("", False)] for f in block.fields], tall=True)
     else:
         assert isinstance(block, Slider)  # the web page's slider: the table of budgets shows the same
 
 
-def _table(word, caption: str, columns, rows, *, tall: bool = False) -> None:
+def _table(word, styles, caption: str, columns, rows, *, tall: bool = False) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Cm
+    from docx.text.paragraph import Paragraph
 
-    word.add_paragraph(caption, style="Caption")
+    word.add_paragraph(caption, style=styles["Caption"])
     if not rows:
         word.add_paragraph("none")
         return
-    table = word.add_table(rows=1, cols=len(columns))
+    # every row made at once (one parse) and filled through its cells' paragraphs: adding rows one by one
+    # costs a search of the whole table each time, which a table of thousands of budgets cannot afford
+    table = word.add_table(rows=len(rows) + 1, cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    header = table.rows[0]
+    right = [number for _, number in rows[0]]
+    trs = table._tbl.tr_lst
     flag = OxmlElement("w:tblHeader")  # the header row repeats on each page, and marks the header cells
     flag.set(qn("w:val"), "true")
-    header._tr.get_or_add_trPr().append(flag)
-    right = [number for _, number in rows[0]]
-    for cell, name, number in zip(header.cells, columns, right):
-        run = cell.paragraphs[0].add_run(name)
-        run.bold = True
-        if number:
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for values in rows:
-        row = table.add_row()
-        if tall:
-            row.height = Cm(1.2)
-        for cell, (value, number) in zip(row.cells, values):
-            paragraph = cell.paragraphs[0]
-            paragraph.add_run(value)
+    trs[0].get_or_add_trPr().append(flag)
+    for i, (tr, values) in enumerate(zip(trs, [list(zip(columns, right))] + list(rows))):
+        if tall and i:
+            tr.get_or_add_trPr()
+            table.rows[i].height = Cm(1.2)
+        for tc, (value, number) in zip(tr.tc_lst, values):
+            paragraph = Paragraph(tc[-1], table)  # a new cell holds its properties, then one paragraph
+            run = paragraph.add_run(value)
+            if not i:
+                run.bold = True
             if number:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def _chart(word, doc, block: Chart) -> None:
+def _chart(word, styles, doc, block: Chart) -> None:
     from docx.shared import Cm
 
     from .. import chart
@@ -106,6 +109,6 @@ def _chart(word, doc, block: Chart) -> None:
     shape = word.add_picture(io.BytesIO(chart.png(figure(doc, block.key), dpi=130)), width=Cm(16))
     shape._inline.docPr.set("title", block.title)
     shape._inline.docPr.set("descr", block.description)
-    p = word.add_paragraph(style="Caption")
+    p = word.add_paragraph(style=styles["Caption"])
     p.add_run(block.title + ". ").bold = True
     p.add_run(block.description)

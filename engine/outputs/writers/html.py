@@ -61,7 +61,10 @@ def render(doc: dict[str, Any]) -> bytes:
         budgets=data,
         budget_amount=fmt.money_json(data["upfront"]),
         initial={"label": fmt.money(data["upfront"]), "interval": interval,
-                 "left": fmt.money(data["upfront"] - interval["allocated"])},
+                 "left": fmt.money(data["upfront"] - interval["allocated"]),
+                 "shortlist": [dict(data["projects"][at], **({"amount": interval["offer"][1]}
+                                                             if interval.get("offer", [None])[0] == at else {}))
+                               for at in interval["shortlist"]]},
         css=Markup(css),
         script=Markup(script),
         script_hash="sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii"),

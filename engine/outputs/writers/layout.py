@@ -383,28 +383,30 @@ def budget_rows(sweep) -> tuple[tuple[Cell, ...], ...]:
 
 
 def budgets(doc) -> dict[str, Any]:
-    """What the budget slider needs, as plain data: the stops (pence, with their words) and each interval's ends,
-    shortlist and words.  The page looks up the interval that holds a budget; it computes nothing else.
+    """What the budget slider needs, as plain data: the stops (pence, with their words), the projects that can be
+    shortlisted (id, title, cost) and each interval's ends, words and shortlist (positions in the projects, and a
+    reduced offer if one is made).  The page looks up the interval that holds a budget; it computes nothing else.
 
     The stops are the budgets at which the shortlist changes (each interval's start, £0 the first) and the top.
     """
-    titles = {p["id"]: p["title"] for p in doc["proposals"]}
-    costs = {p["id"]: p["offered"] or p["cost"] for p in doc["proposals"]}
+    projects = [p for p in doc["proposals"] if p["status"] in ("shortlisted", "reserve")]
+    index = {p["id"]: i for i, p in enumerate(projects)}
     intervals = []
     for iv in doc["sweep"]["intervals"]:
-        offer = iv.get("reduced_offer") or {}
         n = len(iv["shortlist"])
-        intervals.append({
+        entry = {
             "from": pence(iv["from"]), "to": pence(iv["to"]), "allocated": pence(iv["allocated"]),
             "words": f"{fmt.count(n, 'project')} for {fmt.money(pence(iv['allocated']))}, total score "
                      f"{cell_text(score(iv['score']))}",
-            "shortlist": [{"id": pid, "title": titles.get(pid, pid),
-                           "amount": fmt.money(pence(offer["amount"] if offer.get("id") == pid else costs[pid]))}
-                          for pid in iv["shortlist"]],
-        })
+            "shortlist": [index[pid] for pid in iv["shortlist"]],
+        }
+        if iv.get("reduced_offer"):
+            entry["offer"] = [index[iv["reduced_offer"]["id"]], fmt.money(pence(iv["reduced_offer"]["amount"]))]
+        intervals.append(entry)
     stops = sorted({iv["from"] for iv in intervals} | {intervals[-1]["to"]})
     upfront = pence(doc["sweep"]["upfront"])
     return {
+        "projects": [{"id": p["id"], "title": p["title"], "amount": fmt.money(pence(p["cost"]))} for p in projects],
         "upfront": upfront,
         "top": intervals[-1]["to"],
         "stops": stops,

@@ -32,12 +32,14 @@
     words.textContent = iv.words;
     left.textContent = pounds.format(decimal(pence - iv.allocated));
     list.replaceChildren();
-    iv.shortlist.forEach(function (p) {
+    iv.shortlist.forEach(function (at) {
+      var p = data.projects[at];
+      var amount = iv.offer && iv.offer[0] === at ? iv.offer[1] : p.amount;
       var item = document.createElement("li");
       var id = document.createElement("span");
       id.className = "id";
       id.textContent = p.id;
-      item.append(id, ": " + p.title + " (" + p.amount + ")");
+      item.append(id, ": " + p.title + " (" + amount + ")");
       list.append(item);
     });
     if (!iv.shortlist.length) {
