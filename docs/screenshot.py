@@ -1,6 +1,6 @@
 """Screenshots of the example round's web page, taken in Debian's chromium, for the README.
 
-Run from the repository root after ``crg report`` has written the page (the README does)::
+Run from the repository root::
 
     .venv/bin/python docs/screenshot.py
 
@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 PAGE = ROOT / "docs" / "recommendation-2026-27-example.html"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -25,8 +27,20 @@ LAUNCH = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-n
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
-    if not PAGE.exists():
-        print(f"{PAGE} is missing: run cog -r README.md first", file=sys.stderr)
+    import os
+
+    from click.testing import CliRunner
+
+    from engine.cli import cli
+
+    os.chdir(ROOT)  # the page names its files as given, relative to the repository
+
+    made = CliRunner().invoke(cli, ["report", "rules/kcsp-2026-27.yaml", "proposals/2026-27-example",
+                                    "--scenario", "scenarios/2026-27-example/cut-to-20000.yaml",
+                                    "--scenario", "scenarios/2026-27-example/late-proposal-accepted.yaml",
+                                    "-o", str(PAGE)])
+    if made.exit_code:
+        print(made.output, file=sys.stderr)
         return 1
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH, headless=True)
