@@ -17,8 +17,7 @@ from .test_document import screen_json
 from .test_layout import R2627, EXAMPLES, doc_of, example_doc
 
 SHEETS = ["Recommendation", "Money", "Dates", "Shortlist", "Reserve", "Tactical bids", "Ineligible", "Priorities",
-          "Proposals", "Score breakdown", "Scenarios", "Allocation", "Budgets", "Provenance", "Files", "Decision",
-          "Charts"]
+          "Proposals", "Score breakdown", "Scenarios", "Allocation", "Budgets", "Provenance", "Files", "Decision"]
 
 
 def opened(data: bytes):
@@ -32,8 +31,18 @@ def rows(ws) -> list[dict]:
 
 class TestRender:
     def test_a_sheet_per_section(self):
-        """A sheet for each section (and each of its tables), in reading order, and one for the charts."""
+        """A sheet for each section (and each of its tables), in reading order."""
         assert opened(xlsx.render(example_doc())).sheetnames == SHEETS
+
+    def test_charts_drawn_from_the_sheets(self):
+        """The allocation and the sweep are charts of the workbook's own cells, titled as in the other formats."""
+        doc = example_doc()
+        archive = zipfile.ZipFile(io.BytesIO(xlsx.render(doc)))
+        charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
+        assert len(charts) == 2
+        text = b"".join(archive.read(n) for n in charts).decode("utf-8")
+        assert "'Allocation'!$B$2:$B$8" in text and "'Budgets'!$E$2:$E$16" in text
+        assert doc["charts"]["allocation"]["title"] in text and doc["charts"]["sweep"]["title"] in text
 
     def test_money_is_numbers_in_pounds(self):
         """Money is a number in a £ format, equal to crg screen's figures to the penny."""
@@ -55,7 +64,7 @@ class TestRender:
     def test_header_rows_frozen(self):
         """Every sheet of a table keeps its header row in view."""
         book = opened(xlsx.render(example_doc()))
-        for name in SHEETS[:-1]:
+        for name in SHEETS:
             assert book[name].freeze_panes == "A2", name
             assert book[name]["A1"].font.b
 

@@ -211,7 +211,8 @@ def _charts(outcome, shortlisted: list[dict[str, Any]], sweep: list[dict[str, An
 
 def _provenance(round_: Round, proposals, outcome, scenarios: Sequence[Scenario], engine: str) -> dict[str, Any]:
     files = [{"role": "rules", "name": round_.file, "sha256": _sha256(round_.file)}]
-    files += [{"role": "proposal", "name": p.file, "sha256": _sha256(p.file)} for p in sorted(proposals, key=lambda p: p.id)]
+    files += [{"role": "proposal", "name": p.file, "sha256": _sha256(p.file)}
+              for p in sorted(proposals, key=lambda p: p.id)]
     files += [{"role": "scenario", "name": s.file, "sha256": _sha256(s.file)} for s in scenarios]
     return {
         "engine": f"crg {metadata.version('crg')}",

@@ -72,6 +72,7 @@ def _table(word, styles, caption: str, columns, rows, *, tall: bool = False) -> 
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Cm
+    from docx.table import _Row
     from docx.text.paragraph import Paragraph
 
     word.add_paragraph(caption, style=styles["Caption"])
@@ -90,8 +91,7 @@ def _table(word, styles, caption: str, columns, rows, *, tall: bool = False) -> 
     trs[0].get_or_add_trPr().append(flag)
     for i, (tr, values) in enumerate(zip(trs, [list(zip(columns, right))] + list(rows))):
         if tall and i:
-            tr.get_or_add_trPr()
-            table.rows[i].height = Cm(1.2)
+            _Row(tr, table).height = Cm(1.2)
         for tc, (value, number) in zip(tr.tc_lst, values):
             paragraph = Paragraph(tc[-1], table)  # a new cell holds its properties, then one paragraph
             run = paragraph.add_run(value)

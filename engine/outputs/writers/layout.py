@@ -24,7 +24,6 @@ from ..report import shortlist_change
 __all__ = ["Cell", "Chart", "Form", "Heading", "Para", "Section", "Slider", "Table", "budgets", "cell_text", "figure", "sections",
            "subtitle"]
 
-KINDS = ("text", "money", "score", "points", "count", "date")
 NUMBERS = ("money", "score", "points", "count")  # shown aligned right
 
 
@@ -354,7 +353,8 @@ def _charts(doc) -> Section:
     shares += ((text("left"), money(doc["money"]["remaining"]),
                 text(fmt.percent(pence(doc["money"]["remaining"]), pence(doc["money"]["upfront"])))),)
     allocation = Table("The upfront allocation, shared", ("project", "amount", "share"), shares, sheet="Allocation")
-    table = Table(f"The shortlist at every budget (policy {sweep['policy']})", budget_columns(), budget_rows(sweep),
+    table = Table(f"The shortlist at every budget (policy {sweep['policy']})",
+                  ("from", "to", "projects", "allocated", "score", "change to the shortlist"), budget_rows(sweep),
                   sheet="Budgets")
     blocks = (
         Chart("allocation", charts["allocation"]["title"], charts["allocation"]["description"]),
@@ -363,10 +363,6 @@ def _charts(doc) -> Section:
         table,
     )
     return Section("charts", "The allocation and the budgets", blocks, (allocation, table))
-
-
-def budget_columns() -> tuple[str, ...]:
-    return ("from", "to", "projects", "allocated", "score", "change to the shortlist")
 
 
 def budget_rows(sweep) -> tuple[tuple[Cell, ...], ...]:

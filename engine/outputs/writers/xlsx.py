@@ -5,7 +5,9 @@ decimal from whole pence), dates are dates, scores and counts are numbers, and
 each sheet's header row is frozen and filtered.  Text from a file is always
 stored as text, never as a formula: a title such as ``=HYPERLINK(...)`` or
 ``+cmd`` is a string cell, marked so that a spreadsheet keeps it as text when
-it is edited.  The file has no time stamp: the same document gives the same bytes.
+it is edited.  The two charts are the spreadsheet's own, drawn from the
+numbers of the Allocation and Budgets sheets.  The file has no time stamp: the
+same document gives the same bytes.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .layout import Cell, Table, figure, sections
+from .layout import Cell, Table, sections
 
 __all__ = ["FORMULA_START", "render"]
 
@@ -45,7 +47,7 @@ def render(doc: dict[str, Any]) -> bytes:
     for section in sections(doc):
         for table in section.sheets:
             _sheet(book, table, names, bold, wrap, top)
-    _charts(book, doc, wrap)
+    _charts(book, doc)
     out = io.BytesIO()
     book.save(out)
     return steady_zip(out.getvalue(), _no_time)
@@ -99,22 +101,40 @@ def put(cell, c: Cell):
     return cell
 
 
-def _charts(book, doc, wrap) -> None:
-    """The two charts as pictures on a sheet of their own, each with its description beside it."""
-    from openpyxl.drawing.image import Image
+def _charts(book, doc) -> None:
+    """The two charts, drawn by the spreadsheet from the sheets' own numbers: the allocation as bars beside the
+    Allocation sheet, and the total score and number of projects at each budget beside the Budgets sheet."""
+    from openpyxl.chart import BarChart, Reference, ScatterChart, Series
 
-    from .. import chart
+    shares = book["Allocation"]
+    n = shares.max_row
+    bars = BarChart()
+    bars.type = "bar"
+    bars.title = doc["charts"]["allocation"]["title"]
+    bars.add_data(Reference(shares, min_col=2, min_row=1, max_row=n), titles_from_data=True)
+    bars.set_categories(Reference(shares, min_col=1, min_row=2, max_row=n))
+    bars.y_axis.number_format = NUMBER_FORMATS["money"]
+    bars.x_axis.scaling.orientation = "maxMin"  # the first project at the top, as in the table
+    bars.legend = None
+    bars.height, bars.width = 2 + 0.6 * n, 18
+    shares.add_chart(bars, "E2")
 
-    ws = book.create_sheet("Charts")
-    ws.column_dimensions["A"].width = 100
-    row = 1
-    for key in ("allocation", "sweep"):
-        about = doc["charts"][key]
-        put(ws.cell(row, 1), Cell("text", f"{about['title']}. {about['description']}")).alignment = wrap
-        ws.row_dimensions[row].height = 60
-        picture = Image(io.BytesIO(chart.png(figure(doc, key), dpi=100)))
-        ws.add_image(picture, f"A{row + 1}")
-        row += 2 + int(picture.height / 20) + 1
+    budgets = book["Budgets"]
+    n = budgets.max_row
+    sweep = ScatterChart()
+    sweep.title = doc["charts"]["sweep"]["title"]
+    sweep.style = 13
+    sweep.x_axis.title = "upfront allocation (from)"
+    sweep.x_axis.number_format = NUMBER_FORMATS["money"]
+    sweep.y_axis.title = "total score"
+    starts = Reference(budgets, min_col=1, min_row=2, max_row=n)
+    for col in (5, 3):  # the total score, and the number of projects shortlisted
+        series = Series(Reference(budgets, min_col=col, min_row=1, max_row=n), starts, title_from_data=True)
+        series.marker.symbol = "circle"
+        series.graphicalProperties.line.noFill = True  # one point for each interval: the value holds until the next
+        sweep.series.append(series)
+    sweep.height, sweep.width = 10, 20
+    budgets.add_chart(sweep, "H2")
 
 
 def _no_time(name: str, content: bytes) -> bytes:
