@@ -69,3 +69,15 @@ class TestRender:
         for title in HOSTILE_TITLES.values():
             assert any(title in t for t in texts), title
         assert HOSTILE_AGENCY in texts
+
+
+class TestLongTables:
+    def test_thousands_of_budgets_not_printed(self, tmp_path):
+        """A table of budgets longer than the limit is named, counted and pointed to, not printed page after page."""
+        doc = example_doc()
+        first = doc["sweep"]["intervals"][0]
+        doc["sweep"]["intervals"] = [first] * (docx_writer.LONGEST + 1)
+        word = opened(docx_writer.render(doc))
+        assert not any(t.rows[0].cells[0].text == "from" for t in word.tables)
+        assert any(p.text.startswith(f"{docx_writer.LONGEST + 1} intervals of budgets, too many to print")
+                   for p in word.paragraphs)

@@ -13,7 +13,10 @@ from typing import Any
 
 from .layout import NUMBERS, Chart, Form, Heading, Para, Slider, Table, cell_text, figure, sections, subtitle
 
-__all__ = ["render"]
+__all__ = ["LONGEST", "render"]
+
+# the table of budgets is printed when it has at most this many rows (a round of many proposals can have thousands)
+LONGEST = 200
 
 
 def render(doc: dict[str, Any]) -> bytes:
@@ -54,6 +57,10 @@ def _block(word, styles, doc, block) -> None:
         if block.label:
             p.add_run(block.label + " ").bold = True
         p.add_run(block.text)
+    elif isinstance(block, Table) and block.sheet == "Budgets" and len(block.rows) > LONGEST:
+        word.add_paragraph(block.caption, style=styles["Caption"])
+        word.add_paragraph(f"{len(block.rows):,} intervals of budgets, too many to print: the chart above draws "
+                           "them, and the web page's budget slider and the workbook's Budgets sheet give each one.")
     elif isinstance(block, Table):
         _table(word, styles, block.caption, block.columns,
                [[(cell_text(c), c.kind in NUMBERS) for c in row] for row in block.rows])
