@@ -15,6 +15,7 @@ from .layout import NUMBERS, Chart, Form, Heading, Para, Slider, Table, cell_tex
 
 __all__ = ["LONGEST", "render"]
 
+MARGIN = 2  # cm, on each side of an A4 page: 17 cm for the text
 # the table of budgets is printed when it has at most this many rows (a round of many proposals can have thousands)
 LONGEST = 200
 
@@ -22,7 +23,7 @@ LONGEST = 200
 def render(doc: dict[str, Any]) -> bytes:
     import docx
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     from . import steady_zip
 
@@ -36,6 +37,9 @@ def render(doc: dict[str, Any]) -> bytes:
         for stamp in props._element.findall(qn(f"dcterms:{name}")) + props._element.findall(qn(f"cp:{name}")):
             props._element.remove(stamp)
     word.styles["Normal"].font.size = Pt(10.5)
+    page = word.sections[0]  # A4, as council papers are
+    page.page_width, page.page_height = Cm(21), Cm(29.7)
+    page.left_margin = page.right_margin = page.top_margin = page.bottom_margin = Cm(MARGIN)
     # styles looked up once: python-docx finds a style by name with a search of every style, each time
     styles = {name: word.styles[name] for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Caption")}
     word.add_paragraph(doc["title"], style=styles["Title"])
@@ -92,6 +96,10 @@ def _table(word, styles, caption: str, columns, rows, *, tall: bool = False) -> 
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     right = [number for _, number in rows[0]]
+    widths = [Cm(w) for w in _widths(columns, rows, right)]
+    table.autofit = False
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths):
+        col.w = width
     trs = table._tbl.tr_lst
     flag = OxmlElement("w:tblHeader")  # the header row repeats on each page, and marks the header cells
     flag.set(qn("w:val"), "true")
@@ -99,13 +107,27 @@ def _table(word, styles, caption: str, columns, rows, *, tall: bool = False) -> 
     for i, (tr, values) in enumerate(zip(trs, [list(zip(columns, right))] + list(rows))):
         if tall and i:
             _Row(tr, table).height = Cm(1.2)
-        for tc, (value, number) in zip(tr.tc_lst, values):
+        for tc, width, (value, number) in zip(tr.tc_lst, widths, values):
+            tc.width = width
             paragraph = Paragraph(tc[-1], table)  # a new cell holds its properties, then one paragraph
             run = paragraph.add_run(value)
             if not i:
                 run.bold = True
             if number:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _widths(columns, rows, right) -> list[float]:
+    """Column widths in cm: a column of numbers as wide as its widest figure (it never wraps), the text columns
+    sharing what is left of the page in proportion to their longest text (up to 40 characters, at least 1.5 cm)."""
+    page, per_char, pad = 21 - 2 * MARGIN, 0.23, 0.5  # cm: a character at 10.5 pt, and the cell margins
+    need = [max(len(name), *(len(row[i][0]) for row in rows)) for i, name in enumerate(columns)]
+    fixed = {i: n * per_char + pad for i, n in enumerate(need) if right[i] or n <= 10}
+    if sum(fixed.values()) + 1.5 * (len(columns) - len(fixed)) > page:  # too many figures: share the page
+        fixed = {}
+    rest = page - sum(fixed.values())
+    share = {i: min(n, 40) for i, n in enumerate(need) if i not in fixed}
+    return [fixed[i] if i in fixed else max(rest * share[i] / sum(share.values()), 1.5) for i in range(len(columns))]
 
 
 def _chart(word, styles, doc, block: Chart) -> None:

@@ -26,6 +26,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 NUMBER_FORMATS = {"money": '"£"#,##0.00', "score": "0.0", "points": "0.###", "count": "#,##0", "date": "d mmmm yyyy"}
 WIDTHS = {"money": 13, "score": 8, "points": 8, "count": 9, "date": 16}
+WIDEST = 60  # characters: a longer text wraps
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -62,15 +63,20 @@ def _sheet(book, table: Table, names: set[str], bold, wrap, top) -> None:
     for col, title in enumerate(table.columns, start=1):
         put(ws.cell(1, col), Cell("text", title)).font = bold
     widths = [len(title) + 2 for title in table.columns]
+    for row in table.rows:  # each column as wide as its text, up to WIDEST (longer text wraps)
+        for col, c in enumerate(row):
+            size = len(str(c.value or "")) + 2 if c.kind == "text" else WIDTHS[c.kind]
+            widths[col] = max(widths[col], min(size, WIDEST))
     for r, row in enumerate(table.rows, start=2):
+        lines = 1
         for col, c in enumerate(row, start=1):
             cell = put(ws.cell(r, col), c)
+            size = len(str(c.value or ""))
+            cell.alignment = wrap if c.kind == "text" and size > widths[col - 1] - 2 else top
             if c.kind == "text":
-                cell.alignment = wrap if len(str(c.value or "")) > 60 else top
-                widths[col - 1] = max(widths[col - 1], min(len(str(c.value or "")) + 2, 60))
-            else:
-                cell.alignment = top
-                widths[col - 1] = max(widths[col - 1], WIDTHS[c.kind])
+                lines = max(lines, -(-size // max(widths[col - 1] - 2, 1)))
+        if lines > 1:  # a spreadsheet does not always grow a row to fit its wrapped text: say how tall
+            ws.row_dimensions[r].height = 15 * lines
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
