@@ -4,7 +4,7 @@
 Run from the repository root (or anywhere; paths are taken from this file)::
 
     python bench/report_bench.py                  # the example round and 200 proposals, four formats each
-    python bench/report_bench.py --quick          # fewer runs
+    python bench/report_bench.py --quick          # one run each, 30 generated proposals (the tests run it)
     python bench/report_bench.py --sizes 200,1000 --runs 5 --json bench/out/report.json
 
 For each case and each format (.html, .docx, .xlsx, .md) it runs the installed
@@ -75,10 +75,11 @@ def write_round(folder: Path, n: int, seed: int) -> Path:
     return folder
 
 
-def time_report(proposals: Path, suffix: str, runs: int, out: Path) -> dict:
+def time_report(proposals: Path, suffix: str, runs: int, out: Path, warm: bool = True) -> dict:
     target = out / f"recommendation{suffix}"
     cmd = crg_command() + ["report", str(RULES), str(proposals), "-o", str(target)]
-    subprocess.run(cmd, cwd=ROOT, capture_output=True, check=False)  # warm the file cache
+    if warm:
+        subprocess.run(cmd, cwd=ROOT, capture_output=True, check=False)  # warm the file cache
     walls, cpus = [], []
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -88,21 +89,22 @@ def time_report(proposals: Path, suffix: str, runs: int, out: Path) -> dict:
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if done.returncode != 0:
-            return {"error": done.stderr.decode(errors="replace").strip()[-300:]}
+            return {"error": (done.stderr.decode(errors="replace").strip().splitlines() or ["(no message)"])[-1]}
     return {"median_s": statistics.median(walls), "max_s": max(walls), "cpu_median_s": statistics.median(cpus),
             "runs": runs, "bytes": target.stat().st_size}
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="200", help="numbers of generated proposals (default 200)")
-    parser.add_argument("--runs", type=int, default=None, help="timed runs of each command (default 7, 3 with --quick)")
-    parser.add_argument("--quick", action="store_true", help="fewer runs, to check that the script works")
+    parser.add_argument("--sizes", default=None, help="numbers of generated proposals (default 200, 30 with --quick)")
+    parser.add_argument("--runs", type=int, default=None, help="timed runs of each command (default 7, 1 with --quick)")
+    parser.add_argument("--quick", action="store_true",
+                        help="one run of each, no warm-up, 30 generated proposals: to check that the script works")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE")
     args = parser.parse_args(argv)
-    runs = args.runs or (3 if args.quick else 7)
-    sizes = [int(s) for s in args.sizes.split(",") if s]
+    runs = args.runs or (1 if args.quick else 7)
+    sizes = [int(s) for s in (args.sizes or ("30" if args.quick else "200")).split(",") if s]
     print(f"crg report, whole process; {runs} runs each; load average at start {load_average()}", file=sys.stderr)
     results, failed = [], False
     with tempfile.TemporaryDirectory() as tmp:
@@ -115,7 +117,7 @@ def main(argv=None) -> int:
         for name, folder in cases:
             for suffix in FORMATS:
                 print(f"  {name} {suffix} ...", file=sys.stderr)
-                figures = time_report(folder, suffix, runs, tmp)
+                figures = time_report(folder, suffix, runs, tmp, warm=not args.quick)
                 failed |= "error" in figures
                 results.append({"case": name, "format": suffix, **figures})
     rows = [[r["case"], r["format"], *(("error", r["error"], "", "") if "error" in r else

@@ -41,7 +41,8 @@ class TestRender:
         charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
         assert len(charts) == 2
         text = b"".join(archive.read(n) for n in charts).decode("utf-8")
-        assert "'Allocation'!$B$2:$B$8" in text and "'Budgets'!$E$2:$E$16" in text
+        shares, budgets = len(doc["shortlist"]) + 2, len(doc["sweep"]["intervals"]) + 1  # rows, with the header
+        assert f"'Allocation'!$B$2:$B${shares}" in text and f"'Budgets'!$E$2:$E${budgets}" in text
         assert doc["charts"]["allocation"]["title"] in text and doc["charts"]["sweep"]["title"] in text
 
     def test_money_is_numbers_in_pounds(self):

@@ -188,7 +188,7 @@ def _charts(outcome, shortlisted: list[dict[str, Any]], sweep: list[dict[str, An
     used = next(iv for iv in sweep if _pence(iv["from"]) <= upfront <= _pence(iv["to"]))
     most = max(sweep, key=lambda iv: (len(iv["shortlist"]), -_pence(iv["from"])))
     top = _pence(sweep[-1]["to"])
-    changes = len(sweep) - 1
+    changes = sum(a["shortlist"] != b["shortlist"] for a, b in zip(sweep, sweep[1:]))
     return {
         "allocation": {
             "title": f"How the upfront allocation of {fmt.money_short(upfront)} is shared",

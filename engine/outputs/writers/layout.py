@@ -385,7 +385,8 @@ def budgets(doc) -> dict[str, Any]:
 
     The stops are the budgets at which the shortlist changes (each interval's start, £0 the first) and the top.
     """
-    projects = [p for p in doc["proposals"] if p["status"] in ("shortlisted", "reserve")]
+    listed = {pid for iv in doc["sweep"]["intervals"] for pid in iv["shortlist"]}
+    projects = [p for p in doc["proposals"] if p["id"] in listed]
     index = {p["id"]: i for i, p in enumerate(projects)}
     intervals = []
     for iv in doc["sweep"]["intervals"]:
