@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from fractions import Fraction
 
 import pytest
 from click.testing import CliRunner
 
+from engine import fmt
 from engine.inputs.money import parse as parse_money
 from engine.inputs.proposal import load_proposals
 from engine.inputs.round import load_round
@@ -150,7 +152,8 @@ class TestCharts:
         intervals = build()["sweep"]["intervals"]
         changes = sum(a["shortlist"] != b["shortlist"] for a, b in zip(intervals, intervals[1:]))
         assert f"changes at {changes} budgets" in charts["sweep"]["description"]
-        assert "6 projects are shortlisted for £24,300, with a total score of 48.8" in charts["sweep"]["description"]
+        total = fmt.points(Fraction(str(screen_json(R2627, EXAMPLES)["total_score"])))
+        assert f"6 projects are shortlisted for £24,300, with a total score of {total}" in charts["sweep"]["description"]
 
 
 class TestProvenance:

@@ -206,3 +206,13 @@ class TestChecks:
         rules = {r["id"]: r["source"] for r in __import__("yaml").safe_load(R2627.read_text())["rules"]}
         for p in doc["proposals"]:
             assert all(c["source"] == rules[c["rule"]] for c in p["checks"])
+
+
+class TestSweepTextEscaped:
+    def test_hostile_round_name(self, tmp_path):
+        """The round's name shows as written in crg sweep --format markdown."""
+        path = tmp_path / "rules.yaml"
+        spoil(R2627, path, "name: KCSP Crime Reduction Grant 2026/27", 'name: "**Grant** [x](javascript:y) <b>z</b>"')
+        out = crg("sweep", path, EXAMPLES, "--format", "markdown")
+        tags, text = tags_and_text(rendered(out))
+        assert not {"a", "strong", "b"} & set(tags) and "**Grant** [x](javascript:y) <b>z</b>" in text

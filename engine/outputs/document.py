@@ -15,7 +15,8 @@ Sections, in order: ``round``, ``recommendation`` (one paragraph), ``money``,
 ``shortlist``, ``reserve``, ``tactical``, ``ineligible``, ``priorities``,
 ``proposals`` (each one's rationale, score breakdown and counterfactual, as
 ``crg screen --format json`` gives them), ``scenarios``, ``charts``,
-``sweep``, ``provenance`` and ``decision``.
+``sweep`` (the intervals of ``crg sweep --format json``, each with its change
+in words), ``provenance`` and ``decision``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .. import fmt
 from ..inputs.money import parse as _pence
 from ..inputs.round import Round
 from ..inputs.scenario import Overrides, Scenario
-from .report import comparison_doc, outcome_doc, round_header, sweep_doc
+from .report import comparison_doc, outcome_doc, round_header, sweep_change, sweep_doc
 
 __all__ = ["KIND", "POLICY_WORDS", "SCHEMA", "build", "from_outcomes"]
 
@@ -70,7 +71,7 @@ def from_outcomes(round_: Round, proposals, baseline, comparisons=(), scenarios:
                       delivery={"start": p.delivery.start.isoformat(), "end": p.delivery.end.isoformat()},
                       pcc_priorities=list(p.pcc_priorities), csa_priorities=list(p.csa_priorities))
     status = {s: [r for r in records if r["status"] == s] for s in ("shortlisted", "reserve", "tactical", "ineligible")}
-    sweep = sweep_doc(baseline)
+    sweep = _sweep(baseline)
     doc: dict[str, Any] = {
         "kind": KIND,
         "schema": SCHEMA,
@@ -95,6 +96,15 @@ def from_outcomes(round_: Round, proposals, baseline, comparisons=(), scenarios:
         },
     }
     return doc
+
+
+def _sweep(outcome) -> list[dict[str, Any]]:
+    """The intervals of ``crg sweep --format json``, each with its change to the shortlist in the sweep table's words."""
+    costs = {d.proposal.id: d.proposal.cost for d in outcome.decisions}
+    intervals = sweep_doc(outcome)
+    for doc, before, iv in zip(intervals, (None,) + outcome.intervals, outcome.intervals):
+        doc["change"] = sweep_change(before, iv, costs)
+    return intervals
 
 
 def _round(round_: Round) -> dict[str, Any]:

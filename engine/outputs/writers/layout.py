@@ -19,7 +19,6 @@ import attrs
 
 from ... import fmt
 from ...inputs.money import parse as pence
-from ..report import shortlist_change
 
 __all__ = ["Cell", "Chart", "Form", "Heading", "Para", "Section", "Slider", "Table", "budgets", "cell_text", "figure", "sections",
            "subtitle"]
@@ -366,16 +365,8 @@ def _charts(doc) -> Section:
 
 
 def budget_rows(sweep) -> tuple[tuple[Cell, ...], ...]:
-    rows, before = [], []
-    for iv in sweep["intervals"]:
-        change = shortlist_change(before, iv["shortlist"])
-        if iv.get("reduced_offer"):
-            offer = iv["reduced_offer"]
-            change.append(f"({offer['id']} offered {fmt.money_short(pence(offer['amount']))})")
-        rows.append((money(iv["from"]), money(iv["to"]), count(len(iv["shortlist"])), money(iv["allocated"]),
-                     score(iv["score"]), text(" ".join(change) or None)))
-        before = iv["shortlist"]
-    return tuple(rows)
+    return tuple((money(iv["from"]), money(iv["to"]), count(len(iv["shortlist"])), money(iv["allocated"]),
+                  score(iv["score"]), text(iv.get("change") or None)) for iv in sweep["intervals"])
 
 
 def budgets(doc) -> dict[str, Any]:
@@ -423,7 +414,8 @@ def figure(doc, key: str):
                                        pence(doc["money"]["remaining"]), pence(doc["money"]["upfront"]))
     sweep = doc["sweep"]
     steps = [(pence(iv["from"]), pence(iv["to"]), len(iv["shortlist"]), iv["score"]) for iv in sweep["intervals"]]
-    return chart.sweep_figure(title, steps, pence(sweep["round_upfront"]), pence(sweep["upfront"]))
+    what_if = any(o["name"] == "upfront" for o in doc["provenance"]["overrides"])
+    return chart.steps_figure(title, steps, pence(sweep["upfront"]), what_if)
 
 
 def _provenance(doc) -> Section:
