@@ -28,7 +28,8 @@ class TestReport:
         path = tmp_path / f"recommendation{suffix}"
         result = crg("report", R2627, EXAMPLES, "-o", path)
         assert result.exit_code == 0, result.stderr
-        assert result.stdout == f"Wrote {path}\n" and result.stderr == ""
+        assert result.stdout == f"Wrote {path}\n"
+        assert all(line.startswith("Warning: ") for line in result.stderr.splitlines())  # the files' warnings only
         assert path.read_bytes().startswith(start)
         assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
@@ -97,8 +98,8 @@ class TestReportErrors:
         path = tmp_path / "r.md"
         result = crg("report", R2627, EXAMPLES, "-o", path)
         assert result.exit_code == 2
-        assert result.stderr == (f"Error: {path}: -o: cannot be written (Permission denied)\n"
-                                 "  fix: give a path in a folder that can be written\n")
+        assert result.stderr.endswith(f"Error: {path}: -o: cannot be written (Permission denied)\n"
+                                      "  fix: give a path in a folder that can be written\n")
         assert list(tmp_path.iterdir()) == []
 
     def test_missing_output(self):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import emit, warn, what_if
+from .options import READING, Progress, emit, strict, warn, what_if
 
 
 @click.command()
@@ -14,8 +14,9 @@ from .options import emit, warn, what_if
               help="The file to write; its extension picks the format: .html, .docx, .xlsx or .md.")
 @click.option("--scenario", "scenarios", metavar="FILE", multiple=True,
               help="A scenario file to compare with the baseline (repeatable).")
+@strict
 @what_if
-def report(rules, proposals, output, scenarios, overrides, engine) -> None:
+def report(rules, proposals, output, scenarios, strict, overrides, engine) -> None:
     """Write the recommendation to the Chair: a web page, a Word document, a workbook or Markdown.
 
     One document in every format: the recommendation in a paragraph, the
@@ -32,16 +33,15 @@ def report(rules, proposals, output, scenarios, overrides, engine) -> None:
       crg report rules/kcsp-2026-27.yaml proposals/2026-27-example -o recommendation.docx \\
         --scenario scenarios/2026-27-example/cut-to-20000.yaml
     """
-    from ..inputs.proposal import load_proposals
-    from ..inputs.round import load_round
+    from ..inputs.load import load_inputs
     from ..inputs.scenario import load_scenario
     from ..outputs import document, writers
 
     writers.check_target(output)
-    round_ = load_round(rules)
-    found = load_proposals(proposals)
-    loaded = [load_scenario(path) for path in scenarios]
-    doc = document.build(round_, found, overrides, loaded, engine=engine)
-    warn(round_.warnings)
+    with Progress() as progress:
+        inputs = load_inputs(rules, proposals, overrides=overrides, strict=strict, progress=progress.stage(READING))
+        loaded = [load_scenario(path) for path in scenarios]
+        doc = document.build(inputs.round, inputs.proposals, overrides, loaded, engine=engine)
+    warn(inputs.warnings)
     writers.write(doc, output)
     emit(f"Wrote {output}\n")
