@@ -8,12 +8,14 @@ rounded half up once from the exact value.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from fractions import Fraction
 from typing import Any, Sequence
 
 __all__ = [
-    "PENCE", "count", "date", "found", "money", "money_change", "money_json", "money_short", "number", "ordinal",
-    "points", "points_change", "points_json", "pounds", "quoted", "rounded_parts", "score", "score_value", "short", "timestamp",
+    "PENCE", "count", "date", "found", "markdown", "money", "money_change", "money_json", "money_short", "number",
+    "ordinal", "percent", "points", "points_change", "points_json", "pounds", "quoted", "rounded_parts", "score",
+    "score_value", "short", "timestamp",
 ]
 
 UNITS = 1000  # score units per point (see engine.decision.score)
@@ -133,9 +135,19 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def count(n: int) -> str:
-    """``1,200``: a whole number of things, with commas."""
-    return f"{n:,}"
+def count(n: int, thing: str | None = None, things: str | None = None) -> str:
+    """``1,200``: a whole number of things, with commas; with a noun, ``1 project`` or ``6 projects``
+    (*things* where the plural is not *thing* + s)."""
+    if thing is None:
+        return f"{n:,}"
+    return f"{n:,} {thing if n == 1 else (things or thing + 's')}"
+
+
+def percent(part: int, whole: int) -> str:
+    """``28%``: *part* of *whole* as a whole percentage, rounded half up (``0%`` of nothing)."""
+    if whole <= 0:
+        return "0%"
+    return f"{(200 * part + whole) // (2 * whole)}%"
 
 
 def number(value: Fraction | int, places: int = 3) -> str:
@@ -165,3 +177,34 @@ def found(value: Any, width: int = 40) -> str:
     if isinstance(value, list):
         return "a list"
     return f"the text {quoted(value, width)}"
+
+
+# --- Markdown ---------------------------------------------------------------------------------------
+
+_MD_ALWAYS = frozenset("\\`*_[]<>&|~@")  # emphasis, code, links, HTML, entities, tables, strikethrough, e-mail links
+_MD_BREAK = re.compile(r"[ \t]*[\r\n\v\f\x85\u2028\u2029]+[ \t]*")
+# what makes a block of a line that starts with it: a heading, a list item, a rule or an underline
+_MD_LINE_START = re.compile(r"#{1,6}(?=[ \t]|$)|[-+](?=[ \t]|$)|-(?=[- \t]*$)|=+(?=[= \t]*$)|\d{1,9}(?=[.)]([ \t]|$))")
+
+
+def markdown(text: str) -> str:
+    """*text* from a file, to put in Markdown so that it shows as written.
+
+    It cannot add a link (bracketed, ``<...>`` or a bare address), emphasis,
+    code, HTML, an entity, a table cell, a heading, a list or a line break:
+    the characters that would are escaped with a backslash (``\\*``), a line
+    break becomes a space, and ``www.``, ``://`` and ``@`` are split so that no
+    renderer makes an address of them.  Leading blanks are dropped (Markdown
+    would drop them, or make code of them).
+    """
+    text = _MD_BREAK.sub(" ", str(text)).lstrip(" \t")
+    start = _MD_LINE_START.match(text)
+    marker = -1 if start is None else (start.end() if start.group()[0].isdigit() else 0)
+    out = []
+    for i, ch in enumerate(text):
+        if (ch in _MD_ALWAYS or i == marker
+                or (ch == ":" and text.startswith("//", i + 1))
+                or (ch == "." and text[max(i - 3, 0):i].lower() == "www")):
+            out.append("\\")
+        out.append(ch)
+    return "".join(out)

@@ -93,6 +93,50 @@ def spoiled(tmp_path, monkeypatch):
     return make
 
 
+def rendered(markdown_text: str) -> str:
+    """Markdown as HTML, the way GitHub renders it: CommonMark with tables, strikethrough and bare addresses
+    made into links (www. and scheme:// ones, as GitHub does; not fuzzy ones such as example.com)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("gfm-like")
+    md.linkify.set({"fuzzy_link": False})
+    return md.render(markdown_text)
+
+
+def tags_and_text(html_text: str) -> tuple[list[str], str]:
+    """The tags of some HTML, in order, and its text with every entity read."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.tags, self.text = [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+
+        def handle_data(self, data):
+            self.text.append(data)
+
+    reader = Reader()
+    reader.feed(html_text)
+    reader.close()
+    return reader.tags, "".join(reader.text)
+
+
+def shuffled_copy(source: Path, dest: Path, seed: int) -> Path:
+    """The YAML files of *source* copied into the new folder *dest* in an order and under names drawn from *seed*."""
+    import random
+    import shutil
+
+    dest.mkdir(parents=True)
+    paths = sorted(source.glob("*.yaml"))
+    random.Random(seed).shuffle(paths)
+    for i, path in enumerate(paths):
+        shutil.copy(path, dest / f"{seed}-{i:03d}.yaml")
+    return dest
+
+
 def location(message: str) -> tuple[str, int | None]:
     """The ``file`` and ``line`` at the start of an error message ``file:line:col: ...``."""
     match = re.match(r"(?P<file>[^:\n]+?)(?::(?P<line>\d+)(?::\d+)?)?: ", message)
@@ -112,3 +156,34 @@ def write_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
             sheet.append(row)
     book.save(path)
     return path
+
+
+# titles a hostile or careless partner could send: markup, a script, a Markdown link, spreadsheet formulas, a line break
+HOSTILE_TITLES = {
+    "doorstep-crime-door-chains": "<script>alert(1)</script>",
+    "e-scooter-safety-schools": '"><img src=x onerror=alert(1)>',
+    "hate-crime-reporting-centres": "[click me](javascript:alert(1)) **bold**",
+    "cuckooing-awareness-housing": '=HYPERLINK("http://example.invalid/x","click")',
+    "dhr-learning-webinars": "+cmd|' /C calc'!A0",
+    "nte-welfare-training": "Welfare training\nfor night-time staff",
+    "asb-community-mediation": "@SUM(1+1) -2+3 see www.example.invalid <b>x</b> & https://example.invalid",
+}
+HOSTILE_AGENCY = "=1+1 <i>Kent</i> Police"
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    """``(rules, folder)``: the example round of 2026/27 with :data:`HOSTILE_TITLES` and one lead agency of
+    :data:`HOSTILE_AGENCY`, each written in the files as a YAML string that holds exactly that text."""
+    import json
+
+    folder = tmp_path / "hostile-proposals"
+    folder.mkdir()
+    for path in sorted(ROUNDS["kcsp-2026-27"][1].glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if path.stem in HOSTILE_TITLES:
+            text = re.sub(r"(?m)^title: .*$", lambda _: "title: " + json.dumps(HOSTILE_TITLES[path.stem]), text, count=1)
+        if path.stem == "doorstep-crime-door-chains":
+            text = re.sub(r"(?m)^lead_agency: .*$", lambda _: "lead_agency: " + json.dumps(HOSTILE_AGENCY), text, count=1)
+        (folder / path.name).write_text(text, encoding="utf-8")
+    return ROUNDS["kcsp-2026-27"][0], folder

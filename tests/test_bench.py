@@ -31,6 +31,8 @@ QUICK = {
                        r"^\| 20 \| 1 \| \d+\.\d+ \| \d+ \| \d+\.\d+ \| \d+ \| \d+\.\d+ \| \d+ \| [\d.]+× \| [\d.]+× \|$",
                        r"^\| rank \| 1 \| \d+\.\d+ \| \d+ \|$", r"^\| optimal \| 1 \| \d+\.\d+ \| \d+ \|$",
                        r"^- example round, rank: \d+\.\d+ s, [\d.]+× the import floor"],
+    "report_bench.py": [r"^\| case +\| format +\| median s", r"^\| example round \(12 proposals\) \| \.html +\| \d+\.\d+",
+                        r"^\| 30 generated proposals +\| \.docx +\| \d+\.\d+", r"^load average at the end"],
 }
 
 

@@ -1,14 +1,17 @@
-"""Tests of engine.outputs.chart: the sweep drawn with no two pieces of text on top of each other."""
+"""Tests of engine.outputs.chart: the sweep drawn with no two pieces of text on top of each other; the charts as
+SVG text for a web page and as PNG bytes."""
 
 from __future__ import annotations
 
 import io
 import itertools
+import re
 
 import pytest
 
 from engine.inputs.load import load_inputs
 from engine.inputs.scenario import Overrides, run
+from engine.outputs import chart
 from engine.outputs.chart import sweep_figure
 
 from .conftest import ROUNDS
@@ -86,3 +89,54 @@ class TestSweepFigure:
         """The allocation in use is named in the legend, with the money shown as everywhere else."""
         labels = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
         assert any(label.startswith("the allocation in use, £") for label in labels)
+
+
+STEPS = [(0, 79999, 0, 0.0), (80000, 264999, 1, 8.971), (265000, 330000, 2, 16.965)]
+
+
+def sweep():
+    return chart.steps_figure("A <round> & its sweep", STEPS, 200000, what_if=True)
+
+
+def allocation():
+    return chart.allocation_figure("Shares", [("door-chains", 80000), ("webinars", 185000)], 65000, 330000)
+
+
+class TestSvg:
+    def test_named_and_described_for_screen_readers(self):
+        """The SVG is an image labelled by its title and description, both escaped."""
+        text = chart.svg(sweep(), "Total <score>", "From £0 & up", prefix="c1")
+        assert text.startswith("<svg ") and 'role="img" aria-labelledby="c1-title c1-desc"' in text
+        assert '<title id="c1-title">Total &lt;score&gt;</title>' in text
+        assert '<desc id="c1-desc">From £0 &amp; up</desc>' in text
+
+    def test_fit_for_a_page(self):
+        """No XML declaration, document type, metadata, namespace address or fixed size; text stays text."""
+        text = chart.svg(allocation(), "t", "d", prefix="c2")
+        head = text[:text.index(">")]
+        assert "<?xml" not in text and "<!DOCTYPE" not in text and "<metadata" not in text
+        assert "http" not in text and "width=" not in head and "viewBox" in head
+        assert ">door-chains</text>" in text  # a label is text, not a drawn outline
+
+    def test_ids_prefixed(self):
+        """Every id starts with the prefix, and every reference points at one of them."""
+        text = chart.svg(sweep(), "t", "d", prefix="c3")
+        ids = re.findall(r'\bid="([^"]+)"', text)
+        assert ids and all(i.startswith("c3-") for i in ids)
+        refs = re.findall(r'(?:url\(#|href="#)([^)"]+)', text)
+        assert set(refs) <= set(ids)
+
+    def test_same_figure_same_text(self):
+        assert chart.svg(sweep(), "t", "d", prefix="x") == chart.svg(sweep(), "t", "d", prefix="x")
+
+    def test_dollar_is_not_mathematics(self):
+        """A '$' in a name is drawn as a dollar sign."""
+        text = chart.svg(chart.steps_figure("costs $5 and $6", STEPS, 0), "t", "d", prefix="m")
+        assert "costs $5 and $6" in text
+
+
+class TestPng:
+    def test_png_bytes_steady(self):
+        """PNG bytes, the same each time (no software name or time in them)."""
+        data = chart.png(allocation())
+        assert data.startswith(b"\x89PNG") and data == chart.png(allocation())

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, strategies as st
 
 from engine import fmt
+
+from .conftest import rendered, tags_and_text
 
 fractions = st.fractions(min_value=0, max_value=10, max_denominator=10_000)
 
@@ -124,3 +127,82 @@ class TestTimestamp:
     def test_example(self):
         """The Working Group's meeting time."""
         assert fmt.timestamp("2026-04-27T10:05:59Z") == "27 April 2026, 10:05 UTC"
+
+
+def plain(text: str) -> str:
+    """*text* as a Markdown paragraph shows it: line breaks as spaces, no blanks at either end."""
+    import re
+
+    return re.sub(r"[ \t]*[\r\n\v\f\x85\u2028\u2029]+[ \t]*", " ", text).strip(" \t")
+
+
+# text a file can hold: anything printable, with the characters Markdown and HTML give meaning to made likely
+# (and no blank but the space and the tab, which renderers trim from the ends of a paragraph in different ways)
+file_text = st.lists(
+    st.one_of(st.sampled_from(list("\\`*_[]()<>&|~@#+-=!:./ \t\n\r") + ["www.", "://", "http", "1."]),
+              st.characters(blacklist_categories=("Cc", "Cs", "Zs", "Zl", "Zp"), blacklist_characters="\ufeff")),
+    max_size=40,
+).map("".join)
+
+
+class TestMarkdown:
+    HOSTILE = [
+        "[click me](javascript:alert(1)) **bold**",
+        "<script>alert(1)</script>",
+        '"><img src=x onerror=alert(1)>',
+        "see https://example.invalid and www.example.invalid, or mail a@example.invalid",
+        "~~struck~~ `code` _em_ &amp; &#106; | cell |",
+        "# heading",
+        "1. a list",
+        "- an item",
+        "> a quote",
+        "---",
+    ]
+
+    @pytest.mark.parametrize("text", HOSTILE)
+    def test_hostile_text_shows_as_written(self, text):
+        """A link, emphasis, HTML, an entity, a heading or a list in a title shows as the characters written."""
+        assert tags_and_text(rendered(fmt.markdown(text))) == (["p"], text + "\n")
+
+    def test_line_break_becomes_a_space(self):
+        """A title with a line break stays on one line: the break shows as a space."""
+        assert fmt.markdown("first line\nsecond line") == "first line second line"
+        assert rendered("- " + fmt.markdown("a\n\n- b")) == "<ul>\n<li>a - b</li>\n</ul>\n"
+
+    @given(file_text)
+    def test_any_text_is_one_plain_paragraph(self, text):
+        """Whatever the text, rendered on its own it is one paragraph holding exactly that text."""
+        shown = plain(text)
+        assert tags_and_text(rendered(fmt.markdown(text))) == ((["p"], shown + "\n") if shown else ([], ""))
+
+    @given(file_text)
+    def test_any_text_in_a_table_cell_stays_in_its_cell(self, text):
+        """In a table cell the text is the cell's whole content and adds no column."""
+        import html
+        import re
+
+        out = rendered(f"| a | b |\n|---|---|\n| {fmt.markdown(text)} | z |\n")
+        assert tags_and_text(out)[0] == ["table", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]
+        cell = re.search(r"<tbody>\n<tr>\n<td>(.*?)</td>\n<td>z</td>", out, re.S)
+        assert cell and html.unescape(cell[1]) == plain(text)
+
+    def test_plain_words_unchanged(self):
+        """Ordinary words, sums and dates are left as they are."""
+        for text in ("Door chains for older residents", "£1,850.00", "8.0 of 10 (pcc 2.0)", "e-scooter safety"):
+            assert fmt.markdown(text) == text
+
+
+class TestCount:
+    def test_singular_and_plural(self):
+        assert [fmt.count(n, "project") for n in (0, 1, 2, 1200)] == ["0 projects", "1 project", "2 projects",
+                                                                      "1,200 projects"]
+        assert fmt.count(3, "priority", "priorities") == "3 priorities"
+
+
+class TestPercent:
+    def test_half_up(self):
+        """Whole percentages, halves up, from whole pence; nothing of nothing is 0%."""
+        assert fmt.percent(80000, 2650000) == "3%"
+        assert fmt.percent(1, 200) == "1%"
+        assert fmt.percent(5, 1000) == "1%" and fmt.percent(4, 1000) == "0%"
+        assert fmt.percent(5, 0) == "0%"

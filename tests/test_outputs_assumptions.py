@@ -28,7 +28,7 @@ class TestAssumptionsMarkdown:
         assert out[1] == "## What rests on assumptions"
         table = out[-1].splitlines()
         assert table[0].startswith("| file") and len(table) == 4
-        assert "`money.leftover` (returned); `scoring` (out_of: 10)" in table[2]
+        assert "`money.leftover` (returned); `scoring` (out\\_of: 10)" in table[2]  # a value from a file, escaped
 
     def test_nothing(self):
         """Nothing assumed gives no section at all."""

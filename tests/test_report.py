@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
+from click.testing import CliRunner
 
 from engine import fmt
 from engine.inputs.load import load_inputs
 from engine.inputs.scenario import Overrides, run
 from engine.outputs import report
 
-from .conftest import ROUNDS
+from .conftest import HOSTILE_TITLES, ROUNDS, rendered, spoil, tags_and_text
 
 INPUTS = load_inputs(*ROUNDS["kcsp-2026-27"])
 
@@ -130,3 +132,90 @@ class TestSweepChange:
             return None if pair is None else BudgetInterval(0, 1, pair[0], 0, 0, pair[1])
 
         assert report.sweep_change(iv(before), iv(after), {"a": 100, "b": 900, "c": 100}) == words
+
+
+# --- Markdown: text from files shown as written ------------------------------------------------------
+
+R2627, EXAMPLES = ROUNDS["kcsp-2026-27"]
+LIVE = {"a", "script", "img", "em", "b", "i", "s", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ol"}
+
+
+def crg(*args):
+    from engine.cli import cli
+
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split("\n"))
+
+
+class TestOutcomeTextEscaped:
+    def test_hostile_titles_show_as_written(self, hostile):
+        """In crg screen --format markdown a title cannot add a link, emphasis, HTML or a line break."""
+        rules, folder = hostile
+        out = crg("screen", rules, folder, "--format", "markdown")
+        tags, text = tags_and_text(rendered(out))
+        headings = 1 + ("What rests on assumptions" in out)  # every decision, and what rests on assumptions
+        assert not LIVE & set(tags) - {"h2", "h3"} and tags.count("h2") == 1 and tags.count("h3") == headings
+        assert tags.count("strong") == 12  # the ids, bold as the command makes them, and nothing else
+        assert tags.count("li") == 12  # the title with a line break stays in its item
+        for title in HOSTILE_TITLES.values():
+            assert one_line(title) in text
+
+    def test_ordinary_titles_unchanged(self):
+        """Titles with no Markdown in them read the same as before."""
+        out = crg("screen", R2627, EXAMPLES, "--format", "markdown")
+        assert "(Door chains and no-cold-calling kits for older residents, £800)" in out
+
+
+class TestComparisonText:
+    def test_hostile_scenario_name(self, tmp_path):
+        """A scenario's name shows as written in crg compare --format markdown."""
+        name = "**cut** [to](javascript:alert(1)) <img src=x> #1"
+        path = tmp_path / "cut.yaml"
+        path.write_text(f"name: {json.dumps(name)}\nupfront: £20,000\n", encoding="utf-8")
+        out = crg("compare", R2627, EXAMPLES, path, "--format", "markdown")
+        tags, text = tags_and_text(rendered(out))
+        assert not {"a", "img", "em", "strong"} & set(tags)
+        assert text.count(name) == 2  # the column of the table and the heading of its changes
+
+
+class TestRulesDoc:
+    def test_hostile_source(self, tmp_path):
+        """A rule's source and a priority's name from the rules file show as written in crg rules --format markdown."""
+        path = tmp_path / "rules.yaml"
+        spoil(R2627, path, "source: Business case form (evaluation section)",
+              "source: \"<script>alert(1)</script> [form](javascript:x) | *cell*\"")
+        text = path.read_text(encoding="utf-8").replace("protecting-people: Protecting people",
+                                                        "protecting-people: \"**Protecting** <b>people</b>\"")
+        path.write_text(text, encoding="utf-8")
+        out = crg("rules", path, "--format", "markdown")
+        tags, shown = tags_and_text(rendered(out))
+        assert not {"a", "script", "b", "em", "strong"} & set(tags)
+        assert "<script>alert(1)</script> [form](javascript:x) | *cell*" in shown
+        assert "**Protecting** <b>people</b> (protecting-people)" in shown
+        html = rendered(out)
+        first = html[html.index("<table>"):html.index("</table>")]
+        assert first.count("<tr>") == 9 and first.count("<td>") == 8 * 5  # a '|' in a source adds no cell
+
+
+class TestChecks:
+    def test_checks_carry_the_source(self):
+        """Each check in crg screen --format json names the source of its rule."""
+        doc = json.loads(crg("screen", R2627, EXAMPLES, "--format", "json"))
+        rules = {r["id"]: r["source"] for r in __import__("yaml").safe_load(R2627.read_text())["rules"]}
+        for p in doc["proposals"]:
+            assert all(c["source"] == rules[c["rule"]] for c in p["checks"])
+
+
+class TestSweepTextEscaped:
+    def test_hostile_round_name(self, tmp_path):
+        """The round's name shows as written in crg sweep --format markdown."""
+        path = tmp_path / "rules.yaml"
+        spoil(R2627, path, "name: KCSP Crime Reduction Grant 2026/27", 'name: "**Grant** [x](javascript:y) <b>z</b>"')
+        out = crg("sweep", path, EXAMPLES, "--format", "markdown")
+        tags, text = tags_and_text(rendered(out))
+        assert not {"a", "strong", "b"} & set(tags) and "**Grant** [x](javascript:y) <b>z</b>" in text

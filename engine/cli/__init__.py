@@ -42,6 +42,7 @@ COMMANDS = {
     "diff": "record:diff",
     "decide": "record:decide",
     "verify": "record:verify",
+    "report": "report:report",
 }
 
 

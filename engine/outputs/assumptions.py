@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from .. import fmt
+
 
 __all__ = ["assumption_lines", "assumptions_markdown"]
 
@@ -18,15 +20,16 @@ def assumption_lines(items) -> list[str]:
     return [(f"{a.owner}: " if several else "") + _one(a.path, a) for a in items]
 
 
-def _one(name: str, a) -> str:
-    return f"{name} ({a.value})" if a.value else name
+def _one(name: str, a, shown=str) -> str:
+    return f"{name} ({shown(a.value)})" if a.value else name
 
 
 def assumptions_markdown(items, heading: str = "###") -> list[str]:
     """A Markdown section listing *items*, or nothing when there are none."""
     if not items:
         return []
-    rows = [[owner, "; ".join(_one(f"`{a.path}`", a) for a in group)] for owner, group in _by_owner(items)]
+    rows = [[fmt.markdown(owner), "; ".join(_one(f"`{a.path}`", a, fmt.markdown) for a in group)]
+            for owner, group in _by_owner(items)]
     return ["", f"{heading} What rests on assumptions", "",
             "These values are not given by any published report; each file lists them under `assumed:`.", "",
             _table(rows)]

@@ -14,7 +14,8 @@ from ..inputs.round import INTERESTS, LEFTOVER, RULES_FIELDS, Round
 from .assumptions import assumption_lines, assumptions_markdown
 from ..decision.screen import Screening
 
-__all__ = ["FORMATS", "outcome_doc", "outcome_json", "outcome_text", "round_header", "rules_doc"]
+__all__ = ["FORMATS", "comparison_doc", "outcome_doc", "outcome_json", "outcome_text", "round_header", "rules_doc",
+           "sweep_change", "sweep_doc"]
 
 FORMATS = ("table", "json", "markdown")
 
@@ -37,7 +38,8 @@ def round_header(round_: Round) -> dict[str, Any]:
 
 def check_json(screening: Screening) -> list[dict[str, Any]]:
     return [
-        {"rule": c.rule, "passed": c.passed, "reason": c.reason, "severity": c.severity, "applies": c.applies}
+        {"rule": c.rule, "passed": c.passed, "reason": c.reason, "severity": c.severity, "applies": c.applies,
+         "source": c.source}
         for c in screening.checks
     ]
 
@@ -69,14 +71,16 @@ def rules_doc(round_: Round, form: str = "table") -> str:
         out.append(f"{title}: " + "; ".join(f"{p.name} ({p.id})" for p in group) + ".")
     out += ["", *_panel_words(round_)]
     out.append("")
+    esc = _shown(form)
+    out = [esc(line) for line in out]  # every line so far may hold text from the rules file
     out += _rules_words(round_.rules, form)
     pot = round_.tactical_pot
     if pot is not None:
         out = _trimmed(out) + ["", "## The tactical pot" if form == "markdown" else "The tactical pot", ""]
         for name, gate in (("opens", pot.opens), ("closes", pot.closes)):
             if gate is not None:
-                out += [f"{'- ' if form == 'markdown' else ''}{name}: {gate.says}",
-                        f"  when {conditions.describe(gate.when)}", f"  source: {gate.source}", ""]
+                out += [f"{'- ' if form == 'markdown' else ''}{name}: {esc(gate.says)}",
+                        f"  when {esc(conditions.describe(gate.when))}", f"  source: {esc(gate.source)}", ""]
         if pot.rules:
             out += ["In-year bids:", ""] + _rules_words(pot.rules, form)
     assumed = provenance.assumptions(round_)
@@ -103,8 +107,8 @@ def _rules_words(rules, form: str) -> list[str]:
             test = f"when {conditions.describe(rule.when)}: {test}"
         rows.append([rule.id, rule.severity, rule.says, test, rule.source])
     if form == "markdown":
-        return [tabulate(rows, ["rule", "severity", "says", "checks that", "source"], tablefmt="github",
-                         disable_numparse=True)]
+        return [tabulate(_cells(rows, fmt.markdown), ["rule", "severity", "says", "checks that", "source"],
+                         tablefmt="github", disable_numparse=True)]
     out = []
     for rule_id, severity, says, test, source in rows:
         out += [f"{rule_id} [{severity}]", f"  {says}", f"  checks that {test}", f"  source: {source}", ""]
@@ -259,12 +263,13 @@ def outcome_text(outcome, form: str) -> str:
     if concerns:
         totals += "\nConcerns (rules that only flag): " + ". ".join(concerns) + "."
     if form == "markdown":
-        out = [f"## {outcome.round.name}: recommended shortlist", "",
-               tabulate(rows, headers, tablefmt="github", colalign=align, disable_numparse=True), "", totals, "",
-               "### Every decision", ""]
+        md = fmt.markdown
+        out = [f"## {md(outcome.round.name)}: recommended shortlist", "",
+               tabulate(_cells(rows, md), headers, tablefmt="github", colalign=align, disable_numparse=True), "",
+               md(totals), "", "### Every decision", ""]
         for d in table_order(outcome.decisions):
-            out.append(f"- **{d.proposal.id}** ({d.proposal.title}, {fmt.money_short(d.proposal.cost)}): "
-                       f"{d.explanation}" + (f" {d.counterfactual.text}" if d.counterfactual else ""))
+            out.append(f"- **{md(d.proposal.id)}** ({md(d.proposal.title)}, {fmt.money_short(d.proposal.cost)}): "
+                       f"{md(d.explanation)}" + (f" {md(d.counterfactual.text)}" if d.counterfactual else ""))
         out += assumptions_markdown(provenance.assumptions(outcome.round, [d.proposal for d in outcome.decisions]))
         return "\n".join(out) + "\n"
     return (f"{outcome.round.name}\n\n" + tabulate(rows, headers, tablefmt="simple", colalign=align, disable_numparse=True)
@@ -276,6 +281,11 @@ def outcome_text(outcome, form: str) -> str:
 
 def comparison_json(baseline, comparisons) -> str:
     """The ``--format json`` document of ``crg compare``."""
+    return dumps(comparison_doc(baseline, comparisons))
+
+
+def comparison_doc(baseline, comparisons) -> dict[str, Any]:
+    """The baseline and each scenario: premises, money, total score, shortlist, and what changed."""
     def side(name, outcome, overrides):
         return {
             "name": name,
@@ -288,7 +298,7 @@ def comparison_json(baseline, comparisons) -> str:
             "shortlist": [d.proposal.id for d in outcome.shortlist],
         }
 
-    doc = {
+    return {
         "round": round_header(baseline.round),
         "baseline": side("baseline", baseline, baseline.overrides),
         "scenarios": [
@@ -304,7 +314,6 @@ def comparison_json(baseline, comparisons) -> str:
             for c in comparisons
         ],
     }
-    return dumps(doc)
 
 
 def comparison_text(baseline, comparisons, form: str) -> str:
@@ -326,22 +335,23 @@ def comparison_text(baseline, comparisons, form: str) -> str:
         ["left"] + ["-"] + [", ".join(c.left) or "-" for c in comparisons],
     ]
     tablefmt = "github" if form == "markdown" else "simple"
+    esc = _shown(form)
     out = []
     if form == "markdown":
-        out += [f"## What-ifs: {baseline.round.name}", ""]
+        out += [f"## What-ifs: {esc(baseline.round.name)}", ""]
     else:
         out += [f"{baseline.round.name}: what-ifs", ""]
-    out.append(tabulate(rows, headers, tablefmt=tablefmt, disable_numparse=True))
+    out.append(tabulate(_cells(rows, esc), _cells([headers], esc)[0], tablefmt=tablefmt, disable_numparse=True))
     for c in comparisons:
-        out += ["", f"{'### ' if form == 'markdown' else ''}{c.name}: allocated {fmt.money_change(c.allocated_change)}, "
+        out += ["", f"{'### ' if form == 'markdown' else ''}{esc(c.name)}: allocated {fmt.money_change(c.allocated_change)}, "
                     f"remaining {fmt.money_change(c.remaining_change)}, total score {fmt.points_change(c.score_change)}"]
         bullet = "- " if form == "markdown" else "  "
-        shown = [ch for ch in c.changes if ch.scores is None or fmt.score(ch.scores[0]) != fmt.score(ch.scores[1])]
-        slight = [ch.id for ch in c.changes if ch not in shown]
+        listed = [ch for ch in c.changes if ch.scores is None or fmt.score(ch.scores[0]) != fmt.score(ch.scores[1])]
+        slight = [esc(ch.id) for ch in c.changes if ch not in listed]
         if not c.entered and not c.left:
             out.append(f"{bullet}the shortlist is the same")
-        for ch in shown:
-            out.append(f"{bullet}{ch.id} {ch.text}")
+        for ch in listed:
+            out.append(f"{bullet}{esc(ch.id)} {esc(ch.text)}")
         if slight:
             out.append(f"{bullet}scores that moved too little to show at one decimal: {', '.join(slight)}")
     return "\n".join(out) + "\n"
@@ -410,7 +420,19 @@ def sweep_text(outcome, form: str = "table") -> str:
     premises = "; ".join(o["text"] for o in outcome.overrides)
     foot = (f"{len(outcome.intervals)} intervals, {max(len(outcome.intervals) - 1, 0)} breakpoints; "
             f"< marks the allocation in use, {fmt.money(outcome.upfront)}." + (f" What-if: {premises}." if premises else ""))
-    return f"{'## ' if form == 'markdown' else ''}{title}\n\n{text}\n\n{foot}\n"
+    if form == "markdown":
+        return f"## {fmt.markdown(title)}\n\n{text}\n\n{fmt.markdown(foot)}\n"
+    return f"{title}\n\n{text}\n\n{foot}\n"
+
+
+def _shown(form: str):
+    """How text from a file is put in output of *form*: escaped in Markdown, as it is elsewhere."""
+    return fmt.markdown if form == "markdown" else str
+
+
+def _cells(rows, shown) -> list[list]:
+    """Every cell of *rows* passed through *shown* (numbers stay numbers)."""
+    return [[shown(c) if isinstance(c, str) else c for c in row] for row in rows]
 
 
 def _change_json(pence: int) -> str:

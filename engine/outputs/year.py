@@ -34,11 +34,13 @@ def _left(pence: int | None, exact: bool) -> str:
 def _prose(lines, form: str) -> str:
     """Sentences under a table: one paragraph each, wrapped for a terminal (Markdown keeps them whole)."""
     if form == "markdown":
-        return "\n\n".join(lines)
+        return "\n\n".join(fmt.markdown(line) for line in lines)  # each may hold text from a file
     return "\n".join(textwrap.fill(line, 100, break_on_hyphens=False) for line in lines)
 
 
 def _table(rows, headers, form: str, align) -> str:
+    if form == "markdown":  # text from a file shows as written
+        rows = [[fmt.markdown(c) if isinstance(c, str) else c for c in row] for row in rows]
     return tabulate(rows, headers, tablefmt="github" if form == "markdown" else "simple", colalign=align,
                     disable_numparse=True)
 
@@ -133,7 +135,7 @@ def status_text(status, form: str = "table") -> str:
         notes.append(f"The year was closed out on {fmt.date(state.closed_out)}.")
     notes.append(f"{len(state.events)} event{'s' if len(state.events) != 1 else ''} of the ledger up to this date.")
     if form == "markdown":
-        return "\n".join([f"## {title}", "", _table(rows, headers, form, align), "", _prose(notes, form)]) + "\n"
+        return "\n".join([f"## {fmt.markdown(title)}", "", _table(rows, headers, form, align), "", _prose(notes, form)]) + "\n"
     return f"{title}\n\n{_table(rows, headers, form, align)}\n\n{_prose(notes, form)}\n"
 
 
@@ -170,7 +172,8 @@ def bids_text(result, form: str = "table") -> str:
     foot = (f"{counts} of {len(result.bids)} can be considered. Each bid is judged on its own against "
             f"the money left in the pot.")
     if form == "markdown":
-        return "\n".join([f"## {title}", "", _pot_words(result.pot), "", table, "", foot]) + "\n"
+        return "\n".join([f"## {fmt.markdown(title)}", "", fmt.markdown(_pot_words(result.pot)), "", table, "",
+                          fmt.markdown(foot)]) + "\n"
     return f"{title}\n\n{_prose([_pot_words(result.pot)], form)}\n\n{table}\n\n{_prose([foot], form)}\n"
 
 
@@ -223,6 +226,7 @@ def closeout_text(closeout, form: str = "table") -> str:
     body = _table(rows, headers, form, align)
     if form == "markdown":
         assumed = provenance.assumptions(c.round, (), c.ledger)
-        return "\n".join([f"## {title}", "", body, "", _prose(c.summary(), form)] + assumptions_markdown(assumed)) + "\n"
+        return "\n".join([f"## {fmt.markdown(title)}", "", body, "", _prose(c.summary(), form)]
+                         + assumptions_markdown(assumed)) + "\n"
     return f"{title}\n\n{body}\n\n{_prose(c.summary(), form)}\n"
 

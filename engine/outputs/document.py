@@ -1,0 +1,237 @@
+"""The recommendation to the Chair, as one document that every format is written from.
+
+:func:`build` runs the round (with any what-ifs and scenarios) and returns one
+plain, JSON-able mapping: every section the Chair reads, in the order they read
+them.  The writers (:mod:`engine.outputs.writers`) read nothing else, and the
+decision register stores this same mapping, so that a recommendation can be
+written again later, in any format, exactly as it was.
+
+The mapping holds no time stamp (the register records when), and no float for
+money: sums are strings of pounds with two decimals (``"5595.00"``), as in
+every JSON ``crg`` writes.  Dates are ``YYYY-MM-DD``.  The same inputs give the
+same mapping, whatever the order of files on disk.
+
+Sections, in order: ``round``, ``recommendation`` (one paragraph), ``money``,
+``shortlist``, ``reserve``, ``tactical``, ``ineligible``, ``priorities``,
+``proposals`` (each one's rationale, score breakdown and counterfactual, as
+``crg screen --format json`` gives them), ``scenarios``, ``charts``,
+``sweep`` (the intervals of ``crg sweep --format json``, each with its change
+in words), ``provenance`` and ``decision``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from fractions import Fraction
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Sequence
+
+from .. import fmt
+from ..inputs.money import parse as _pence
+from ..inputs.round import Round
+from ..inputs.scenario import Overrides, Scenario
+from .report import comparison_doc, outcome_doc, round_header, sweep_change, sweep_doc
+
+__all__ = ["KIND", "POLICY_WORDS", "SCHEMA", "build", "from_outcomes"]
+
+KIND = "crg recommendation"
+SCHEMA = 1
+
+# how each policy chooses, as the recommendation says it
+POLICY_WORDS = {
+    "rank": "taking the proposals in order of score, each one that fits in what is left",
+    "optimal": "as the set of proposals with the highest total score that fits",
+    "consensus-first": ("taking first the proposals the panel agreed on, then the rest, each in order of score "
+                        "and each one that fits in what is left"),
+}
+
+
+def build(round_: Round, proposals, overrides: Overrides = Overrides(), scenarios: Sequence[Scenario] = (), *,
+          engine: str = "durable") -> dict[str, Any]:
+    """The recommendation for *round_* and *proposals* with *overrides*, each of *scenarios* compared with it."""
+    from ..decision.compare import compare_scenarios
+
+    baseline, comparisons = compare_scenarios(round_, proposals, overrides, scenarios, engine=engine)
+    return from_outcomes(round_, proposals, baseline, comparisons, scenarios, engine=engine)
+
+
+def from_outcomes(round_: Round, proposals, baseline, comparisons=(), scenarios: Sequence[Scenario] = (), *,
+                  engine: str = "durable") -> dict[str, Any]:
+    """The document of an outcome already decided (*baseline*) and its scenario *comparisons*.
+
+    *round_* and *proposals* are as loaded, before any what-if: the provenance
+    names and hashes their files.
+    """
+    records = outcome_doc(baseline)["proposals"]
+    by_id = {d.proposal.id: d.proposal for d in baseline.decisions}
+    for record in records:
+        p = by_id[record["id"]]
+        record.update(lead_agency=p.lead_agency, submitted=p.submitted.isoformat(),
+                      delivery={"start": p.delivery.start.isoformat(), "end": p.delivery.end.isoformat()},
+                      pcc_priorities=list(p.pcc_priorities), csa_priorities=list(p.csa_priorities))
+    status = {s: [r for r in records if r["status"] == s] for s in ("shortlisted", "reserve", "tactical", "ineligible")}
+    sweep = _sweep(baseline)
+    doc: dict[str, Any] = {
+        "kind": KIND,
+        "schema": SCHEMA,
+        "title": f"{baseline.round.name}: recommendation to the Chair",
+        "round": _round(baseline.round),
+        "recommendation": _recommendation(baseline, status),
+        "money": _money(baseline),
+        "shortlist": [_entry(r, "offered", "rank", "score", "concerns") for r in status["shortlisted"]],
+        "reserve": [_entry(r, "rank", "score", "concerns", "shortlisted_from") for r in status["reserve"]],
+        "tactical": [_entry(r, "score", "concerns") for r in status["tactical"]],
+        "ineligible": [_entry(r, "failed") for r in status["ineligible"]],
+        "priorities": _priorities(baseline.round, status["shortlisted"]),
+        "proposals": records,
+        "scenarios": _scenarios(baseline, comparisons, scenarios),
+        "charts": _charts(baseline, status["shortlisted"], sweep),
+        "sweep": {"policy": baseline.policy, "upfront": fmt.money_json(baseline.upfront),
+                  "round_upfront": fmt.money_json(baseline.round.upfront), "intervals": sweep},
+        "provenance": _provenance(round_, proposals, baseline, scenarios, engine),
+        "decision": {
+            "text": "The Chair's decision on the recommendation above, with any change to it and the reason.",
+            "fields": ["Decision", "Changes, if any, and why", "Name of the Chair", "Signature", "Date"],
+        },
+    }
+    return doc
+
+
+def _sweep(outcome) -> list[dict[str, Any]]:
+    """The intervals of ``crg sweep --format json``, each with its change to the shortlist in the sweep table's words."""
+    costs = {d.proposal.id: d.proposal.cost for d in outcome.decisions}
+    intervals = sweep_doc(outcome)
+    for doc, before, iv in zip(intervals, (None,) + outcome.intervals, outcome.intervals):
+        doc["change"] = sweep_change(before, iv, costs)
+    return intervals
+
+
+def _round(round_: Round) -> dict[str, Any]:
+    return {
+        **round_header(round_),
+        "plan": round_.plan,
+        "year_start": round_.year_start.isoformat(),
+        "year_end": round_.year_end.isoformat(),
+        "tactical_opens": round_.tactical_opens,
+        "deadlines": [{"name": name, "label": name.replace("_", " ").capitalize(), "date": day.isoformat()}
+                      for name, day in round_.deadlines],
+        "warnings": list(round_.warnings),
+    }
+
+
+def _money(outcome) -> dict[str, str]:
+    round_ = outcome.round
+    return {
+        "grant": fmt.money_json(round_.grant),
+        "upfront": fmt.money_json(outcome.upfront),
+        "allocated": fmt.money_json(outcome.allocated),
+        "remaining": fmt.money_json(outcome.remaining),
+        "leftover": outcome.leftover_words(),
+        "tactical_pot": fmt.money_json(round_.tactical),
+        "tactical": fmt.money_json(outcome.tactical),
+        "returned": fmt.money_json(outcome.returned),
+    }
+
+
+def _entry(record: dict[str, Any], *extra: str) -> dict[str, Any]:
+    """A proposal's line in one of the lists (shortlist, reserve, tactical bids, ineligible)."""
+    entry = {key: record[key] for key in ("id", "title", "lead_agency", "submitted", "cost")}
+    failed = [c for c in record["checks"] if not c["passed"]]
+    values = {
+        "offered": record["offered"],
+        "rank": record["rank"],
+        "score": record["score"],
+        "concerns": [c["rule"] for c in failed if c["severity"] == "flag"],
+        "failed": [{key: c[key] for key in ("rule", "reason", "source")} for c in failed if c["severity"] == "reject"],
+        "shortlisted_from": (record["counterfactual"] or {}).get("budget"),
+    }
+    entry.update((key, values[key]) for key in extra)
+    return entry
+
+
+def _recommendation(outcome, status: dict[str, list]) -> str:
+    shortlisted = status["shortlisted"]
+    if shortlisted:
+        text = (f"The Working Group recommends {fmt.count(len(shortlisted), 'project')} for "
+                f"{fmt.money_short(outcome.allocated)} of the upfront allocation of {fmt.money_short(outcome.upfront)}, "
+                f"chosen {POLICY_WORDS[outcome.policy]}.")
+    else:
+        text = (f"The Working Group recommends no project from the upfront allocation of "
+                f"{fmt.money_short(outcome.upfront)}: no eligible proposal fits.")
+    reduced = [r for r in shortlisted if r["offered"] != r["cost"]]
+    for r in reduced:
+        text += f" {r['id']} is offered a reduced {fmt.money_short(_pence(r['offered']))}, the least it can be delivered for."
+    text += " " + outcome.leftover_words()
+    rest = [f"{len(status[key])} {'is' if len(status[key]) == 1 else 'are'} {words}"
+            for key, words in (("reserve", "kept in reserve should money come free"),
+                               ("tactical", "for the tactical pot"),
+                               ("ineligible", "not eligible under the round's rules")) if status[key]]
+    if rest:
+        text += " Of the other proposals, " + (", ".join(rest[:-1]) + " and " + rest[-1] if len(rest) > 1 else rest[0]) + "."
+    if outcome.overrides:
+        text += " These figures take the what-if: " + "; ".join(o["text"] for o in outcome.overrides) + "."
+    return text
+
+
+def _priorities(round_: Round, shortlisted: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Each PCC and CSA priority of the round, with the shortlisted projects that serve it (none: left without)."""
+    return {
+        field: [{"id": p.id, "name": p.name,
+                 "served_by": [r["id"] for r in shortlisted if p.id in r[f"{field}_priorities"]]} for p in group]
+        for field, group in (("pcc", round_.pcc), ("csa", round_.csa))
+    }
+
+
+def _scenarios(baseline, comparisons, scenarios: Sequence[Scenario]) -> dict[str, Any]:
+    doc = comparison_doc(baseline, comparisons)
+    for side, scenario in zip(doc["scenarios"], scenarios):
+        side["file"] = scenario.file
+    return {"baseline": doc["baseline"], "scenarios": doc["scenarios"]}
+
+
+def _charts(outcome, shortlisted: list[dict[str, Any]], sweep: list[dict[str, Any]]) -> dict[str, Any]:
+    upfront = outcome.upfront
+    parts = [f"{r['id']} {fmt.money_short(_pence(r['offered']))} ({fmt.percent(_pence(r['offered']), upfront)})"
+             for r in shortlisted]
+    parts.append(f"left {fmt.money_short(outcome.remaining)} ({fmt.percent(outcome.remaining, upfront)})")
+    used = next(iv for iv in sweep if _pence(iv["from"]) <= upfront <= _pence(iv["to"]))
+    most = max(sweep, key=lambda iv: (len(iv["shortlist"]), -_pence(iv["from"])))
+    top = _pence(sweep[-1]["to"])
+    changes = sum(a["shortlist"] != b["shortlist"] for a, b in zip(sweep, sweep[1:]))
+    return {
+        "allocation": {
+            "title": f"How the upfront allocation of {fmt.money_short(upfront)} is shared",
+            "description": "One bar for each shortlisted project, with its amount and its share of the upfront "
+                           "allocation, and one for what is left: " + "; ".join(parts) + ".",
+        },
+        "sweep": {
+            "title": "Total score and number of projects shortlisted at every upfront allocation",
+            "description": (
+                f"From £0 to {fmt.money_short(top)} the shortlist changes at {fmt.count(changes, 'budget')}. "
+                f"At the allocation used, {fmt.money_short(upfront)}, {fmt.count(len(used['shortlist']), 'project')} "
+                f"{'is' if len(used['shortlist']) == 1 else 'are'} shortlisted for "
+                f"{fmt.money_short(_pence(used['allocated']))}, with a total score of "
+                f"{fmt.points(Fraction(str(used['score'])))}. The most shortlisted at once is "
+                f"{fmt.count(len(most['shortlist']), 'project')}, from {fmt.money_short(_pence(most['from']))}. "
+                f"The table of budgets gives the shortlist of every interval."),
+        },
+    }
+
+
+def _provenance(round_: Round, proposals, outcome, scenarios: Sequence[Scenario], engine: str) -> dict[str, Any]:
+    files = [{"role": "rules", "name": round_.file, "sha256": _sha256(round_.file)}]
+    files += [{"role": "proposal", "name": p.file, "sha256": _sha256(p.file)}
+              for p in sorted(proposals, key=lambda p: p.id)]
+    files += [{"role": "scenario", "name": s.file, "sha256": _sha256(s.file)} for s in scenarios]
+    return {
+        "engine": f"crg {metadata.version('crg')}",
+        "rule_engine": engine,
+        "policy": outcome.policy,
+        "overrides": list(outcome.overrides),
+        "files": files,
+    }
+
+
+def _sha256(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -1,0 +1,83 @@
+(function () {
+  "use strict";
+  // The budget slider. Every figure comes from the data the page carries: the script only finds the
+  // interval of budgets that holds the one chosen, and shows that interval's shortlist.
+  var data = JSON.parse(document.getElementById("budget-data").textContent);
+  var tool = document.getElementById("budget-tool");
+  var slider = document.getElementById("budget");
+  var amount = document.getElementById("budget-amount");
+  var problem = document.getElementById("budget-problem");
+  var shown = document.getElementById("budget-shown");
+  var words = document.getElementById("budget-words");
+  var left = document.getElementById("budget-left");
+  var list = document.getElementById("budget-list");
+  var pounds = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP" });
+
+  function decimal(pence) {  // whole pence as an exact decimal string, for Intl to show
+    var rest = String(pence % 100);
+    return String((pence - pence % 100) / 100) + "." + (rest.length < 2 ? "0" + rest : rest);
+  }
+
+  function find(pence) {
+    for (var i = 0; i < data.intervals.length; i++) {
+      var iv = data.intervals[i];
+      if (iv.from <= pence && pence <= iv.to) { return iv; }
+    }
+    return null;
+  }
+
+  function show(pence, label) {
+    var iv = find(pence);
+    shown.textContent = label;
+    words.textContent = iv.words;
+    left.textContent = pounds.format(decimal(pence - iv.allocated));
+    list.replaceChildren();
+    iv.shortlist.forEach(function (at) {
+      var p = data.projects[at];
+      var amount = iv.offer && iv.offer[0] === at ? iv.offer[1] : p.amount;
+      var item = document.createElement("li");
+      var id = document.createElement("span");
+      id.className = "id";
+      id.textContent = p.id;
+      item.append(id, ": " + p.title + " (" + amount + ")");
+      list.append(item);
+    });
+    if (!iv.shortlist.length) {
+      var none = document.createElement("li");
+      none.textContent = "no project";
+      list.append(none);
+    }
+  }
+
+  function fromSlider() {
+    var i = Number(slider.value);
+    slider.setAttribute("aria-valuetext", data.labels[i]);
+    amount.value = decimal(data.stops[i]);
+    amount.removeAttribute("aria-invalid");
+    problem.textContent = "";
+    show(data.stops[i], data.labels[i]);
+  }
+
+  function fromAmount() {
+    var match = /^\s*£?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{2}))?\s*$/.exec(amount.value);
+    var pence = match ? Number(match[1].replace(/,/g, "")) * 100 + Number(match[2] || 0) : NaN;
+    if (!match || pence > data.top) {
+      amount.setAttribute("aria-invalid", "true");
+      problem.textContent = "Give an amount from £0.00 to " + data.labels[data.labels.length - 1] +
+        ", in pounds with no pence or with two decimals, such as 20000 or 20,000.50.";
+      return;
+    }
+    amount.removeAttribute("aria-invalid");
+    problem.textContent = "";
+    var i = 0;
+    while (i + 1 < data.stops.length && data.stops[i + 1] <= pence) { i++; }
+    slider.value = String(i);
+    slider.setAttribute("aria-valuetext", data.labels[i]);
+    show(pence, pounds.format(decimal(pence)));
+  }
+
+  slider.addEventListener("input", fromSlider);
+  amount.addEventListener("change", fromAmount);
+  amount.addEventListener("keydown", function (event) { if (event.key === "Enter") { fromAmount(); } });
+  tool.hidden = false;
+}());

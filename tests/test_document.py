@@ -1,0 +1,182 @@
+"""Tests of engine.outputs.document: one JSON-able recommendation, agreeing with crg screen, deterministic."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from fractions import Fraction
+
+import pytest
+from click.testing import CliRunner
+
+from engine import fmt
+from engine.inputs.money import parse as parse_money
+from engine.inputs.proposal import load_proposals
+from engine.inputs.round import load_round
+from engine.inputs.scenario import Overrides, load_scenario
+from engine.outputs import document
+
+from .conftest import REPO, ROUNDS, shuffled_copy
+
+R2627, EXAMPLES = ROUNDS["kcsp-2026-27"]
+SCENARIOS = REPO / "scenarios" / "2026-27-example"
+SECTIONS = ["kind", "schema", "title", "round", "recommendation", "money", "shortlist", "reserve", "tactical",
+            "ineligible", "priorities", "proposals", "scenarios", "charts", "sweep", "provenance", "decision"]
+
+
+def build(rules=R2627, folder=EXAMPLES, overrides=Overrides(), scenarios=()):
+    return document.build(load_round(rules), load_proposals(folder), overrides,
+                          [load_scenario(s) for s in scenarios])
+
+
+def screen_json(*args):
+    from engine.cli import cli
+
+    result = CliRunner().invoke(cli, ["screen", *map(str, args), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def floats(value, path=()):
+    """Every float in *value*, with the path of keys to it."""
+    if isinstance(value, float):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from floats(item, path + (key,))
+    elif isinstance(value, list):
+        for item in value:
+            yield from floats(item, path)
+
+
+class TestBuild:
+    def test_sections_in_reading_order(self):
+        """The document holds every section, in the order the Chair reads them."""
+        assert list(build()) == SECTIONS
+
+    def test_json_round_trip(self):
+        """The document is plain JSON: it reads back equal."""
+        doc = build(scenarios=[SCENARIOS / "cut-to-20000.yaml"])
+        assert json.loads(json.dumps(doc)) == doc
+
+    def test_no_float_for_money(self):
+        """The only floats are scores and points; money is a string of pounds with two decimals."""
+        doc = build(scenarios=[SCENARIOS / "cut-to-20000.yaml"])
+        assert {path[-1] for path in floats(doc)} <= {"score", "points", "max_points", "total_score",
+                                                      "total_score_change"}
+        assert doc["money"]["allocated"] == "24300.00"
+
+    @pytest.mark.parametrize("key", sorted(ROUNDS))
+    def test_figures_agree_with_screen(self, key):
+        """Money, statuses, ranks, scores and reasons are those of crg screen --format json on the same files."""
+        rules, folder = ROUNDS[key]
+        doc, screened = build(rules, folder), screen_json(rules, folder)
+        for field in ("upfront", "allocated", "remaining", "tactical", "returned"):
+            assert doc["money"][field] == screened[field]
+        by_id = {p["id"]: p for p in screened["proposals"]}
+        for record in doc["proposals"]:
+            expected = by_id[record["id"]]
+            assert {k: record[k] for k in expected} == expected
+        for status, section in (("shortlisted", "shortlist"), ("reserve", "reserve"), ("tactical", "tactical"),
+                                ("ineligible", "ineligible")):
+            assert [e["id"] for e in doc[section]] == [p["id"] for p in screened["proposals"] if p["status"] == status]
+        assert sum(parse_money(e["offered"]) for e in doc["shortlist"]) == parse_money(screened["allocated"])
+
+    def test_same_inputs_same_document(self, tmp_path):
+        """The same files give the same document, whatever their names and the order they were written to disk in."""
+        docs = [build(folder=shuffled_copy(EXAMPLES, tmp_path / str(seed), seed)) for seed in (1, 2)]
+        for doc in docs:  # the files' names differ, and the provenance names them; nothing else may differ
+            for f in doc["provenance"]["files"]:
+                del f["name"]
+        assert json.dumps(docs[0]) == json.dumps(docs[1])
+
+    def test_ineligible_carry_each_rule_and_source(self):
+        """An ineligible proposal lists each rule it fails, why, and the source of the rule."""
+        doc = build()
+        late = next(e for e in doc["ineligible"] if e["id"] == "underage-vape-test-purchases")
+        assert late["failed"] == [{"rule": "received-by-deadline",
+                                   "reason": "received 9 April 2026, after the deadline of 8 April 2026",
+                                   "source": "KCSP Working Group update, 31 March 2026 (timetable for 2026/27)"}]
+
+
+class TestRecommendation:
+    def test_one_paragraph_with_the_figures(self):
+        """The recommendation says how many projects, how much, what is left and where it goes, and the rest."""
+        text = build()["recommendation"]
+        assert "\n" not in text
+        assert text.startswith("The Working Group recommends 6 projects for £24,300 of the upfront allocation of "
+                               "£26,500")
+        assert "£2,200 of the upfront allocation is left: added to the tactical pot, making it £15,300." in text
+        assert "1 is kept in reserve" in text and "4 are not eligible" in text
+
+    def test_what_if_named(self):
+        """A what-if is named in the recommendation, so that its figures are never taken for the round's own."""
+        text = build(overrides=Overrides.from_flags(upfront="£20,000"))["recommendation"]
+        assert "4 projects for £19,250 of the upfront allocation of £20,000" in text
+        assert text.endswith("These figures take the what-if: upfront allocation set to £20,000.")
+
+    def test_nothing_fits(self):
+        """At £0 no project is recommended, and the paragraph says so."""
+        text = build(overrides=Overrides.from_flags(upfront="0"))["recommendation"]
+        assert text.startswith("The Working Group recommends no project")
+
+
+class TestPriorities:
+    def test_served_and_left_without(self):
+        """Each PCC and CSA priority lists the shortlisted projects serving it; at £800 most have none."""
+        doc = build(overrides=Overrides.from_flags(upfront="£800"))
+        pcc = {p["id"]: p["served_by"] for p in doc["priorities"]["pcc"]}
+        csa = {p["id"]: p["served_by"] for p in doc["priorities"]["csa"]}
+        assert pcc["protecting-people"] == ["doorstep-crime-door-chains"] and pcc["protecting-places"] == []
+        assert csa["road-safety"] == [] and csa["safeguarding-vulnerable-people"] == ["doorstep-crime-door-chains"]
+
+
+class TestScenarios:
+    def test_each_scenario_against_the_baseline(self):
+        """Each scenario is compared with the baseline, with its file named."""
+        doc = build(scenarios=[SCENARIOS / "cut-to-20000.yaml", SCENARIOS / "late-proposal-accepted.yaml"])
+        cut, late = doc["scenarios"]["scenarios"]
+        assert doc["scenarios"]["baseline"]["allocated"] == "24300.00"
+        assert (cut["name"], cut["allocated"], cut["left"]) == ("cut to £20,000", "19250.00",
+                                                                ["dhr-learning-webinars", "nte-welfare-training"])
+        assert late["entered"] == ["underage-vape-test-purchases"]
+        assert cut["file"] == str(SCENARIOS / "cut-to-20000.yaml")
+
+
+class TestCharts:
+    def test_descriptions_give_the_figures(self):
+        """The charts' descriptions, read by a screen reader, give each share and the sweep's main figures."""
+        charts = build()["charts"]
+        assert "doorstep-crime-door-chains £800 (3%)" in charts["allocation"]["description"]
+        assert "left £2,200 (8%)" in charts["allocation"]["description"]
+        intervals = build()["sweep"]["intervals"]
+        changes = sum(a["shortlist"] != b["shortlist"] for a, b in zip(intervals, intervals[1:]))
+        assert f"changes at {changes} budgets" in charts["sweep"]["description"]
+        total = fmt.points(Fraction(str(screen_json(R2627, EXAMPLES)["total_score"])))
+        assert f"6 projects are shortlisted for £24,300, with a total score of {total}" in charts["sweep"]["description"]
+
+
+class TestProvenance:
+    def test_hashes_of_every_file(self):
+        """The provenance names the rules file, every proposal file and every scenario file, with its SHA-256."""
+        scenario = SCENARIOS / "cut-to-20000.yaml"
+        pv = build(scenarios=[scenario])["provenance"]
+        files = {f["name"]: (f["role"], f["sha256"]) for f in pv["files"]}
+        expected = [R2627, *sorted(EXAMPLES.glob("*.yaml")), scenario]
+        assert list(files) == [str(p) for p in expected]
+        for path in expected:
+            assert files[str(path)][1] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert pv["engine"].startswith("crg ") and pv["rule_engine"] == "durable" and pv["policy"] == "rank"
+
+    def test_no_time_stamp(self):
+        """Nothing in the document depends on the time: two builds a second apart are equal."""
+        import time
+
+        first = json.dumps(build())
+        time.sleep(1.1)
+        assert json.dumps(build()) == first
+
+    def test_overrides_recorded(self):
+        """The what-ifs used are in the provenance."""
+        pv = build(overrides=Overrides.from_flags(upfront="£20,000", policy="optimal"))["provenance"]
+        assert [o["name"] for o in pv["overrides"]] == ["upfront", "policy"] and pv["policy"] == "optimal"

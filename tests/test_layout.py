@@ -1,0 +1,104 @@
+"""Tests of engine.outputs.writers.layout: the sections every writer shows, and the data of the budget slider."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from fractions import Fraction
+from functools import lru_cache
+
+from engine import fmt
+from engine.inputs.proposal import load_proposals
+from engine.inputs.round import load_round
+from engine.inputs.scenario import load_scenario
+from engine.outputs import document
+from engine.outputs.writers import layout
+
+from .conftest import REPO, ROUNDS
+
+R2627, EXAMPLES = ROUNDS["kcsp-2026-27"]
+SCENARIOS = REPO / "scenarios" / "2026-27-example"
+HEADINGS = ["The recommendation", "The money", "The shortlist", "The reserve list", "The tactical bids",
+            "The ineligible proposals", "The priorities served",
+            "Every proposal: rationale, score and what would change it", "The scenarios compared with the baseline",
+            "The allocation and the budgets", "Provenance", "The Chair's decision"]
+
+
+@lru_cache(maxsize=None)
+def _example(with_scenarios: bool) -> dict:
+    scenarios = [load_scenario(SCENARIOS / "cut-to-20000.yaml")] if with_scenarios else []
+    return document.build(load_round(R2627), load_proposals(EXAMPLES), scenarios=scenarios)
+
+
+def example_doc(with_scenarios: bool = True) -> dict:
+    """The document of the example round of 2026/27 (with the £20,000 scenario), a fresh copy each time."""
+    return copy.deepcopy(_example(with_scenarios))
+
+
+class TestSections:
+    def test_order_and_headings(self):
+        """Every section, in the Chair's reading order."""
+        assert [s.heading for s in layout.sections(example_doc())] == HEADINGS
+
+    def test_every_sheet_named_and_unique(self):
+        """Every table for the workbook has a sheet name of its own."""
+        names = [t.sheet for s in layout.sections(example_doc()) for t in s.sheets]
+        assert all(names) and len(names) == len(set(names))
+
+    def test_every_proposal_has_its_heading(self):
+        """The section of every proposal has a heading for each, with its rationale and counterfactual."""
+        doc = example_doc()
+        section = next(s for s in layout.sections(doc) if s.key == "proposals")
+        headings = [b.text for b in section.blocks if isinstance(b, layout.Heading)]
+        assert headings == [f"{p['id']}: {p['title']}" for p in doc["proposals"]]
+        labels = [b.label for b in section.blocks if isinstance(b, layout.Para)]
+        assert labels.count("Why:") == 12 and labels.count("What would change it:") == 7
+
+    def test_no_scenario(self):
+        """With no scenario, the section says how to add one."""
+        section = next(s for s in layout.sections(example_doc(False)) if s.key == "scenarios")
+        assert "--scenario FILE" in section.blocks[0].text
+
+
+class TestCellText:
+    def test_kinds(self):
+        """Each kind of cell is shown by engine.fmt, and an empty one as '-'."""
+        cells = [layout.money("24300.00"), layout.score(8.971), layout.points(0.571), layout.count(1200),
+                 layout.date("2026-04-08"), layout.text(None)]
+        assert [layout.cell_text(c) for c in cells] == ["£24,300.00", "9.0", "0.571", "1,200", "8 April 2026", "-"]
+
+    def test_scores_read_exactly(self):
+        """A score is read from its decimal digits, never from the float's binary value."""
+        assert layout.score(0.15).value == Fraction(15, 100)
+        assert layout.date("2026-04-08").value == dt.date(2026, 4, 8)
+
+
+class TestBudgets:
+    def test_stops_are_the_breakpoints_and_the_top(self):
+        """The slider stops at £0, at every budget where the shortlist changes, and at the top."""
+        doc = example_doc()
+        data = layout.budgets(doc)
+        starts = [int(Fraction(iv["from"]) * 100) for iv in doc["sweep"]["intervals"]]
+        top = int(Fraction(doc["sweep"]["intervals"][-1]["to"]) * 100)
+        assert data["stops"] == sorted(set(starts) | {top}) and data["stops"][0] == 0
+        assert data["labels"][1] == "£800.00" and data["top"] == top
+        assert data["stops"][data["start"]] == 2430000  # the stop at or below the allocation used, £26,500
+
+    def test_intervals_cover_every_penny(self):
+        """The intervals run from £0 to the top with no gap, each with its shortlist's titles and amounts."""
+        data = layout.budgets(example_doc())
+        ivs = data["intervals"]
+        assert ivs[0]["from"] == 0 and ivs[-1]["to"] == data["top"]
+        assert all(b["from"] == a["to"] + 1 for a, b in zip(ivs, ivs[1:]))
+        first = data["projects"][ivs[1]["shortlist"][0]]
+        assert first == {"id": "doorstep-crime-door-chains",
+                         "title": "Door chains and no-cold-calling kits for older residents", "amount": "£800.00"}
+        listed = {pid for iv in example_doc()["sweep"]["intervals"] for pid in iv["shortlist"]}
+        assert sorted(p["id"] for p in data["projects"]) == sorted(listed)  # each that some budget shortlists, once
+        score = fmt.points(Fraction(str(example_doc()["sweep"]["intervals"][1]["score"])))
+        assert ivs[1]["words"] == f"1 project for £800.00, total score {score}"
+
+
+def doc_of(rules, folder, scenarios=()) -> dict:
+    """The document of any round's files (the hostile copy, say)."""
+    return document.build(load_round(rules), load_proposals(folder), scenarios=[load_scenario(s) for s in scenarios])
