@@ -103,7 +103,7 @@ def figures(situation, progress: Callable[[int, int], None] | None = None) -> di
     report = progress or (lambda done, total: None)
     if not situation.order:
         return {}
-    if situation.base_policy == "rank" and len(situation.regimes) == 1:
+    if situation.base_policy == "rank":
         return _by_walk(situation, report)
     return _by_intervals(situation, report)
 
@@ -112,6 +112,14 @@ def figures(situation, progress: Callable[[int, int], None] | None = None) -> di
 
 
 def _by_walk(sit, report) -> dict:
+    """The rank family's figures, from the walk at every allocation of the regime in use.
+
+    Above the allocation in use, the walk answers up to the end of its regime (where the
+    eligible proposals, and so the order, change) and the regimes above are read from their
+    intervals only for a proposal the walk does not shortlist before then.  Below it, when
+    lower regimes exist, the shortlisted proposals' figures are read from the intervals of
+    every allocation up to the one in use (small shortlists, as the money is small).
+    """
     import numpy as np
 
     from .walk import walk_standings
@@ -119,13 +127,16 @@ def _by_walk(sit, report) -> dict:
     order = sit.order
     choice = sit.choice
     budget = sit.budget
+    low, high = next((lo, hi) for lo, hi in sit.regimes if lo <= budget <= hi)
     costs = [p.cost for p in order]
     lefts = [step.left_before for step in choice.selection.steps]
-    standings, chains = walk_standings(costs, budget, lefts, sit.upto)
+    standings, chains = walk_standings(costs, budget, lefts, high)
     taken = [i for i, step in enumerate(choice.selection.steps) if step.taken]
     holder = choice.offer[0] if choice.offer else None
     candidates = sit.candidates
     search = _CostSearch(sit)
+    below_runs = _Below(sit) if low > 0 else None
+    above = _Above(sit, high)
     out = {}
     reserves = [st for st in standings if order[st.position].id != holder and st.stays_from is None]
     displaced = _displaced_at_events(sit, chains, taken, reserves, np)
@@ -133,24 +144,40 @@ def _by_walk(sit, report) -> dict:
     for done, st in enumerate(standings):
         p = order[st.position]
         if st.stays_from is not None:
-            below = None
-            if candidates and p in candidates and st.stays_from > 0:
-                below = sit.at(st.stays_from - 1).offered(p.id)
-            first = st.first if st.first is not None and st.first[0] < st.stays_from else None
-            out[p.id] = Keep(st.stays_from, below, first)
+            if below_runs is not None:
+                out[p.id] = below_runs.keep(p)
+            else:
+                below = None
+                if candidates and p in candidates and st.stays_from > 0:
+                    below = sit.at(st.stays_from - 1).offered(p.id)
+                first = st.first if st.first is not None and st.first[0] < st.stays_from else None
+                out[p.id] = Keep(st.stays_from, below, first)
         elif p.id == holder:
             full_at, gone = st.nearest, ()
+            if full_at is None:
+                full_at, there = above.full(p)
+            else:
+                there = sit.at(full_at)
             if full_at is not None:
-                gone = _gone(sit, sit.at(full_at))
-            first = st.first if st.first is not None and st.first[1] < budget else None
+                gone = _gone(sit, there)
+            if below_runs is not None:
+                first = below_runs.first(p)
+            else:
+                first = st.first
+            first = first if first is not None and first[1] < budget else None
             out[p.id] = Reduced(choice.offer[1], full_at, gone, first)
         else:
             nearest, offer_there, gone = st.nearest, None, displaced.get(st.position, ())
             if p in candidates:
-                nearest_offer = _nearest_offer(sit, p, budget, nearest)
+                nearest_offer = _nearest_offer(sit, p, budget, nearest, high)
                 if nearest_offer is not None:
                     nearest = nearest_offer
-            if nearest is not None and (candidates or nearest != st.nearest):
+            if nearest is None:
+                nearest, there = above.any(p)
+                if nearest is not None:
+                    offer_there = there.offer[1] if there.offer and there.offer[0] == p.id else None
+                    gone = _gone_iv(sit, there)
+            elif candidates or nearest != st.nearest:
                 there = sit.at(nearest)
                 offer_there = there.offer[1] if there.offer and there.offer[0] == p.id else None
                 gone = _gone(sit, there)
@@ -158,6 +185,86 @@ def _by_walk(sit, report) -> dict:
             out[p.id] = Reserve(nearest, gone, offer_there, cost, cost_gone)
         report(done + 1, total)
     return out
+
+
+def _runs(intervals, here: int | None = None):
+    """For each proposal, the runs of *intervals* (by index, first and last) over which it is shortlisted in
+    full, and the first interval after *here* that shortlists it at all."""
+    runs: dict[str, list[list[int]]] = {}
+    after: dict[str, int] = {}
+    for k, iv in enumerate(intervals):
+        reduced = iv.offer[0] if iv.offer else None
+        for pid in iv.chosen:
+            if pid != reduced:
+                own = runs.setdefault(pid, [])
+                if own and own[-1][1] == k - 1:
+                    own[-1][1] = k
+                else:
+                    own.append([k, k])
+            if here is not None and k > here:
+                after.setdefault(pid, k)
+    return runs, after
+
+
+class _Below:
+    """The shortlist at every allocation up to the one in use, across the regimes below it, read per proposal."""
+
+    def __init__(self, sit):
+        from .sweep import budget_intervals, joined
+
+        self.sit = sit
+        budget = sit.budget
+        self.intervals = joined([budget_intervals(sit.regime(lo), lo, min(hi, budget))
+                                 for lo, hi in sit.regimes if lo <= budget])
+        self.runs, _ = _runs(self.intervals)
+
+    def first(self, p: Proposal) -> tuple[int, int] | None:
+        own = self.runs.get(p.id)
+        if not own:
+            return None
+        return self.intervals[own[0][0]].start, self.intervals[own[0][1]].end
+
+    def keep(self, p: Proposal) -> Keep:
+        """The figures of *p*, shortlisted in full at the allocation in use (the last interval)."""
+        own = self.runs[p.id]
+        k = own[-1][0]
+        stays = self.intervals[k].start
+        below = None
+        if k > 0:
+            before = self.intervals[k - 1]
+            below = before.offer[1] if before.offer and before.offer[0] == p.id else None
+        first = self.first(p)
+        return Keep(stays, below, first if first[0] < stays else None)
+
+
+class _Above:
+    """The regimes above the one in use, their intervals worked out only when a proposal needs them."""
+
+    def __init__(self, sit, high: int):
+        self.sit = sit
+        self.regimes = [(lo, hi) for lo, hi in sit.regimes if lo > high]
+        self.seen: list = []  # intervals worked out so far, ascending
+
+    def _intervals(self):
+        from .sweep import budget_intervals
+
+        yield from self.seen
+        while self.regimes:
+            lo, hi = self.regimes.pop(0)
+            part = budget_intervals(self.sit.regime(lo), lo, hi)
+            self.seen.extend(part)
+            yield from part
+
+    def any(self, p: Proposal):
+        """The least allocation above the regime in use at which *p* is shortlisted, and that interval."""
+        return next(((iv.start, iv) for iv in self._intervals() if p.id in iv.chosen), (None, None))
+
+    def full(self, p: Proposal):
+        """The same, shortlisted in full; with the choice there."""
+        for iv in self._intervals():
+            if p.id in iv.chosen and not (iv.offer and iv.offer[0] == p.id):
+                return iv.start, self.sit.at(iv.start)
+        return None, None
 
 
 def _gone(sit, there) -> tuple[str, ...]:
@@ -183,11 +290,12 @@ def _displaced_at_events(sit, chains, taken, reserves, np) -> dict[int, tuple[st
     return out
 
 
-def _nearest_offer(sit, p: Proposal, budget: int, limit: int | None) -> int | None:
-    """The least allocation above *budget* (and below *limit*) at which *p* is offered its minimum."""
+def _nearest_offer(sit, p: Proposal, budget: int, limit: int | None, high: int) -> int | None:
+    """The least allocation above *budget* (and below *limit*, and up to *high*, the end of the regime in
+    use) at which *p* is offered its minimum."""
     from .sweep import sweep
 
-    top = (limit - 1) if limit is not None else sit.upto
+    top = (limit - 1) if limit is not None else high
     if top <= budget:
         return None
     candidates = sit.candidates
@@ -661,21 +769,11 @@ def _by_intervals(sit, report) -> dict:
     holder = choice.offer[0] if choice.offer else None
     here = bisect_right([iv.start for iv in intervals], budget) - 1
 
-    def full(k: int, pid: str) -> bool:
-        iv = intervals[k]
-        return pid in iv.chosen and not (iv.offer and iv.offer[0] == pid)
+    runs, next_any = _runs(intervals, here)
 
-    first_full: dict[str, int] = {}
-    next_any: dict[str, int] = {}
-    next_full: dict[str, int] = {}
-    for k, iv in enumerate(intervals):
-        for pid in iv.chosen:
-            if full(k, pid):
-                first_full.setdefault(pid, k)
-                if k > here:
-                    next_full.setdefault(pid, k)
-            if k > here:
-                next_any.setdefault(pid, k)
+    def allocations(run) -> tuple[int, int]:
+        return intervals[run[0]].start, intervals[run[1]].end
+
     items = sit.items
     optimal_policy = sit.base_policy == "optimal"
     search = None if optimal_policy else _CostSearch(sit)
@@ -683,23 +781,22 @@ def _by_intervals(sit, report) -> dict:
     out = {}
     total = len(sit.order)
     for done, p in enumerate(sit.order):
-        runs = _first_run(intervals, first_full.get(p.id), lambda k: full(k, p.id))
+        own = runs.get(p.id, [])
+        first = allocations(own[0]) if own else None
         if p.id in choice.selection.chosen:
-            k = here
-            while k > 0 and full(k - 1, p.id):
-                k -= 1
+            k = next(run[0] for run in own if run[0] <= here <= run[1])
             stays = intervals[k].start
             below = None
             if k > 0:
                 before = intervals[k - 1]
                 below = before.offer[1] if before.offer and before.offer[0] == p.id else None
-            first = runs if runs is not None and runs[0] < stays else None
+            first = first if first is not None and first[0] < stays else None
             out[p.id] = Keep(stays, below, first, _tie_without(sit, items, p) if optimal_policy else None)
         elif p.id == holder:
-            later = next_full.get(p.id)
+            later = next((run[0] for run in own if run[0] > here), None)
             full_at = intervals[later].start if later is not None else None
             gone = _gone_iv(sit, intervals[later]) if later is not None else ()
-            first = runs if runs is not None and runs[1] < budget else None
+            first = first if first is not None and first[1] < budget else None
             out[p.id] = Reduced(choice.offer[1], full_at, gone, first)
         else:
             later = next_any.get(p.id)
@@ -717,16 +814,6 @@ def _by_intervals(sit, report) -> dict:
             out[p.id] = Reserve(nearest, gone, offer_there, cost, cost_gone, tie)
         report(done + 1, total)
     return out
-
-
-def _first_run(intervals, k: int | None, full) -> tuple[int, int] | None:
-    """The allocations of the run of intervals starting at *k* over which *full* holds."""
-    if k is None:
-        return None
-    end = k
-    while end + 1 < len(intervals) and full(end + 1):
-        end += 1
-    return intervals[k].start, intervals[end].end
 
 
 def _gone_iv(sit, iv) -> tuple[str, ...]:

@@ -28,7 +28,8 @@ from ..inputs import values
 from ..errors import InputError, did_you_mean
 from ..inputs.proposal import Proposal
 
-__all__ = ["MEASURES", "UNITS", "Criterion", "Part", "Pool", "Score", "Scoring", "parse_scoring", "rescore", "score_all"]
+__all__ = ["MEASURES", "UNITS", "Criterion", "Part", "Pool", "Rejudge", "Score", "Scoring", "Totals", "parse_scoring",
+           "rescore", "score_all"]
 
 
 @attrs.frozen
@@ -300,6 +301,85 @@ def rescore(known: dict[str, Score], proposals: Sequence[Proposal], round_, scor
             exact += part.points
         out[p.id] = attrs.evolve(was, units=units_of(exact), parts=tuple(parts), exact=exact)
     return out
+
+
+@attrs.frozen(slots=True)
+class Totals:
+    """A score's total alone: what ranking and selection read (at an allocation other than the one in use,
+    where no sentence is written from it)."""
+
+    units: int
+    consensus: bool
+
+
+class Rejudge:
+    """The totals of any pool drawn from one set of proposals, each judged within its pool, worked out fast.
+
+    Only value for money depends on the pool, and only through a proposal's standing: how many of the
+    pool reach fewer people per pound, and how many as many.  So the set's people per pound are ranked
+    once (ties sharing a rank), every other part of each score is summed once, and a pool's totals are
+    whole-number arithmetic: with ``base = bn / bd`` the rest of the score, ``value = vn / vd`` the most
+    value for money gives, ``s`` twice the proposal's standing and ``o`` the others with an estimate,
+    the exact score is ``base + value * s / (2 * o)``, rounded once, half up, as :func:`units_of` does.
+    """
+
+    def __init__(self, known: dict[str, Score], proposals: Sequence[Proposal], round_, scoring: Scoring):
+        most = max_points(scoring)
+        valued = {c.id for c in scoring.criteria if c.measure == "reach per pound"}
+        value = sum((most[c] for c in valued), Fraction(0))
+        pool = None
+        self._consensus: dict[str, bool] = {}
+        self._fixed: dict[str, int] = {}  # units of a proposal value for money cannot move
+        self._terms: dict[str, tuple[int, int, int, int]] = {}  # id -> (bn * vd, vn * bd, bd * vd, its rank)
+        self._full: dict[str, int] = {}  # units of a rated proposal alone in its pool (it then gets it all)
+        ratios = {p.id: reach_per_pound(p) for p in proposals if p.reach is not None}
+        ranks = {r: i for i, r in enumerate(sorted(set(ratios.values())))}
+        self._ranks = len(ranks)
+        for p in proposals:
+            score = known.get(p.id)
+            if score is None:
+                pool = pool or Pool.of(proposals)
+                score = score_one(p, round_, pool, scoring)
+            self._consensus[p.id] = score.consensus
+            base = score.exact - sum((part.points for part in score.parts if part.criterion in valued), Fraction(0))
+            if p.id not in ratios or not value:
+                self._fixed[p.id] = units_of(base)
+                continue
+            self._full[p.id] = units_of(base + value)
+            self._terms[p.id] = (base.numerator * value.denominator, value.numerator * base.denominator,
+                                 base.denominator * value.denominator, ranks[ratios[p.id]])
+
+    def totals(self, pool: Sequence[Proposal]) -> dict[str, Totals]:
+        """Each of *pool*'s totals, judged within *pool* (every one of them drawn from the set)."""
+        terms = self._terms
+        counts = [0] * (self._ranks + 1)
+        rated = 0
+        for p in pool:
+            term = terms.get(p.id)
+            if term is not None:
+                counts[term[3]] += 1
+                rated += 1
+        below = [0] * (self._ranks + 1)  # how many of the pool rank below each rank
+        running = 0
+        for r in range(self._ranks + 1):
+            below[r] = running
+            running += counts[r]
+        twice_others = 2 * (rated - 1)
+        unit2 = 2 * UNITS
+        out = {}
+        for p in pool:
+            term = terms.get(p.id)
+            if term is None:
+                units = self._fixed[p.id]
+            elif not twice_others:
+                units = self._full[p.id]
+            else:
+                a, b, d, r = term
+                s = 2 * below[r] + counts[r] - 1
+                numerator, denominator = a * twice_others + b * s, d * twice_others
+                units = (unit2 * numerator + denominator) // (2 * denominator)
+            out[p.id] = Totals(units, self._consensus[p.id])
+        return out
 
 
 # --- reading the scoring section of a rules file --------------------------------------------------

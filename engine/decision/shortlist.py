@@ -21,7 +21,7 @@ from .. import fmt
 from ..inputs.proposal import Proposal
 from ..inputs.round import LEFTOVER, Round
 from . import conditions
-from .score import Score, rescore, score_all
+from .score import Rejudge, Score, score_all
 from .screen import Screening, screen
 from .select import Item, Selection, select
 
@@ -86,12 +86,10 @@ class Situation:
     engine: str = "durable"
     base: "Situation | None" = attrs.field(default=None, eq=False, repr=False)  # the allocation in use
     _regimes: dict = attrs.field(factory=dict, eq=False, repr=False, alias="_regimes")
-    _unscored: dict = attrs.field(factory=dict, eq=False, repr=False, alias="_unscored")  # scores of bids
-    # eligible only at other allocations, once worked out
 
-    @property
-    def items(self) -> list[Item]:
-        return [Item(p.id, p.cost, self.scores[p.id].units) for p in self.order]
+    @functools.cached_property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(Item(p.id, p.cost, self.scores[p.id].units) for p in self.order)
 
     @property
     def base_policy(self) -> str:
@@ -105,45 +103,56 @@ class Situation:
         return tuple(p for p in self.order if p.minimum_cost is not None and p.minimum_cost < p.cost)
 
     @functools.cached_property
-    def cuts(self) -> tuple[int, ...]:
-        """The allocations at which some proposal's eligibility may change (a rule compares it with the
-        upfront allocation), ascending.  Between two of them the eligible proposals, and so their scores
-        and their order, stay the same: a *regime*."""
-        if self.base is not None:
-            return self.base.cuts
-        leaves = [leaf for rule in self.round.rules if rule.severity == "reject"
+    def _moving(self) -> frozenset[str]:
+        """The rules that turn proposals away by comparing them with the upfront allocation (by id)."""
+        return frozenset(rule.id for rule in self.round.rules if rule.severity == "reject" and any(
+            isinstance(leaf, conditions.Compare) and leaf.ref == "money.upfront"
+            for tree in (rule.check, rule.when) if tree is not None for leaf in conditions.leaves(tree)))
+
+    @functools.cached_property
+    def _pieces(self) -> dict[str, tuple[tuple[int, ...], tuple[bool, ...]]]:
+        """For each proposal that only a rule naming the allocation may turn away: the allocations from which
+        its eligibility may change (from £0, ascending) and whether it is eligible from each."""
+        moving = self._moving
+        leaves = [leaf for rule in self.round.rules if rule.id in moving
                   for tree in (rule.check, rule.when) if tree is not None for leaf in conditions.leaves(tree)
                   if isinstance(leaf, conditions.Compare) and leaf.ref == "money.upfront"]
-        at: dict[int, list] = {}  # allocation -> the proposals whose eligibility may change there
-        views = {}
-        for p in self.proposals if leaves else ():
-            view = views[p.id] = conditions.view(p)
-            for leaf in leaves:
-                value = view.get(leaf.field)
-                if isinstance(value, int) and not isinstance(value, bool):
-                    # the allocation b at which `value op b` changes: le, gt at value; lt, ge at value + 1
-                    for cut in {"le": (value,), "gt": (value,), "lt": (value + 1,), "ge": (value + 1,)}.get(
-                            leaf.op, (value, value + 1)):
-                        if cut >= 1:
-                            at.setdefault(cut, []).append(p)
-        rejects = [rule for rule in self.round.rules if rule.severity == "reject"]
-        moving = {rule.id for rule in rejects
-                  if any(leaf in leaves for tree in (rule.check, rule.when) if tree is not None
-                         for leaf in conditions.leaves(tree))}
-        # a proposal a rule that ignores the allocation turns away stays out at every allocation
-        steady = [rule.failure() for rule in rejects if rule.id not in moving]
-        out = {pid for pid, view in views.items() if any(conditions.evaluate(f, view) for f in steady)}
 
         @functools.lru_cache(maxsize=None)
         def failures(budget: int) -> tuple:
             return tuple(rule.failure() for rule in self.round.with_upfront(budget).rules if rule.id in moving)
 
-        def passes(p, budget: int) -> bool:
-            return not any(conditions.evaluate(f, views[p.id]) for f in failures(budget))
+        out = {}
+        for s in self.screenings:
+            if any(c.rule not in moving for c in s.rejections):
+                continue  # a rule that ignores the allocation turns it away at every allocation
+            view = conditions.view(s.proposal)
+            starts = {0}
+            for leaf in leaves:
+                value = view.get(leaf.field)
+                if isinstance(value, int) and not isinstance(value, bool):
+                    # the allocation b at which `value op b` changes: le, gt at value; lt, ge at value + 1
+                    starts.update(c for c in {"le": (value,), "gt": (value,), "lt": (value + 1,),
+                                              "ge": (value + 1,)}.get(leaf.op, (value, value + 1)) if c >= 1)
+            kept, flags = [], []
+            for start in sorted(starts):
+                flag = not any(conditions.evaluate(f, view) for f in failures(start))
+                if not flags or flag != flags[-1]:
+                    kept.append(start)
+                    flags.append(flag)
+            out[s.proposal.id] = (tuple(kept), tuple(flags))
+        return out
 
-        # keep only the cuts at which some proposal's eligibility really changes
-        return tuple(cut for cut in sorted(at)
-                     if any(passes(p, cut - 1) != passes(p, cut) for p in at[cut] if p.id not in out))
+    @functools.cached_property
+    def cuts(self) -> tuple[int, ...]:
+        """The allocations at which some proposal's eligibility changes (a rule compares it with the upfront
+        allocation), ascending.  Between two of them the eligible proposals, and so their scores and their
+        order, stay the same: a *regime*."""
+        if self.base is not None:
+            return self.base.cuts
+        if not self._moving:
+            return ()
+        return tuple(sorted({start for starts, _ in self._pieces.values() for start in starts[1:]}))
 
     def regime(self, budget: int) -> "Situation":
         """The round as it stands at the allocation *budget* (this one, if the eligible proposals are the same)."""
@@ -155,30 +164,25 @@ class Situation:
             home._regimes[index] = home._elsewhere(budget)
         return home._regimes[index]
 
+    @functools.cached_property
+    def _rejudge(self) -> Rejudge:
+        """The totals of any pool of the proposals some allocation lets in, worked out fast."""
+        possible = [s.proposal for s in self.screenings if s.proposal.id in self._pieces]
+        return Rejudge(self.scores, possible, self.round, self.round.scoring)
+
     def _elsewhere(self, budget: int) -> "Situation":
         """The round at the allocation *budget*: the rules that name the allocation checked again, and value
-        for money scored again among the proposals eligible there (every other part of a score stands)."""
-        round_ = self.round.with_upfront(budget)
-        moving = {rule.id for rule in round_.rules if rule.severity == "reject"
-                  and any(isinstance(leaf, conditions.Compare) and leaf.ref == "money.upfront"
-                          for tree in (rule.check, rule.when) if tree is not None for leaf in conditions.leaves(tree))}
-        trees = [rule.failure() for rule in round_.rules if rule.id in moving]
-        eligible = tuple(
-            s.proposal for s in self.screenings
-            if not any(c.rule not in moving for c in s.rejections)
-            and not any(conditions.evaluate(tree, conditions.view(s.proposal)) for tree in trees))
-        known = dict(self.scores)
-        if self._unscored:
-            known.update(self._unscored)
-        scores = rescore(known, eligible, round_, round_.scoring)
-        for pid, score in scores.items():
-            if pid not in self.scores:
-                self._unscored[pid] = score
+        for money judged again among the proposals eligible there (every other part of a score stands; the
+        totals alone are kept, as no sentence is written at another allocation)."""
+        pieces = self._pieces
+        eligible = tuple(s.proposal for s in self.screenings if s.proposal.id in pieces
+                         and pieces[s.proposal.id][1][bisect_right(pieces[s.proposal.id][0], budget) - 1])
+        scores = self._rejudge.totals(eligible)
         ranked = sorted((p for p in eligible if p.pot == "upfront"), key=lambda p: rank_key(p, scores[p.id]))
         order = tuple(sorted(ranked, key=lambda p: walk_key(self.policy, p, scores[p.id])))
-        there = Situation(round_, self.policy, budget, self.screenings, eligible, scores, order,
-                          tuple(p.id for p in ranked), proposals=self.proposals, engine=self.engine, base=self)
-        return attrs.evolve(there, choice=choose(order, there.items, budget, self.policy, there.candidates))
+        # no choice is made here: what-ifs choose at the allocation they ask for (:meth:`at`)
+        return Situation(self.round.with_upfront(budget), self.policy, budget, self.screenings, eligible, scores,
+                         order, tuple(p.id for p in ranked), proposals=self.proposals, engine=self.engine, base=self)
 
     @functools.cached_property
     def upto(self) -> int:

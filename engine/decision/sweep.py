@@ -195,9 +195,12 @@ def budget_intervals(situation, low: int = 0, high: int | None = None) -> tuple:
     from .shortlist import BudgetInterval
 
     high = situation.upto if high is None else high
-    items = situation.items
+    candidates = [p for p in situation.candidates if p.minimum_cost <= high]
+    # a proposal dearer than every allocation asked about is never taken there, nor offered its minimum when
+    # that is dearer too: leaving it out of the walk or the knapsack changes nothing up to *high*
+    offered = {p.id for p in candidates}
+    items = [item for item in situation.items if item.cost <= high or item.id in offered]
     scores = {item.id: item.score for item in items}
-    candidates = situation.candidates
     eligible = frozenset(p.id for p in situation.eligible)
     out: list = []
     for iv in sweep(items, situation.base_policy, upto=high):
