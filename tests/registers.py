@@ -35,13 +35,21 @@ def version_1(path: Path) -> None:
     db.close()
 
 
+def version_2(path: Path) -> None:
+    """A register of version 2, as crg wrote it then: two runs of the example round of 2026/27 (the second with
+    a scenario file and a weight applied), each with a decision of the Chair, and no recommendation document."""
+    db = sqlite3.connect(path)
+    db.executescript((DATA / "version-2.sql").read_text(encoding="utf-8"))
+    db.close()
+
+
 def version_0(path: Path) -> None:
     """Version 0: an empty file (what ``touch crg.db`` leaves)."""
     path.write_bytes(b"")
 
 
 # a builder of a register of each earlier version, by version
-EARLIER_VERSIONS = {0: version_0, 1: version_1}
+EARLIER_VERSIONS = {0: version_0, 1: version_1, 2: version_2}
 
 
 @pytest.fixture
@@ -80,3 +88,4 @@ def unguarded(sql: str, *tables: str) -> str:
     """*sql*, after dropping the triggers that guard *tables*, as someone editing the file would."""
     drops = "".join(f"DROP TRIGGER {t}_never_updated; DROP TRIGGER {t}_never_deleted;" for t in tables)
     return drops + sql
+
