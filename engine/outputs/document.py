@@ -17,6 +17,12 @@ Sections, in order: ``round``, ``recommendation`` (one paragraph), ``money``,
 ``crg screen --format json`` gives them), ``scenarios``, ``charts``,
 ``sweep`` (the intervals of ``crg sweep --format json``, each with its change
 in words), ``provenance`` and ``decision``.
+
+Written from the decision register (:func:`from_register`), the document
+kept with a run gains ``record`` (the run's number, when it was recorded and
+by whom, the version, the note, its hash, and whether the document was made
+again from the run's files), and ``decision`` gains the Chair's decision
+recorded on the run, if any (``recorded``).  Only there does a date appear.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from ..inputs.round import Round
 from ..inputs.scenario import Overrides, Scenario
 from .report import comparison_doc, outcome_doc, round_header, sweep_change, sweep_doc
 
-__all__ = ["KIND", "POLICY_WORDS", "SCHEMA", "build", "files_read", "from_outcomes"]
+__all__ = ["KIND", "POLICY_WORDS", "SCHEMA", "build", "files_read", "from_outcomes", "from_register"]
 
 KIND = "crg recommendation"
 SCHEMA = 1
@@ -241,3 +247,42 @@ def _provenance(outcome, files: Sequence[tuple[str, str, str]], engine: str) -> 
 def _sha256(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
+
+def from_register(kept) -> dict[str, Any]:
+    """The recommendation *kept* with a run (:class:`~engine.record.recommendation.Recommendation`), with the
+    run's particulars (``record``) and the Chair's decision recorded on it, if any (``decision.recorded``)."""
+    from . import record as words
+
+    rec = kept.recorded
+    run = rec.run
+    doc = dict(kept.document)
+    doc["record"] = {
+        "run": run.id,
+        "recorded_at": run.recorded_at,
+        "recorded": fmt.timestamp(run.recorded_at),
+        "by": run.by,
+        "note": run.note,
+        "engine_version": run.engine_version,
+        "rule_engine": run.engine,
+        "hash": run.hash,
+        "rebuilt": words.rebuilt_words(kept),
+    }
+    d = rec.decision
+    recorded = None
+    if d is not None:
+        lines = {line.id: line for line in rec.lines()}
+        recorded = {
+            "decision": d.id,
+            "outcome": d.outcome,
+            "by": d.by,
+            "decided_at": d.decided_at,
+            "note": d.note,
+            "text": words.decision_words(d),
+            "replaces": words.replaces_words(rec),
+            "departures": [{"id": x.proposal, "title": lines[x.proposal].title,
+                            "amount": fmt.money_json(lines[x.proposal].amount), "recommended": x.recommended,
+                            "decided": x.decided, "reason": x.reason} for x in d.departures],
+            "funded": words.funded_words(rec),
+        }
+    doc["decision"] = {**doc["decision"], "run": run.id, "recorded": recorded}
+    return doc
