@@ -19,20 +19,23 @@ from engine.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(command: str, *, stderr: bool = False, env: dict[str, str] | None = None, codes=(0, 2)) -> str:
-    """The output of ``crg ...`` as a fenced block, run in-process from the repository root.
+def run(command: str, *, stderr: bool = False, env: dict[str, str] | None = None, codes=(0, 2),
+        cwd: str | Path | None = None) -> str:
+    """The output of ``crg ...`` as a fenced block, run in-process from the repository root (or *cwd*).
 
     *codes* are the exit statuses the command may end with (any other is a failure of the README).
     """
-    return f"```\n$ {command}\n{output(command, stderr=stderr, env=env, codes=codes).rstrip()}\n```\n"
+    return f"```\n$ {command}\n{output(command, stderr=stderr, env=env, codes=codes, cwd=cwd).rstrip()}\n```\n"
 
 
-def output(command: str, *, stderr: bool = False, env: dict[str, str] | None = None, codes=(0, 2)) -> str:
-    """What ``crg ...`` prints (stderr first, if asked), run in-process from the repository root."""
+def output(command: str, *, stderr: bool = False, env: dict[str, str] | None = None, codes=(0, 2),
+           cwd: str | Path | None = None) -> str:
+    """What ``crg ...`` prints (stderr first, if asked), run in-process from the repository root (or *cwd*: a
+    command that writes a file the README shows, run in a temporary folder)."""
     args = shlex.split(command)
     assert args[0] == "crg", command
     here = os.getcwd()
-    os.chdir(ROOT)
+    os.chdir(cwd or ROOT)
     try:
         result = CliRunner(env=env).invoke(cli, args[1:], prog_name="crg")
     finally:

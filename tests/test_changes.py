@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.inputs.scenario import Overrides
-from engine.record.changes import ABSENT, Difference, diff_runs, differences, flatten
+from engine.record.changes import ABSENT, Difference, decided_differences, diff_runs, differences, flatten
 from engine.record.register import open_register
 from engine.record.runs import Inputs, record
 
@@ -53,6 +53,28 @@ class TestDifference:
         d = Difference("proposals[asb].checks[late].passed", True, False)
         assert (d.owner, d.field) == ("asb", "checks[late].passed")
         assert (Difference("upfront", 1, 2).owner, Difference("upfront", 1, 2).field) == (None, "upfront")
+
+
+class TestDecidedDifferences:
+    def test_words_left_aside(self, tmp_path, clock):
+        """Two outcomes that differ only in words decide the same; a status, a score or a total does not."""
+        doc = record_round(tmp_path / "crg.db").document()
+        worded = {**doc, "warnings": ["another"], "proposals": [
+            {**p, "explanation": "other words", "checks": [], "counterfactual": None} for p in doc["proposals"]]}
+        assert decided_differences(doc, worded) == []
+        first = doc["proposals"][0]
+        moved = {**doc, "allocated": "1.00", "proposals": [{**first, "status": "reserve", "score": 1.5}]
+                 + doc["proposals"][1:]}
+        assert [(d.path, d.before, d.after) for d in decided_differences(doc, moved)] == [
+            ("allocated", doc["allocated"], "1.00"),
+            (f"proposals[{first['id']}].status", first["status"], "reserve"),
+            (f"proposals[{first['id']}].score", first["score"], 1.5)]
+
+    def test_a_proposal_missing(self, tmp_path, clock):
+        """A proposal in one outcome and not the other is a difference of what is decided."""
+        doc = record_round(tmp_path / "crg.db").document()
+        fewer = {**doc, "proposals": doc["proposals"][1:]}
+        assert {d.owner for d in decided_differences(doc, fewer)} == {doc["proposals"][0]["id"]}
 
 
 class TestDiffRuns:

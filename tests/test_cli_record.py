@@ -10,41 +10,13 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
 from engine.record import register as register_module
 
 from .conftest import REPO, ROUNDS
-from .registers import clock, sqlite_shell, unguarded  # noqa: F401
+from .registers import clock, crg, failed, here, record_here as record, sqlite_shell, unguarded  # noqa: F401
 
 RULES, FOLDER = ROUNDS["kcsp-2026-27"]
-
-
-def crg(*args, env=None):
-    from engine.cli import cli
-
-    return CliRunner(env=env).invoke(cli, [str(a) for a in args])
-
-
-@pytest.fixture
-def here(tmp_path, monkeypatch, clock):
-    """A folder holding the example round as rules.yaml and props/, and no register yet; the test runs in it."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("CRG_REGISTER", raising=False)
-    shutil.copy(RULES, tmp_path / "rules.yaml")
-    shutil.copytree(FOLDER, tmp_path / "props")
-    return tmp_path
-
-
-def record(*extra):
-    result = crg("record", "rules.yaml", "props", "--by", "officer", *extra)
-    assert result.exit_code == 0, result.stderr
-    return result
-
-
-def failed(result, message: str) -> None:
-    """Exit status 2, nothing on stdout, and exactly *message* on stderr, with no traceback."""
-    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message), result.exception
 
 
 class TestRecord:

@@ -17,6 +17,7 @@ from engine.inputs.scenario import Overrides, load_scenario
 from engine.outputs import document
 
 from .conftest import REPO, ROUNDS, shuffled_copy
+from .registers import EARLIER_VERSIONS, clock, record_round  # noqa: F401
 
 R2627, EXAMPLES = ROUNDS["kcsp-2026-27"]
 SCENARIOS = REPO / "scenarios" / "2026-27-example"
@@ -58,6 +59,18 @@ class TestBuild:
         """The document is plain JSON: it reads back equal."""
         doc = build(scenarios=[SCENARIOS / "cut-to-20000.yaml"])
         assert json.loads(json.dumps(doc)) == doc
+
+    @pytest.mark.parametrize("key", sorted(ROUNDS))
+    def test_every_round_reads_back_and_writes_the_same(self, key):
+        """The document of every shipped round (warnings and all) reads back from JSON equal, and written from
+        what was read back gives the same bytes: what the register keeps is what the writers read."""
+        from engine.outputs import writers
+
+        doc = build(*ROUNDS[key])
+        again = json.loads(json.dumps(doc, ensure_ascii=False))
+        assert again == doc
+        for fmt_ in ("md", "html"):
+            assert writers.render(again, fmt_) == writers.render(doc, fmt_)
 
     def test_no_float_for_money(self):
         """The only floats are scores and points; money is a string of pounds with two decimals."""
@@ -180,3 +193,62 @@ class TestProvenance:
         """The what-ifs used are in the provenance."""
         pv = build(overrides=Overrides.from_flags(upfront="£20,000", policy="optimal"))["provenance"]
         assert [o["name"] for o in pv["overrides"]] == ["upfront", "policy"] and pv["policy"] == "optimal"
+
+
+def from_register(path, run_id: int = 1) -> dict:
+    from engine.record.recommendation import recommendation
+    from engine.record.register import open_register
+
+    with open_register(path) as reg:
+        return document.from_register(recommendation(reg, run_id))
+
+
+class TestFromRegister:
+    def test_the_run_added(self, tmp_path, clock):
+        """Written from the register, the document kept with the run gains the run's particulars, at the end."""
+        run = record_round(tmp_path / "crg.db", by="KCST officer", note="WG, 27 April")
+        doc = from_register(tmp_path / "crg.db")
+        assert list(doc) == SECTIONS + ["record"]
+        assert doc["record"] == {"run": 1, "recorded_at": "2026-04-27T10:00:00Z", "recorded": "27 April 2026, 10:00 UTC",
+                                 "by": "KCST officer", "note": "WG, 27 April", "engine_version": run.engine_version,
+                                 "rule_engine": "durable", "hash": run.hash, "rebuilt": None}
+        assert doc["decision"]["run"] == 1 and doc["decision"]["recorded"] is None
+        assert json.loads(json.dumps(doc)) == doc
+
+    def test_the_chairs_decision(self, tmp_path, clock):
+        """The Chair's decision that stands is added with each departure, its title, amount and reason."""
+        from engine.record.chair import decide
+        from engine.record.register import open_register
+
+        path = tmp_path / "crg.db"
+        record_round(path)
+        with open_register(path) as reg:
+            decide(reg, 1, "approved", by="KCSP Chair")
+            decide(reg, 1, "amended", by="KCSP Chair", note="match funding",
+                   fund=["asb-community-mediation"], drop=["nte-welfare-training=starts before the year"])
+        recorded = from_register(path)["decision"]["recorded"]
+        assert recorded == {
+            "decision": 2, "outcome": "amended", "by": "KCSP Chair", "decided_at": "2026-04-27T10:02:00Z",
+            "note": "match funding",
+            "text": "Amended by KCSP Chair, 27 April 2026, 10:02 UTC. Note: match funding.",
+            "replaces": "It replaces decision 1 (approved by KCSP Chair, 27 April 2026, 10:01 UTC).",
+            "departures": [
+                {"id": "asb-community-mediation", "title": "Community mediation for neighbour disputes",
+                 "amount": "9000.00", "recommended": "reserve", "decided": "funded", "reason": "match funding"},
+                {"id": "nte-welfare-training",
+                 "title": "Welfare and vulnerability training for night-time economy staff", "amount": "3200.00",
+                 "recommended": "shortlisted", "decided": "not funded", "reason": "starts before the year"}],
+            "funded": "Funded: 6 proposals for £30,100.00, £3,600.00 more than the upfront allocation of £26,500.00.",
+        }
+
+    def test_made_again_says_so(self, tmp_path):
+        """A document made again for a run of an earlier register says so, and with which version."""
+        from engine.record.runs import engine_version
+
+        EARLIER_VERSIONS[1](tmp_path / "crg.db")
+        rebuilt = from_register(tmp_path / "crg.db")["record"]["rebuilt"]
+        assert rebuilt == (
+            f"Run 1 was recorded with crg 0.1.0, before the register kept the recommendation document, so this one "
+            f"was made again from the files kept with the run, with crg {engine_version()}. Every decision is as "
+            "recorded (each proposal's status, rank, score and amount, and the totals); the words of 7 proposals "
+            "are today's (crg replay 1 shows them).")

@@ -54,6 +54,35 @@ class TestSections:
         labels = [b.label for b in section.blocks if isinstance(b, layout.Para)]
         assert labels.count("Why:") == 12 and labels.count("What would change it:") == 7
 
+    def test_from_the_register(self):
+        """Written from the register, the run comes between the provenance and the Chair's decision; every sheet
+        keeps a name of its own, with or without a decision."""
+        doc = example_doc()
+        doc["record"] = {"run": 3, "recorded_at": "2026-04-27T10:00:00Z", "recorded": "27 April 2026, 10:00 UTC",
+                         "by": "officer", "note": None, "engine_version": "0.1.0", "rule_engine": "durable",
+                         "hash": "ab" * 32, "rebuilt": None}
+        doc["decision"] = {**doc["decision"], "run": 3, "recorded": None}
+        assert [s.heading for s in layout.sections(doc)] == HEADINGS[:-1] + ["The run in the decision register",
+                                                                             "The Chair's decision"]
+        record, decision = layout.sections(doc)[-2:]
+        assert "no figure in it was worked out again" in record.blocks[0].text
+        assert [c.value for c in record.blocks[1].rows[3]] == ["note", None]
+        assert decision.blocks[0].text == "No decision of the Chair on run 3 is in the register yet (crg decide 3 records it)."
+        assert isinstance(decision.blocks[-1], layout.Form)
+        doc["record"]["rebuilt"] = "Made again, for the test."
+        doc["decision"]["recorded"] = {
+            "decision": 1, "outcome": "approved", "by": "Chair", "decided_at": "2026-04-27T10:05:00Z", "note": None,
+            "text": "Approved by Chair, 27 April 2026, 10:05 UTC.", "replaces": None, "departures": [],
+            "funded": "Funded: 6 proposals."}
+        record, decision = layout.sections(doc)[-2:]
+        assert "worked out again" not in record.blocks[0].text and record.blocks[-1].label == "Made again:"
+        assert [(b.label, b.text) for b in decision.blocks] == [
+            ("Decision 1:", "Approved by Chair, 27 April 2026, 10:05 UTC."),
+            ("", "The Chair decided as recommended: no proposal departs from the recommendation."),
+            ("", "Funded: 6 proposals.")]
+        names = [t.sheet for s in layout.sections(doc) for t in s.sheets]
+        assert all(names) and len(names) == len(set(names)) and names[-3:] == ["Register", "Decision", "Departures"]
+
     def test_no_scenario(self):
         """With no scenario, the section says how to add one."""
         section = next(s for s in layout.sections(example_doc(False)) if s.key == "scenarios")

@@ -20,8 +20,9 @@ RUN = Run(recorded_at="2026-04-27T10:00:00Z", engine_version="0.1.0", engine="du
 DECISION = ChairDecision(run=1, decided_at="2026-04-28T09:00:00Z", outcome="amended", by="Chair", note="n",
                          departures=(Departure("a", "reserve", "funded", "why"),))
 
-# the fields of each that its hash covers (all but the ones sealing gives it)
-RUN_FIELDS = [f.name for f in attrs.fields(Run) if f.name not in ("id", "previous", "hash")]
+# the fields of each that its hash covers (all but the ones sealing gives it; the recommendation document's bytes
+# are sealed through their digest, which verify checks them against)
+RUN_FIELDS = [f.name for f in attrs.fields(Run) if f.name not in ("id", "previous", "hash", "recommendation_data")]
 DECISION_FIELDS = [f.name for f in attrs.fields(ChairDecision) if f.name not in ("id", "previous", "hash")]
 
 
@@ -66,6 +67,12 @@ class TestRunHash:
         """Changing any one thing a run holds changes its hash."""
         changed = attrs.evolve(RUN, **{name: other(getattr(RUN, name))})
         assert run_hash(changed, 1, GENESIS) != run_hash(RUN, 1, GENESIS)
+
+    def test_runs_before_the_recommendation_keep_their_hash(self):
+        """A run without a recommendation document hashes as every run did before runs kept one (register
+        version 3), so the registers written before still verify."""
+        assert run_hash(RUN, 1, GENESIS) == "64d124fc482c8d359f1999495ac523a370b5eec862739295634cf5f4540c1654"
+        assert run_hash(attrs.evolve(RUN, recommendation="0" * 64), 1, GENESIS) != run_hash(RUN, 1, GENESIS)
 
     def test_place_in_chain_counts(self):
         """The same run as another entry, or after another run, has another hash."""

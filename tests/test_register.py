@@ -143,6 +143,8 @@ class TestMigrations:
             runs = reg.runs()
             assert [r.id for r in runs] == list(range(1, before + 2))
             assert verify(reg).sound
+            # only the new run keeps a recommendation document
+            assert [r.recommendation is not None for r in runs] == [False] * before + [True]
 
     def test_each_migration_is_a_transaction(self, tmp_path, monkeypatch):
         """A migration that fails leaves the register as it was (version and tables)."""
@@ -182,13 +184,33 @@ class TestAppendOnly:
         assert (second.id, second.previous) == (2, first.hash)
 
     def test_files_kept_once(self, tmp_path, clock):
-        """The bytes of a file recorded twice are kept once."""
+        """The bytes of a file recorded twice are kept once, and so are those of the same recommendation document."""
         path = tmp_path / "crg.db"
         run = record_round(path)
-        record_round(path)
+        again = record_round(path)
+        assert again.recommendation == run.recommendation
         db = sqlite3.connect(path)
-        assert db.execute("SELECT count(*) FROM files").fetchone()[0] == len(run.inputs)
+        assert db.execute("SELECT count(*) FROM files").fetchone()[0] == len(run.inputs) + 1
         assert db.execute("SELECT count(*) FROM inputs").fetchone()[0] == 2 * len(run.inputs)
+
+
+class TestRecommendation:
+    def test_read_apart_from_the_runs(self, tmp_path, clock):
+        """Listing runs gives each one's document digest, never its bytes; recommendation() reads them."""
+        path = tmp_path / "crg.db"
+        run = record_round(path)
+        with open_register(path) as reg:
+            listed = reg.runs()[0]
+            assert (listed.recommendation, listed.recommendation_data) == (run.recommendation, None)
+            assert reg.recommendation(listed).recommendation_data == run.recommendation_data
+
+    def test_a_run_without_one(self, tmp_path):
+        """A run recorded before version 3 has no document, and reading it gives the run as it is."""
+        path = tmp_path / "crg.db"
+        EARLIER_VERSIONS[2](path)
+        with open_register(path) as reg:
+            run = reg.run(1)
+            assert run.recommendation is None and reg.recommendation(run) is run
 
 
 class TestTwoWriters:

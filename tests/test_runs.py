@@ -219,6 +219,12 @@ TAMPERING = {
                        "(SELECT sha256 FROM inputs WHERE run = 1 AND position = 4);", ("files",), 1),
     "a run renumbered": ("UPDATE inputs SET run = 4 WHERE run = 3; UPDATE runs SET id = 4 WHERE id = 3;",
                          ("runs", "inputs"), 4),
+    # the three runs keep one document (the same files give the same document): every run that keeps it is named
+    "a recommendation's bytes": ("UPDATE files SET bytes = CAST('{}' AS BLOB) WHERE sha256 = "
+                                 "(SELECT recommendation FROM runs WHERE id = 2);", ("files",), 1),
+    "a recommendation taken out": ("UPDATE runs SET recommendation = NULL WHERE id = 2;", ("runs",), 2),
+    "a recommendation lost": ("DELETE FROM files WHERE sha256 = (SELECT recommendation FROM runs WHERE id = 3);",
+                              ("files",), 1),
 }
 
 
@@ -239,6 +245,21 @@ class TestVerify:
         assert not result.sound
         assert result.first.run == first, result.problems
         assert any(p.run is None and "triggers" in p.text for p in result.problems)
+
+    @pytest.mark.parametrize("sql, problem", [
+        ("UPDATE files SET bytes = CAST('{}' AS BLOB) WHERE sha256 = (SELECT recommendation FROM runs);",
+         "its recommendation document is not the one recorded"),
+        ("DELETE FROM files WHERE sha256 = (SELECT recommendation FROM runs);",
+         "the bytes of its recommendation document are missing"),
+    ])
+    def test_recommendation_changed_or_lost(self, sql, problem, tmp_path, clock):
+        """A recommendation document changed or taken out of the register is named as such."""
+        path = tmp_path / "crg.db"
+        record_round(path)
+        sqlite_shell(path, unguarded(sql, "files"))
+        with open_register(path) as reg:
+            result = verify(reg)
+        assert [(p.run, p.text) for p in result.problems if p.run is not None] == [(1, problem)]
 
     def test_triggers_put_back(self, tmp_path, clock):
         """An edit is caught even when the triggers are put back after it."""

@@ -146,6 +146,23 @@ def example_page(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="module")
+def run_page(tmp_path_factory):
+    """The web page of run 2 of the register of version 2 (a scenario applied, the Chair's decision recorded), made
+    again from its files, and of a new run of the example round with an amended decision, written by crg report --run."""
+    from .registers import EARLIER_VERSIONS
+
+    folder = tmp_path_factory.mktemp("run")
+    EARLIER_VERSIONS[2](folder / "crg.db")
+    crg("record", R2627, EXAMPLES, "--by", "officer", "--note", "WG", "--register", folder / "crg.db")
+    crg("decide", "3", "--outcome", "amended", "--by", "Chair", "--drop", "nte-welfare-training=late",
+        "--register", folder / "crg.db")
+    pages = [folder / "run-2.html", folder / "run-3.html"]
+    for run, path in zip(("2", "3"), pages):
+        crg("report", "--run", run, "--register", folder / "crg.db", "-o", path)
+    return pages
+
+
 class Visit:
     """A page open in the browser, with every request it made and every dialog a script opened."""
 
@@ -334,6 +351,17 @@ class TestAccessibility:
             passed = {rule["id"] for rule in results["passes"]}
             assert {"color-contrast", "label", "heading-order", "th-has-data-cells", "target-size", "svg-img-alt",
                     "region"} <= passed
+
+    def test_runs_axe_finds_no_violation(self, visit, run_page):
+        """Written from the register, with the run and the Chair's decision, the page passes axe-core too."""
+        from axe_playwright_python.sync_playwright import Axe
+
+        for path in run_page:
+            v = visit(path)
+            assert v.page.locator("#record").is_visible() and v.page.locator("#decision").is_visible()
+            results = Axe().run(v.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}}).response
+            violations = results["violations"]
+            assert violations == [], [(x["id"], [n["target"] for n in x["nodes"]]) for x in violations]
 
     def test_headings_in_order(self, visit, example_page):
         """One h1, then h2 and h3 with no level skipped."""

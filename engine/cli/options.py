@@ -15,7 +15,7 @@ import click
 
 from ..errors import InputError
 
-__all__ = ["READING", "Progress", "emit", "output_format", "register_path", "strict", "warn", "what_if"]
+__all__ = ["READING", "Progress", "emit", "given", "output_format", "register_path", "strict", "warn", "what_if"]
 
 READING = "Reading proposal files"  # the label of the first stage of every command that reads a folder
 
@@ -74,6 +74,16 @@ def warn(messages, label: str | None = None) -> None:
     for message in messages:
         head = label or ("Note" if getattr(message, "note", False) else "Warning")
         click.echo(f"{head}: {message}", err=True)
+
+
+def given(ctx: click.Context, *, only: tuple[str, ...] | None = None, besides: tuple[str, ...] = ()) -> list[str]:
+    """The options typed on the command line (not taken from a default or the environment), each by its first
+    flag (``--upfront``): of those whose names are in *only* (default: every one), leaving out *besides*."""
+    from click.core import ParameterSource
+
+    return [p.opts[0] for p in ctx.command.params
+            if isinstance(p, click.Option) and (only is None or p.name in only) and p.name not in besides
+            and ctx.get_parameter_source(p.name) is ParameterSource.COMMANDLINE]
 
 
 def emit(text: str) -> None:

@@ -17,6 +17,12 @@ Sections, in order: ``round``, ``recommendation`` (one paragraph), ``money``,
 ``crg screen --format json`` gives them), ``scenarios``, ``charts``,
 ``sweep`` (the intervals of ``crg sweep --format json``, each with its change
 in words), ``provenance`` and ``decision``.
+
+Written from the decision register (:func:`from_register`), the document
+kept with a run gains ``record`` (the run's number, when it was recorded and
+by whom, the version, the note, its hash, and whether the document was made
+again from the run's files), and ``decision`` gains the Chair's decision
+recorded on the run, if any (``recorded``).  Only there does a date appear.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from ..inputs.round import Round
 from ..inputs.scenario import Overrides, Scenario
 from .report import comparison_doc, outcome_doc, round_header, sweep_change, sweep_doc
 
-__all__ = ["KIND", "POLICY_WORDS", "SCHEMA", "build", "from_outcomes"]
+__all__ = ["KIND", "POLICY_WORDS", "SCHEMA", "build", "files_read", "from_outcomes", "from_register"]
 
 KIND = "crg recommendation"
 SCHEMA = 1
@@ -53,15 +59,24 @@ def build(round_: Round, proposals, overrides: Overrides = Overrides(), scenario
     from ..decision.compare import compare_scenarios
 
     baseline, comparisons = compare_scenarios(round_, proposals, overrides, scenarios, engine=engine)
-    return from_outcomes(round_, proposals, baseline, comparisons, scenarios, engine=engine)
+    return from_outcomes(baseline, comparisons, scenarios, files=files_read(round_, proposals, scenarios),
+                         engine=engine)
 
 
-def from_outcomes(round_: Round, proposals, baseline, comparisons=(), scenarios: Sequence[Scenario] = (), *,
-                  engine: str = "durable") -> dict[str, Any]:
+def files_read(round_: Round, proposals, scenarios: Sequence[Scenario] = ()) -> list[tuple[str, str, str]]:
+    """The provenance's files, ``(role, name, SHA-256)``: the rules file, each proposal's (in order of id) and
+    each scenario's, hashed from the disk."""
+    return ([("rules", round_.file, _sha256(round_.file))]
+            + [("proposal", p.file, _sha256(p.file)) for p in sorted(proposals, key=lambda p: p.id)]
+            + [("scenario", s.file, _sha256(s.file)) for s in scenarios])
+
+
+def from_outcomes(baseline, comparisons=(), scenarios: Sequence[Scenario] = (), *,
+                  files: Sequence[tuple[str, str, str]], engine: str = "durable") -> dict[str, Any]:
     """The document of an outcome already decided (*baseline*) and its scenario *comparisons*.
 
-    *round_* and *proposals* are as loaded, before any what-if: the provenance
-    names and hashes their files.
+    *files* are what the provenance lists, ``(role, name, SHA-256)`` each (see
+    :func:`files_read`).
     """
     records = outcome_doc(baseline)["proposals"]
     by_id = {d.proposal.id: d.proposal for d in baseline.decisions}
@@ -89,7 +104,7 @@ def from_outcomes(round_: Round, proposals, baseline, comparisons=(), scenarios:
         "charts": _charts(baseline, status["shortlisted"], sweep),
         "sweep": {"policy": baseline.policy, "upfront": fmt.money_json(baseline.upfront),
                   "round_upfront": fmt.money_json(baseline.round.upfront), "intervals": sweep},
-        "provenance": _provenance(round_, proposals, baseline, scenarios, engine),
+        "provenance": _provenance(baseline, files, engine),
         "decision": {
             "text": "The Chair's decision on the recommendation above, with any change to it and the reason.",
             "fields": ["Decision", "Changes, if any, and why", "Name of the Chair", "Signature", "Date"],
@@ -116,7 +131,7 @@ def _round(round_: Round) -> dict[str, Any]:
         "tactical_opens": round_.tactical_opens,
         "deadlines": [{"name": name, "label": name.replace("_", " ").capitalize(), "date": day.isoformat()}
                       for name, day in round_.deadlines],
-        "warnings": list(round_.warnings),
+        "warnings": [str(w) for w in round_.warnings],
     }
 
 
@@ -219,19 +234,55 @@ def _charts(outcome, shortlisted: list[dict[str, Any]], sweep: list[dict[str, An
     }
 
 
-def _provenance(round_: Round, proposals, outcome, scenarios: Sequence[Scenario], engine: str) -> dict[str, Any]:
-    files = [{"role": "rules", "name": round_.file, "sha256": _sha256(round_.file)}]
-    files += [{"role": "proposal", "name": p.file, "sha256": _sha256(p.file)}
-              for p in sorted(proposals, key=lambda p: p.id)]
-    files += [{"role": "scenario", "name": s.file, "sha256": _sha256(s.file)} for s in scenarios]
+def _provenance(outcome, files: Sequence[tuple[str, str, str]], engine: str) -> dict[str, Any]:
     return {
         "engine": f"crg {metadata.version('crg')}",
         "rule_engine": engine,
         "policy": outcome.policy,
         "overrides": list(outcome.overrides),
-        "files": files,
+        "files": [{"role": role, "name": name, "sha256": sha256} for role, name, sha256 in files],
     }
 
 
 def _sha256(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def from_register(kept) -> dict[str, Any]:
+    """The recommendation *kept* with a run (:class:`~engine.record.recommendation.Recommendation`), with the
+    run's particulars (``record``) and the Chair's decision recorded on it, if any (``decision.recorded``)."""
+    from . import record as words
+
+    rec = kept.recorded
+    run = rec.run
+    doc = dict(kept.document)
+    doc["record"] = {
+        "run": run.id,
+        "recorded_at": run.recorded_at,
+        "recorded": fmt.timestamp(run.recorded_at),
+        "by": run.by,
+        "note": run.note,
+        "engine_version": run.engine_version,
+        "rule_engine": run.engine,
+        "hash": run.hash,
+        "rebuilt": words.rebuilt_words(kept),
+    }
+    d = rec.decision
+    recorded = None
+    if d is not None:
+        lines = {line.id: line for line in rec.lines()}
+        recorded = {
+            "decision": d.id,
+            "outcome": d.outcome,
+            "by": d.by,
+            "decided_at": d.decided_at,
+            "note": d.note,
+            "text": words.decision_words(d),
+            "replaces": words.replaces_words(rec),
+            "departures": [{"id": x.proposal, "title": lines[x.proposal].title,
+                            "amount": fmt.money_json(lines[x.proposal].amount), "recommended": x.recommended,
+                            "decided": x.decided, "reason": x.reason} for x in d.departures],
+            "funded": words.funded_words(rec),
+        }
+    doc["decision"] = {**doc["decision"], "run": run.id, "recorded": recorded}
+    return doc

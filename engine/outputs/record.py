@@ -17,8 +17,9 @@ from ..record.changes import ABSENT
 from .report import dumps
 
 __all__ = [
-    "decided_text", "diff_json", "diff_text", "history_json", "history_text", "recorded_text", "replay_json", "replay_text",
-    "show_json", "show_markdown", "show_text", "verify_text",
+    "decided_text", "decision_words", "diff_json", "diff_text", "funded_words", "history_json", "history_text",
+    "rebuilt_note", "rebuilt_words", "recorded_text", "replaces_words", "replay_json", "replay_text", "show_json",
+    "show_markdown", "show_text", "verify_text",
 ]
 
 
@@ -124,12 +125,22 @@ def _head(run) -> list[str]:
     return lines
 
 
-def _decision_words(d) -> str:
+def decision_words(d) -> str:
+    """The Chair's decision *d* in a sentence: the outcome, who, when, and the note."""
     return (f"{d.outcome.capitalize()} by {d.by}, {fmt.timestamp(d.decided_at)}"
             + (f". Note: {d.note}" if d.note else "") + ".")
 
 
-def _funded_words(rec) -> str:
+def replaces_words(rec) -> str | None:
+    """The earlier decisions on the run of *rec* that the standing one replaces, in a sentence (None: none)."""
+    if len(rec.decisions) < 2:
+        return None
+    return "It replaces " + ", ".join(f"decision {x.id} ({x.outcome} by {x.by}, {fmt.timestamp(x.decided_at)})"
+                                      for x in rec.decisions[:-1]) + "."
+
+
+def funded_words(rec) -> str:
+    """What the standing decision on the run of *rec* funds, against the upfront allocation."""
     funded, upfront = rec.funded, rec.upfront
     n = sum(line.decided == "funded" for line in rec.lines())
     gap = upfront - funded
@@ -152,11 +163,11 @@ def _decision_section(rec, markdown: bool) -> list[str]:
     title = "## The Chair's decision" if markdown else "The Chair's decision"
     if d is None:
         return [title, "", f"Not recorded yet (crg decide {rec.run.id} --outcome approved|amended|declined --by NAME)."]
-    out = [title, "", f"Decision {d.id}: {_decision_words(d)}"]
-    if len(rec.decisions) > 1:
-        out.append("It replaces " + ", ".join(f"decision {x.id} ({x.outcome} by {x.by}, {fmt.timestamp(x.decided_at)})"
-                                              for x in rec.decisions[:-1]) + ".")
-    out += ["", _side_by_side(rec, "github" if markdown else "simple"), "", _funded_words(rec)]
+    out = [title, "", f"Decision {d.id}: {decision_words(d)}"]
+    replaces = replaces_words(rec)
+    if replaces:
+        out.append(replaces)
+    out += ["", _side_by_side(rec, "github" if markdown else "simple"), "", funded_words(rec)]
     return out
 
 
@@ -207,9 +218,39 @@ def show_markdown(rec) -> str:
 
 def decided_text(d) -> str:
     """What ``crg decide`` prints."""
-    out = [f"Recorded the Chair's decision {d.id} on run {d.run}: {_decision_words(d)}"]
+    out = [f"Recorded the Chair's decision {d.id} on run {d.run}: {decision_words(d)}"]
     out += [f"  {x.proposal} ({x.recommended}): {x.decided}, because {x.reason}" for x in d.departures]
     return "\n".join(out) + "\n"
+
+
+# --- crg report --run ------------------------------------------------------------------------------
+
+
+def _reworded(kept) -> str:
+    n = len(kept.reworded)
+    return (f"the words of {fmt.count(n, 'proposal')} {'is' if n == 1 else 'are'} today's (crg replay {kept.run.id} "
+            "shows them)") if n else "so is every word"
+
+
+def rebuilt_words(kept) -> str | None:
+    """How the recommendation *kept* (:class:`~engine.record.recommendation.Recommendation`) was made again from
+    its run's files, for a run recorded before the register kept documents (None: it was kept as it was)."""
+    if kept.rebuilt_with is None:
+        return None
+    run = kept.run
+    return (f"Run {run.id} was recorded with crg {run.engine_version}, before the register kept the recommendation "
+            f"document, so this one was made again from the files kept with the run, with crg {kept.rebuilt_with}. "
+            f"Every decision is as recorded (each proposal's status, rank, score and amount, and the totals); "
+            f"{_reworded(kept)}.")
+
+
+def rebuilt_note(kept) -> str | None:
+    """What ``crg report --run`` says on stderr of a document made again (None: it was kept as it was)."""
+    if kept.rebuilt_with is None:
+        return None
+    return (f"run {kept.run.id} kept no recommendation document (recorded with crg {kept.run.engine_version}): "
+            f"made again from its kept files with crg {kept.rebuilt_with}; every decision is as recorded, "
+            f"{_reworded(kept)}")
 
 
 # --- crg replay -------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ import attrs
 from .. import fmt
 from ..errors import InputError
 
-__all__ = ["ABSENT", "Difference", "FileChange", "Move", "RunDiff", "differences", "diff_runs", "flatten"]
+__all__ = ["ABSENT", "Difference", "FileChange", "Move", "RunDiff", "decided_differences", "differences", "diff_runs",
+           "flatten"]
 
 ABSENT = "(absent)"  # the value of a path one side does not have
 
@@ -127,6 +128,17 @@ class RunDiff:
 
 
 _TOTALS = ("policy", "upfront", "allocated", "remaining", "tactical", "returned", "total_score")
+_DECIDED = ("status", "rank", "score", "cost", "offered")  # what is decided of a proposal, its words apart
+
+
+def decided_differences(before: dict[str, Any], after: dict[str, Any]) -> list[Difference]:
+    """Where two outcome documents differ in what they decide: the totals, which proposals are in the round,
+    and each proposal's status, rank, score, cost and offer.  Words (reasons, explanations) are left aside."""
+    def decided(doc: dict[str, Any]) -> dict[str, Any]:
+        return {**{k: doc.get(k) for k in _TOTALS},
+                "proposals": [{k: p.get(k) for k in ("id",) + _DECIDED} for p in doc["proposals"]]}
+
+    return differences(decided(before), decided(after))
 
 
 def diff_runs(before, after) -> RunDiff:

@@ -6,7 +6,9 @@ file, the digest of the bytes themselves) and of the ``previous`` entry's
 hash, so that a change to any stored row, or a row taken out, shows as an
 entry whose hash no longer matches (:func:`run_hash`, :func:`decision_hash`).
 The serialisation is part of the register's format: it never changes, or
-registers written before would no longer verify.
+registers written before would no longer verify.  A field added later (the
+recommendation document, from register version 3) is sealed only in the
+entries that have it, so the entries written before keep their hashes.
 """
 
 from __future__ import annotations
@@ -89,6 +91,12 @@ class Run:
     id: int | None = None
     previous: str | None = None
     hash: str | None = None
+    # the SHA-256 of the recommendation document (engine.outputs.document) kept with the run, as recorded;
+    # None for a run recorded before register version 3, which kept no document
+    recommendation: str | None = None
+    # the document's bytes (UTF-8 JSON), held when the run is being recorded or once read
+    # (Register.recommendation); None otherwise, and when the register has lost them
+    recommendation_data: bytes | None = attrs.field(default=None, repr=False, eq=False)
 
     def document(self) -> dict[str, Any]:
         """The outcome, as recorded."""
@@ -126,6 +134,7 @@ def run_hash(run: Run, run_id: int, previous: str) -> str:
         "table": run.table,
         "markdown": run.markdown,
         "inputs": [[i.kind, i.name, i.key, i.found_sha256()] for i in run.inputs],
+        **({"recommendation": run.recommendation} if run.recommendation is not None else {}),
     })
 
 

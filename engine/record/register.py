@@ -20,7 +20,9 @@ file promises:
   a change is a new one.  ``PRAGMA application_id`` marks the file as a
   register, so another SQLite database is never taken for one.
 - **No paths.**  Input files are kept as bytes under their SHA-256, named
-  only as the user named them on the command line.
+  only as the user named them on the command line.  The recommendation
+  document of a run (from version 3) is kept the same way, its digest in the
+  run's row.
 
 Every failure of SQLite (not a database, damaged, locked, unreadable) is a
 :class:`RegisterError`, one line, exit status 2.
@@ -33,6 +35,8 @@ import sqlite3
 import time
 from pathlib import Path
 from typing import Iterator
+
+import attrs
 
 from ..errors import InputError
 from .model import GENESIS, ChairDecision, Departure, Input, Run
@@ -120,6 +124,11 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (decision, position)
     ) WITHOUT ROWID;
     """ + _guards("decisions") + _guards("departures"),
+    # 3: the recommendation document of each run (engine.outputs.document), its bytes kept in files by digest;
+    # the runs recorded before have none (NULL)
+    """
+    ALTER TABLE runs ADD COLUMN recommendation TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -177,15 +186,17 @@ class Register:
             last = self._db.execute("SELECT id, hash FROM runs ORDER BY id DESC LIMIT 1").fetchone()
             run_id, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
             run = run.sealed(run_id, previous)
-            self._db.executemany("INSERT OR IGNORE INTO files (sha256, bytes) VALUES (?, ?)",
-                                 [(i.sha256, i.data) for i in run.inputs])
+            kept = [(i.sha256, i.data) for i in run.inputs]
+            if run.recommendation is not None:
+                kept.append((run.recommendation, run.recommendation_data))
+            self._db.executemany("INSERT OR IGNORE INTO files (sha256, bytes) VALUES (?, ?)", kept)
             self._db.execute(
                 "INSERT INTO runs (id, recorded_at, engine_version, engine, recorded_by, note, round_id, round_name,"
-                " folder, overrides, reading, outcome, outcome_table, outcome_markdown, previous, hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " folder, overrides, reading, outcome, outcome_table, outcome_markdown, previous, hash, recommendation)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run.id, run.recorded_at, run.engine_version, run.engine, run.by, run.note, run.round_id,
                  run.round_name, run.folder, run.overrides, run.reading, run.outcome, run.table, run.markdown,
-                 run.previous, run.hash))
+                 run.previous, run.hash, run.recommendation))
             self._db.executemany(
                 "INSERT INTO inputs (run, position, kind, name, key, sha256) VALUES (?, ?, ?, ?, ?, ?)",
                 [(run.id, n, i.kind, i.name, i.key, i.sha256) for n, i in enumerate(run.inputs)])
@@ -241,7 +252,7 @@ class Register:
         with _sql(self.path), self._snapshot():
             rows = self._db.execute(
                 "SELECT id, recorded_at, engine_version, engine, recorded_by, note, round_id, round_name, folder,"
-                " overrides, reading, outcome, outcome_table, outcome_markdown, previous, hash"
+                " overrides, reading, outcome, outcome_table, outcome_markdown, previous, hash, recommendation"
                 f" FROM runs {where} ORDER BY id", args).fetchall()
             inputs: dict[int, list[Input]] = {}
             for run_id, kind, name, key, sha256, data in self._db.execute(
@@ -251,8 +262,18 @@ class Register:
                 inputs.setdefault(run_id, []).append(Input(kind, name, key, sha256, data))
         return [Run(recorded_at=r[1], engine_version=r[2], engine=r[3], by=r[4], note=r[5], round_id=r[6],
                     round_name=r[7], folder=r[8], overrides=r[9], reading=r[10], outcome=r[11], table=r[12],
-                    markdown=r[13], inputs=tuple(inputs.get(r[0], ())), id=r[0], previous=r[14], hash=r[15])
+                    markdown=r[13], inputs=tuple(inputs.get(r[0], ())), id=r[0], previous=r[14], hash=r[15],
+                    recommendation=r[16])
                 for r in rows]
+
+    def recommendation(self, run: Run) -> Run:
+        """*run* with the bytes of its recommendation document (left ``None`` when the run has none, or the
+        register has lost them).  Read apart from :meth:`runs`, so that listing runs never loads documents."""
+        if run.recommendation is None:
+            return run
+        with _sql(self.path):
+            row = self._db.execute("SELECT bytes FROM files WHERE sha256 = ?", (run.recommendation,)).fetchone()
+        return attrs.evolve(run, recommendation_data=row[0] if row else None)
 
     def decisions(self, run_id: int | None = None) -> list[ChairDecision]:
         """The Chair's decisions, oldest first (only those on run *run_id*, if given)."""

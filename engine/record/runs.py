@@ -3,7 +3,9 @@
 A run is made from files read once (:class:`Inputs`): the bytes that are
 screened are the bytes that are kept, so :func:`replay` re-runs exactly what
 was recorded, read back through the same loaders under the names it was
-recorded with, and never looks at the disk.
+recorded with, and never looks at the disk.  With the outcome the run keeps
+its recommendation document (:func:`recommendation_document`), which
+``crg report --run`` writes again, in any format, without recomputing it.
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ from ..inputs.round import Round, round_from_file
 from ..inputs.scenario import Overrides, apply, run as run_round, scenario_from_file
 from ..inputs.yamlfile import Source
 from .changes import Difference, differences
-from .model import GENESIS, Input, Run, decision_hash, run_hash
+from .model import GENESIS, Input, Run, decision_hash, digest, run_hash
 from .register import Register, RegisterError, expected_guards
 
 __all__ = [
-    "Inputs", "Problem", "Replay", "Verification", "clock", "engine_version", "find_run", "reading", "record",
-    "replay", "rerun", "run_number", "screened", "verify",
+    "APPLIED", "Inputs", "Problem", "Replay", "Verification", "clock", "engine_version", "find_run", "reading",
+    "recommendation_bytes", "recommendation_document", "record", "replay", "rerun", "run_number", "screened", "verify",
 ]
 
 
@@ -87,6 +89,28 @@ def _screen(inputs: Inputs, overrides: Overrides, engine: str):
     return round_, outcome, files
 
 
+# how the provenance of a run's recommendation names a scenario file: its what-ifs are applied to the figures
+# (crg record --scenario), where crg report --scenario compares a scenario with them
+APPLIED = "scenario (what-ifs applied)"
+
+
+def recommendation_document(outcome, files: Sequence[Input], engine: str) -> dict[str, Any]:
+    """The recommendation document (:mod:`engine.outputs.document`) of a run's *outcome*, its provenance naming
+    the run's *files* as they were given, with their recorded SHA-256 (the disk is never read again)."""
+    from ..outputs import document
+
+    listed = ([("rules", i.name, i.sha256) for i in files if i.kind == "rules"]
+              + [("proposal", i.name, i.sha256) for i in sorted((i for i in files if i.kind == "proposal"),
+                                                                 key=lambda i: i.key)]
+              + [(APPLIED, i.name, i.sha256) for i in files if i.kind == "scenario"])
+    return document.from_outcomes(outcome, files=listed, engine=engine)
+
+
+def recommendation_bytes(doc: dict[str, Any]) -> bytes:
+    """A recommendation document as the register keeps it: compact UTF-8 JSON, its keys in the document's order."""
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def reading(round_: Round) -> dict[str, Any]:
     """The round's figures, rules and scoring as this engine reads them, in plain data."""
     from ..decision import conditions
@@ -128,12 +152,14 @@ def screened(inputs: Inputs, overrides: Overrides = Overrides(), *, engine: str 
     by = _words(by, "--by") if by is not None else getpass.getuser()
     note = _words(note, "--note") if note is not None else None
     round_, outcome, files = _screen(inputs, overrides, engine)
+    kept = recommendation_bytes(recommendation_document(outcome, files, engine))
     run = Run(
         recorded_at=clock(), engine_version=engine_version(), engine=engine, by=by, note=note,
         round_id=round_.id, round_name=round_.name, folder=inputs.folder,
         overrides=_json(overrides.as_mapping()), reading=_json(reading(round_)),
         outcome=report.outcome_json(outcome), table=report.outcome_text(outcome, "table"),
         markdown=report.outcome_text(outcome, "markdown"), inputs=files,
+        recommendation=digest(kept), recommendation_data=kept,
     )
     return run, outcome
 
@@ -173,10 +199,10 @@ def find_run(register: Register, run_id: int) -> Run:
 
 
 def rerun(run: Run):
-    """The outcome of *run* today: its stored files, overrides and rule engine, with this engine."""
+    """*run* made again today from its stored files, overrides and rule engine, with this engine:
+    ``(round, outcome, files)``."""
     overrides = Overrides.from_mapping(json.loads(run.overrides))
-    round_, outcome, _ = _screen(Inputs.of_run(run), overrides, run.engine)
-    return round_, outcome
+    return _screen(Inputs.of_run(run), overrides, run.engine)
 
 
 @attrs.frozen
@@ -205,7 +231,7 @@ def replay(register: Register, run_id: int) -> Replay:
     run = find_run(register, run_id)
     now = engine_version()
     try:
-        round_, outcome = rerun(run)
+        round_, outcome, _ = rerun(run)
     except RegisterError as exc:
         raise exc.located(register.path) from None
     except InputError as exc:
@@ -255,7 +281,7 @@ def verify(register: Register) -> Verification:
     runs = register.runs()
     previous = GENESIS
     for run in runs:
-        problems += [Problem(run.id, text) for text in _run_problems(run, previous)]
+        problems += [Problem(run.id, text) for text in _run_problems(register.recommendation(run), previous)]
         previous = run.hash
     hashes = {run.id: run.hash for run in runs}
     decisions = register.decisions()
@@ -276,6 +302,11 @@ def _run_problems(run: Run, previous: str) -> list[str]:
             out.append(f"the bytes of {i.name} are missing")
         elif i.found_sha256() != i.sha256:
             out.append(f"the bytes of {i.name} are not those recorded")
+    if run.recommendation is not None:
+        if run.recommendation_data is None:
+            out.append("the bytes of its recommendation document are missing")
+        elif digest(run.recommendation_data) != run.recommendation:
+            out.append("its recommendation document is not the one recorded")
     if run_hash(run, run.id, run.previous) != run.hash:
         out.append("its hash does not match what the register holds (a row was changed outside crg)")
     return out

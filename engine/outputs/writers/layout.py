@@ -129,7 +129,7 @@ def date(value: str | None) -> Cell:
 
 
 def sections(doc: dict[str, Any]) -> list[Section]:
-    """Every section of *doc*, in the Chair's reading order."""
+    """Every section of *doc*, in the Chair's reading order (the run in the register only when written from it)."""
     return [
         _recommendation(doc),
         _money(doc),
@@ -142,6 +142,7 @@ def sections(doc: dict[str, Any]) -> list[Section]:
         _scenarios(doc),
         _charts(doc),
         _provenance(doc),
+        *([_record(doc)] if "record" in doc else []),
         _decision(doc),
     ]
 
@@ -434,8 +435,57 @@ def _provenance(doc) -> Section:
     return Section("provenance", "Provenance", (about, lead, files), (about, files))
 
 
+def _record(doc) -> Section:
+    """The run of the decision register this document was written from."""
+    r = doc["record"]
+    facts = Table("The run as the register holds it", ("item", "value"), (
+        (text("run"), text(str(r["run"]))),
+        (text("recorded"), text(r["recorded"])),
+        (text("recorded by"), text(r["by"])),
+        (text("note"), text(r["note"])),
+        (text("version"), text(f"crg {r['engine_version']}")),
+        (text("rules evaluated with"), text(r["rule_engine"])),
+        (text("hash of the run"), text(r["hash"])),
+    ), sheet="Register")
+    lead = f"This recommendation is run {r['run']} of the decision register"
+    lead += "." if r["rebuilt"] else (", written from the document kept with the run: no figure in it was worked "
+                                      "out again.")
+    lead += (f" crg verify checks that the run is still as it was recorded; crg replay {r['run']} runs its files "
+             "again with the crg of the day.")
+    blocks: list[Block] = [Para(lead), facts]
+    if r["rebuilt"]:
+        blocks.append(Para(r["rebuilt"], "Made again:"))
+    return Section("record", "The run in the decision register", tuple(blocks), (facts,))
+
+
 def _decision(doc) -> Section:
     d = doc["decision"]
-    sheet = Table("The Chair's decision", ("item", "entry"), tuple((text(f), text("")) for f in d["fields"]),
-                  sheet="Decision")
-    return Section("decision", "The Chair's decision", (Para(d["text"]), Form(tuple(d["fields"]))), (sheet,))
+    recorded = d.get("recorded")
+    if recorded is None:
+        sheet = Table("The Chair's decision", ("item", "entry"), tuple((text(f), text("")) for f in d["fields"]),
+                      sheet="Decision")
+        blocks: tuple[Block, ...] = (Para(d["text"]), Form(tuple(d["fields"])))
+        if "run" in d:  # written from the register
+            blocks = (Para(f"No decision of the Chair on run {d['run']} is in the register yet (crg decide "
+                           f"{d['run']} records it)."),) + blocks
+        return Section("decision", "The Chair's decision", blocks, (sheet,))
+    departures = Table("Where the Chair's decision departs from the recommendation",
+                       ("id", "title", "amount", "recommended", "the Chair decided", "reason"),
+                       tuple((text(x["id"]), text(x["title"]), money(x["amount"]), text(x["recommended"]),
+                              text(x["decided"]), text(x["reason"])) for x in recorded["departures"]),
+                       sheet="Departures")
+    blocks = [Para(recorded["text"], f"Decision {recorded['decision']}:")]
+    if recorded["replaces"]:
+        blocks.append(Para(recorded["replaces"]))
+    blocks.append(departures if departures.rows else
+                  Para("The Chair decided as recommended: no proposal departs from the recommendation."))
+    blocks.append(Para(recorded["funded"]))
+    facts = Table("The Chair's decision, as the register holds it", ("item", "entry"), (
+        (text("decision"), text(str(recorded["decision"]))),
+        (text("outcome"), text(recorded["outcome"])),
+        (text("decided by"), text(recorded["by"])),
+        (text("decided"), text(fmt.timestamp(recorded["decided_at"]))),
+        (text("note"), text(recorded["note"])),
+        (text("funded"), text(recorded["funded"])),
+    ), sheet="Decision")
+    return Section("decision", "The Chair's decision", tuple(blocks), (facts, departures))
