@@ -1,0 +1,172 @@
+"""The fast counterfactuals against the plain reference: identical JSON on generated rounds of 5 to 60 proposals.
+
+The reference (``tests/reference.py``) runs the round again at every point of a
+grid on which the generated rounds keep their money, and reads every figure off
+those runs; here its figures are written out by the same code as the fast
+path's and the two JSON documents must be the same, character for character.
+The reference itself is checked first: its quick runs against the public path
+run for run, the grid argument at random pence, and its figures by running the
+what-if each sentence names (``tests/whatif.py``).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from functools import lru_cache
+
+import attrs
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from engine.decision import conditions
+from engine.decision.counterfactual import Reserve
+from engine.inputs.proposal import load_proposals
+from engine.inputs.round import load_round
+from engine.inputs.scenario import Overrides, run
+from engine.outputs.report import outcome_json
+from tests.conftest import PROFILE, ROUNDS
+from tests.reference import G, PublicPath, Quick, cost_points, reference, reference_outcome
+from tests.strategies import GridRound, grid_rounds, seeded_grid_round
+from tests.whatif import Round, check_outcome
+
+CI = PROFILE == "ci"
+POLICIES = ("rank", "optimal", "consensus-first")
+
+
+@lru_cache(maxsize=None)
+def rules(name: str = "kcsp-2026-27", reduced_offers: bool = True, capped: bool = True):
+    """A shipped round's rules, with reduced offers on or off, with or without the cap on an upfront bid."""
+    round_ = attrs.evolve(load_round(ROUNDS[name][0]), reduced_offers=reduced_offers)
+    if not capped:
+        round_ = attrs.evolve(round_, rules=tuple(r for r in round_.rules if r.id != "fits-upfront-allocation"))
+    return round_
+
+
+def on_the_grid(round_) -> bool:
+    """Whether the round's rules compare a cost only with the allocation or the tactical pot (the reference's
+    grid argument needs no other figure of money in them)."""
+    for rule in round_.rules:
+        for tree in (rule.check, rule.when):
+            for leaf in conditions.leaves(tree) if tree is not None else ():
+                if isinstance(leaf, conditions.Compare) and leaf.field in ("cost", "minimum_cost") \
+                        and leaf.ref not in ("money.upfront", "money.tactical"):
+                    return False
+    return True
+
+
+def worlds(gr: GridRound, name: str = "kcsp-2026-27"):
+    round_ = rules(name, gr.reduced_offers, gr.capped)
+    assert on_the_grid(round_)
+    return PublicPath(round_, gr.proposals, gr.policy), Quick(round_, gr.proposals, gr.policy)
+
+
+def compare(gr: GridRound, name: str = "kcsp-2026-27") -> None:
+    """The fast path's JSON at the round's allocation is the reference's, character for character."""
+    public, quick = worlds(gr, name)
+    fast = run(public.round, gr.proposals, Overrides(upfront=gr.budget, policy=gr.policy), engine="python")
+    found, upto = reference(quick, public, gr.budget)
+    ref = reference_outcome(public, gr.budget, found)
+    theirs = {d.proposal.id: d.counterfactual for d in fast.decisions}
+    differ = [f"{d.proposal.id}:\n  reference {found[d.proposal.id]}\n    {d.counterfactual}\n"
+              f"  fast      {theirs[d.proposal.id]}"
+              for d in ref.decisions if d.counterfactual != theirs[d.proposal.id]]
+    assert upto == fast.situation.upto, ("the total eligible cost", upto, fast.situation.upto)
+    assert outcome_json(fast) == outcome_json(ref), "\n".join(differ) or "the JSON differs outside the figures"
+
+
+# --- the reference checked -------------------------------------------------------------------------------
+
+
+class TestTheReference:
+    @settings(max_examples=12 if CI else 3)
+    @given(grid_rounds(4, 7, sizes=4))
+    def test_quick_runs_are_the_public_path(self, gr):
+        """Every run the reference's scans make gives what the public path gives."""
+        public, quick = worlds(gr)
+        reference(quick, public, gr.budget)
+        for (budget, costs), state in quick.runs.items():
+            assert public.state(budget, costs) == state, (budget, costs)
+
+    @settings(max_examples=25 if CI else 6)
+    @given(grid_rounds(4, 12, any_reach=True), st.randoms(use_true_random=False))
+    def test_a_penny_anywhere_is_its_grid_point(self, gr, rng):
+        """The grid argument: any allocation gives what the grid point at or below it gives, and any cost of a
+        reserve what the greatest cost of its stretch gives (run on the public path, at random pence and at a
+        penny either side of a grid point or of a crossing of value for money)."""
+        public, quick = worlds(gr)
+        found, upto = reference(quick, public, gr.budget)
+        for b in {rng.randint(0, upto) for _ in range(4)} | {rng.randint(0, upto // G) * G + d for d in (-1, 1)}:
+            if 0 <= b <= upto:
+                assert public.state(b) == quick.state(b // G * G), ("allocation", b)
+        for pid, figures in found.items():
+            points = cost_points(gr.proposals, pid, gr.budget)
+            if isinstance(figures, Reserve) and points:
+                edge = rng.choice(points)
+                for c in {rng.randint(1, gr.budget), edge - 1, edge, edge + 1} & set(range(1, gr.budget + 1)):
+                    there = public.state(gr.budget, ((pid, c),))
+                    top = quick.state(gr.budget, ((pid, points[bisect_left(points, c)]),))
+                    assert (there.full, there.offer) == (top.full, top.offer), ("cost", pid, c)
+
+    @settings(max_examples=20 if CI else 4)
+    @given(grid_rounds(4, 10), st.randoms(use_true_random=False))
+    def test_its_figures_come_true(self, gr, rng):
+        """Each reference figure holds when its what-if is run, and a penny beyond it does not."""
+        public, quick = worlds(gr)
+        found, _ = reference(quick, public, gr.budget)
+        outcome = reference_outcome(public, gr.budget, found)
+        assert check_outcome(Round(public.round, gr.proposals, gr.policy, gr.budget), outcome, rng) >= 0
+
+
+# --- the fast path against it ------------------------------------------------------------------------------
+
+
+class TestFastPath:
+    @settings(max_examples=80 if CI else 12)
+    @given(grid_rounds(5, 12))
+    def test_small_rounds(self, gr):
+        compare(gr)
+
+    @settings(max_examples=40 if CI else 6)
+    @given(grid_rounds(5, 12, any_reach=True))
+    def test_small_rounds_any_reach(self, gr):
+        """Reach of any number: value for money crosses between grid points, at pence of its own."""
+        compare(gr)
+
+    @settings(max_examples=12 if CI else 2)
+    @given(st.integers(0, 2**32 - 1))
+    def test_middling_rounds(self, seed):
+        compare(seeded_grid_round(seed, 13, 30, sizes=4))
+
+    @settings(max_examples=3 if CI else 1)
+    @given(st.integers(0, 2**32 - 1))
+    def test_large_rounds(self, seed):
+        compare(seeded_grid_round(seed, 40, 60, sizes=3))
+
+    @pytest.mark.parametrize("name", sorted(ROUNDS))
+    @pytest.mark.parametrize("policy", POLICIES)
+    def test_shipped_rounds_scaled_to_the_grid(self, name, policy):
+        """Each shipped round's proposals with their money moved onto the grid (its shape kept: the order of
+        the costs, who can be delivered for less, who reaches more people), at its allocation and at half of it,
+        with reduced offers."""
+        proposals, budget = scaled(load_round(ROUNDS[name][0]), load_proposals(ROUNDS[name][1]))
+        for allocation in (budget, budget // G // 2 * G):
+            compare(GridRound(proposals, allocation, policy, True), name)
+
+
+def scaled(round_, proposals, sizes: int = 8):
+    """*proposals* with costs in ``4 G`` steps (1 to *sizes* of them, in proportion to the dearest), minimum
+    costs in ``G`` steps, reach one of 100, 200, 400 by thirds (0 and none kept), and the round's allocation in
+    proportion, each rounded to the nearest step."""
+    top = max(p.cost for p in proposals)
+
+    def steps(pence: int, per_top: int) -> int:  # pence / top * per_top, rounded half up, in whole numbers
+        return (2 * pence * per_top + top) // (2 * top)
+
+    cost = {p.id: 4 * G * max(1, steps(p.cost, sizes)) for p in proposals}
+    reached = sorted(p.reach for p in proposals if p.reach)
+    third = {r: (100, 200, 400)[min(2, 3 * reached.index(r) // len(reached))] for r in reached}
+    out = []
+    for p in proposals:
+        minimum = None if p.minimum_cost is None else min(cost[p.id], G * steps(p.minimum_cost, 4 * sizes))
+        out.append(attrs.evolve(p, cost=cost[p.id], minimum_cost=minimum, reach=third.get(p.reach, p.reach)))
+    return tuple(out), G * steps(round_.upfront, 4 * sizes)
