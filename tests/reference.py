@@ -16,17 +16,19 @@ The rounds scanned have their money on a grid of ``G`` pence (:data:`G`): every
 cost, minimum cost and allocation is a multiple of ``G``, every cost a multiple
 of ``4 G``, and the people reached are one of 0, 100, 200 and 400 (or not
 given, or, for some rounds, any number, see below); the rules compare a cost only
-with the allocation (and a tactical bid's with the tactical pot, which no scan
-moves).
+with the allocation, with a fixed sum that is a multiple of ``G`` (such as a
+least cost for an upfront bid), and a tactical bid's with the tactical pot,
+which no scan moves.
 
 *Budgets.*  At an allocation ``b`` everything the policy compares ``b`` with is
 a sum of costs and minimum costs, a multiple of ``G``: an upfront bid is
-eligible when ``cost <= b``, the rank walk takes an item when the costs taken
-so far and its own come to at most ``b``, the optimum chooses among the sets
-costing at most ``b``, a reduced offer is made when ``minimum <= b - taken <
-cost``.  For a multiple ``M`` of ``G``, ``M <= b`` holds exactly when ``M <=
-G * floor(b / G)``, so every allocation gives the same outcome as the grid
-point at or below it: the outcome is constant on ``[j G, (j + 1) G - 1]``.  So
+eligible when ``cost <= b`` (a fixed sum it is held to does not move with
+``b``), the rank walk takes an item when the costs taken so far and its own
+come to at most ``b``, the optimum chooses among the sets costing at most
+``b``, a reduced offer is made when ``minimum <= b - taken < cost``.  For a
+multiple ``M`` of ``G``, ``M <= b`` holds exactly when ``M <= G * floor(b /
+G)``, so every allocation gives the same outcome as the grid point at or below
+it: the outcome is constant on ``[j G, (j + 1) G - 1]``.  So
 the runs at ``0, G, 2 G, ...`` up to the total eligible cost (itself a multiple
 of ``G``) see every outcome, the least allocation at which something holds is a
 grid point, and the last of a range is a grid point less a penny (or the total
@@ -34,8 +36,8 @@ eligible cost).
 
 *A reserve's own cost.*  Let *k* cost ``c`` at the allocation ``B`` in use.  Its
 cost moves three things: (1) sums that hold it, compared with multiples of
-``G`` (``S + c <= M``), or with sums that do not (``S + c`` against ``S'``, the
-optimum's lowest cost); (2) the rank's tie-break on cost (``c`` against
+``G`` (``S + c <= M``, or ``c >= M`` for a least cost), or with sums that do
+not (``S + c`` against ``S'``, the optimum's lowest cost); (2) the rank's tie-break on cost (``c`` against
 another's cost); (3) value for money: *k*'s people per pound ``100 r_k / c``
 against another's ``100 r_q / c_q``, level at ``c = c_q r_k / r_q``.  (Its
 minimum is dropped when above ``c``; it is a multiple of ``G``.)  Between two

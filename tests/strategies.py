@@ -580,6 +580,7 @@ class GridRound:
     policy: str
     reduced_offers: bool
     capped: bool = True  # whether an upfront bid must cost no more than the allocation (fits-upfront-allocation)
+    floored: bool = False  # whether an upfront bid must cost at least £1,200 (tests/test_fastpath.py FLOOR_RULE)
 
 
 class _Drawn:
@@ -650,7 +651,7 @@ def _grid_round(draws, min_size: int, max_size: int, sizes: int, policies, any_r
     total = sum(p.cost for p in out if p.pot == "upfront") // GRID
     budget = GRID * (draws.integer(0, total) if draws.integer(0, 1) else draws.integer(total // 4, total // 2))
     return GridRound(tuple(out), budget, draws.choice(policies), bool(draws.integer(0, 1)),
-                     bool(draws.integer(0, 1)))
+                     bool(draws.integer(0, 1)), draws.integer(0, 3) == 3)
 
 
 @st.composite
@@ -658,9 +659,9 @@ def grid_rounds(draw, min_size: int = 5, max_size: int = 12, sizes: int = 6,
                 policies=("rank", "optimal", "consensus-first"), any_reach: bool = False) -> GridRound:
     """A :class:`GridRound` of *min_size* to *max_size* proposals, costs of 1 to *sizes* steps of ``4 * GRID``,
     an allocation on the grid from £0 to the cost of every upfront bid, one of *policies*, reduced offers on or
-    off, and the rule that caps an upfront bid at the allocation kept or not (without it, eligibility never
-    moves with the allocation).  With *any_reach*, reach is any number, so that value for money crosses between
-    grid points."""
+    off, the rule that caps an upfront bid at the allocation kept or not (without it, eligibility never
+    moves with the allocation), and sometimes a least cost for an upfront bid (``floored``).  With *any_reach*,
+    reach is any number, so that value for money crosses between grid points."""
     return _grid_round(_Drawn(draw), min_size, max_size, sizes, policies, any_reach)
 
 

@@ -21,7 +21,8 @@ from hypothesis import given, settings, strategies as st
 from engine.decision import conditions
 from engine.decision.counterfactual import Reserve
 from engine.inputs.proposal import load_proposals
-from engine.inputs.round import load_round
+from engine.inputs.round import load_round, round_from_file
+from engine.inputs.yamlfile import parse
 from engine.inputs.scenario import Overrides, run
 from engine.outputs.report import outcome_json
 from tests.conftest import PROFILE, ROUNDS
@@ -33,29 +34,49 @@ CI = PROFILE == "ci"
 POLICIES = ("rank", "optimal", "consensus-first")
 
 
+# a rule no shipped round has: a least cost, on the grid, for an upfront bid (it moves eligibility with a cost)
+FLOOR_RULE = """
+  - id: worth-a-business-case
+    says: An upfront bid must ask for at least £1,200.
+    source: made up for the tests
+    severity: reject
+    when:
+      pot: {is: upfront}
+    check:
+      cost: {at least: 1200}
+"""
+
+
 @lru_cache(maxsize=None)
-def rules(name: str = "kcsp-2026-27", reduced_offers: bool = True, capped: bool = True):
-    """A shipped round's rules, with reduced offers on or off, with or without the cap on an upfront bid."""
-    round_ = attrs.evolve(load_round(ROUNDS[name][0]), reduced_offers=reduced_offers)
+def rules(name: str = "kcsp-2026-27", reduced_offers: bool = True, capped: bool = True, floored: bool = False):
+    """A shipped round's rules, with reduced offers on or off, with or without the cap on an upfront bid, and
+    with or without :data:`FLOOR_RULE`."""
+    text = ROUNDS[name][0].read_text(encoding="utf-8")
+    if floored:
+        assert "\nrules:\n" in text, ROUNDS[name][0]
+        text = text.replace("\nrules:\n", "\nrules:\n" + FLOOR_RULE.lstrip("\n"), 1)
+    round_ = attrs.evolve(round_from_file(parse(text.encode("utf-8"), ROUNDS[name][0].name)),
+                          reduced_offers=reduced_offers)
     if not capped:
         round_ = attrs.evolve(round_, rules=tuple(r for r in round_.rules if r.id != "fits-upfront-allocation"))
     return round_
 
 
 def on_the_grid(round_) -> bool:
-    """Whether the round's rules compare a cost only with the allocation or the tactical pot (the reference's
-    grid argument needs no other figure of money in them)."""
+    """Whether the round's rules compare a cost only with the allocation, the tactical pot or a fixed sum that
+    is a multiple of ``G`` (the reference's grid argument needs no other figure of money in them)."""
     for rule in round_.rules:
         for tree in (rule.check, rule.when):
             for leaf in conditions.leaves(tree) if tree is not None else ():
                 if isinstance(leaf, conditions.Compare) and leaf.field in ("cost", "minimum_cost") \
-                        and leaf.ref not in ("money.upfront", "money.tactical"):
+                        and leaf.ref not in ("money.upfront", "money.tactical") \
+                        and not (leaf.ref is None and isinstance(leaf.value, int) and leaf.value % G == 0):
                     return False
     return True
 
 
 def worlds(gr: GridRound, name: str = "kcsp-2026-27"):
-    round_ = rules(name, gr.reduced_offers, gr.capped)
+    round_ = rules(name, gr.reduced_offers, gr.capped, gr.floored)
     assert on_the_grid(round_)
     return PublicPath(round_, gr.proposals, gr.policy), Quick(round_, gr.proposals, gr.policy)
 
@@ -72,6 +93,22 @@ def compare(gr: GridRound, name: str = "kcsp-2026-27") -> None:
               for d in ref.decisions if d.counterfactual != theirs[d.proposal.id]]
     assert upto == fast.situation.upto, ("the total eligible cost", upto, fast.situation.upto)
     assert outcome_json(fast) == outcome_json(ref), "\n".join(differ) or "the JSON differs outside the figures"
+
+
+def test_the_floor_rejects_an_upfront_bid_under_it():
+    """:data:`FLOOR_RULE` is read into the round and turns away an upfront bid of £800 and not one of £1,200,
+    nor a tactical bid of £800 (so the rounds drawn ``floored`` have eligibility moving with a reserve's cost)."""
+    round_ = rules(floored=True)
+    assert on_the_grid(round_)
+    base = seeded_grid_round(0).proposals[0]
+    bids = (attrs.evolve(base, id="low", pot="upfront", cost=8 * G, minimum_cost=None),
+            attrs.evolve(base, id="high", pot="upfront", cost=12 * G, minimum_cost=None),
+            attrs.evolve(base, id="tactical", pot="tactical", cost=8 * G, minimum_cost=None))
+    outcome = run(round_, bids, Overrides(upfront=20 * G), engine="python", counterfactuals=False)
+    floor = {d.proposal.id: "worth-a-business-case" in {c.rule for c in d.screening.rejections}
+             for d in outcome.decisions}
+    assert floor == {"low": True, "high": False, "tactical": False}
+    assert not any(r.id == "worth-a-business-case" for r in rules().rules)
 
 
 # --- the reference checked -------------------------------------------------------------------------------
