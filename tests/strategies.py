@@ -12,6 +12,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+import attrs
 import yaml
 from hypothesis import strategies as st
 
@@ -557,3 +558,115 @@ def proposal_folders(draw, min_size: int = 1, max_size: int = 6, **kwargs) -> tu
     files = draw(st.lists(proposal_files(**kwargs), min_size=min_size, max_size=max_size,
                           unique_by=lambda pair: pair[0].id))
     return tuple((f"{p.id}.yaml", text) for p, text in files)
+
+
+# --- rounds with their money on a grid (the plain reference of tests/reference.py scans them) ---------------
+
+GRID = 10_000  # the grid unit: £100 (tests.reference.G)
+GRID_REACHES = (None, 0, 100, 200, 400)  # people reached: any two in a ratio of 1, 2 or 4, or none
+PCC_2026_27 = ("protecting-people", "protecting-places", "protecting-property", "productive-partnerships")
+CSA_2026_27 = ("domestic-abuse", "road-safety", "substance-misuse", "neighbourhood-crime-asb", "vawg")
+THEMES_2026_27 = ("early-intervention", "reoffending-victims", "community-resilience")
+PANEL_2026_27 = ("kent-police", "kcc", "district-councils", "kfrs", "probation")
+LEADS = ("Kent Police", "Kent County Council", "Swale Borough Council", "KFRS", "Kent Search and Rescue")
+
+
+@attrs.frozen
+class GridRound:
+    """Proposals of the 2026/27 round with their money on the grid, an allocation on it, and how to choose."""
+
+    proposals: tuple[Proposal, ...]
+    budget: int  # pence, a multiple of GRID
+    policy: str
+    reduced_offers: bool
+    capped: bool = True  # whether an upfront bid must cost no more than the allocation (fits-upfront-allocation)
+    floored: bool = False  # whether an upfront bid must cost at least £1,200 (tests/test_fastpath.py FLOOR_RULE)
+
+
+class _Drawn:
+    """Draws made by hypothesis (shrinkable)."""
+
+    def __init__(self, draw):
+        self.draw = draw
+
+    def integer(self, low: int, high: int) -> int:
+        return self.draw(st.integers(low, high))
+
+    def choice(self, options):
+        return self.draw(st.sampled_from(options))
+
+
+class _Seeded:
+    """The same draws made by a seeded :class:`random.Random` (a round stands for its seed)."""
+
+    def __init__(self, seed: int):
+        import random
+
+        self.rng = random.Random(seed)
+
+    def integer(self, low: int, high: int) -> int:
+        return self.rng.randint(low, high)
+
+    def choice(self, options):
+        return self.rng.choice(options)
+
+
+def _some(draws, options, low: int, high: int) -> tuple:
+    """*low* to *high* of *options*, none twice, in the order drawn."""
+    left, out = list(options), []
+    for _ in range(draws.integer(low, min(high, len(options)))):
+        out.append(left.pop(draws.integer(0, len(left) - 1)))
+    return tuple(out)
+
+
+def _grid_proposal(draws, pid: str, earlier: list, sizes: int, any_reach: bool) -> Proposal:
+    """A proposal of the 2026/27 round whose cost is ``4 * GRID`` times 1 to *sizes*, any minimum a multiple of
+    GRID, and reach one of :data:`GRID_REACHES` (or, with *any_reach*, none or any number up to 3,000);
+    sometimes one of the *earlier* proposals again under another id (a twin), late, for the tactical pot,
+    delivered after the year's end or serving no CSA priority."""
+    if earlier and draws.integer(0, 6) == 6:
+        return attrs.evolve(draws.choice(earlier), id=pid)
+    cost = 4 * GRID * draws.integer(1, sizes)
+    minimum = draws.integer(0, cost // GRID) * GRID if draws.integer(0, 2) == 2 else None
+    end = YEAR_END_2026_27 - dt.timedelta(days=draws.choice((0, 0, 10, 30, 45, -30)))
+    csa = ("asb",) if draws.integer(0, 15) == 15 else _some(draws, CSA_2026_27, 1, 2)
+    panel = _some(draws, PANEL_2026_27, 0, 3)
+    return Proposal(
+        id=pid, title=f"Proposal {pid}", lead_agency=draws.choice(LEADS),
+        submitted=dt.date(2026, 4, draws.integer(1, 9)),  # the 9th is a day late
+        pot=draws.choice(("upfront",) * 9 + ("tactical",)), cost=cost, minimum_cost=minimum,
+        pcc_priorities=_some(draws, PCC_2026_27, 1, 2), csa_priorities=csa,
+        cross_cutting=_some(draws, THEMES_2026_27, 0, 2),
+        delivery=Delivery(draws.choice((dt.date(2026, 5, 1), dt.date(2026, 3, 16))), end), summary="s",
+        evaluation=draws.choice(("a plan", "a plan", "a plan", None)),
+        reach=draws.choice((None, draws.integer(0, 3000))) if any_reach else draws.choice(GRID_REACHES),
+        panel=tuple(sorted((agency, draws.integer(1, 5)) for agency in panel)),
+    )
+
+
+def _grid_round(draws, min_size: int, max_size: int, sizes: int, policies, any_reach: bool) -> GridRound:
+    out: list[Proposal] = []
+    for i in range(draws.integer(min_size, max_size)):
+        out.append(_grid_proposal(draws, f"p{i:02d}", out, sizes, any_reach))
+    total = sum(p.cost for p in out if p.pot == "upfront") // GRID
+    budget = GRID * (draws.integer(0, total) if draws.integer(0, 1) else draws.integer(total // 4, total // 2))
+    return GridRound(tuple(out), budget, draws.choice(policies), bool(draws.integer(0, 1)),
+                     bool(draws.integer(0, 1)), draws.integer(0, 3) == 3)
+
+
+@st.composite
+def grid_rounds(draw, min_size: int = 5, max_size: int = 12, sizes: int = 6,
+                policies=("rank", "optimal", "consensus-first"), any_reach: bool = False) -> GridRound:
+    """A :class:`GridRound` of *min_size* to *max_size* proposals, costs of 1 to *sizes* steps of ``4 * GRID``,
+    an allocation on the grid from £0 to the cost of every upfront bid, one of *policies*, reduced offers on or
+    off, the rule that caps an upfront bid at the allocation kept or not (without it, eligibility never
+    moves with the allocation), and sometimes a least cost for an upfront bid (``floored``).  With *any_reach*,
+    reach is any number, so that value for money crosses between grid points."""
+    return _grid_round(_Drawn(draw), min_size, max_size, sizes, policies, any_reach)
+
+
+def seeded_grid_round(seed: int, min_size: int = 5, max_size: int = 12, sizes: int = 6,
+                      policies=("rank", "optimal", "consensus-first"), any_reach: bool = False) -> GridRound:
+    """The round :func:`grid_rounds` could draw, drawn from *seed* (for large rounds, where hypothesis's
+    simplest examples would be all twins and its shrinking too slow to help)."""
+    return _grid_round(_Seeded(seed), min_size, max_size, sizes, policies, any_reach)
