@@ -722,16 +722,9 @@ def _left_bound(sit, rescore, bounds, groups) -> Callable[[Proposal], int]:
 
     ranked = sorted(range(len(order)), key=low_key)
     keys = [low_key(i) for i in ranked]
-    limits = [budget]  # limits[j]: the bound when the first j of `ranked` come first
-    kept: list[int] = []  # their costs that are within the bound, ascending
-    for i in ranked:
-        cost = order[i].cost
-        if cost <= limits[-1]:
-            kept.insert(bisect_left(kept, cost), cost)
-            limits.append(_greatest_x(kept, budget))
-            kept = [c for c in kept if c <= limits[-1]]
-        else:
-            limits.append(limits[-1])
+    limits = _limits([order[i].cost for i in ranked], budget)
+    where = {order[i].id: j for j, i in enumerate(ranked)}
+    without: dict[str, list[int]] = {}  # a proposal's limits with its own entry left out (worked out when needed)
     policy = sit.policy
 
     def bound(k: Proposal, cost: int = 1) -> int:
@@ -739,9 +732,30 @@ def _left_bound(sit, rescore, bounds, groups) -> Callable[[Proposal], int]:
         s = scores[k.id]
         group = int(not s.consensus) if policy == "consensus-first" else 0
         best = (group, -rescore.units(k, k, cost), not s.consensus, cost, k.submitted.toordinal(), k.id)
-        return limits[bisect_left(keys, best)]
+        j = bisect_left(keys, best)
+        own = where.get(k.id)
+        if own is None or own >= j:
+            return limits[j]
+        # its own entry (at its cost now) sorts before its best key at a dearer cost: it never comes before itself
+        if k.id not in without:
+            without[k.id] = _limits([order[i].cost for i in ranked if i != ranked[own]], budget)
+        return without[k.id][j - 1]
 
     return bound
+
+
+def _limits(costs: list[int], budget: int) -> list[int]:
+    """``limits[j]``: the bound on the money left when the proposals of the first *j* of *costs* come first."""
+    limits = [budget]
+    kept: list[int] = []  # their costs that are within the bound, ascending
+    for cost in costs:
+        if cost <= limits[-1]:
+            kept.insert(bisect_left(kept, cost), cost)
+            limits.append(_greatest_x(kept, budget))
+            kept = [c for c in kept if c <= limits[-1]]
+        else:
+            limits.append(limits[-1])
+    return limits
 
 
 def _greatest_x(costs: list[int], budget: int) -> int:
