@@ -94,13 +94,19 @@ AGENCIES = ("Kent Police", "Kent County Council", "Kent Fire and Rescue Service"
 
 
 @lru_cache(maxsize=None)
+@lru_cache(maxsize=None)
+def priority_groups(name: str) -> tuple[tuple[str, ...], ...]:
+    """The PCC, CSA and cross-cutting ids of the named rules file, each group apart."""
+    data = yaml.safe_load((RULES / f"{name}.yaml").read_text(encoding="utf-8"))
+    return tuple(tuple(data["priorities"][group]) for group in ("pcc", "csa", "cross_cutting"))
+
+
 def round_ids(*names: str) -> tuple[str, ...]:
     """Every priority and theme id of the named rules files, read with PyYAML's safe loader."""
     out: list[str] = []
     for name in names:
-        data = yaml.safe_load((RULES / f"{name}.yaml").read_text(encoding="utf-8"))
-        for group in ("pcc", "csa", "cross_cutting"):
-            out += [pid for pid in data["priorities"][group] if pid not in out]
+        for group in priority_groups(name):
+            out += [pid for pid in group if pid not in out]
     return tuple(out)
 
 
@@ -191,6 +197,72 @@ def proposals(
         )
 
     return build()
+
+
+
+# --- whole rounds of the 2026/27 rules, money to the penny (what the what-if tests run) ---------------------
+
+PANEL_AGENCIES_2026_27 = ("kent-police", "kcc", "district-councils", "kfrs", "probation")
+
+
+@attrs.frozen
+class PricedRound:
+    """Proposals of the 2026/27 round, an allocation, a policy and whether reduced offers are made."""
+
+    proposals: tuple[Proposal, ...]
+    budget: int  # pence
+    policy: str
+    reduced_offers: bool
+
+
+def _one_in(n: int):
+    """True about once in *n* draws."""
+    return st.sampled_from((True,) + (False,) * (n - 1))
+
+
+@st.composite
+def priced_rounds(draw, min_size: int = 3, max_size: int = 9,
+                  policies=("rank", "optimal", "consensus-first")) -> PricedRound:
+    """A round of *min_size* to *max_size* proposals: costs to the penny (or in round £50s, so that sums meet),
+    some with a least cost, some twins of an earlier one under another id (some k times as big for k times the
+    money: the same score at another price, so that sets tie on score and differ in cost), some ineligible (late, no CSA
+    priority of the round, delivered after the year, or dearer than the allocation) and some for the
+    tactical pot; an allocation anywhere from £0 to the cost of every upfront bid (often enough for the dearest
+    of them, so that all of them are eligible), or exactly the cost of some of them; one of *policies*; reduced offers on or off."""
+    pcc, csa, themes = priority_groups("kcsp-2026-27")
+    out: list[Proposal] = []
+    for i in range(draw(st.integers(min_size, max_size))):
+        if out and draw(_one_in(3)):  # a twin: the same bid again, or k times as big for k times the money
+            twin, k = draw(st.sampled_from(out)), draw(st.sampled_from((1, 1, 2, 3)))
+            out.append(attrs.evolve(twin, id=f"p{i}", cost=twin.cost * k, reach=twin.reach and twin.reach * k,
+                                    minimum_cost=twin.minimum_cost if k == 1 else None))
+            continue
+        cost = draw(st.one_of(st.integers(1, 9_000_00), st.integers(1, 180).map(lambda n: n * 50_00)))
+        minimum = draw(st.one_of(st.none(), st.none(), st.integers(1, cost)))
+        late = draw(_one_in(15))
+        out.append(Proposal(
+            id=f"p{i}", title=f"Proposal {i}", lead_agency=draw(st.sampled_from(AGENCIES)),
+            submitted=DEADLINE_2026_27 + dt.timedelta(days=1 if late else -draw(st.integers(0, 7))),
+            pot=draw(st.sampled_from(("upfront",) * 7 + ("tactical",))), cost=cost, minimum_cost=minimum,
+            pcc_priorities=tuple(draw(st.lists(st.sampled_from(pcc), min_size=1, max_size=2, unique=True))),
+            csa_priorities=("asb",) if draw(_one_in(15)) else
+            tuple(draw(st.lists(st.sampled_from(csa), min_size=1, max_size=2, unique=True))),
+            cross_cutting=tuple(draw(st.lists(st.sampled_from(themes), max_size=2, unique=True))),
+            delivery=Delivery(YEAR_START_2026_27, YEAR_END_2026_27 + dt.timedelta(
+                days=draw(st.sampled_from((0, 0, 0, 0, -20, -60, 10))))),
+            summary="s", evaluation=draw(st.sampled_from(("a plan", "a plan", None))),
+            reach=draw(st.one_of(st.none(), st.integers(0, 3000))),
+            panel=tuple(sorted(draw(st.dictionaries(st.sampled_from(PANEL_AGENCIES_2026_27), st.integers(1, 5),
+                                                    max_size=3)).items())),
+        ))
+    upfront = [p.cost for p in out if p.pot == "upfront"]
+    total = sum(upfront)
+    some = draw(st.lists(st.sampled_from(upfront), min_size=1, max_size=4)) if upfront else []
+    dearest = max(upfront, default=0)
+    uniform = draw(st.randoms(use_true_random=True))  # a seeded Random: hypothesis's own draws lean to £0
+    budget = draw(st.sampled_from((uniform.randint(0, total), uniform.randint(dearest, max(dearest, total)),
+                                   uniform.randint(dearest, max(dearest, total)), sum(some))))
+    return PricedRound(tuple(out), budget, draw(st.sampled_from(policies)), draw(st.booleans()))
 
 
 def _q(text: str) -> str:
