@@ -454,12 +454,9 @@ class _CostSearch:
         top_ids = {p.id for p in top}
         self.rest_min = min((p.cost for p in order if p.id not in top_ids), default=INF)
         self.failures = [rule.failure() for rule in sit.round.rules if rule.severity == "reject"]
-        self.cuts = sorted({leaf.value + d for rule in sit.round.rules
-                            for tree in (rule.check, rule.when) if tree is not None
-                            for leaf in conditions.leaves(tree)
-                            if isinstance(leaf, conditions.Compare) and leaf.field in ("cost", "minimum_cost")
-                            and isinstance(leaf.value, int) for d in (0, 1)})
+        self.cuts = _money_cuts(sit.round)
         self._bound = _left_bound(sit, self.rescore, self.bounds, groups)
+        self._eligibility: dict[tuple[str, int], bool] = {}
 
     def _group(self, p: Proposal) -> int:
         return int(not self.sit.scores[p.id].consensus) if self.policy == "consensus-first" else 0
@@ -469,9 +466,23 @@ class _CostSearch:
         return (self._group(p), -units, not s.consensus, cost, p.submitted.toordinal(), p.id)
 
     def eligible(self, k: Proposal, cost: int) -> bool:
-        minimum = k.minimum_cost if k.minimum_cost is not None and k.minimum_cost <= cost else None
-        view = conditions.view(attrs.evolve(k, cost=cost, minimum_cost=minimum))
-        return not any(conditions.evaluate(tree, view) for tree in self.failures)
+        """Whether *k* passes the round's reject rules at *cost* (its least cost dropped if above it).
+
+        Only the rules' figures of money and *k*'s least cost can change that, so it is worked out once for
+        each stretch between them."""
+        bounds = self._eligibility_cuts(k)
+        key = (k.id, bisect_right(bounds, cost))
+        known = self._eligibility.get(key)
+        if known is None:
+            minimum = k.minimum_cost if k.minimum_cost is not None and k.minimum_cost <= cost else None
+            view = conditions.view(attrs.evolve(k, cost=cost, minimum_cost=minimum))
+            known = self._eligibility[key] = not any(conditions.evaluate(tree, view) for tree in self.failures)
+        return known
+
+    def _eligibility_cuts(self, k: Proposal) -> list[int]:
+        if k.minimum_cost is None:
+            return self.cuts
+        return sorted(set(self.cuts) | {k.minimum_cost})
 
     def greatest(self, k: Proposal) -> tuple[int | None, tuple[str, ...]]:
         """The greatest cost (pence) at which *k* is shortlisted in full now, and who leaves the shortlist then."""
@@ -702,6 +713,16 @@ def _last_with(test: Callable[[int], bool], high: int) -> int | None:
     return low
 
 
+def _money_cuts(round_) -> list[int]:
+    """Each figure of money a rule compares a cost (or least cost) with, and the penny above it: between two
+    of them a proposal's eligibility cannot change with its cost."""
+    return sorted({leaf.value + d for rule in round_.rules
+                   for tree in (rule.check, rule.when) if tree is not None
+                   for leaf in conditions.leaves(tree)
+                   if isinstance(leaf, conditions.Compare) and leaf.field in ("cost", "minimum_cost")
+                   and isinstance(leaf.value, int) for d in (0, 1)})
+
+
 def _left_bound(sit, rescore, bounds, groups) -> Callable[[Proposal], int]:
     """For a proposal *k*: a bound on the money the walk can leave for it at the allocation in use, at any cost.
 
@@ -893,15 +914,9 @@ def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None) 
     search = _CostSearch.__new__(_CostSearch)  # for eligibility only
     search.sit = sit
     search.failures = [rule.failure() for rule in sit.round.rules if rule.severity == "reject"]
-    cuts = {1}
-    for rule in sit.round.rules:
-        for tree in (rule.check, rule.when):
-            if tree is None:
-                continue
-            for leaf in conditions.leaves(tree):
-                if isinstance(leaf, conditions.Compare) and leaf.field in ("cost", "minimum_cost") \
-                        and isinstance(leaf.value, int):
-                    cuts.update((leaf.value, leaf.value + 1))
+    search.cuts = _money_cuts(sit.round)
+    search._eligibility = {}
+    cuts = {1, *search.cuts}
     if k.minimum_cost is not None:
         cuts.add(k.minimum_cost)
     for q in sit.order:
