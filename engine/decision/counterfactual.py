@@ -374,6 +374,15 @@ class _Rescore:
             self._own[key] = units_of(self.exact[k.id] + step * (twice - self.standing(k, k.cost)))
         return self._own[key]
 
+    def own_range(self, k: Proposal) -> tuple[int, int]:
+        """The least and greatest units *k* can have at any cost (its standing from none to all the others)."""
+        if not self.depends(k):
+            units = units_of(self.exact[k.id])
+            return units, units
+        step = self.value / (2 * (self.rated - 1))
+        now = self.standing(k, k.cost)
+        return units_of(self.exact[k.id] - step * now), units_of(self.exact[k.id] + step * (2 * (self.rated - 1) - now))
+
     def standing(self, k: Proposal, cost: int) -> int:
         """Twice the number of other rated proposals *k* at *cost* beats on people per pound, plus the ties."""
         a, b = k.reach * 100, cost
@@ -593,7 +602,7 @@ class _CostSearch:
         now = sit.choice.ids
         then = set(chosen)
         if sit.candidates:  # the reduced offer may move too: decide it again in full
-            then = set(_decide_at_cost(sit, k, cost).ids)
+            then = set(_decide_at_cost(sit, k, cost, self.rescore).ids)
         return tuple(p.id for p in sit.order if p.id in now and p.id not in then)
 
 
@@ -671,11 +680,11 @@ def _walk_entries(entries, k: Proposal, cost: int, budget: int, mark: int):
     return left_k, chosen, after
 
 
-def _decide_at_cost(sit, k: Proposal, cost: int):
+def _decide_at_cost(sit, k: Proposal, cost: int, rescore: "_Rescore | None" = None):
     """What the policy shortlists at the allocation in use when *k* costs *cost* (every score worked out again)."""
     from .shortlist import choose, walk_key
 
-    rescore = _Rescore(sit)
+    rescore = rescore or _Rescore(sit)
     changed = attrs.evolve(k, cost=cost, minimum_cost=k.minimum_cost if k.minimum_cost is not None
                            and k.minimum_cost <= cost else None)
     order = [changed if p.id == k.id else p for p in sit.order]
@@ -919,8 +928,12 @@ def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None) 
     cuts = {1, *search.cuts}
     if k.minimum_cost is not None:
         cuts.add(k.minimum_cost)
+    # the ranking (the knapsack's last key) moves as k's cost passes the cost of a proposal it ties with on
+    # score and consensus, and only then: proposals whose units can never meet k's leave no cut
+    lowest, highest = rescore.own_range(k)
     for q in sit.order:
-        if q.id != k.id:
+        if q.id != k.id and sit.scores[q.id].consensus == sit.scores[k.id].consensus \
+                and any(lowest <= u <= highest for u in rescore.possible(q, k)):
             cuts.update((q.cost, q.cost + 1))
     # k's own units change as its people per pound pass any eligible proposal's, a tactical bid's too
     for q in sit.eligible:
@@ -941,7 +954,7 @@ def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None) 
         if not _in_optimal(sit, rescore, k, low):
             continue
         best = _greatest_in_stretch(sit, rescore, k, low, up)
-        there = _decide_at_cost(sit, k, best)
+        there = _decide_at_cost(sit, k, best, rescore)
         now = sit.choice.ids
         return best, tuple(p.id for p in sit.order if p.id in now and p.id not in there.ids)
     return None, ()
@@ -951,7 +964,8 @@ def _greatest_in_stretch(sit, rescore, k: Proposal, low: int, up: int) -> int:
     """The greatest cost in ``[low, up]`` (a stretch with the same scores and ranking, *k* chosen at *low*) at
     which *k* is in the optimal shortlist."""
     budget = sit.budget
-    others = [(q.cost, rescore.units(q, k, up)) for q in _ranked_at(sit, rescore, k, up) if q.id != k.id]
+    ranked, units = _ranked_at(sit, rescore, k, up)
+    others = [(q.cost, units[q.id]) for q in ranked if q.id != k.id]
     rest = optimal([Item(f"o{i}", c, s) for i, (c, s) in enumerate(others)], budget)
     best_score, best_cost = rest.score, rest.allocated
     mine = rescore.units(k, k, up)
@@ -990,21 +1004,34 @@ def _eligible(search, k, cost) -> bool:
     return _CostSearch.eligible(search, k, cost)
 
 
-def _ranked_at(sit, rescore, k: Proposal, cost: int) -> list[Proposal]:
-    """The upfront proposals in the order the policy considers them when *k* costs *cost*."""
+def _ranked_at(sit, rescore, k: Proposal, cost: int) -> tuple[list[Proposal], dict[str, int]]:
+    """The upfront proposals in the order the policy considers them when *k* costs *cost*, and their units."""
+    units = {p.id: rescore.units(p, k, cost) for p in sit.order}
+    consensus_first = sit.policy == "consensus-first"
+
     def key(p: Proposal):
         s = sit.scores[p.id]
         price = cost if p.id == k.id else p.cost
-        group = (not s.consensus) if sit.policy == "consensus-first" else False
-        return (group, -rescore.units(p, k, cost), not s.consensus, price, p.submitted.toordinal(), p.id)
+        group = (not s.consensus) if consensus_first else False
+        return (group, -units[p.id], not s.consensus, price, p.submitted.toordinal(), p.id)
 
-    return sorted(sit.order, key=key)
+    return sorted(sit.order, key=key), units
 
 
 def _in_optimal(sit, rescore, k: Proposal, cost: int) -> bool:
-    items = [Item(p.id, cost if p.id == k.id else p.cost, rescore.units(p, k, cost))
-             for p in _ranked_at(sit, rescore, k, cost)]
-    return k.id in optimal(items, sit.budget).chosen
+    """Whether the optimal set at the allocation in use holds *k* when it costs *cost* (as
+    :func:`engine.decision.select.optimal` chooses it: the knapsack over the scoring items that fit, in rank
+    order)."""
+    ranked, units = _ranked_at(sit, rescore, k, cost)
+    budget = sit.budget
+    ids, costs, scores = [], [], []
+    for p in ranked:
+        price = cost if p.id == k.id else p.cost
+        if units[p.id] > 0 and price <= budget:
+            ids.append(p.id)
+            costs.append(price)
+            scores.append(units[p.id])
+    return any(ids[r] == k.id for r in knapsack(costs, scores, budget)) if ids else False
 
 
 class _Relaxation:
