@@ -89,6 +89,8 @@ def check_outcome(r: Round, outcome, rng: random.Random) -> int:
             if cf.first is not None:
                 a, e = cf.first
                 assert f"{fmt.money(a)} to {fmt.money(e)}." in cf.text, (p.id, cf.text)
+                why = "The best set does not grow" if outcome.policy == "optimal" else "The rank walk is not monotone"
+                assert why in cf.text, (p.id, outcome.policy, cf.text)
                 for b in points(rng, a, e):
                     assert r.full(p.id, p.cost, b), (p.id, "first range", b, cf.text)
                 for b in points(rng, 0, a - 1, 3):

@@ -170,7 +170,9 @@ def _keep(sit, d, found: Keep) -> Counterfactual:
         text = (f"It is shortlisted at every upfront allocation from {fmt.money(found.stays_from)} up to "
                 f"{fmt.money(sit.budget)}, and drops out at {below}.")
     if found.first is not None:
-        text += (f" The rank walk is not monotone: the lowest allocations at which it is shortlisted"
+        why = "The best set does not grow with the allocation" if sit.policy == "optimal" else \
+            "The rank walk is not monotone"
+        text += (f" {why}: the lowest allocations at which it is shortlisted"
                  f"{' in full' if _full_words(sit, p) else ''} are {fmt.money(found.first[0])} to "
                  f"{fmt.money(found.first[1])}.")
     return Counterfactual(text, budget=found.stays_from, first=found.first)
