@@ -214,7 +214,7 @@ class _Below:
 
         self.sit = sit
         budget = sit.budget
-        self.intervals = joined([budget_intervals(sit.regime(lo), lo, min(hi, budget))
+        self.intervals = joined([budget_intervals(sit.regime(lo, keep=False), lo, min(hi, budget))
                                  for lo, hi in sit.regimes if lo <= budget])
         self.runs, _ = _runs(self.intervals)
 

@@ -154,13 +154,18 @@ class Situation:
             return ()
         return tuple(sorted({start for starts, _ in self._pieces.values() for start in starts[1:]}))
 
-    def regime(self, budget: int) -> "Situation":
-        """The round as it stands at the allocation *budget* (this one, if the eligible proposals are the same)."""
+    def regime(self, budget: int, keep: bool = True) -> "Situation":
+        """The round as it stands at the allocation *budget* (this one, if the eligible proposals are the same).
+
+        With *keep* false a regime not already kept is made and not kept: a walk over every regime once (the
+        budget intervals) then holds one at a time, not one per proposal of a large round."""
         home = self.base or self
         index = bisect_right(home.cuts, budget)
         if index == bisect_right(home.cuts, home.budget):
             return home
         if index not in home._regimes:
+            if not keep:
+                return home._elsewhere(budget)
             home._regimes[index] = home._elsewhere(budget)
         return home._regimes[index]
 
@@ -209,7 +214,7 @@ class Situation:
         """The shortlist at every upfront allocation from £0 to :attr:`upto`, reduced offers included."""
         from .sweep import budget_intervals, joined
 
-        return joined([budget_intervals(self.regime(low), low, high) for low, high in self.regimes])
+        return joined([budget_intervals(self.regime(low, keep=False), low, high) for low, high in self.regimes])
 
     def at(self, budget: int) -> Choice:
         """What the policy shortlists at the allocation *budget*."""
