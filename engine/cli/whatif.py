@@ -64,8 +64,9 @@ def sweep(rules, proposals, fmt, chart, strict, overrides, engine) -> None:
     chart = chart_path(chart)
     with Progress() as progress:
         inputs = load_inputs(rules, proposals, overrides=overrides, strict=strict, progress=progress.stage(READING))
-        outcome = run(inputs.round, inputs.proposals, overrides, engine=engine,
-                      progress=progress.stage("Sweeping budgets"))
+        # the sweep shows the shortlist at every allocation, not what would change each decision
+        outcome = run(inputs.round, inputs.proposals, overrides, engine=engine, counterfactuals=False)
+        outcome.situation.sweep(progress.stage("Sweeping budgets"))
     warn(inputs.warnings)
     if chart is not None:
         from ..outputs.chart import sweep_chart

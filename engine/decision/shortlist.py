@@ -86,6 +86,7 @@ class Situation:
     engine: str = "durable"
     base: "Situation | None" = attrs.field(default=None, eq=False, repr=False)  # the allocation in use
     _regimes: dict = attrs.field(factory=dict, eq=False, repr=False, alias="_regimes")
+    _kept: dict = attrs.field(factory=dict, eq=False, repr=False, alias="_kept")  # what is worked out once
 
     @functools.cached_property
     def items(self) -> tuple[Item, ...]:
@@ -209,12 +210,25 @@ class Situation:
         bounds = [0] + [c for c in self.cuts if 0 < c <= self.upto] + [self.upto + 1]
         return [(low, high - 1) for low, high in zip(bounds, bounds[1:]) if low <= high - 1]
 
-    @functools.cached_property
+    @property
     def intervals(self) -> tuple[BudgetInterval, ...]:
         """The shortlist at every upfront allocation from £0 to :attr:`upto`, reduced offers included."""
+        return self.sweep()
+
+    def sweep(self, progress=None) -> tuple[BudgetInterval, ...]:
+        """:attr:`intervals`, worked out once; *progress*, if given, is called with ``(done, total)`` ranges of
+        allocations over which the eligible proposals stay the same."""
         from .sweep import budget_intervals, joined
 
-        return joined([budget_intervals(self.regime(low, keep=False), low, high) for low, high in self.regimes])
+        if "intervals" not in self._kept:
+            regimes = self.regimes
+            parts = []
+            for done, (low, high) in enumerate(regimes):
+                parts.append(budget_intervals(self.regime(low, keep=False), low, high))
+                if progress is not None:
+                    progress(done + 1, len(regimes))
+            self._kept["intervals"] = joined(parts)
+        return self._kept["intervals"]
 
     def at(self, budget: int) -> Choice:
         """What the policy shortlists at the allocation *budget*."""

@@ -381,8 +381,9 @@ def sweep_change(before, iv, costs: dict[str, int]) -> str:
     made, changed or raised to the full cost."""
     if before is None:
         return " ".join(f"+{pid}" for pid in iv.chosen) or "none shortlisted"
-    parts = [f"+{pid}" for pid in iv.chosen if pid not in before.chosen]
-    parts += [f"-{pid}" for pid in before.chosen if pid not in iv.chosen]
+    was, now = frozenset(before.chosen), frozenset(iv.chosen)
+    parts = [f"+{pid}" for pid in iv.chosen if pid not in was]
+    parts += [f"-{pid}" for pid in before.chosen if pid not in now]
     if iv.offer and iv.offer != before.offer:
         pid, amount = iv.offer
         offer = f"offered {fmt.money_short(amount)} of its {fmt.money_short(costs[pid])}"
