@@ -117,9 +117,22 @@ from bisect import bisect_right
 from fractions import Fraction
 
 import attrs
-import numpy as np
 
 __all__ = ["knapsack"]
+
+
+class _Numpy:
+    """numpy, imported when a search first grows past :data:`_ARRAYS_AFTER` states: a partnership's round
+    never does, and the import costs a short command a third of its time."""
+
+    def __getattr__(self, name: str):
+        import numpy
+
+        globals()["np"] = numpy
+        return getattr(numpy, name)
+
+
+np = _Numpy()
 
 # Past this many states the cardinality bound is worth its set-up.
 _CARD_AFTER = 400
@@ -235,7 +248,7 @@ class _Problem:
     b: int
     mu: int
     sigma: int
-    dtype: object
+    dtype: object  # "int64", or object for Python integers
     tree: _Tree
 
     @classmethod
@@ -248,7 +261,7 @@ class _Problem:
         total_w, total_s = sum(W), sum(S)
         # int64 while every product the Dantzig test forms fits (score sums times a cost and back)
         fits = 4 * (total_s + 1) * (max(W) + total_w + cap + 1) < 2**62
-        return cls(W, S, pos, cap, b, mu, sigma, np.int64 if fits else object, _Tree())
+        return cls(W, S, pos, cap, b, mu, sigma, "int64" if fits else object, _Tree())
 
     def greedy(self) -> _Incumbent:
         """The break solution filled greedily with the items after the break."""
