@@ -348,7 +348,7 @@ class TestProperties:
         """64-bit arrays for every real round; Python integers only past what 64 bits can hold."""
         small = engine.decision.knapsack._Problem.of([10**8] * 3, [10**6] * 3, [0, 1, 2], 2 * 10**8)
         huge = engine.decision.knapsack._Problem.of([10**19] * 3, [10**6] * 3, [0, 1, 2], 2 * 10**19)
-        assert (small.dtype, huge.dtype) == (np.int64, object)
+        assert (np.dtype(small.dtype), huge.dtype) == (np.dtype(np.int64), object)
 
     @settings(max_examples=40, deadline=None)
     @given(st.integers(20, 60), st.integers(0, 2**32))
