@@ -128,10 +128,16 @@ class Run:
         self.status, self.seconds, self.peak_kb, self.stderr = status, seconds, peak_kb, stderr
 
 
+# Every command runs as on a user's machine, where Python keeps the modules it compiles: a shell that turns
+# that off (PYTHONDONTWRITEBYTECODE) would have crg compile its own modules on every run, while the libraries of
+# the floors came compiled from pip.  The warm-up run writes them.
+RUN_ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+
 def launch(cmd: list[str], timeout: float, stdout: Path) -> Run | None:
     """Run *cmd* from the repository root through the launcher; None if it passed *timeout* and was stopped."""
     with tempfile.NamedTemporaryFile("r", suffix=".run") as figures, open(stdout, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-S", "-c", LAUNCH, figures.name, *cmd], cwd=ROOT,
+        proc = subprocess.Popen([sys.executable, "-S", "-c", LAUNCH, figures.name, *cmd], cwd=ROOT, env=RUN_ENV,
                                 stdout=out, stderr=subprocess.PIPE, start_new_session=True)
         try:
             _, err = proc.communicate(timeout=timeout)
@@ -240,7 +246,9 @@ def main(argv=None) -> int:
         out = work / "stdout"
         if not args.quick:
             note("warming up")
-            subprocess.run(crg + ["screen", RULES, EXAMPLES], cwd=ROOT, capture_output=True, check=False)
+            for policy in POLICIES:
+                subprocess.run(crg + ["screen", RULES, EXAMPLES, "--policy", policy], cwd=ROOT, env=RUN_ENV,
+                               capture_output=True, check=False)
         note("import floor")
         imports = measure([python, "-c", IMPORTS], 3 if args.quick else 11, args.timeout, out)
 
