@@ -33,7 +33,8 @@ def compare(rules, proposals, scenarios, fmt, strict, overrides, engine) -> None
         inputs = load_inputs(rules, proposals, scenarios, overrides=overrides, strict=strict,
                              progress=progress.stage(READING))
         baseline, results = compare_scenarios(inputs.round, inputs.proposals, overrides, inputs.scenarios,
-                                              engine=engine, progress=progress.stage("Deciding each scenario"))
+                                              engine=engine, progress=progress.stage("Deciding each scenario"),
+                                              counterfactuals=False)
     warn(inputs.warnings)
     emit(report.comparison_json(baseline, results) if fmt == "json"
          else report.comparison_text(baseline, results, fmt))

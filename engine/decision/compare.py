@@ -159,21 +159,25 @@ def _pool_words(baseline: Outcome, scenario: Outcome) -> str:
     return "and " + ", ".join(words) if words else "which moved"
 
 
-def compare_scenarios(round_, proposals, base, scenarios, *, engine: str = "durable", progress=None):
+def compare_scenarios(round_, proposals, base, scenarios, *, engine: str = "durable", progress=None,
+                      counterfactuals: bool = True):
     """The baseline outcome (*round_* with the overrides *base*) and a :class:`Comparison` for each scenario.
 
     Each scenario's overrides are applied on top of *base*.  *progress*, if given, is
     called with ``(outcomes decided, outcomes in all)`` after the baseline and each scenario.
+    A comparison reads the scenarios' shortlists, money and scores, never what would change
+    their decisions, so their counterfactuals are not worked out; the baseline's are unless
+    *counterfactuals* is false.
     """
     from ..inputs.scenario import run
 
     report = progress or (lambda done, total: None)
-    baseline = run(round_, proposals, base, engine=engine)
+    baseline = run(round_, proposals, base, engine=engine, counterfactuals=counterfactuals)
     report(1, 1 + len(scenarios))
     results = []
     for sc in scenarios:
         both = base.then(sc.overrides)
-        outcome = run(round_, proposals, both, engine=engine, where=sc.file)
+        outcome = run(round_, proposals, both, engine=engine, where=sc.file, counterfactuals=False)
         results.append(compare(sc.name, both.describe(), baseline, outcome))
         report(1 + len(results), 1 + len(scenarios))
     return baseline, results
