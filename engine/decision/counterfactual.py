@@ -120,8 +120,6 @@ def _by_walk(sit, report) -> dict:
     lower regimes exist, the shortlisted proposals' figures are read from the intervals of
     every allocation up to the one in use (small shortlists, as the money is small).
     """
-    import numpy as np
-
     from .walk import walk_standings
 
     order = sit.order
@@ -139,7 +137,7 @@ def _by_walk(sit, report) -> dict:
     above = _Above(sit, high)
     out = {}
     reserves = [st for st in standings if order[st.position].id != holder and st.stays_from is None]
-    displaced = _displaced_at_events(sit, chains, taken, reserves, np)
+    displaced = _displaced_at_events(sit, chains, taken, reserves, chains.np)
     total = len(standings)
     for done, st in enumerate(standings):
         p = order[st.position]

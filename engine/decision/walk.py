@@ -32,9 +32,23 @@ from collections.abc import Sequence
 
 import attrs
 
-__all__ = ["Chains", "Standing", "walk_events", "walk_standings"]
+__all__ = ["Chains", "Standing", "array_module", "walk_events", "walk_standings"]
 
 INF = 2**62
+# Up to this many items the walk's arrays are Python lists (engine.decision.arrays): numpy's import would cost
+# a small round more than the walk.
+SMALL = 64
+
+
+def array_module(n: int):
+    """The arrays a walk over *n* items works on: numpy's, or for a small round :mod:`engine.decision.arrays`."""
+    if n <= SMALL:
+        from . import arrays
+
+        return arrays
+    import numpy
+
+    return numpy
 
 
 @attrs.frozen
@@ -60,7 +74,7 @@ class Chains:
     """The log of events: each one's budget, the event it grew from and the item it added (root: -1)."""
 
     def __init__(self, np):
-        self._np = np
+        self.np = np  # the array module the walk ran on
         self.value = [np.zeros(1, dtype=np.int64)]
         self.parent = [np.zeros(1, dtype=np.int64)]
         self.item = [np.full(1, -1, dtype=np.int64)]
@@ -68,7 +82,7 @@ class Chains:
         self._up = None
 
     def add(self, values, parents, item: int):
-        np = self._np
+        np = self.np
         ids = np.arange(self.size, self.size + len(values), dtype=np.int64)
         self.value.append(values)
         self.parent.append(parents)
@@ -78,7 +92,7 @@ class Chains:
         return ids
 
     def freeze(self) -> None:
-        np = self._np
+        np = self.np
         self.value = [np.concatenate(self.value)]
         self.parent = [np.concatenate(self.parent)]
         self.item = [np.concatenate(self.item)]
@@ -95,7 +109,7 @@ class Chains:
 
     def holds(self, events, position: int):
         """For each event of *events* (an array), whether the walk takes *position* there."""
-        np = self._np
+        np = self.np
         self.freeze()
         item = self.item[0]
         if self._up is None:
@@ -130,9 +144,8 @@ def walk_standings(costs: Sequence[int], budget: int, left_before: Sequence[int]
     *left_before* is the money left when the walk at *budget* reached each item.
     Budgets above *upto* are not considered.
     """
-    import numpy as np
-
     n = len(costs)
+    np = array_module(n)
     chains = Chains(np)
     suffix_min = [INF] * (n + 1)
     for k in range(n - 1, -1, -1):
@@ -171,8 +184,7 @@ def walk_standings(costs: Sequence[int], budget: int, left_before: Sequence[int]
 
 def walk_events(costs: Sequence[int], upto: int) -> tuple[list[int], list[list[int]]]:
     """Every event of the walk over all the items up to *upto*, ascending, and the positions taken at each."""
-    import numpy as np
-
+    np = array_module(len(costs))
     chains = Chains(np)
     events = np.zeros(1, dtype=np.int64)
     gaps = np.full(1, INF, dtype=np.int64)
