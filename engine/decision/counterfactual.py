@@ -133,7 +133,9 @@ def _by_walk(sit, report) -> dict:
     holder = choice.offer[0] if choice.offer else None
     candidates = sit.candidates
     search = _CostSearch(sit)
-    below_runs = _Below(sit) if low > 0 else None
+    wanted = frozenset(order[st.position].id for st in standings if st.stays_from is not None) | \
+        ({holder} if holder else frozenset())
+    below_runs = _Below(sit, wanted) if low > 0 else None
     above = _Above(sit, high)
     out = {}
     reserves = [st for st in standings if order[st.position].id != holder and st.stays_from is None]
@@ -207,13 +209,20 @@ def _runs(intervals, here: int | None = None):
 class _Below:
     """The shortlist at every allocation up to the one in use, across the regimes below it, read per proposal."""
 
-    def __init__(self, sit):
+    def __init__(self, sit, wanted: frozenset[str]):
+        """*wanted*: the proposals whose runs are read (the others' may be left out of the intervals)."""
         from .sweep import budget_intervals, joined
 
         self.sit = sit
         budget = sit.budget
-        self.intervals = joined([budget_intervals(sit.regime(lo, keep=False), lo, min(hi, budget))
-                                 for lo, hi in sit.regimes if lo <= budget])
+        parts = []
+        for lo, hi in sit.regimes:
+            if lo > budget:
+                break
+            there = sit.regime(lo, keep=False)
+            top = min(hi, budget)
+            parts.append(budget_intervals(there, lo, top) if there.candidates else _walk_of(there, lo, top, wanted))
+        self.intervals = joined(parts)
         self.runs, _ = _runs(self.intervals)
 
     def first(self, p: Proposal) -> tuple[int, int] | None:
@@ -233,6 +242,28 @@ class _Below:
             below = before.offer[1] if before.offer and before.offer[0] == p.id else None
         first = self.first(p)
         return Keep(stays, below, first if first[0] < stays else None)
+
+
+def _walk_of(there, low: int, high: int, wanted: frozenset[str]) -> list:
+    """Which of *wanted* the walk of the regime *there* takes at each allocation from *low* to *high*, as
+    budget intervals that name only them (their money and scores left at 0).
+
+    Where no reduced offer can be made, whether the walk takes a proposal depends only on the proposals
+    considered before it, so the walk runs only as far as the last of *wanted*."""
+    from .shortlist import BudgetInterval
+    from .walk import walk_events
+
+    order = there.order
+    positions = [i for i, p in enumerate(order) if p.id in wanted]
+    if not positions:
+        return [BudgetInterval(low, high, (), 0, 0)]
+    starts, taken = walk_events([p.cost for p in order[:positions[-1] + 1]], high)
+    out = []
+    for k, start in enumerate(starts):
+        a, b = max(start, low), min(starts[k + 1] - 1 if k + 1 < len(starts) else high, high)
+        if a <= b:
+            out.append(BudgetInterval(a, b, tuple(order[i].id for i in taken[k] if order[i].id in wanted), 0, 0))
+    return out
 
 
 class _Above:
