@@ -268,16 +268,23 @@ def _leftover(value) -> str:
     return text
 
 
+def _ids(group: Fields):
+    """The keys of *group* that are ids, in order; a key that is not is reported where it is written and taken
+    (so that it is not also a field left unread)."""
+    for key in list(group.data):
+        try:
+            values.slug(key)
+        except InputError as exc:
+            group.file.problem(group.file.error(group.path + (key,), exc.problem, exc.fix, at_key=True))
+            group.take(key)
+            continue
+        yield key
+
+
 def _priorities(f: Fields, key: str) -> tuple[Priority, ...]:
     group = f.sub(key)
     out = []
-    for pid in list(group.data):
-        try:
-            values.slug(pid)
-        except InputError as exc:
-            group.file.problem(group.file.error(group.path + (pid,), exc.problem, exc.fix, at_key=True))
-            group.take(pid)
-            continue
+    for pid in _ids(group):
         name = group.take(pid, values.text)
         if name is not None:
             out.append(Priority(pid, name))
@@ -570,13 +577,7 @@ def _panel(f: Fields) -> Panel:
     """The ``panel`` section: each agency as ``id: name``, or ``id:`` with ``name`` and ``speaks_for``."""
     group = f.sub("agencies")
     agencies = []
-    for agency_id in list(group.data):
-        try:
-            values.slug(agency_id)
-        except InputError as exc:
-            group.file.problem(group.file.error(group.path + (agency_id,), exc.problem, exc.fix, at_key=True))
-            group.take(agency_id)  # reported: not a field left unread as well
-            continue
+    for agency_id in _ids(group):
         if isinstance(group.data[agency_id], dict):
             entry = group.sub(agency_id)
             name = entry.take("name", values.text)
