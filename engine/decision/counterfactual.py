@@ -491,10 +491,8 @@ class _CostSearch:
         self.top = top
         top_ids = {p.id for p in top}
         self.rest_min = min((p.cost for p in order if p.id not in top_ids), default=INF)
-        self.failures = [rule.failure() for rule in sit.round.rules if rule.severity == "reject"]
-        self.cuts = _money_cuts(sit.round)
+        self.eligible = _Eligibility(sit.round)
         self._bound = _left_bound(sit, self.rescore, self.bounds, groups)
-        self._eligibility: dict[tuple[str, int], bool] = {}
 
     def _group(self, p: Proposal) -> int:
         return int(not self.sit.scores[p.id].consensus) if self.policy == "consensus-first" else 0
@@ -502,25 +500,6 @@ class _CostSearch:
     def key(self, p: Proposal, units: int, cost: int):
         s = self.sit.scores[p.id]
         return (self._group(p), -units, not s.consensus, cost, p.submitted.toordinal(), p.id)
-
-    def eligible(self, k: Proposal, cost: int) -> bool:
-        """Whether *k* passes the round's reject rules at *cost* (its least cost dropped if above it).
-
-        Only the rules' figures of money and *k*'s least cost can change that, so it is worked out once for
-        each stretch between them."""
-        bounds = self._eligibility_cuts(k)
-        key = (k.id, bisect_right(bounds, cost))
-        known = self._eligibility.get(key)
-        if known is None:
-            minimum = k.minimum_cost if k.minimum_cost is not None and k.minimum_cost <= cost else None
-            view = conditions.view(attrs.evolve(k, cost=cost, minimum_cost=minimum))
-            known = self._eligibility[key] = not any(conditions.evaluate(tree, view) for tree in self.failures)
-        return known
-
-    def _eligibility_cuts(self, k: Proposal) -> list[int]:
-        if k.minimum_cost is None:
-            return self.cuts
-        return sorted(set(self.cuts) | {k.minimum_cost})
 
     def greatest(self, k: Proposal) -> tuple[int | None, tuple[str, ...]]:
         """The greatest cost (pence) at which *k* is shortlisted in full now, and who leaves the shortlist then."""
@@ -548,10 +527,7 @@ class _CostSearch:
 
     def _starts(self, k: Proposal, high: int) -> list[int]:
         """The first costs of the stretches over which *k*'s eligibility cannot change."""
-        starts = {1} | {c for c in self.cuts if 1 < c <= high}
-        if k.minimum_cost is not None and 1 < k.minimum_cost <= high:
-            starts.add(k.minimum_cost)
-        return sorted(starts)
+        return sorted({1} | {c for c in self.eligible.cuts(k) if 1 < c <= high})
 
     def _crossings(self, k: Proposal, high: int, among=None) -> dict[int, list[Proposal]]:
         """The costs at which a proposal (of the top, or of *among*) changes units as *k*'s people per pound
@@ -751,14 +727,35 @@ def _last_with(test: Callable[[int], bool], high: int) -> int | None:
     return low
 
 
-def _money_cuts(round_) -> list[int]:
-    """Each figure of money a rule compares a cost (or least cost) with, and the penny above it: between two
-    of them a proposal's eligibility cannot change with its cost."""
-    return sorted({leaf.value + d for rule in round_.rules
-                   for tree in (rule.check, rule.when) if tree is not None
-                   for leaf in conditions.leaves(tree)
-                   if isinstance(leaf, conditions.Compare) and leaf.field in ("cost", "minimum_cost")
-                   and isinstance(leaf.value, int) for d in (0, 1)})
+class _Eligibility:
+    """Whether a proposal passes the round's reject rules at another cost of its own (its least cost dropped
+    when above it).  Only the figures of money a rule compares a cost or a least cost with, and the
+    proposal's own least cost, can change that, so it is worked out once for each stretch between them."""
+
+    def __init__(self, round_):
+        self.failures = [rule.failure() for rule in round_.rules if rule.severity == "reject"]
+        # each such figure and the penny above it
+        self._cuts = sorted({leaf.value + d for rule in round_.rules
+                             for tree in (rule.check, rule.when) if tree is not None
+                             for leaf in conditions.leaves(tree)
+                             if isinstance(leaf, conditions.Compare) and leaf.field in ("cost", "minimum_cost")
+                             and isinstance(leaf.value, int) for d in (0, 1)})
+        self._known: dict[tuple[str, int], bool] = {}
+
+    def cuts(self, k: Proposal) -> list[int]:
+        """The costs at which *k*'s eligibility may change, ascending."""
+        if k.minimum_cost is None:
+            return self._cuts
+        return sorted(set(self._cuts) | {k.minimum_cost})
+
+    def __call__(self, k: Proposal, cost: int) -> bool:
+        key = (k.id, bisect_right(self.cuts(k), cost))
+        known = self._known.get(key)
+        if known is None:
+            minimum = k.minimum_cost if k.minimum_cost is not None and k.minimum_cost <= cost else None
+            view = conditions.view(attrs.evolve(k, cost=cost, minimum_cost=minimum))
+            known = self._known[key] = not any(conditions.evaluate(tree, view) for tree in self.failures)
+        return known
 
 
 def _left_bound(sit, rescore, bounds, groups) -> Callable[[Proposal], int]:
@@ -851,6 +848,7 @@ def _by_intervals(sit, report) -> dict:
     optimal_policy = sit.base_policy == "optimal"
     search = None if optimal_policy else _CostSearch(sit)
     rescore = _Rescore(sit) if optimal_policy else None
+    eligibility = _Eligibility(sit.round) if optimal_policy else None
     out = {}
     total = len(sit.order)
     for done, p in enumerate(sit.order):
@@ -880,7 +878,7 @@ def _by_intervals(sit, report) -> dict:
                 gone = _gone_iv(sit, iv)
                 offer_there = iv.offer[1] if iv.offer and iv.offer[0] == p.id else None
             if optimal_policy:
-                cost, cost_gone = _greatest_cost_optimal(sit, p, rescore)
+                cost, cost_gone = _greatest_cost_optimal(sit, p, rescore, eligibility)
                 tie = _tie_with(sit, items, p)
             else:
                 (cost, cost_gone), tie = search.greatest(p), None
@@ -930,7 +928,8 @@ def _tie(sit, items, score, cost, other: set, sel) -> Tie:
     return Tie(kind, score, cost, sel.score, sel.allocated, first)
 
 
-def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None) -> tuple[int | None, tuple[str, ...]]:
+def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None,
+                           eligibility: "_Eligibility | None" = None) -> tuple[int | None, tuple[str, ...]]:
     """The greatest cost at which *k* is in the optimal shortlist now, and who leaves it then.
 
     Over each stretch of costs with the same scores (and the same ranking) the
@@ -949,14 +948,8 @@ def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None) 
     if budget < 1:
         return None, ()
     rescore = rescore or _Rescore(sit)
-    search = _CostSearch.__new__(_CostSearch)  # for eligibility only
-    search.sit = sit
-    search.failures = [rule.failure() for rule in sit.round.rules if rule.severity == "reject"]
-    search.cuts = _money_cuts(sit.round)
-    search._eligibility = {}
-    cuts = {1, *search.cuts}
-    if k.minimum_cost is not None:
-        cuts.add(k.minimum_cost)
+    eligible = eligibility or _Eligibility(sit.round)
+    cuts = {1, *eligible.cuts(k)}
     # the ranking (the knapsack's last key) moves as k's cost passes the cost of a proposal it ties with on
     # score and consensus, and only then: proposals whose units can never meet k's leave no cut
     lowest, highest = rescore.own_range(k)
@@ -976,7 +969,7 @@ def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None) 
     relax = _Relaxation(sit, rescore, k)
     for index in range(len(starts) - 1, -1, -1):
         low, up = starts[index], (starts[index + 1] - 1 if index + 1 < len(starts) else budget)
-        if up < low or not _eligible(search, k, up):
+        if up < low or not eligible(k, up):
             continue
         if not relax.could(low):
             continue
@@ -1027,10 +1020,6 @@ def _least_cost(items: list[tuple[int, int]], target: int) -> int | None:
     left_out = knapsack([scored[i][1] for i in candidates], [scored[i][0] for i in candidates], room) \
         if candidates and room > 0 else []
     return sum(c for c, _ in scored) - sum(scored[candidates[j]][0] for j in left_out)
-
-
-def _eligible(search, k, cost) -> bool:
-    return _CostSearch.eligible(search, k, cost)
 
 
 def _ranked_at(sit, rescore, k: Proposal, cost: int) -> tuple[list[Proposal], dict[str, int]]:
