@@ -11,10 +11,11 @@ from hypothesis import given, strategies as st
 
 from engine.inputs.proposal import Delivery, Proposal
 from engine.inputs.round import load_round
-from engine.decision.score import UNITS, Criterion, Scoring, consensus, score_all, score_one
+from engine.decision.score import UNITS, Criterion, Rejudge, Scoring, consensus, score_all, score_one
 from engine.inputs.round import Agency, Panel
 from engine.fmt import points as fmt_points
 from tests.conftest import ROUNDS
+from tests.strategies import priced_rounds
 
 ROUND = load_round(ROUNDS["kcsp-2026-27"][0])
 
@@ -112,6 +113,19 @@ class TestValueForMoney:
         """A proposal without a reach estimate earns nothing for value for money."""
         s = score_one(make(reach=None), ROUND, [make()], ROUND.scoring)
         assert next(p for p in s.parts if p.criterion == "value").points == 0
+
+
+class TestRejudge:
+    @given(priced_rounds(min_size=2, max_size=12), st.randoms(use_true_random=False))
+    def test_totals_of_any_pool_are_scoring_it(self, pr, rng):
+        """The totals Rejudge gives any pool drawn from a set (only value for money depends on the pool) are
+        the ones scoring that pool from scratch gives, unit for unit, with the same consensus."""
+        proposals = pr.proposals
+        judge = Rejudge(score_all(proposals, ROUND, ROUND.scoring), proposals, ROUND, ROUND.scoring)
+        pool = [p for p in proposals if rng.random() < 0.6]
+        fresh = score_all(pool, ROUND, ROUND.scoring)
+        assert {pid: (t.units, t.consensus) for pid, t in judge.totals(pool).items()} == \
+            {pid: (s.units, s.consensus) for pid, s in fresh.items()}
 
 
 class TestWeights:

@@ -29,7 +29,7 @@ from ..errors import InputError, did_you_mean
 from ..inputs.proposal import Proposal
 
 __all__ = ["MEASURES", "UNITS", "Criterion", "Part", "Pool", "Rejudge", "Score", "Scoring", "Totals", "parse_scoring",
-           "rescore", "score_all"]
+           "score_all"]
 
 
 @attrs.frozen
@@ -278,29 +278,6 @@ def score_all(proposals: Sequence[Proposal], round_, scoring: Scoring) -> dict[s
     """The score of each proposal, judged together (for value for money)."""
     pool = Pool.of(proposals)
     return {p.id: score_one(p, round_, pool, scoring) for p in proposals}
-
-
-def rescore(known: dict[str, Score], proposals: Sequence[Proposal], round_, scoring: Scoring) -> dict[str, Score]:
-    """The scores of *proposals* judged together, taking every part but value for money from *known* (their
-    scores judged in another pool) where it has them: only value for money depends on the pool."""
-    pool = Pool.of(proposals)
-    out = {}
-    for p in proposals:
-        was = known.get(p.id)
-        if was is None:
-            out[p.id] = score_one(p, round_, pool, scoring)
-            continue
-        parts = []
-        exact = Fraction(0)
-        for c, part in zip(scoring.criteria, was.parts):
-            if c.measure == "reach per pound":
-                fraction, reason = MEASURES[c.measure](p, round_, pool, c)
-                part = attrs.evolve(part, points=part.max_points * (fraction or 0), reason=reason,
-                                    scored=fraction is not None)
-            parts.append(part)
-            exact += part.points
-        out[p.id] = attrs.evolve(was, units=units_of(exact), parts=tuple(parts), exact=exact)
-    return out
 
 
 @attrs.frozen(slots=True)
