@@ -46,7 +46,7 @@ import attrs
 
 from ..inputs.proposal import Proposal
 from . import conditions
-from .score import max_points, units_of
+from .score import UNITS, max_points, units_of
 from .knapsack import knapsack
 from .select import Item, optimal, select
 
@@ -132,6 +132,7 @@ def _by_walk(sit, report) -> dict:
     taken = [i for i, step in enumerate(choice.selection.steps) if step.taken]
     holder = choice.offer[0] if choice.offer else None
     candidates = sit.candidates
+    offers = frozenset(q.id for q in candidates)
     search = _CostSearch(sit)
     wanted = frozenset(order[st.position].id for st in standings if st.stays_from is not None) | \
         ({holder} if holder else frozenset())
@@ -148,7 +149,7 @@ def _by_walk(sit, report) -> dict:
                 out[p.id] = below_runs.keep(p)
             else:
                 below = None
-                if candidates and p in candidates and st.stays_from > 0:
+                if p.id in offers and st.stays_from > 0:
                     below = sit.at(st.stays_from - 1).offered(p.id)
                 first = st.first if st.first is not None and st.first[0] < st.stays_from else None
                 out[p.id] = Keep(st.stays_from, below, first)
@@ -168,7 +169,7 @@ def _by_walk(sit, report) -> dict:
             out[p.id] = Reduced(choice.offer[1], full_at, gone, first)
         else:
             nearest, offer_there, gone = st.nearest, None, displaced.get(st.position, ())
-            if p in candidates:
+            if p.id in offers:
                 nearest_offer = _nearest_offer(sit, p, budget, nearest, high)
                 if nearest_offer is not None:
                     nearest = nearest_offer
@@ -213,15 +214,24 @@ class _Below:
         """*wanted*: the proposals whose runs are read (the others' may be left out of the intervals)."""
         from .sweep import budget_intervals, joined
 
+        from .regimes import Orders
+
         self.sit = sit
         budget = sit.budget
+        orders = Orders.of(sit, wanted)
         parts = []
         for lo, hi in sit.regimes:
             if lo > budget:
                 break
-            there = sit.regime(lo, keep=False)
             top = min(hi, budget)
-            parts.append(budget_intervals(there, lo, top) if there.candidates else _walk_of(there, lo, top, wanted))
+            head = orders.head(lo) if orders is not None else None
+            if head is None:
+                there = sit.regime(lo, keep=False)
+                if there.candidates:
+                    parts.append(budget_intervals(there, lo, top))
+                    continue
+                head = _head(there.order, wanted)
+            parts.append(_walk_of(head, lo, top, wanted))
         self.intervals = joined(parts)
         self.runs, _ = _runs(self.intervals)
 
@@ -244,25 +254,29 @@ class _Below:
         return Keep(stays, below, first if first[0] < stays else None)
 
 
-def _walk_of(there, low: int, high: int, wanted: frozenset[str]) -> list:
-    """Which of *wanted* the walk of the regime *there* takes at each allocation from *low* to *high*, as
-    budget intervals that name only them (their money and scores left at 0).
+def _head(order, wanted: frozenset[str]) -> list[Proposal]:
+    """*order* down to the last of *wanted* (empty if none of them is in it)."""
+    last = max((i for i, p in enumerate(order) if p.id in wanted), default=-1)
+    return list(order[:last + 1])
+
+
+def _walk_of(head, low: int, high: int, wanted: frozenset[str]) -> list:
+    """Which of *wanted* the walk takes at each allocation from *low* to *high*, as budget intervals that
+    name only them (their money and scores left at 0), from *head*: a regime's order down to the last of them.
 
     Where no reduced offer can be made, whether the walk takes a proposal depends only on the proposals
     considered before it, so the walk runs only as far as the last of *wanted*."""
     from .shortlist import BudgetInterval
     from .walk import walk_events
 
-    order = there.order
-    positions = [i for i, p in enumerate(order) if p.id in wanted]
-    if not positions:
+    if not head:
         return [BudgetInterval(low, high, (), 0, 0)]
-    starts, taken = walk_events([p.cost for p in order[:positions[-1] + 1]], high)
+    starts, taken = walk_events([p.cost for p in head], high)
     out = []
     for k, start in enumerate(starts):
         a, b = max(start, low), min(starts[k + 1] - 1 if k + 1 < len(starts) else high, high)
         if a <= b:
-            out.append(BudgetInterval(a, b, tuple(order[i].id for i in taken[k] if order[i].id in wanted), 0, 0))
+            out.append(BudgetInterval(a, b, tuple(head[i].id for i in taken[k] if head[i].id in wanted), 0, 0))
     return out
 
 
@@ -298,8 +312,8 @@ class _Above:
 
 def _gone(sit, there) -> tuple[str, ...]:
     """Who is shortlisted now and not in *there* (a Choice), in the order considered."""
-    now, then = sit.choice.ids, there.ids
-    return tuple(p.id for p in sit.order if p.id in now and p.id not in then)
+    then = there.ids
+    return tuple(p.id for p in sit.chosen if p.id not in then)
 
 
 def _displaced_at_events(sit, chains, taken, reserves, np) -> dict[int, tuple[str, ...]]:
@@ -369,6 +383,9 @@ class _Rescore:
         self._moved: dict[str, tuple[int, ...]] = {}  # q -> its units when it gains -1, -1/2, 0, 1/2, 1 of a step
         self._own: dict[tuple[str, int], int] = {}  # (k, twice its standing) -> its units
         self._valued = self.value > 0 and self.rated >= 2
+        self._standing_now: dict[str, int] = {}
+        self._cheapest_of: str | None = None
+        self._cheapest: dict[int, int] = {}  # units -> the least cost for them, for the proposal above
 
     def depends(self, k: Proposal) -> bool:
         return self._valued and k.reach is not None
@@ -400,21 +417,59 @@ class _Rescore:
         key = (k.id, twice)
         if key not in self._own:
             step = self.value / (2 * (self.rated - 1))
-            self._own[key] = units_of(self.exact[k.id] + step * (twice - self.standing(k, k.cost)))
+            self._own[key] = units_of(self.exact[k.id] + step * (twice - self._now(k)))
         return self._own[key]
 
-    def own_range(self, k: Proposal) -> tuple[int, int]:
-        """The least and greatest units *k* can have at any cost (its standing from none to all the others)."""
-        if not self.depends(k):
-            units = units_of(self.exact[k.id])
-            return units, units
-        step = self.value / (2 * (self.rated - 1))
-        now = self.standing(k, k.cost)
-        return units_of(self.exact[k.id] - step * now), units_of(self.exact[k.id] + step * (2 * (self.rated - 1) - now))
+    def _now(self, k: Proposal) -> int:
+        """*k*'s standing at its own cost."""
+        now = self._standing_now.get(k.id)
+        if now is None:
+            now = self._standing_now[k.id] = self.standing(k, k.cost)
+        return now
 
-    def standing(self, k: Proposal, cost: int) -> int:
-        """Twice the number of other rated proposals *k* at *cost* beats on people per pound, plus the ties."""
-        a, b = k.reach * 100, cost
+    def cheapest_at_most(self, k: Proposal, units: int) -> int:
+        """The least cost at which *k* has at most *units* (``INF``: at no cost).
+
+        Its units only rise with its standing, so they are at most *units* up to a greatest standing; with
+        the others' people per pound in order, the least cost that keeps it at or below that standing is
+        where its own people per pound reach the one the standing stops at."""
+        if self._cheapest_of != k.id:  # kept for one proposal at a time: the searches go one by one
+            self._cheapest_of, self._cheapest = k.id, {}
+        found = self._cheapest.get(units)
+        if found is None:
+            found = self._cheapest[units] = self._cheapest_at_most(k, units)
+        return found
+
+    def _cheapest_at_most(self, k: Proposal, units: int) -> int:
+        if not self.depends(k) or k.reach == 0:
+            return 1 if self.own(k, k.cost) <= units else INF
+        step = self.value / (2 * (self.rated - 1))
+        # units_of(x) <= units exactly when x < (2 * units + 1) / (2 * UNITS)
+        limit = self._now(k) + (Fraction(2 * units + 1, 2 * UNITS) - self.exact[k.id]) / step
+        most = -((-limit.numerator) // limit.denominator) - 1  # the greatest standing below *limit*
+        if most < 0:
+            return INF
+        if most >= 2 * (self.rated - 1):
+            return 1
+        a, own_cost = k.reach * 100, k.cost
+        mine, _ = self._split(a, own_cost)  # where k's own entry is, among every rated proposal
+        index = most // 2 if most // 2 < mine else most // 2 + 1  # the others' (most // 2)-th, in order
+        r, c = self.reaches[index], self.costs[index]
+        if r == 0:
+            return INF
+        below, upto = self._split(r, c)
+        if a * c < r * own_cost:
+            below, upto = below - 1, upto - 1
+        elif a * c == r * own_cost:
+            upto -= 1
+        # at a cost where k reaches exactly r / c people per pound its standing is 2 * below + ties
+        if 2 * below + (upto - below) <= most:
+            return max(1, -((-a * c) // r))  # the least cost with a / cost <= r / c
+        return max(1, a * c // r + 1)  # the least cost with a / cost < r / c
+
+    def _split(self, a: int, b: int) -> tuple[int, int]:
+        """How many rated proposals (k's own entry included) reach fewer people per pound than ``a / b``, and
+        how many no more."""
         reaches, costs = self.reaches, self.costs
         low, high = 0, self.rated  # first index whose ratio is not below a/b
         while low < high:
@@ -431,7 +486,22 @@ class _Rescore:
                 low = mid + 1
             else:
                 high = mid
-        ties = low - below
+        return below, low
+
+    def own_range(self, k: Proposal) -> tuple[int, int]:
+        """The least and greatest units *k* can have at any cost (its standing from none to all the others)."""
+        if not self.depends(k):
+            units = units_of(self.exact[k.id])
+            return units, units
+        step = self.value / (2 * (self.rated - 1))
+        now = self._now(k)
+        return units_of(self.exact[k.id] - step * now), units_of(self.exact[k.id] + step * (2 * (self.rated - 1) - now))
+
+    def standing(self, k: Proposal, cost: int) -> int:
+        """Twice the number of other rated proposals *k* at *cost* beats on people per pound, plus the ties."""
+        a, b = k.reach * 100, cost
+        below, upto = self._split(a, b)
+        ties = upto - below
         own_a, own_b = k.reach * 100, k.cost  # k's own entry in the pool is not an other
         if own_a * b < a * own_b:
             below -= 1
@@ -572,8 +642,7 @@ class _CostSearch:
                 up = run_low - 1
                 continue
             place = config.place(k, up)
-            # the lowest cost of this run at which k still has this place
-            same = _first_with(lambda c: config.place(k, c) == place, run_low, up)
+            same = min(config.first_at(k, place, run_low), up)
             if config.lefts[place] >= same:
                 return min(up, config.lefts[place])
             up = same - 1
@@ -604,11 +673,10 @@ class _CostSearch:
 
     def _displaced(self, k: Proposal, cost: int, chosen: list[str]) -> tuple[str, ...]:
         sit = self.sit
-        now = sit.choice.ids
         then = set(chosen)
         if sit.candidates:  # the reduced offer may move too: decide it again in full
             then = set(_decide_at_cost(sit, k, cost, self.rescore).ids)
-        return tuple(p.id for p in sit.order if p.id in now and p.id not in then)
+        return tuple(p.id for p in sit.chosen if p.id not in then)
 
 
 class _Order:
@@ -656,13 +724,36 @@ class _Order:
         """How many of the others come before *k* at *cost*."""
         return bisect_left(self.keys, self.search.key(k, self.search.rescore.units(k, k, cost), cost))
 
+    def first_at(self, k: Proposal, place: int, low: int) -> int:
+        """The least cost from *low* at which *k* still has *place* (that at the cost it is asked at).
+
+        *k*'s key only falls with its cost, so its place holds down to where its key no longer passes the
+        key of the proposal before it: where its units would exceed that proposal's, or equal them with a
+        tie-break that puts it first."""
+        if place == 0:
+            return low
+        rescore = self.search.rescore
+        group, minus, not_consensus, cost, submitted, pid = self.keys[place - 1]
+        mine = self.search.key(k, 0, 0)
+        if mine[0] != group:
+            return low  # in a later group whatever it costs
+        fewer = rescore.cheapest_at_most(k, -minus - 1)
+        same = rescore.cheapest_at_most(k, -minus)
+        if mine[2] != not_consensus:
+            tie = same if mine[2] else INF
+        else:
+            tie = cost if (mine[4], mine[5]) > (submitted, pid) else cost + 1
+        return max(low, min(fewer, max(same, tie)))
+
     def settled(self) -> bool:
         """Whether the proposals outside the top are sure to be passed over: once the core is walked, the
         money left is less than the cheapest of them (or the top is every proposal)."""
         if self.everyone:
             return True
-        core = self.search.core
-        last = max((i for i, (_, q) in enumerate(self.entries) if q.id in core), default=-1)
+        core, entries = self.search.core, self.entries
+        last = len(entries) - 1  # the last of the core (few of the top are outside it: look from the end)
+        while last >= 0 and entries[last][1].id not in core:
+            last -= 1
         return self.lefts[last + 1] < self.search.rest_min
 
 
@@ -888,8 +979,7 @@ def _by_intervals(sit, report) -> dict:
 
 
 def _gone_iv(sit, iv) -> tuple[str, ...]:
-    now = sit.choice.ids
-    return tuple(p.id for p in sit.order if p.id in now and p.id not in iv.chosen)
+    return tuple(p.id for p in sit.chosen if p.id not in iv.chosen)
 
 
 def _tie_with(sit, items, p: Proposal) -> Tie | None:

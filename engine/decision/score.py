@@ -326,6 +326,25 @@ class Rejudge:
             self._terms[p.id] = (base.numerator * value.denominator, value.numerator * base.denominator,
                                  base.denominator * value.denominator, ranks[ratios[p.id]])
 
+    @property
+    def ranks(self) -> int:
+        """How many different people-per-pound figures the set has (ranks run from 0 to one less)."""
+        return self._ranks
+
+    def terms(self, p: Proposal) -> tuple[int, int, int, int, int] | None:
+        """For a proposal value for money moves: ``(a, b, d, its rank, its units alone in its pool)``, so that
+        with ``t`` twice the others with an estimate and ``s`` twice its standing its exact score is
+        ``(a * t + b * s) / (d * t)``; ``None`` for one whose units are :meth:`fixed`."""
+        term = self._terms.get(p.id)
+        return None if term is None else term + (self._full[p.id],)
+
+    def fixed(self, p: Proposal) -> int | None:
+        """The units of a proposal value for money cannot move (``None`` for one it can)."""
+        return self._fixed.get(p.id)
+
+    def consensus(self, p: Proposal) -> bool:
+        return self._consensus[p.id]
+
     def totals(self, pool: Sequence[Proposal]) -> dict[str, Totals]:
         """Each of *pool*'s totals, judged within *pool* (every one of them drawn from the set)."""
         terms = self._terms

@@ -92,11 +92,17 @@ class Situation:
     def items(self) -> tuple[Item, ...]:
         return tuple(Item(p.id, p.cost, self.scores[p.id].units) for p in self.order)
 
+    @functools.cached_property
+    def chosen(self) -> tuple[Proposal, ...]:
+        """The proposals shortlisted at the allocation in use (a reduced offer too), in the order considered."""
+        ids = self.choice.ids
+        return tuple(p for p in self.order if p.id in ids)
+
     @property
     def base_policy(self) -> str:
         return base_policy(self.policy)
 
-    @property
+    @functools.cached_property
     def candidates(self) -> tuple[Proposal, ...]:
         """Proposals that could be offered a reduced amount, in the order considered."""
         if not self.round.reduced_offers:

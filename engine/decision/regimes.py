@@ -1,0 +1,140 @@
+"""The order of a large round at many allocations, worked out on arrays.
+
+A rule that compares a bid with the upfront allocation lets proposals in as the
+allocation grows (a *regime* is a range of allocations over which the eligible
+proposals stay the same), and every proposal's value for money is judged again
+among those let in, so each regime has its own scores and its own order.  Working
+a regime out proposal by proposal costs a round of 1,000 bids about a millisecond,
+and such a round has about as many regimes as bids.
+
+Here the totals of every regime are the same whole-number arithmetic as
+:class:`~engine.decision.score.Rejudge`'s, on numpy arrays, and the order is read
+from one whole number per proposal that sorts as the policy's key does (group,
+score, consensus, then the fixed tie-break of cost, submission and id).  Only the
+head of the order, down to the last of the proposals asked about, is sorted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from ..inputs.proposal import Proposal
+from .score import UNITS
+
+__all__ = ["Orders", "SMALL"]
+
+# Up to this many proposals that an allocation may let in, regimes are worked out one by one (numpy's import
+# would cost a small round more than it saves).
+SMALL = 64
+_LIMIT = 2**62  # the largest whole number the arrays may reach
+
+
+class Orders:
+    """The head of the order of each regime of a round (a :class:`~engine.decision.shortlist.Situation`),
+    down to the last of *wanted* (ids), asked for at allocations that go up."""
+
+    def __init__(self, sit, wanted: Collection[str], np):
+        home = sit.base or sit
+        pieces = home._pieces
+        rejudge = home._rejudge
+        self.np = np
+        self.people = people = [s.proposal for s in home.screenings if s.proposal.id in pieces]
+        n = len(people)
+        terms = [rejudge.terms(p) for p in people]
+        fixed = [rejudge.fixed(p) for p in people]
+        consensus = [rejudge.consensus(p) for p in people]
+        unit2 = 2 * UNITS
+        lows = [f if t is None else (unit2 * t[0] + t[2]) // (2 * t[2]) for t, f in zip(terms, fixed)]
+        highs = [f if t is None else t[4] for t, f in zip(terms, fixed)]
+        self.most = max(highs, default=0)
+        span = self.most - min(lows, default=0) + 1
+        self.rated = np.array([t is not None for t in terms], dtype=bool)
+        zero = (0, 0, 1, rejudge.ranks, 0)
+        a, b, d, rank, full = (np.array(column, dtype=np.int64) for column in zip(*[t or zero for t in terms])) \
+            if n else (np.zeros(0, dtype=np.int64),) * 5
+        self.a, self.b, self.d, self.rank, self.full = a, b, d, rank, full
+        self.fixed = np.array([0 if f is None else f for f in fixed], dtype=np.int64)
+        self.ranks = rejudge.ranks
+        tie = sorted(range(n), key=lambda i: (people[i].cost, people[i].submitted.toordinal(), people[i].id))
+        tiebreak = [0] * n
+        for place, i in enumerate(tie):
+            tiebreak[i] = place
+        group = [(not c) if sit.policy == "consensus-first" else False for c in consensus]
+        # key = ((group * span + (most - units)) * 2 + not consensus) * n + tiebreak, less the units part
+        self.key_base = np.array([((g * span) * 2 + (not c)) * n + t
+                                  for g, c, t in zip(group, consensus, tiebreak)], dtype=np.int64)
+        self.key_step = 2 * n  # a unit less adds this much
+        self.upfront = np.array([p.pot == "upfront" for p in people], dtype=bool)
+        self.offers = np.array([p.minimum_cost is not None and p.minimum_cost < p.cost for p in people],
+                               dtype=bool) if sit.round.reduced_offers else np.zeros(n, dtype=bool)
+        self.wanted = np.array([p.id in wanted for p in people], dtype=bool)
+        # each proposal's eligibility from each allocation at which it may change, in allocation order
+        changes = sorted((start, i, flag) for i, p in enumerate(people)
+                         for start, flag in zip(*pieces[p.id]))
+        self._changes = changes
+        self._done = 0
+        self._at = -1
+        self.pool = np.zeros(n, dtype=bool)
+        twice = 2 * max(n, 1)
+        a_most, b_most, d_most = (max((t[j] for t in terms if t), default=0) for j in (0, 1, 2))
+        key_most = ((1 * span + span) * 2 + 1) * n + n
+        self.fits = unit2 * (a_most * twice + b_most * twice) + d_most * twice < _LIMIT and \
+            2 * d_most * twice < _LIMIT and key_most < _LIMIT
+
+    @classmethod
+    def of(cls, sit, wanted: Collection[str]) -> "Orders | None":
+        """The arrays for *sit*, or ``None`` where they do not pay (a small round) or whole numbers could
+        outgrow them (then each regime is worked out by :meth:`Situation.regime`)."""
+        home = sit.base or sit
+        if len(home._pieces) <= SMALL:
+            return None
+        import numpy
+
+        orders = cls(sit, wanted, numpy)
+        return orders if orders.fits else None
+
+    def _move_to(self, budget: int) -> None:
+        if budget < self._at:
+            self.pool[:] = False
+            self._done = 0
+        changes = self._changes
+        while self._done < len(changes) and changes[self._done][0] <= budget:
+            _, i, flag = changes[self._done]
+            self.pool[i] = flag
+            self._done += 1
+        self._at = budget
+
+    def units(self, budget: int):
+        """Every proposal's units when the allocation is *budget* (only those let in there mean anything)."""
+        np = self.np
+        self._move_to(budget)
+        rated = self.pool & self.rated
+        counts = np.bincount(self.rank[rated], minlength=self.ranks + 1)
+        below = np.cumsum(counts) - counts
+        others = int(counts.sum()) - 1
+        if others <= 0:
+            return np.where(self.rated, self.full, self.fixed)
+        twice = 2 * others
+        standing = 2 * below[self.rank] + counts[self.rank] - 1
+        numerator = self.a * twice + self.b * standing
+        denominator = self.d * twice
+        return np.where(self.rated, (2 * UNITS * numerator + denominator) // (2 * denominator), self.fixed)
+
+    def head(self, budget: int) -> list[Proposal] | None:
+        """The upfront bids let in at *budget*, in the order the policy considers them, down to the last of the
+        wanted proposals (none if none of them is let in); ``None`` if one of those let in could be offered a
+        reduced amount (the walk alone does not settle that regime)."""
+        np = self.np
+        units = self.units(budget)
+        bids = self.pool & self.upfront
+        if self.offers[bids].any():
+            return None
+        asked = bids & self.wanted
+        if not asked.any():
+            return []
+        key = self.key_base + (self.most - units) * self.key_step
+        last = key[asked].max()
+        head = np.flatnonzero(bids & (key <= last))
+        head = head[np.argsort(key[head], kind="stable")]
+        people = self.people
+        return [people[i] for i in head.tolist()]

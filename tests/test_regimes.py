@@ -1,0 +1,119 @@
+"""Each regime's order read from arrays (:mod:`engine.decision.regimes`), and a reserve's least cost for a score
+(:meth:`_Rescore.cheapest_at_most`), each held to the plain computation it stands for, on generated rounds."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from engine.decision import regimes
+from engine.decision.counterfactual import INF, _CostSearch, _head, _Rescore
+from engine.decision.shortlist import situation_at
+from tests.conftest import PROFILE
+from tests.strategies import seeded_grid_round
+from tests.test_fastpath import compare, rules
+
+CI = PROFILE == "ci"
+
+
+def situation(seed: int, low: int, high: int, any_reach: bool = True):
+    gr = seeded_grid_round(seed, low, high, sizes=6, any_reach=any_reach)
+    round_ = rules("kcsp-2026-27", gr.reduced_offers, gr.capped, gr.floored).with_upfront(gr.budget)
+    return situation_at(round_, gr.proposals, gr.policy, engine="python")
+
+
+@settings(max_examples=40 if CI else 8, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_each_regimes_head_is_its_order(seed):
+    """At every regime up to the total eligible cost, and for sets of wanted proposals of every size, the head read
+    from the arrays is the regime's own order down to the last of them (or ``None`` exactly where a bid let in
+    could be offered less)."""
+    sit = situation(seed, 5, 40)
+    rng = random.Random(seed)
+    ids = [p.id for p in sit.proposals]
+    for size in (0, 1, 3, len(ids)):
+        wanted = frozenset(rng.sample(ids, min(size, len(ids))))
+        import numpy
+
+        orders = regimes.Orders(sit, wanted, numpy)
+        assert orders.fits
+        for low, _ in sit.regimes:
+            there = sit.regime(low, keep=False)
+            head = orders.head(low)
+            if there.candidates:
+                assert head is None, low
+            else:
+                assert head == _head(there.order, wanted), (low, size)
+
+
+def test_a_small_round_keeps_to_the_situation():
+    """Up to SMALL proposals, or where whole numbers could outgrow the arrays, there are no arrays."""
+    sit = situation(7, 5, 12)
+    assert regimes.Orders.of(sit, frozenset()) is None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(regimes, "SMALL", -1)
+        assert regimes.Orders.of(sit, frozenset()) is not None
+        patch.setattr(regimes, "_LIMIT", 1000)
+        assert regimes.Orders.of(sit, frozenset()) is None
+
+
+class TestOnArrays:
+    """The fast path's JSON against the plain reference, with every round's regimes read from the arrays."""
+
+    @settings(max_examples=30 if CI else 5, deadline=None)
+    @given(st.integers(0, 2**32 - 1))
+    def test_small_rounds(self, seed):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(regimes, "SMALL", -1)
+            compare(seeded_grid_round(seed, 5, 12, any_reach=True))
+
+    @settings(max_examples=6 if CI else 1, deadline=None)
+    @given(st.integers(0, 2**32 - 1))
+    def test_middling_rounds(self, seed):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(regimes, "SMALL", -1)
+            compare(seeded_grid_round(seed, 13, 30, sizes=4))
+
+
+@settings(max_examples=40 if CI else 8, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_the_cheapest_cost_for_a_score(seed):
+    """For every eligible bid and every score it can have (and one either side), the cost found is one at which
+    it has at most that score while a penny less gives it more; ``INF`` only if it has more even at £9 billion."""
+    sit = situation(seed, 3, 30)
+    rescore = _Rescore(sit)
+    for k in sit.order:
+        low, high = rescore.own_range(k)
+        for units in range(low - 1, high + 2):
+            c = rescore.cheapest_at_most(k, units)
+            if c == INF:
+                assert rescore.own(k, 9 * 10**11) > units
+                continue
+            assert rescore.own(k, c) <= units, (k.id, units, c)
+            if c > 1:
+                assert rescore.own(k, c - 1) > units, (k.id, units, c)
+
+
+@settings(max_examples=30 if CI else 6, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_a_place_holds_down_to_the_cost_found(seed):
+    """Among the proposals the walk considers, a reserve keeps its place at the cost found and loses it a penny
+    below (when the place is not the first)."""
+    sit = situation(seed, 3, 30)
+    if sit.base_policy != "rank" or not sit.order:
+        return
+    from engine.decision.counterfactual import _Order
+
+    search = _CostSearch(sit)
+    rng = random.Random(seed)
+    for k in sit.order:
+        cost = rng.randint(1, max(1, sit.budget))
+        order = _Order(search, k, cost, sit.order)
+        place = order.place(k, cost)
+        first = order.first_at(k, place, 1)
+        assert 1 <= first <= cost
+        assert order.place(k, first) == place
+        if first > 1:
+            assert order.place(k, first - 1) < place
