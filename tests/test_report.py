@@ -219,3 +219,29 @@ class TestSweepTextEscaped:
         out = crg("sweep", path, EXAMPLES, "--format", "markdown")
         tags, text = tags_and_text(rendered(out))
         assert not {"a", "strong", "b"} & set(tags) and "**Grant** [x](javascript:y) <b>z</b>" in text
+
+
+class TestJsonInPieces:
+    """``crg screen --format json`` writes its document a proposal at a time; the pieces make the same text."""
+
+    @pytest.mark.parametrize("name", sorted(ROUNDS))
+    @pytest.mark.parametrize("policy", ("rank", "optimal"))
+    def test_the_pieces_are_the_document(self, name, policy):
+        inputs = load_inputs(*ROUNDS[name])
+        done = run(inputs.round, inputs.proposals, Overrides(policy=policy), engine="python")
+        pieces = list(report.outcome_json_parts(done))
+        assert len(pieces) == len(done.decisions) + 2
+        assert "".join(pieces) == report.outcome_json(done)
+
+    def test_no_proposals(self):
+        done = run(INPUTS.round, (), Overrides(), engine="python")
+        assert "".join(report.outcome_json_parts(done)) == report.outcome_json(done)
+        assert json.loads(report.outcome_json(done))["proposals"] == []
+
+    def test_hostile_titles(self):
+        """Titles with quotes, markup and a line break are escaped in the pieces as in the whole."""
+        import attrs
+
+        hostile = tuple(attrs.evolve(p, title=HOSTILE_TITLES.get(p.id, p.title)) for p in INPUTS.proposals)
+        done = run(INPUTS.round, hostile, Overrides(), engine="python")
+        assert "".join(report.outcome_json_parts(done)) == report.outcome_json(done)

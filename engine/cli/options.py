@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import sys
 import time
+from collections.abc import Iterable
 
 import click
 
@@ -86,9 +87,13 @@ def given(ctx: click.Context, *, only: tuple[str, ...] | None = None, besides: t
             and ctx.get_parameter_source(p.name) is ParameterSource.COMMANDLINE]
 
 
-def emit(text: str) -> None:
-    """Write the whole output at once."""
-    sys.stdout.write(text)
+def emit(text: str | Iterable[str]) -> None:
+    """Write the output: a text, or its pieces one by one (made once every decision is taken)."""
+    if isinstance(text, str):
+        sys.stdout.write(text)
+    else:
+        for piece in text:
+            sys.stdout.write(piece)
     sys.stdout.flush()
 
 

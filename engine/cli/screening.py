@@ -35,4 +35,4 @@ def screen(rules, proposals, fmt, strict, overrides, engine) -> None:
         outcome = run(inputs.round, inputs.proposals, overrides, engine=engine,
                       progress=progress.stage("Shortlisting and explaining"))
     warn(inputs.warnings)
-    emit(report.outcome_json(outcome) if fmt == "json" else report.outcome_text(outcome, fmt))
+    emit(report.outcome_json_parts(outcome) if fmt == "json" else report.outcome_text(outcome, fmt))

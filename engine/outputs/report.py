@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import textwrap
+from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
@@ -14,7 +16,7 @@ from ..inputs.round import INTERESTS, LEFTOVER, RULES_FIELDS, Round
 from .assumptions import assumption_lines, assumptions_markdown
 from ..decision.screen import Screening
 
-__all__ = ["FORMATS", "comparison_doc", "outcome_doc", "outcome_json", "outcome_text", "round_header", "rules_doc",
+__all__ = ["FORMATS", "comparison_doc", "outcome_doc", "outcome_json", "outcome_json_parts", "outcome_text", "round_header", "rules_doc",
            "sweep_change", "sweep_doc"]
 
 FORMATS = ("table", "json", "markdown")
@@ -136,6 +138,11 @@ def _panel_words(round_: Round) -> list[str]:
 
 def outcome_doc(outcome) -> dict[str, Any]:
     """The ``--format json`` document of ``crg screen``."""
+    return {**_outcome_head(outcome), "proposals": [_decision_doc(d) for d in outcome.decisions]}
+
+
+def _outcome_head(outcome) -> dict[str, Any]:
+    """:func:`outcome_doc` but for its proposals (its last key)."""
     round_ = outcome.round
     return {
         "round": round_header(round_),
@@ -149,7 +156,6 @@ def outcome_doc(outcome) -> dict[str, Any]:
         "total_score": fmt.points_json(Fraction(outcome.score_total, UNITS)),
         "overrides": list(outcome.overrides),
         "warnings": [str(w) for w in round_.warnings],
-        "proposals": [_decision_doc(d) for d in outcome.decisions],
     }
 
 
@@ -192,6 +198,22 @@ def _money_or_none(pence: int | None) -> str | None:
 
 def outcome_json(outcome) -> str:
     return dumps(outcome_doc(outcome))
+
+
+def outcome_json_parts(outcome) -> Iterator[str]:
+    """:func:`outcome_json`, the same text in pieces: the head, then one proposal at a time, so that a round of
+    thousands of proposals is never held whole as JSON."""
+    decisions = outcome.decisions
+    head = dumps({**_outcome_head(outcome), "proposals": []})
+    if not decisions:
+        yield head
+        return
+    cut = head.rindex("[]")  # the empty list of proposals, at the end of the head
+    yield head[:cut] + "[\n"
+    for i, d in enumerate(decisions):
+        item = json.dumps(_decision_doc(d), indent=2, ensure_ascii=False)
+        yield ("" if i == 0 else ",\n") + textwrap.indent(item, "    ")
+    yield "\n  " + head[cut + 1:]
 
 
 REASON_WIDTH = 60  # characters of a reason in the table; the explanation has all of it
