@@ -46,9 +46,12 @@ class TestArrayModules:
         def run():
             standings, chains = walk.walk_standings(costs, budget, lefts, upto)
             events = [st.nearest_event for st in standings if st.nearest_event is not None]
-            holds = [chains.np.asarray(chains.holds(chains.np.array(events, dtype=chains.np.int64), x)).tolist()
-                     for x in range(len(costs))] if events else []
-            return standings, [chains.taken(e) for e in events], holds
+            each = chains.holds_each(events, range(len(costs))) if events else {}
+            holds = [chains.np.asarray(each[x]).tolist() for x in range(len(costs))] if events else []
+            taken = [chains.taken(e) for e in events]
+            # the climb against each event's chain read whole
+            assert holds == ([[x in t for t in taken] for x in range(len(costs))] if events else [])
+            return standings, taken, holds
 
         on_numpy, on_lists = _both(run)
         assert on_numpy == on_lists

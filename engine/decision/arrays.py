@@ -40,9 +40,11 @@ class Array:
             return Array(self.v[key], self.mask)
         return self.v[key]
 
-    def __setitem__(self, key: "Array", value: int) -> None:
-        for i in (i for i, keep in enumerate(key.v) if keep) if key.mask else key.v:
-            self.v[i] = value
+    def __setitem__(self, key: "Array", value: "int | Array") -> None:
+        places = [i for i, keep in enumerate(key.v) if keep] if key.mask else key.v
+        values = value.v if isinstance(value, Array) else [value] * len(places)
+        for i, x in zip(places, values):
+            self.v[i] = x
 
     def __add__(self, other: int) -> "Array":
         return Array([x + other for x in self.v])

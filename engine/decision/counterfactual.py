@@ -140,7 +140,7 @@ def _by_walk(sit, report) -> dict:
     above = _Above(sit, high)
     out = {}
     reserves = [st for st in standings if order[st.position].id != holder and st.stays_from is None]
-    displaced = _displaced_at_events(sit, chains, taken, reserves, chains.np)
+    displaced = _displaced_at_events(sit, chains, taken, reserves)
     total = len(standings)
     for done, st in enumerate(standings):
         p = order[st.position]
@@ -316,7 +316,7 @@ def _gone(sit, there) -> tuple[str, ...]:
     return tuple(p.id for p in sit.chosen if p.id not in then)
 
 
-def _displaced_at_events(sit, chains, taken, reserves, np) -> dict[int, tuple[str, ...]]:
+def _displaced_at_events(sit, chains, taken, reserves) -> dict[int, tuple[str, ...]]:
     """For each reserve whose nearest allocation comes from the walk, who leaves the shortlist there.
 
     There the walk takes what it took at the event the allocation grew from,
@@ -325,8 +325,7 @@ def _displaced_at_events(sit, chains, taken, reserves, np) -> dict[int, tuple[st
     found = [st for st in reserves if st.nearest_event is not None]
     if not found:
         return {}
-    events = np.array([st.nearest_event for st in found], dtype=np.int64)
-    holds = {x: chains.holds(events, x) for x in taken}
+    holds = chains.holds_each([st.nearest_event for st in found], taken)
     out = {}
     for j, st in enumerate(found):
         out[st.position] = tuple(sit.order[x].id for x in taken if x > st.position or not holds[x][j])
@@ -871,7 +870,7 @@ def _left_bound(sit, rescore, bounds, groups) -> Callable[[Proposal], int]:
     keys = [low_key(i) for i in ranked]
     limits = _limits([order[i].cost for i in ranked], budget)
     where = {order[i].id: j for j, i in enumerate(ranked)}
-    without: dict[str, list[int]] = {}  # a proposal's limits with its own entry left out (worked out when needed)
+    without: dict[str, list[int]] = {}  # the last proposal's limits with its own entry left out (when needed)
     policy = sit.policy
 
     def bound(k: Proposal, cost: int = 1) -> int:
@@ -884,7 +883,8 @@ def _left_bound(sit, rescore, bounds, groups) -> Callable[[Proposal], int]:
         if own is None or own >= j:
             return limits[j]
         # its own entry (at its cost now) sorts before its best key at a dearer cost: it never comes before itself
-        if k.id not in without:
+        if k.id not in without:  # kept for one proposal at a time: the searches go one by one
+            without.clear()
             without[k.id] = _limits([order[i].cost for i in ranked if i != ranked[own]], budget)
         return without[k.id][j - 1]
 

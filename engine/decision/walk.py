@@ -79,7 +79,6 @@ class Chains:
         self.parent = [np.zeros(1, dtype=np.int64)]
         self.item = [np.full(1, -1, dtype=np.int64)]
         self.size = 1
-        self._up = None
 
     def add(self, values, parents, item: int):
         np = self.np
@@ -88,7 +87,6 @@ class Chains:
         self.parent.append(parents)
         self.item.append(np.full(len(values), item, dtype=np.int64))
         self.size += len(values)
-        self._up = None
         return ids
 
     def freeze(self) -> None:
@@ -107,22 +105,24 @@ class Chains:
             event = int(parent[event])
         return out[::-1]
 
-    def holds(self, events, position: int):
-        """For each event of *events* (an array), whether the walk takes *position* there."""
+    def holds_each(self, events, positions) -> dict:
+        """For each of *positions*: for each event of *events* (an array), whether the walk takes it there.
+
+        A chain's items fall as it is climbed, so each event climbs once, from the greatest of *positions* to
+        the least, stopping at each where the item added is no longer after it."""
         np = self.np
         self.freeze()
-        item = self.item[0]
-        if self._up is None:
-            up = [self.parent[0]]
-            while len(up) < 64 and not np.array_equal(up[-1], up[-1][up[-1]]):
-                up.append(up[-1][up[-1]])
-            self._up = up
-        cur = np.asarray(events, dtype=np.int64)
-        for level in reversed(self._up):  # climb while the item added is still after *position*
-            step = level[cur]
-            cur = np.where(item[step] > position, step, cur)
-        cur = np.where(item[cur] > position, self._up[0][cur], cur)
-        return item[cur] == position
+        item, parent = self.item[0], self.parent[0]
+        cur = np.array([int(e) for e in events], dtype=np.int64)
+        out = {}
+        for position in sorted(positions, reverse=True):
+            while True:
+                climbing = np.flatnonzero(item[cur] > position)
+                if not len(climbing):
+                    break
+                cur[climbing] = parent[cur[climbing]]
+            out[position] = item[cur] == position
+        return out
 
 
 def _grow(np, chains, events, gaps, ids, fits, k: int, cost: int, upto: int):
