@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-__all__ = ["Array", "int64"]
+__all__ = ["Array", "int32", "int64"]
 
-int64 = int  # the one kind of number the walk stores
+int64 = int32 = int  # the kinds of number the walk stores (lists hold any whole number)
 
 
 class Array:
@@ -62,6 +62,9 @@ class Array:
         return Array([x == other for x in self.v], mask=True)
 
     __hash__ = None  # type: ignore[assignment]
+
+    def astype(self, dtype) -> "Array":
+        return Array(self.v, self.mask)
 
     def all(self) -> bool:
         return all(self.v)

@@ -71,29 +71,31 @@ class Standing:
 
 
 class Chains:
-    """The log of events: each one's budget, the event it grew from and the item it added (root: -1)."""
+    """The log of events: for each one, the event it grew from and the item it added (root: -1).
+
+    Both are kept as 32-bit numbers (a walk has fewer than 2**31 events and items): a
+    round of 10,000 proposals logs about half a million events."""
 
     def __init__(self, np):
         self.np = np  # the array module the walk ran on
-        self.value = [np.zeros(1, dtype=np.int64)]
-        self.parent = [np.zeros(1, dtype=np.int64)]
-        self.item = [np.full(1, -1, dtype=np.int64)]
+        self.parent = [np.zeros(1, dtype=np.int32)]
+        self.item = [np.full(1, -1, dtype=np.int32)]
         self.size = 1
 
-    def add(self, values, parents, item: int):
+    def add(self, parents, item: int):
+        """Log one event per entry of *parents* (the events they grew from), each adding *item*; their ids."""
         np = self.np
-        ids = np.arange(self.size, self.size + len(values), dtype=np.int64)
-        self.value.append(values)
-        self.parent.append(parents)
-        self.item.append(np.full(len(values), item, dtype=np.int64))
-        self.size += len(values)
+        ids = np.arange(self.size, self.size + len(parents), dtype=np.int64)
+        self.parent.append(parents.astype(np.int32))
+        self.item.append(np.full(len(parents), item, dtype=np.int32))
+        self.size += len(parents)
         return ids
 
     def freeze(self) -> None:
         np = self.np
-        self.value = [np.concatenate(self.value)]
-        self.parent = [np.concatenate(self.parent)]
-        self.item = [np.concatenate(self.item)]
+        if len(self.parent) > 1:
+            self.parent = [np.concatenate(self.parent)]
+            self.item = [np.concatenate(self.item)]
 
     def taken(self, event: int) -> list[int]:
         """The positions the walk takes at *event*, in order."""
@@ -130,7 +132,7 @@ def _grow(np, chains, events, gaps, ids, fits, k: int, cost: int, upto: int):
     *cost*), logged in *chains*; events above *upto* are not kept."""
     grown = events[fits] + cost
     keep = grown <= upto
-    new_ids = chains.add(grown[keep], ids[fits][keep], k)
+    new_ids = chains.add(ids[fits][keep], k)
     rest = gaps[fits] - cost
     gaps[fits] = cost
     slots = fits[keep] + 1
