@@ -9,10 +9,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from engine.decision import regimes
-from engine.decision.counterfactual import INF, _CostSearch, _head, _Rescore
+from engine.decision.counterfactual import (INF, _CostSearch, _Eligibility, _greatest_cost_optimal, _head, _Rescore,
+                                            _Within)
 from engine.decision.shortlist import situation_at
 from tests.conftest import PROFILE
-from tests.strategies import seeded_grid_round
+from tests.strategies import priced_rounds, seeded_grid_round
+from tests.test_counterfactual import RULES, _checked
 from tests.test_fastpath import compare, rules
 
 CI = PROFILE == "ci"
@@ -117,3 +119,59 @@ def test_a_place_holds_down_to_the_cost_found(seed):
         assert order.place(k, first) == place
         if first > 1:
             assert order.place(k, first - 1) < place
+
+
+# --- optimal: the bound by dynamic programming over units ------------------------------------------------------
+
+
+def _optimal_situation(pr):
+    round_ = RULES[pr.reduced_offers].with_upfront(pr.budget)
+    return situation_at(round_, pr.proposals, "optimal", engine="python")
+
+
+@settings(max_examples=60 if CI else 10, deadline=None)
+@given(priced_rounds(min_size=3, max_size=10, policies=("optimal",)), st.randoms(use_true_random=False))
+def test_within_is_the_best_set(pr, rng):
+    """The most units within a room is the best set's, by brute force over every set, each proposal at the most
+    it can have (at every room up to the allocation: a set's cost, a penny less, and random ones)."""
+    from itertools import combinations
+
+    sit = _optimal_situation(pr)
+    rescore = _Rescore(sit)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(regimes, "SMALL", -1)
+        within = _Within.of(sit, rescore)
+    if within is None:
+        assert not sit.order
+        return
+    items = [(p.cost, rescore.bounds(p)[1]) for p in sit.order]
+    sets = [(sum(c for c, _ in chosen), sum(u for _, u in chosen))
+            for n in range(len(items) + 1) for chosen in combinations(items, n)]
+    rooms = {c + d for c, _ in sets for d in (-1, 0)} | {rng.randint(0, sit.budget) for _ in range(5)}
+    for room in sorted(r for r in rooms if 0 <= r <= sit.budget):
+        assert within.most(room) == max(u for c, u in sets if c <= room), room
+
+
+@settings(max_examples=80 if CI else 12, deadline=None)
+@given(priced_rounds(min_size=3, max_size=12, policies=("optimal",)))
+def test_the_greatest_cost_is_the_same_with_the_bound(pr):
+    """Each reserve's greatest cost and who leaves then, with the stretches cut by the bound and without."""
+    sit = _optimal_situation(pr)
+    rescore = _Rescore(sit)
+    eligibility = _Eligibility(sit.round)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(regimes, "SMALL", -1)
+        within = _Within.of(sit, rescore)
+    for p in sit.order:
+        if p.id not in sit.choice.ids:
+            assert _greatest_cost_optimal(sit, p, rescore, eligibility, within) == \
+                _greatest_cost_optimal(sit, p, rescore, eligibility), p.id
+
+
+@settings(max_examples=60 if CI else 10)
+@given(priced_rounds(min_size=3, max_size=10, policies=("optimal",)), st.randoms(use_true_random=False))
+def test_optimal_figures_come_true_with_the_bound(pr, rng):
+    """Every figure of an optimal round, worked out with the bound, holds when its what-if is run."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(regimes, "SMALL", -1)
+        _checked(pr, rng)

@@ -940,6 +940,7 @@ def _by_intervals(sit, report) -> dict:
     search = None if optimal_policy else _CostSearch(sit)
     rescore = _Rescore(sit) if optimal_policy else None
     eligibility = _Eligibility(sit.round) if optimal_policy else None
+    within = _Within.of(sit, rescore) if optimal_policy else None
     out = {}
     total = len(sit.order)
     for done, p in enumerate(sit.order):
@@ -969,7 +970,7 @@ def _by_intervals(sit, report) -> dict:
                 gone = _gone_iv(sit, iv)
                 offer_there = iv.offer[1] if iv.offer and iv.offer[0] == p.id else None
             if optimal_policy:
-                cost, cost_gone = _greatest_cost_optimal(sit, p, rescore, eligibility)
+                cost, cost_gone = _greatest_cost_optimal(sit, p, rescore, eligibility, within)
                 tie = _tie_with(sit, items, p)
             else:
                 (cost, cost_gone), tie = search.greatest(p), None
@@ -1019,7 +1020,8 @@ def _tie(sit, items, score, cost, other: set, sel) -> Tie:
 
 
 def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None,
-                           eligibility: "_Eligibility | None" = None) -> tuple[int | None, tuple[str, ...]]:
+                           eligibility: "_Eligibility | None" = None,
+                           within: "_Within | None" = None) -> tuple[int | None, tuple[str, ...]]:
     """The greatest cost at which *k* is in the optimal shortlist now, and who leaves it then.
 
     Over each stretch of costs with the same scores (and the same ranking) the
@@ -1056,12 +1058,18 @@ def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None,
             floor = cross.numerator // cross.denominator
             cuts.update((floor, floor + 1))
     starts = sorted(c for c in cuts if 1 <= c <= budget)
-    relax = _Relaxation(sit, rescore, k)
-    for index in range(len(starts) - 1, -1, -1):
+    if within is not None:
+        # the bound only falls as k's cost rises: the stretches above the last whose cheapest cost meets it
+        # cannot hold k
+        could = within.could(sit, rescore, k)
+        top = (_last_with(lambda i: could(starts[i - 1]), len(starts)) if starts else None) or 0
+    else:
+        could, top = _Relaxation(sit, rescore, k).could, len(starts)
+    for index in range(top - 1, -1, -1):
         low, up = starts[index], (starts[index + 1] - 1 if index + 1 < len(starts) else budget)
         if up < low or not eligible(k, up):
             continue
-        if not relax.could(low):
+        if not could(low):
             continue
         if not _in_optimal(sit, rescore, k, low):
             continue
@@ -1140,6 +1148,69 @@ def _in_optimal(sit, rescore, k: Proposal, cost: int) -> bool:
             costs.append(price)
             scores.append(units[p.id])
     return any(ids[r] == k.id for r in knapsack(costs, scores, budget)) if ids else False
+
+
+class _Within:
+    """For every room up to the allocation in use: the most units a set of the proposals can score in it, each
+    proposal at the most it can have whichever one's cost moves (so a bound on any set of the others, at any
+    cost of any of them); by dynamic programming over units, the least cost of reaching each number of them.
+
+    Tighter than the linear relaxation (no fraction of a proposal is counted), and worked out once for every
+    reserve; on numpy, so only for a round of more than :data:`engine.decision.regimes.SMALL` proposals."""
+
+    LONGEST = 4_000_000  # units counted at most (32 MB of costs); past that the linear relaxation is used
+
+    def __init__(self, costs, np):
+        self.costs = costs  # costs[u]: the least cost of a set scoring at least u units (ascending)
+        self.np = np
+
+    @classmethod
+    def of(cls, sit, rescore) -> "_Within | None":
+        from .regimes import SMALL
+
+        if len(sit.order) <= SMALL:
+            return None
+        budget = sit.budget
+        items = [(p.cost, rescore.bounds(p)[1]) for p in sit.order]
+        items = [(c, u) for c, u in items if u > 0 and c <= budget]
+        # the most units any set within the allocation can score, by the linear relaxation
+        most, room = Fraction(0), budget
+        for c, u in sorted(items, key=lambda cu: Fraction(cu[1], cu[0]), reverse=True):
+            if c <= room:
+                most, room = most + u, room - c
+            else:
+                most += Fraction(u * room, c)
+                break
+        longest = int(most) + 1
+        if longest > cls.LONGEST:
+            return None
+        import numpy as np
+
+        costs = np.full(longest + 1, INF, dtype=np.int64)
+        costs[0] = 0
+        for c, u in items:
+            shifted = np.empty_like(costs)
+            reach = min(u, longest + 1)
+            shifted[:reach] = c  # the proposal alone reaches these
+            shifted[reach:] = costs[:longest + 1 - reach] + c
+            np.minimum(costs, shifted, out=costs)
+        return cls(costs, np)
+
+    def most(self, room: int) -> int:
+        """The most units of a set costing at most *room*."""
+        return int(self.np.searchsorted(self.costs, room, side="right")) - 1
+
+    def could(self, sit, rescore, k: Proposal) -> Callable[[int], bool]:
+        """Whether *k* at a cost could be in the best set at the allocation in use: its units and the most of
+        the rest of the money come level with a set of the others chosen now (at their least units)."""
+        budget = sit.budget
+        chosen = sit.choice.selection.chosen
+        floor = 0 if k.id in chosen else sum(rescore.bounds(p)[0] for p in sit.order if p.id in chosen)
+
+        def test(cost: int) -> bool:
+            return cost <= budget and rescore.units(k, k, cost) + self.most(budget - cost) >= floor
+
+        return test
 
 
 class _Relaxation:
