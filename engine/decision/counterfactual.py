@@ -188,11 +188,10 @@ def _by_walk(sit, report) -> dict:
     return out
 
 
-def _runs(intervals, here: int | None = None):
+def _runs(intervals):
     """For each proposal, the runs of *intervals* (by index, first and last) over which it is shortlisted in
-    full, and the first interval after *here* that shortlists it at all."""
+    full."""
     runs: dict[str, list[list[int]]] = {}
-    after: dict[str, int] = {}
     for k, iv in enumerate(intervals):
         reduced = iv.offer[0] if iv.offer else None
         for pid in iv.chosen:
@@ -202,9 +201,23 @@ def _runs(intervals, here: int | None = None):
                     own[-1][1] = k
                 else:
                     own.append([k, k])
-            if here is not None and k > here:
-                after.setdefault(pid, k)
-    return runs, after
+    return runs
+
+
+def _first_after(intervals, here: int, ids) -> dict[str, int]:
+    """For each of *ids*, the first interval after *here* that shortlists it at all (if any).
+
+    The ids still looked for are met with each interval's shortlist as a set does it, and the
+    walk up the intervals stops once all of them are found."""
+    left, out = set(ids), {}
+    for k in range(here + 1, len(intervals)):
+        if not left:
+            break
+        found = left.intersection(intervals[k].chosen)
+        for pid in found:
+            out[pid] = k
+        left -= found
+    return out
 
 
 class _Below:
@@ -233,7 +246,7 @@ class _Below:
                 head = _head(there.order, wanted)
             parts.append(_walk_of(head, lo, top, wanted))
         self.intervals = joined(parts)
-        self.runs, _ = _runs(self.intervals)
+        self.runs = _runs(self.intervals)
 
     def first(self, p: Proposal) -> tuple[int, int] | None:
         own = self.runs.get(p.id)
@@ -930,7 +943,8 @@ def _by_intervals(sit, report) -> dict:
     holder = choice.offer[0] if choice.offer else None
     here = bisect_right([iv.start for iv in intervals], budget) - 1
 
-    runs, next_any = _runs(intervals, here)
+    runs = _runs(intervals[:here + 1])  # of the shortlisted proposals and a reduced offer, up to here
+    next_any = _first_after(intervals, here, (p.id for p in sit.order if p.id not in choice.ids))
 
     def allocations(run) -> tuple[int, int]:
         return intervals[run[0]].start, intervals[run[1]].end
@@ -956,7 +970,8 @@ def _by_intervals(sit, report) -> dict:
             first = first if first is not None and first[0] < stays else None
             out[p.id] = Keep(stays, below, first, _tie_without(sit, items, p) if optimal_policy else None)
         elif p.id == holder:
-            later = next((run[0] for run in own if run[0] > here), None)
+            later = next((k for k in range(here + 1, len(intervals)) if p.id in intervals[k].chosen
+                          and not (intervals[k].offer and intervals[k].offer[0] == p.id)), None)
             full_at = intervals[later].start if later is not None else None
             gone = _gone_iv(sit, intervals[later]) if later is not None else ()
             first = first if first is not None and first[1] < budget else None
