@@ -154,3 +154,36 @@ class TestProperties:
             else:
                 with pytest.raises(ValueError, match="not chosen"):
                     lowest_budget_keeping(intervals, item.id, budget)
+
+
+class TestFrontierOnArrays:
+    """Past SMALL items the frontier of best sets is merged on numpy arrays: the same points, the same sets."""
+
+    @settings(max_examples=300)
+    @given(rounds(max_items=30), st.data())
+    def test_the_same_frontier(self, items, data):
+        from engine.decision import regimes
+        from engine.decision import sweep as sweep_module
+        from engine.decision.sweep import frontier
+
+        upto = data.draw(st.integers(0, sum(item.cost for item in items)))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(regimes, "SMALL", 10**9)
+            on_lists = frontier(items, upto)
+            patch.setattr(regimes, "SMALL", -1)
+            patch.setattr(sweep_module, "LONG", 0)
+            on_arrays = frontier(items, upto)
+        assert on_arrays == on_lists
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(regimes, "SMALL", -1)
+            patch.setattr(sweep_module, "LONG", 2)  # lists first, then arrays
+            assert sweep(items, "optimal", upto=upto) == sweep_on_lists(items, upto)
+
+
+def sweep_on_lists(items, upto):
+    """The sweep on lists, for the same items."""
+    from engine.decision import regimes
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(regimes, "SMALL", 10**9)
+        return sweep(items, "optimal", upto=upto)

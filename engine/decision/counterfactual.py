@@ -937,14 +937,15 @@ def _greatest_x(costs: list[int], budget: int) -> int:
 
 
 def _by_intervals(sit, report) -> dict:
-    intervals = sit.intervals
     budget = sit.budget
     choice = sit.choice
     holder = choice.offer[0] if choice.offer else None
-    here = bisect_right([iv.start for iv in intervals], budget) - 1
+    intervals = _intervals_upto(sit, budget)  # from £0 to the allocation in use
+    here = len(intervals) - 1
+    later = _Later(sit, budget + 1)
 
-    runs = _runs(intervals[:here + 1])  # of the shortlisted proposals and a reduced offer, up to here
-    next_any = _first_after(intervals, here, (p.id for p in sit.order if p.id not in choice.ids))
+    runs = _runs(intervals)  # of the shortlisted proposals and a reduced offer
+    next_any = later.first_with([p.id for p in sit.order if p.id not in choice.ids])
 
     def allocations(run) -> tuple[int, int]:
         return intervals[run[0]].start, intervals[run[1]].end
@@ -970,20 +971,18 @@ def _by_intervals(sit, report) -> dict:
             first = first if first is not None and first[0] < stays else None
             out[p.id] = Keep(stays, below, first, _tie_without(sit, items, p) if optimal_policy else None)
         elif p.id == holder:
-            later = next((k for k in range(here + 1, len(intervals)) if p.id in intervals[k].chosen
-                          and not (intervals[k].offer and intervals[k].offer[0] == p.id)), None)
-            full_at = intervals[later].start if later is not None else None
-            gone = _gone_iv(sit, intervals[later]) if later is not None else ()
+            there = later.first_full(p.id)
+            full_at = there.start if there is not None else None
+            gone = _gone_iv(sit, there) if there is not None else ()
             first = first if first is not None and first[1] < budget else None
             out[p.id] = Reduced(choice.offer[1], full_at, gone, first)
         else:
-            later = next_any.get(p.id)
-            nearest = intervals[later].start if later is not None else None
+            there = next_any.get(p.id)
+            nearest = there.start if there is not None else None
             gone, offer_there = (), None
-            if later is not None:
-                iv = intervals[later]
-                gone = _gone_iv(sit, iv)
-                offer_there = iv.offer[1] if iv.offer and iv.offer[0] == p.id else None
+            if there is not None:
+                gone = _gone_iv(sit, there)
+                offer_there = there.offer[1] if there.offer and there.offer[0] == p.id else None
             if optimal_policy:
                 cost, cost_gone = _greatest_cost_optimal(sit, p, rescore, eligibility, within)
                 tie = _tie_with(sit, items, p)
@@ -994,8 +993,111 @@ def _by_intervals(sit, report) -> dict:
     return out
 
 
-def _gone_iv(sit, iv) -> tuple[str, ...]:
-    return tuple(p.id for p in sit.chosen if p.id not in iv.chosen)
+def _gone_iv(sit, there) -> tuple[str, ...]:
+    """Who is shortlisted now and not *there* (a budget interval, or a shortlist read by :class:`_Later`)."""
+    return tuple(p.id for p in sit.chosen if not _holds(there, p.id))
+
+
+def _holds(there, pid: str) -> bool:
+    return there.holds(pid) if isinstance(there, _Shortlist) else pid in there.chosen
+
+
+def _intervals_upto(sit, budget: int) -> tuple:
+    """The budget intervals from £0 to *budget*, each range of allocations over which the eligible proposals stay
+    the same worked out up to *budget* only."""
+    from .sweep import budget_intervals, joined
+
+    return joined([budget_intervals(sit.regime(lo, keep=False), lo, min(hi, budget))
+                   for lo, hi in sit.regimes if lo <= budget])
+
+
+@attrs.frozen
+class _Shortlist:
+    """The best set from an allocation up (to the next point of the frontier), as a bit mask over *items*."""
+
+    start: int
+    mask: int
+    bits: dict  # id -> its bit
+    offer = None  # no reduced offer in a range of allocations whose proposals cannot be offered one
+
+    def holds(self, pid: str) -> bool:
+        bit = self.bits.get(pid)
+        return bit is not None and bool(self.mask >> bit & 1)
+
+
+class _Later:
+    """Under ``optimal``: the shortlists from an allocation up to the total eligible cost, range of allocations by
+    range (over which the eligible proposals stay the same), read only as far as a question needs.
+
+    Where none of a range's proposals can be offered a reduced amount, its shortlists are read from the frontier
+    of best sets (:func:`engine.decision.sweep.frontier`) as bit masks, the sets never written out; otherwise
+    from its budget intervals."""
+
+    def __init__(self, sit, start: int):
+        self.sit = sit
+        self.ranges = [(max(lo, start), hi) for lo, hi in sit.regimes if hi >= start]
+        self.parts: list = []  # worked out so far, in order
+
+    def _parts(self):
+        yield from self.parts
+        while len(self.parts) < len(self.ranges):
+            part = self._part(*self.ranges[len(self.parts)])
+            self.parts.append(part)
+            yield part
+
+    def _part(self, low: int, high: int):
+        from .sweep import budget_intervals, frontier
+
+        there = self.sit.regime(low, keep=False)
+        if there.candidates:
+            return ("intervals", budget_intervals(there, low, high))
+        items = [item for item in there.items if item.cost <= high]
+        costs, _, sets = frontier(items, high)
+        bits = {item.id: r for r, item in enumerate(items)}
+        first = bisect_right(costs, low) - 1
+        return ("masks", [_Shortlist(max(costs[k], low), sets[k], bits) for k in range(first, len(costs))])
+
+    def first_with(self, ids) -> dict:
+        """For each of *ids*, the first shortlist that holds it (if any)."""
+        left, out = set(ids), {}
+        for kind, shortlists in self._parts():
+            if not left:
+                break
+            if kind == "intervals":
+                for iv in shortlists:
+                    found = left.intersection(iv.chosen)
+                    for pid in found:
+                        out[pid] = iv
+                    left -= found
+                continue
+            bits = shortlists[0].bits if shortlists else {}
+            wanted = 0
+            for pid in left:
+                if pid in bits:
+                    wanted |= 1 << bits[pid]
+            ids_of = {r: pid for pid, r in bits.items()}
+            for shortlist in shortlists:
+                hits = shortlist.mask & wanted
+                if not hits:
+                    continue
+                wanted ^= hits
+                while hits:
+                    low = hits & -hits
+                    pid = ids_of[low.bit_length() - 1]
+                    out[pid] = shortlist
+                    left.discard(pid)
+                    hits ^= low
+                if not wanted:
+                    break
+        return out
+
+    def first_full(self, pid: str):
+        """The first shortlist that holds *pid* for its full cost (if any)."""
+        for kind, shortlists in self._parts():
+            for there in shortlists:
+                if _holds(there, pid) and not (there.offer and there.offer[0] == pid):
+                    return there
+        return None
 
 
 def _tie_with(sit, items, p: Proposal) -> Tie | None:

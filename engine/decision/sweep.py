@@ -36,6 +36,7 @@ intervals, for the outcome of a round.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
@@ -140,20 +141,75 @@ def _rank(items: Sequence[Item], upto: int, report: Progress) -> list[Interval]:
 
 
 def _optimal(items: Sequence[Item], upto: int, report: Progress) -> list[Interval]:
-    n = len(items)
-    # the frontier: costs ascending, scores strictly ascending, sets as bit masks (bit r = rank r)
-    costs, scores, sets = [0], [0], [0]
-    for r in range(n - 1, -1, -1):
-        item = items[r]
-        if item.score > 0 and item.cost <= upto:
-            costs, scores, sets = _with(costs, scores, sets, item.cost, item.score, 1 << r, upto)
-        report(upto * (n - r) // (n + 1), upto)
+    costs, scores, sets = frontier(items, upto, report)
     found = []
     for k, (cost, score, mask) in enumerate(zip(costs, scores, sets)):
         end = costs[k + 1] - 1 if k + 1 < len(costs) else upto
-        chosen = tuple(items[r].id for r in range(n) if mask >> r & 1)
-        found.append(Interval(cost, end, chosen, cost, score))
+        found.append(Interval(cost, end, members(items, mask), cost, score))
     return found
+
+
+def members(items: Sequence[Item], mask: int) -> tuple[str, ...]:
+    """The ids of the items of a set (bit r: the item of rank r), in rank order."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(items[low.bit_length() - 1].id)
+        mask ^= low
+    return tuple(out)
+
+
+LONG = 256  # points of the frontier past which it is merged on numpy arrays
+
+
+def frontier(items: Sequence[Item], upto: int, report: Progress | None = None) -> tuple[list, list, list]:
+    """The frontier of best shortlists up to *upto* (see the module's notes): the costs, ascending, the
+    scores, rising, and the sets as bit masks (bit r: the item of rank r).
+
+    Once it holds more than :data:`LONG` points (in a round of more than
+    :data:`engine.decision.regimes.SMALL` items) the frontier is merged on numpy arrays, the sets as Python
+    whole numbers in an array of objects, in the same order and with the same tie-break."""
+    from .regimes import SMALL
+
+    report = report or (lambda done, total: None)
+    n = len(items)
+    costs, scores, sets = [0], [0], [0]
+    merge = _with
+    for r in range(n - 1, -1, -1):
+        item = items[r]
+        if item.score > 0 and item.cost <= upto:
+            costs, scores, sets = merge(costs, scores, sets, item.cost, item.score, 1 << r, upto)
+            if merge is _with and n > SMALL and len(costs) > LONG:
+                import numpy as np
+
+                merge = functools.partial(_with_arrays, np)
+                costs, scores = np.array(costs, dtype=np.int64), np.array(scores, dtype=np.int64)
+                sets = np.array(sets, dtype=object)  # Python whole numbers
+        report(upto * (n - r) // (n + 1), upto)
+    if merge is not _with:
+        return costs.tolist(), scores.tolist(), sets.tolist()
+    return costs, scores, sets
+
+
+def _with_arrays(np, costs, scores, sets, cost, score, bit, upto):
+    """:func:`_with` on numpy arrays: the sets that fit with the item, the item added, are merged with the
+    frontier by cost (a stable sort of two sorted runs, the new point first at one cost); a point is kept
+    when it scores more than every point before it, and of two kept at one cost the second (the one that
+    scores more) stays."""
+    m = int(np.searchsorted(costs, upto - cost, side="right"))
+    if m == 0:
+        return costs, scores, sets
+    c = np.concatenate((costs[:m] + cost, costs))
+    s = np.concatenate((scores[:m] + score, scores))
+    masks = np.concatenate((sets[:m] | bit, sets))
+    order = np.argsort(c, kind="stable")
+    c, s, masks = c[order], s[order], masks[order]
+    keep = np.ones(len(s), dtype=bool)
+    keep[1:] = s[1:] > np.maximum.accumulate(s)[:-1]
+    c, s, masks = c[keep], s[keep], masks[keep]
+    last = np.ones(len(c), dtype=bool)
+    last[:-1] = c[:-1] != c[1:]
+    return c[last], s[last], masks[last]
 
 
 def _with(costs, scores, sets, cost, score, bit, upto):
