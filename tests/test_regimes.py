@@ -175,3 +175,24 @@ def test_optimal_figures_come_true_with_the_bound(pr, rng):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(regimes, "SMALL", -1)
         _checked(pr, rng)
+
+
+@settings(max_examples=40 if CI else 8, deadline=None)
+@given(priced_rounds(min_size=3, max_size=10), st.randoms(use_true_random=False))
+def test_scores_at_another_cost_are_scoring_from_scratch(pr, rng):
+    """A proposal's units at another cost of its own, and every other's then, are the round scored again from
+    scratch with that cost (at its cost now, a penny either side, and random costs)."""
+    import attrs
+
+    from engine.decision.score import score_all
+
+    sit = _optimal_situation(pr)
+    rescore = _Rescore(sit)
+    for k in sit.order:
+        for cost in {k.cost, max(1, k.cost - 1), k.cost + 1, rng.randint(1, 2 * k.cost + 1)}:
+            changed = [attrs.evolve(p, cost=cost, minimum_cost=None) if p.id == k.id else p for p in sit.eligible]
+            scratch = score_all(changed, sit.round, sit.round.scoring)
+            for q in sit.order:
+                assert rescore.units(q, k, cost) == scratch[q.id].units, (k.id, q.id, cost)
+        low, high = rescore.own_range(k)
+        assert low <= rescore.own(k, 10**12) and rescore.own(k, 1) <= high

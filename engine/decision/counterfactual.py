@@ -393,7 +393,7 @@ class _Rescore:
         self.rated = len(rated)
         self.exact = {pid: s.exact for pid, s in sit.scores.items()}
         self._moved: dict[str, tuple[int, ...]] = {}  # q -> its units when it gains -1, -1/2, 0, 1/2, 1 of a step
-        self._own: dict[tuple[str, int], int] = {}  # (k, twice its standing) -> its units
+        self._own: dict[str, tuple[int, int, int]] = {}  # k -> its units as a line in its standing (_line)
         self._valued = self.value > 0 and self.rated >= 2
         self._standing_now: dict[str, int] = {}
         self._cheapest_of: str | None = None
@@ -425,12 +425,21 @@ class _Rescore:
         """*k*'s units at *cost*."""
         if not self.depends(k):
             return units_of(self.exact[k.id])
-        twice = self.standing(k, cost)
-        key = (k.id, twice)
-        if key not in self._own:
-            step = self.value / (2 * (self.rated - 1))
-            self._own[key] = units_of(self.exact[k.id] + step * (twice - self._now(k)))
-        return self._own[key]
+        a, b, d = self._line(k)
+        return (a + b * self.standing(k, cost)) // d
+
+    def _line(self, k: Proposal) -> tuple[int, int, int]:
+        """``(a, b, d)`` with *k*'s units at twice a standing ``s`` equal to ``(a + b * s) // d``.
+
+        Its exact score there is ``base + value * s / t`` (``t`` twice the others rated, ``base`` its score
+        with no standing): rounded once, half up, as :func:`units_of` does, in whole numbers."""
+        line = self._own.get(k.id)
+        if line is None:
+            t = 2 * (self.rated - 1)
+            base = self.exact[k.id] - self.value * self._now(k) / t
+            bn, bd, vn, vd = base.numerator, base.denominator, self.value.numerator, self.value.denominator
+            line = self._own[k.id] = (2 * UNITS * bn * vd * t + bd * vd * t, 2 * UNITS * vn * bd, 2 * bd * vd * t)
+        return line
 
     def _now(self, k: Proposal) -> int:
         """*k*'s standing at its own cost."""
@@ -455,10 +464,8 @@ class _Rescore:
     def _cheapest_at_most(self, k: Proposal, units: int) -> int:
         if not self.depends(k) or k.reach == 0:
             return 1 if self.own(k, k.cost) <= units else INF
-        step = self.value / (2 * (self.rated - 1))
-        # units_of(x) <= units exactly when x < (2 * units + 1) / (2 * UNITS)
-        limit = self._now(k) + (Fraction(2 * units + 1, 2 * UNITS) - self.exact[k.id]) / step
-        most = -((-limit.numerator) // limit.denominator) - 1  # the greatest standing below *limit*
+        a, b, d = self._line(k)
+        most = ((units + 1) * d - a - 1) // b  # the greatest s with (a + b * s) // d <= units
         if most < 0:
             return INF
         if most >= 2 * (self.rated - 1):
@@ -505,9 +512,8 @@ class _Rescore:
         if not self.depends(k):
             units = units_of(self.exact[k.id])
             return units, units
-        step = self.value / (2 * (self.rated - 1))
-        now = self._now(k)
-        return units_of(self.exact[k.id] - step * now), units_of(self.exact[k.id] + step * (2 * (self.rated - 1) - now))
+        a, b, d = self._line(k)
+        return a // d, (a + b * 2 * (self.rated - 1)) // d
 
     def standing(self, k: Proposal, cost: int) -> int:
         """Twice the number of other rated proposals *k* at *cost* beats on people per pound, plus the ties."""
