@@ -16,6 +16,7 @@ pound once, and each proposal finds its standing by bisection.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left, bisect_right
 from fractions import Fraction
 from typing import Callable, Sequence
@@ -103,9 +104,13 @@ class Score:
     def terms(self) -> list[tuple[Part, str]]:
         """Each part with its points as shown: one decimal, rounded so that the shown terms add up to the
         shown total (largest remainder); ``not scored`` for a criterion with nothing to judge by."""
+        return list(self._terms)
+
+    @functools.cached_property
+    def _terms(self) -> tuple[tuple[Part, str], ...]:  # worked out once: the explanation and the JSON read them
         scored = [part for part in self.parts if part.scored]
         shown = iter(fmt.rounded_parts([part.points for part in scored]))
-        return [(part, next(shown) if part.scored else "not scored") for part in self.parts]
+        return tuple((part, next(shown) if part.scored else "not scored") for part in self.parts)
 
     @property
     def rounded(self) -> bool:
