@@ -144,12 +144,13 @@ def test_within_is_the_best_set(pr, rng):
     if within is None:
         assert not sit.order
         return
-    items = [(p.cost, rescore.bounds(p)[1]) for p in sit.order]
-    sets = [(sum(c for c, _ in chosen), sum(u for _, u in chosen))
-            for n in range(len(items) + 1) for chosen in combinations(items, n)]
-    rooms = {c + d for c, _ in sets for d in (-1, 0)} | {rng.randint(0, sit.budget) for _ in range(5)}
-    for room in sorted(r for r in rooms if 0 <= r <= sit.budget):
-        assert within.most(room) == max(u for c, u in sets if c <= room), room
+    for now in (False, True):
+        items = [(p.cost, sit.scores[p.id].units if now else rescore.bounds(p)[1]) for p in sit.order]
+        sets = [(sum(c for c, _ in chosen), sum(u for _, u in chosen))
+                for n in range(len(items) + 1) for chosen in combinations(items, n)]
+        rooms = {c + d for c, _ in sets for d in (-1, 0)} | {rng.randint(0, sit.budget) for _ in range(5)}
+        for room in sorted(r for r in rooms if 0 <= r <= sit.budget):
+            assert within.most(room, now) == max(u for c, u in sets if c <= room), (room, now)
 
 
 @settings(max_examples=80 if CI else 12, deadline=None)
@@ -196,3 +197,32 @@ def test_scores_at_another_cost_are_scoring_from_scratch(pr, rng):
                 assert rescore.units(q, k, cost) == scratch[q.id].units, (k.id, q.id, cost)
         low, high = rescore.own_range(k)
         assert low <= rescore.own(k, 10**12) and rescore.own(k, 1) <= high
+
+
+@settings(max_examples=80 if CI else 12, deadline=None)
+@given(priced_rounds(min_size=3, max_size=10, policies=("optimal",)), st.randoms(use_true_random=False))
+def test_the_bounds_never_rule_out_a_cost_that_is_chosen(pr, rng):
+    """At any cost at which a reserve would be in the best set (the knapsack itself says so), both tests of the
+    bound pass: costs around its own, around each other proposal's crossing of its people per pound, and
+    random ones."""
+    from engine.decision.counterfactual import _in_optimal
+
+    sit = _optimal_situation(pr)
+    rescore = _Rescore(sit)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(regimes, "SMALL", -1)
+        within = _Within.of(sit, rescore)
+    if within is None:
+        return
+    for k in sit.order:
+        if k.id in sit.choice.ids:
+            continue
+        falling, could = within.tests(sit, rescore, k)
+        costs = {k.cost + d for d in (-2, -1, 0, 1, 2)} | {rng.randint(1, max(1, sit.budget)) for _ in range(6)}
+        for q in sit.eligible:
+            cross = rescore.crossing(k, q)
+            if cross is not None:
+                costs |= {int(cross) + d for d in (-1, 0, 1)}
+        for cost in sorted(c for c in costs if 1 <= c <= sit.budget):
+            if _in_optimal(sit, rescore, k, cost):
+                assert falling(cost) and could(cost), (k.id, cost)

@@ -1182,10 +1182,10 @@ def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None,
             cuts.update((floor, floor + 1))
     starts = sorted(c for c in cuts if 1 <= c <= budget)
     if within is not None:
-        # the bound only falls as k's cost rises: the stretches above the last whose cheapest cost meets it
-        # cannot hold k
-        could = within.could(sit, rescore, k)
-        top = (_last_with(lambda i: could(starts[i - 1]), len(starts)) if starts else None) or 0
+        # the first bound only falls as k's cost rises: the stretches above the last whose cheapest cost meets
+        # it cannot hold k; below, each stretch is put to the sharper one
+        falling, could = within.tests(sit, rescore, k)
+        top = (_last_with(lambda i: falling(starts[i - 1]), len(starts)) if starts else None) or 0
     else:
         could, top = _Relaxation(sit, rescore, k).could, len(starts)
     for index in range(top - 1, -1, -1):
@@ -1274,17 +1274,20 @@ def _in_optimal(sit, rescore, k: Proposal, cost: int) -> bool:
 
 
 class _Within:
-    """For every room up to the allocation in use: the most units a set of the proposals can score in it, each
-    proposal at the most it can have whichever one's cost moves (so a bound on any set of the others, at any
-    cost of any of them); by dynamic programming over units, the least cost of reaching each number of them.
+    """For every room up to the allocation in use: the most units a set of the proposals can score in it; by
+    dynamic programming over units, the least cost of reaching each number of them.  Worked out twice: with
+    each proposal at the most it can have whichever one's cost moves (a bound on any set of the others, at any
+    cost of any of them), and with each at its units now (a bound on them while the one whose cost moves
+    costs no more than now: it then passes some of them on people per pound, and they can only lose).
 
     Tighter than the linear relaxation (no fraction of a proposal is counted), and worked out once for every
     reserve; on numpy, so only for a round of more than :data:`engine.decision.regimes.SMALL` proposals."""
 
     LONGEST = 4_000_000  # units counted at most (32 MB of costs); past that the linear relaxation is used
 
-    def __init__(self, costs, np):
-        self.costs = costs  # costs[u]: the least cost of a set scoring at least u units (ascending)
+    def __init__(self, highest, now, np):
+        self.highest = highest  # highest[u]: the least cost of a set scoring at least u units, each at its most
+        self.now = now  # the same with each at its units now
         self.np = np
 
     @classmethod
@@ -1294,11 +1297,12 @@ class _Within:
         if len(sit.order) <= SMALL:
             return None
         budget = sit.budget
-        items = [(p.cost, rescore.bounds(p)[1]) for p in sit.order]
-        items = [(c, u) for c, u in items if u > 0 and c <= budget]
+        fits = [p for p in sit.order if p.cost <= budget]
+        highest = [(p.cost, rescore.bounds(p)[1]) for p in fits]
         # the most units any set within the allocation can score, by the linear relaxation
         most, room = Fraction(0), budget
-        for c, u in sorted(items, key=lambda cu: Fraction(cu[1], cu[0]), reverse=True):
+        for c, u in sorted(((c, u) for c, u in highest if u > 0), key=lambda cu: Fraction(cu[1], cu[0]),
+                           reverse=True):
             if c <= room:
                 most, room = most + u, room - c
             else:
@@ -1309,31 +1313,45 @@ class _Within:
             return None
         import numpy as np
 
-        costs = np.full(longest + 1, INF, dtype=np.int64)
-        costs[0] = 0
-        for c, u in items:
-            shifted = np.empty_like(costs)
-            reach = min(u, longest + 1)
-            shifted[:reach] = c  # the proposal alone reaches these
-            shifted[reach:] = costs[:longest + 1 - reach] + c
-            np.minimum(costs, shifted, out=costs)
-        return cls(costs, np)
+        def least_costs(items):
+            costs = np.full(longest + 1, INF, dtype=np.int64)
+            costs[0] = 0
+            for c, u in items:
+                if u <= 0:
+                    continue
+                shifted = np.empty_like(costs)
+                reach = min(u, longest + 1)
+                shifted[:reach] = c  # the proposal alone reaches these
+                shifted[reach:] = costs[:longest + 1 - reach] + c
+                np.minimum(costs, shifted, out=costs)
+            return costs
 
-    def most(self, room: int) -> int:
-        """The most units of a set costing at most *room*."""
-        return int(self.np.searchsorted(self.costs, room, side="right")) - 1
+        now = [(p.cost, sit.scores[p.id].units) for p in fits]  # each at most its highest: within *longest*
+        return cls(least_costs(highest), least_costs(now), np)
 
-    def could(self, sit, rescore, k: Proposal) -> Callable[[int], bool]:
+    def most(self, room: int, now: bool = False) -> int:
+        """The most units of a set costing at most *room* (with each proposal at its units now, if *now*)."""
+        return int(self.np.searchsorted(self.now if now else self.highest, room, side="right")) - 1
+
+    def tests(self, sit, rescore, k: Proposal) -> tuple[Callable[[int], bool], Callable[[int], bool]]:
         """Whether *k* at a cost could be in the best set at the allocation in use: its units and the most of
-        the rest of the money come level with a set of the others chosen now (at their least units)."""
+        the rest of the money come level with the set chosen now, its units worked out at that cost (a set
+        holding *k* must score at least that).
+
+        The first test only fails more as the cost rises (the set chosen now scores more as *k* costs more,
+        and *k* and the bound less), for a bisection; the second is sharper, taking the others at their units
+        now where *k* costs no more than now."""
         budget = sit.budget
         chosen = sit.choice.selection.chosen
-        floor = 0 if k.id in chosen else sum(rescore.bounds(p)[0] for p in sit.order if p.id in chosen)
+        rivals = [] if k.id in chosen else [p for p in sit.order if p.id in chosen]
 
-        def test(cost: int) -> bool:
-            return cost <= budget and rescore.units(k, k, cost) + self.most(budget - cost) >= floor
+        def level(cost: int, now: bool) -> bool:
+            if cost > budget:
+                return False
+            floor = sum(rescore.units(q, k, cost) for q in rivals)
+            return rescore.units(k, k, cost) + self.most(budget - cost, now) >= floor
 
-        return test
+        return (lambda cost: level(cost, False)), (lambda cost: level(cost, cost <= k.cost))
 
 
 class _Relaxation:
