@@ -226,3 +226,28 @@ def test_the_bounds_never_rule_out_a_cost_that_is_chosen(pr, rng):
         for cost in sorted(c for c in costs if 1 <= c <= sit.budget):
             if _in_optimal(sit, rescore, k, cost):
                 assert falling(cost) and could(cost), (k.id, cost)
+
+
+@settings(max_examples=40 if CI else 8, deadline=None)
+@given(priced_rounds(min_size=3, max_size=10), st.randoms(use_true_random=False))
+def test_the_order_at_another_cost_is_the_order_from_scratch(pr, rng):
+    """The order a policy considers the proposals in when one of them costs something else, and their units, are
+    those of the round scored again from scratch and sorted by the policy's key."""
+    import attrs
+
+    from engine.decision.counterfactual import _ranked_at
+    from engine.decision.score import score_all
+    from engine.decision.shortlist import walk_key
+
+    round_ = RULES[pr.reduced_offers].with_upfront(pr.budget)
+    sit = situation_at(round_, pr.proposals, pr.policy, engine="python")
+    rescore = _Rescore(sit)
+    for k in sit.order:
+        for cost in {k.cost, max(1, k.cost - 1), k.cost + 1, rng.randint(1, 2 * k.cost + 1)}:
+            changed = {p.id: attrs.evolve(p, cost=cost, minimum_cost=None) if p.id == k.id else p
+                       for p in sit.eligible}
+            scratch = score_all(list(changed.values()), sit.round, sit.round.scoring)
+            plain = sorted(sit.order, key=lambda p: walk_key(pr.policy, changed[p.id], scratch[p.id]))
+            ranked, units = _ranked_at(sit, rescore, k, cost)
+            assert [p.id for p in ranked] == [p.id for p in plain], (k.id, cost)
+            assert units == {p.id: scratch[p.id].units for p in sit.order}, (k.id, cost)

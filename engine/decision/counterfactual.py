@@ -38,6 +38,7 @@ exact knapsack, after a bound by the linear relaxation rules most of them out.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left, bisect_right
 from fractions import Fraction
 from typing import Callable
@@ -386,10 +387,11 @@ class _Rescore:
         scoring = sit.round.scoring
         most = max_points(scoring)
         self.value = sum((most[c.id] for c in scoring.criteria if c.measure == "reach per pound"), Fraction(0))
-        rated = sorted(((p.reach * 100, p.cost) for p in sit.eligible if p.reach is not None),
+        rated = sorted(((p.reach * 100, p.cost, p.id) for p in sit.eligible if p.reach is not None),
                        key=lambda rc: Fraction(rc[0], rc[1]))
-        self.reaches = [r for r, _ in rated]  # people per pound of each rated proposal, ascending, as r / c
-        self.costs = [c for _, c in rated]
+        self.reaches = [r for r, _, _ in rated]  # people per pound of each rated proposal, ascending, as r / c
+        self.costs = [c for _, c, _ in rated]
+        self.ids = [pid for _, _, pid in rated]
         self.rated = len(rated)
         self.exact = {pid: s.exact for pid, s in sit.scores.items()}
         self._moved: dict[str, tuple[int, ...]] = {}  # q -> its units when it gains -1, -1/2, 0, 1/2, 1 of a step
@@ -398,6 +400,10 @@ class _Rescore:
         self._standing_now: dict[str, int] = {}
         self._cheapest_of: str | None = None
         self._cheapest: dict[int, int] = {}  # units -> the least cost for them, for the proposal above
+
+    @functools.cached_property
+    def ranking(self) -> "_Ranking":
+        return _Ranking(self.sit)
 
     def depends(self, k: Proposal) -> bool:
         return self._valued and k.reach is not None
@@ -414,6 +420,16 @@ class _Rescore:
         if not self.depends(k) or q.reach is None:
             return units_of(self.exact[q.id]) if q.id not in self._moved else self._moved[q.id][2]
         return self._steps(q)[2 + self._relation(q, k, cost) - self._relation(q, k, k.cost)]
+
+    def moved(self, k: Proposal, cost: int) -> list[str]:
+        """The other proposals whose units may differ from now when *k* costs *cost*: those whose people per
+        pound lie between *k*'s at its cost now and at *cost*, ends included (*k* passes them, or draws level)."""
+        if not self.depends(k) or cost == k.cost:
+            return []
+        a = k.reach * 100
+        low, _ = self._split(a, max(cost, k.cost))
+        _, high = self._split(a, min(cost, k.cost))
+        return [pid for pid in self.ids[low:high] if pid != k.id]
 
     def _steps(self, q: Proposal) -> tuple[int, ...]:
         if q.id not in self._moved:
@@ -796,15 +812,13 @@ def _walk_entries(entries, k: Proposal, cost: int, budget: int, mark: int):
 
 def _decide_at_cost(sit, k: Proposal, cost: int, rescore: "_Rescore | None" = None):
     """What the policy shortlists at the allocation in use when *k* costs *cost* (every score worked out again)."""
-    from .shortlist import choose, walk_key
+    from .shortlist import choose
 
     rescore = rescore or _Rescore(sit)
     changed = attrs.evolve(k, cost=cost, minimum_cost=k.minimum_cost if k.minimum_cost is not None
                            and k.minimum_cost <= cost else None)
-    order = [changed if p.id == k.id else p for p in sit.order]
-    units = {p.id: rescore.units(p, k, cost) for p in sit.order}
-    fake = {p.id: attrs.evolve(sit.scores[p.id], units=units[p.id]) for p in sit.order}
-    order.sort(key=lambda p: walk_key(sit.policy, p, fake[p.id]))
+    ranked, units = _ranked_at(sit, rescore, k, cost)
+    order = [changed if p.id == k.id else p for p in ranked]
     items = [Item(p.id, p.cost, units[p.id]) for p in order]
     candidates = [p for p in order if p.minimum_cost is not None and p.minimum_cost < p.cost] \
         if sit.round.reduced_offers else []
@@ -1244,17 +1258,42 @@ def _least_cost(items: list[tuple[int, int]], target: int) -> int | None:
 
 
 def _ranked_at(sit, rescore, k: Proposal, cost: int) -> tuple[list[Proposal], dict[str, int]]:
-    """The upfront proposals in the order the policy considers them when *k* costs *cost*, and their units."""
-    units = {p.id: rescore.units(p, k, cost) for p in sit.order}
-    consensus_first = sit.policy == "consensus-first"
+    """The upfront proposals in the order the policy considers them when *k* costs *cost*, and their units.
 
-    def key(p: Proposal):
-        s = sit.scores[p.id]
-        price = cost if p.id == k.id else p.cost
-        group = (not s.consensus) if consensus_first else False
-        return (group, -units[p.id], not s.consensus, price, p.submitted.toordinal(), p.id)
+    Only *k* and the proposals it passes on people per pound on the way (:meth:`_Rescore.moved`) can change
+    their place: they are taken out of the order now and put back where their keys fall."""
+    base = rescore.ranking
+    units = dict(base.units)
+    moving = {k.id} | {pid for pid in rescore.moved(k, cost) if pid in units}
+    keys, ranked = [], []
+    for key, p in zip(base.keys, sit.order):
+        if p.id not in moving:
+            keys.append(key)
+            ranked.append(p)
+    for p in (base.by_id[pid] for pid in moving):
+        units[p.id] = rescore.units(p, k, cost)
+        key = base.key(p, units[p.id], cost if p.id == k.id else p.cost)
+        at = bisect_left(keys, key)
+        keys.insert(at, key)
+        ranked.insert(at, p)
+    return ranked, units
 
-    return sorted(sit.order, key=key), units
+
+class _Ranking:
+    """The order the policy considers the upfront proposals in now, with each one's key and units."""
+
+    def __init__(self, sit):
+        self.consensus_first = sit.policy == "consensus-first"
+        self.scores = sit.scores
+        self.units = {p.id: sit.scores[p.id].units for p in sit.order}
+        self.by_id = {p.id: p for p in sit.order}
+        self.keys = [self.key(p, self.units[p.id], p.cost) for p in sit.order]
+
+    def key(self, p: Proposal, units: int, price: int):
+        """The policy's key for *p* with *units* at *price* (that of :func:`engine.decision.shortlist.walk_key`)."""
+        agreed = self.scores[p.id].consensus
+        return ((not agreed) if self.consensus_first else False, -units, not agreed, price,
+                p.submitted.toordinal(), p.id)
 
 
 def _in_optimal(sit, rescore, k: Proposal, cost: int) -> bool:
