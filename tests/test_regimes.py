@@ -20,8 +20,9 @@ from tests.test_fastpath import compare, rules
 CI = PROFILE == "ci"
 
 
-def situation(seed: int, low: int, high: int, any_reach: bool = True):
-    gr = seeded_grid_round(seed, low, high, sizes=6, any_reach=any_reach)
+def situation(seed: int, low: int, high: int, any_reach: bool = True,
+              policies=("rank", "optimal", "consensus-first")):
+    gr = seeded_grid_round(seed, low, high, sizes=6, any_reach=any_reach, policies=policies)
     round_ = rules("kcsp-2026-27", gr.reduced_offers, gr.capped, gr.floored).with_upfront(gr.budget)
     return situation_at(round_, gr.proposals, gr.policy, engine="python")
 
@@ -103,9 +104,7 @@ def test_the_cheapest_cost_for_a_score(seed):
 def test_a_place_holds_down_to_the_cost_found(seed):
     """Among the proposals the walk considers, a reserve keeps its place at the cost found and loses it a penny
     below (when the place is not the first)."""
-    sit = situation(seed, 3, 30)
-    if sit.base_policy != "rank" or not sit.order:
-        return
+    sit = situation(seed, 3, 30, policies=("rank", "consensus-first"))
     from engine.decision.counterfactual import _Order
 
     search = _CostSearch(sit)
@@ -251,3 +250,30 @@ def test_the_order_at_another_cost_is_the_order_from_scratch(pr, rng):
             ranked, units = _ranked_at(sit, rescore, k, cost)
             assert [p.id for p in ranked] == [p.id for p in plain], (k.id, cost)
             assert units == {p.id: scratch[p.id].units for p in sit.order}, (k.id, cost)
+
+
+@settings(max_examples=4 if CI else 1, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_a_large_round_is_the_same_on_arrays_and_off(seed):
+    """A round of 70 to 90 proposals, some reaching nobody and some not saying, with reduced offers on or off:
+    the same JSON with every array path in use (each threshold at its least) and with none."""
+    import attrs
+
+    from engine.decision import sweep as sweep_module, walk
+    from engine.inputs.scenario import Overrides, run
+    from engine.outputs.report import outcome_json
+
+    gr = seeded_grid_round(seed, 70, 90, sizes=6, any_reach=True)
+    proposals = tuple(attrs.evolve(p, reach=0 if i % 7 == 3 else None if i % 11 == 5 else p.reach)
+                      for i, p in enumerate(gr.proposals))
+    round_ = rules("kcsp-2026-27", gr.reduced_offers, gr.capped, gr.floored)
+    thresholds = ((regimes, "SMALL"), (walk, "SMALL"), (sweep_module, "LONG"))
+    for policy in ("rank", "optimal", "consensus-first"):
+        overrides = Overrides(upfront=gr.budget, policy=policy)
+        texts = []
+        for value in (-1, 10**9):
+            with pytest.MonkeyPatch.context() as patch:
+                for module, name in thresholds:
+                    patch.setattr(module, name, value)
+                texts.append(outcome_json(run(round_, proposals, overrides, engine="python")))
+        assert texts[0] == texts[1], policy

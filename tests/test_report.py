@@ -238,10 +238,15 @@ class TestJsonInPieces:
         assert "".join(report.outcome_json_parts(done)) == report.outcome_json(done)
         assert json.loads(report.outcome_json(done))["proposals"] == []
 
-    def test_hostile_titles(self):
-        """Titles with quotes, markup and a line break are escaped in the pieces as in the whole."""
+    @pytest.mark.parametrize("breaks", ("\n", "\u2028", "\u2029", "\x85", "\r", "\x0b\x0c\x1c"))
+    def test_hostile_titles(self, breaks):
+        """Titles with quotes, markup and line breaks of every kind (JSON escapes some, and writes the others,
+        U+2028 among them, as they are) come out of the pieces as out of the whole."""
         import attrs
 
-        hostile = tuple(attrs.evolve(p, title=HOSTILE_TITLES.get(p.id, p.title)) for p in INPUTS.proposals)
+        hostile = tuple(attrs.evolve(p, title=HOSTILE_TITLES.get(p.id, p.title) + breaks + "end")
+                        for p in INPUTS.proposals)
         done = run(INPUTS.round, hostile, Overrides(), engine="python")
         assert "".join(report.outcome_json_parts(done)) == report.outcome_json(done)
+        titles = [item["title"] for item in json.loads("".join(report.outcome_json_parts(done)))["proposals"]]
+        assert all(title.endswith(breaks + "end") for title in titles)

@@ -205,22 +205,6 @@ def _runs(intervals):
     return runs
 
 
-def _first_after(intervals, here: int, ids) -> dict[str, int]:
-    """For each of *ids*, the first interval after *here* that shortlists it at all (if any).
-
-    The ids still looked for are met with each interval's shortlist as a set does it, and the
-    walk up the intervals stops once all of them are found."""
-    left, out = set(ids), {}
-    for k in range(here + 1, len(intervals)):
-        if not left:
-            break
-        found = left.intersection(intervals[k].chosen)
-        for pid in found:
-            out[pid] = k
-        left -= found
-    return out
-
-
 class _Below:
     """The shortlist at every allocation up to the one in use, across the regimes below it, read per proposal."""
 
@@ -825,17 +809,6 @@ def _decide_at_cost(sit, k: Proposal, cost: int, rescore: "_Rescore | None" = No
     return choose(order, items, sit.budget, sit.policy, candidates)
 
 
-def _first_with(test: Callable[[int], bool], low: int, high: int) -> int:
-    """The least cost in ``[low, high]`` passing *test*, which holds at *high* and for every cost above one."""
-    while low < high:
-        mid = (low + high) // 2
-        if test(mid):
-            high = mid
-        else:
-            low = mid + 1
-    return low
-
-
 def _last_with(test: Callable[[int], bool], high: int) -> int | None:
     """The greatest cost in ``[1, high]`` passing *test*, which holds for a prefix of the costs (or ``None``)."""
     if not test(1):
@@ -957,6 +930,8 @@ def _greatest_x(costs: list[int], budget: int) -> int:
 
 
 def _by_intervals(sit, report) -> dict:
+    """Under ``optimal``: the figures from the best sets below and above the allocation in use, and each
+    reserve's greatest cost and tie from the knapsack."""
     budget = sit.budget
     choice = sit.choice
     holder = choice.offer[0] if choice.offer else None
@@ -971,11 +946,9 @@ def _by_intervals(sit, report) -> dict:
         return intervals[run[0]].start, intervals[run[1]].end
 
     items = sit.items
-    optimal_policy = sit.base_policy == "optimal"
-    search = None if optimal_policy else _CostSearch(sit)
-    rescore = _Rescore(sit) if optimal_policy else None
-    eligibility = _Eligibility(sit.round) if optimal_policy else None
-    within = _Within.of(sit, rescore) if optimal_policy else None
+    rescore = _Rescore(sit)
+    eligibility = _Eligibility(sit.round)
+    within = _Within.of(sit, rescore)
     out = {}
     total = len(sit.order)
     for done, p in enumerate(sit.order):
@@ -989,7 +962,7 @@ def _by_intervals(sit, report) -> dict:
                 before = intervals[k - 1]
                 below = before.offer[1] if before.offer and before.offer[0] == p.id else None
             first = first if first is not None and first[0] < stays else None
-            out[p.id] = Keep(stays, below, first, _tie_without(sit, items, p) if optimal_policy else None)
+            out[p.id] = Keep(stays, below, first, _tie_without(sit, items, p))
         elif p.id == holder:
             there = later.first_full(p.id)
             full_at = there.start if there is not None else None
@@ -1003,11 +976,8 @@ def _by_intervals(sit, report) -> dict:
             if there is not None:
                 gone = _gone_iv(sit, there)
                 offer_there = there.offer[1] if there.offer and there.offer[0] == p.id else None
-            if optimal_policy:
-                cost, cost_gone = _greatest_cost_optimal(sit, p, rescore, eligibility, within)
-                tie = _tie_with(sit, items, p)
-            else:
-                (cost, cost_gone), tie = search.greatest(p), None
+            cost, cost_gone = _greatest_cost_optimal(sit, p, rescore, eligibility, within)
+            tie = _tie_with(sit, items, p)
             out[p.id] = Reserve(nearest, gone, offer_there, cost, cost_gone, tie)
         report(done + 1, total)
     return out
@@ -1322,7 +1292,9 @@ class _Within:
     Tighter than the linear relaxation (no fraction of a proposal is counted), and worked out once for every
     reserve; on numpy, so only for a round of more than :data:`engine.decision.regimes.SMALL` proposals."""
 
-    LONGEST = 4_000_000  # units counted at most (32 MB of costs); past that the linear relaxation is used
+    # units counted at most: two tables of 8 bytes a unit and one more while they are worked out (48 MB at most),
+    # each pass over the proposals a numpy operation over the table; past that the linear relaxation is used
+    LONGEST = 2_000_000
 
     def __init__(self, highest, now, np):
         self.highest = highest  # highest[u]: the least cost of a set scoring at least u units, each at its most

@@ -48,6 +48,14 @@ class Orders:
         highs = [f if t is None else t[4] for t, f in zip(terms, fixed)]
         self.most = max(highs, default=0)
         span = self.most - min(lows, default=0) + 1
+        # the largest whole numbers the arithmetic below meets, checked before any array is made
+        twice = 2 * max(n, 1)
+        a_most, b_most, d_most = (max((t[j] for t in terms if t), default=0) for j in (0, 1, 2))
+        key_most = ((1 * span + span) * 2 + 1) * n + n
+        self.fits = unit2 * (a_most * twice + b_most * twice) + d_most * twice < _LIMIT and \
+            2 * d_most * twice < _LIMIT and key_most < _LIMIT
+        if not self.fits:
+            return
         self.rated = np.array([t is not None for t in terms], dtype=bool)
         zero = (0, 0, 1, rejudge.ranks, 0)
         a, b, d, rank, full = (np.array(column, dtype=np.int64) for column in zip(*[t or zero for t in terms])) \
@@ -75,11 +83,6 @@ class Orders:
         self._done = 0
         self._at = -1
         self.pool = np.zeros(n, dtype=bool)
-        twice = 2 * max(n, 1)
-        a_most, b_most, d_most = (max((t[j] for t in terms if t), default=0) for j in (0, 1, 2))
-        key_most = ((1 * span + span) * 2 + 1) * n + n
-        self.fits = unit2 * (a_most * twice + b_most * twice) + d_most * twice < _LIMIT and \
-            2 * d_most * twice < _LIMIT and key_most < _LIMIT
 
     @classmethod
     def of(cls, sit, wanted: Collection[str]) -> "Orders | None":

@@ -85,6 +85,8 @@ class Chains:
     def add(self, parents, item: int):
         """Log one event per entry of *parents* (the events they grew from), each adding *item*; their ids."""
         np = self.np
+        if self.size + len(parents) >= 2**31:
+            raise OverflowError("the walk logs more events than 32-bit numbers can name")
         ids = np.arange(self.size, self.size + len(parents), dtype=np.int64)
         self.parent.append(parents.astype(np.int32))
         self.item.append(np.full(len(parents), item, dtype=np.int32))

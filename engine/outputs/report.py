@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
@@ -212,7 +211,9 @@ def outcome_json_parts(outcome) -> Iterator[str]:
     yield head[:cut] + "[\n"
     for i, d in enumerate(decisions):
         item = json.dumps(_decision_doc(d), indent=2, ensure_ascii=False)
-        yield ("" if i == 0 else ",\n") + textwrap.indent(item, "    ")
+        # every line break inside a string is escaped as \n; other breaks (U+2028 and the like) are written as
+        # they are, so only "\n" starts a line of the layout
+        yield ("    " if i == 0 else ",\n    ") + item.replace("\n", "\n    ")
     yield "\n  " + head[cut + 1:]
 
 
