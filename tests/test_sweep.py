@@ -187,3 +187,27 @@ def sweep_on_lists(items, upto):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(regimes, "SMALL", 10**9)
         return sweep(items, "optimal", upto=upto)
+
+
+class TestCrowdedOut:
+    """Items that enough others match or beat are left out of the frontier; the frontier is the same."""
+
+    @settings(max_examples=400)
+    @given(rounds(max_items=24, max_cost=60), st.data())
+    def test_the_same_frontier_without_them(self, items, data):
+        from engine.decision import sweep as sweep_module
+        from engine.decision.sweep import frontier
+
+        upto = data.draw(st.integers(0, sum(item.cost for item in items)))
+        pruned = frontier(items, upto)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(sweep_module, "_crowded_out", lambda items, upto: set())
+            assert pruned == frontier(items, upto)
+
+    def test_some_are_left_out(self):
+        """Twelve copies of one item and a dearer, weaker one, within room for three: the weaker one and all
+        but the three best-ranked copies can be left out."""
+        from engine.decision.sweep import _crowded_out
+
+        items = items_of(*([(10, 5)] * 12 + [(11, 4)]))
+        assert _crowded_out(items, 30) == set(range(3, 13))

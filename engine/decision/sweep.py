@@ -37,6 +37,7 @@ intervals, for the outcome of a round.
 from __future__ import annotations
 
 import functools
+import heapq
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
@@ -175,9 +176,10 @@ def frontier(items: Sequence[Item], upto: int, report: Progress | None = None) -
     n = len(items)
     costs, scores, sets = [0], [0], [0]
     merge = _with
+    crowded = _crowded_out(items, upto)
     for r in range(n - 1, -1, -1):
         item = items[r]
-        if item.score > 0 and item.cost <= upto:
+        if item.score > 0 and item.cost <= upto and r not in crowded:
             costs, scores, sets = merge(costs, scores, sets, item.cost, item.score, 1 << r, upto)
             if merge is _with and n > SMALL and len(costs) > LONG:
                 import numpy as np
@@ -189,6 +191,35 @@ def frontier(items: Sequence[Item], upto: int, report: Progress | None = None) -
     if merge is not _with:
         return costs.tolist(), scores.tolist(), sets.tolist()
     return costs, scores, sets
+
+
+def _crowded_out(items: Sequence[Item], upto: int) -> set[int]:
+    """The ranks of the items no best set within *upto* can hold: those that at least ``m`` others match or beat
+    (cost no more, score no less, and better on cost, score or rank), ``m`` being the most items a set within
+    *upto* can hold.
+
+    A set holding such an item holds fewer than ``m`` others, so one of those that match or beat it is left
+    out; put in its place, the set costs no more and scores no less, and where it is the same on both it holds
+    the better-ranked item, so it comes first.  The frontier is the same without the item."""
+    able = [r for r, item in enumerate(items) if item.score > 0 and item.cost <= upto]
+    most = total = 0
+    for cost in sorted(items[r].cost for r in able):
+        if total + cost > upto:
+            break
+        total, most = total + cost, most + 1
+    if most == 0 or len(able) <= most:
+        return set()
+    out: set[int] = set()
+    best: list[int] = []  # the scores of the best `most` items met so far (a heap: the least first)
+    for r in sorted(able, key=lambda r: (items[r].cost, -items[r].score, r)):  # those that beat it come first
+        score = items[r].score
+        if len(best) == most and best[0] >= score:
+            out.add(r)
+        if len(best) < most:
+            heapq.heappush(best, score)
+        elif score > best[0]:
+            heapq.heapreplace(best, score)
+    return out
 
 
 def _with_arrays(np, costs, scores, sets, cost, score, bit, upto):
