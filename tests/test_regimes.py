@@ -128,6 +128,16 @@ def _optimal_situation(pr):
     return situation_at(round_, pr.proposals, "optimal", engine="python")
 
 
+def _with_bound(pr):
+    """The optimal situation of *pr*, its rescoring and its bound (made whatever the round's size)."""
+    sit = _optimal_situation(pr)
+    rescore = _Rescore(sit)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(regimes, "SMALL", -1)
+        within = _Within.of(sit, rescore)
+    return sit, rescore, within
+
+
 @settings(max_examples=60 if CI else 10, deadline=None)
 @given(priced_rounds(min_size=3, max_size=10, policies=("optimal",)), st.randoms(use_true_random=False))
 def test_within_is_the_best_set(pr, rng):
@@ -135,11 +145,7 @@ def test_within_is_the_best_set(pr, rng):
     it can have (at every room up to the allocation: a set's cost, a penny less, and random ones)."""
     from itertools import combinations
 
-    sit = _optimal_situation(pr)
-    rescore = _Rescore(sit)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(regimes, "SMALL", -1)
-        within = _Within.of(sit, rescore)
+    sit, rescore, within = _with_bound(pr)
     if within is None:
         assert not sit.order
         return
@@ -156,12 +162,8 @@ def test_within_is_the_best_set(pr, rng):
 @given(priced_rounds(min_size=3, max_size=12, policies=("optimal",)))
 def test_the_greatest_cost_is_the_same_with_the_bound(pr):
     """Each reserve's greatest cost and who leaves then, with the stretches cut by the bound and without."""
-    sit = _optimal_situation(pr)
-    rescore = _Rescore(sit)
+    sit, rescore, within = _with_bound(pr)
     eligibility = _Eligibility(sit.round)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(regimes, "SMALL", -1)
-        within = _Within.of(sit, rescore)
     for p in sit.order:
         if p.id not in sit.choice.ids:
             assert _greatest_cost_optimal(sit, p, rescore, eligibility, within) == \
@@ -206,11 +208,7 @@ def test_the_bounds_never_rule_out_a_cost_that_is_chosen(pr, rng):
     random ones."""
     from engine.decision.counterfactual import _in_optimal
 
-    sit = _optimal_situation(pr)
-    rescore = _Rescore(sit)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(regimes, "SMALL", -1)
-        within = _Within.of(sit, rescore)
+    sit, rescore, within = _with_bound(pr)
     if within is None:
         return
     for k in sit.order:

@@ -138,7 +138,7 @@ def _by_walk(sit, report) -> dict:
     wanted = frozenset(order[st.position].id for st in standings if st.stays_from is not None) | \
         ({holder} if holder else frozenset())
     below_runs = _Below(sit, wanted) if low > 0 else None
-    above = _Above(sit, high)
+    above = _Later(sit, high + 1)
     out = {}
     reserves = [st for st in standings if order[st.position].id != holder and st.stays_from is None]
     displaced = _displaced_at_events(sit, chains, taken, reserves)
@@ -157,11 +157,10 @@ def _by_walk(sit, report) -> dict:
         elif p.id == holder:
             full_at, gone = st.nearest, ()
             if full_at is None:
-                full_at, there = above.full(p)
-            else:
-                there = sit.at(full_at)
+                there = above.first_full(p.id)
+                full_at = there.start if there is not None else None
             if full_at is not None:
-                gone = _gone(sit, there)
+                gone = _gone(sit, sit.at(full_at).ids)
             if below_runs is not None:
                 first = below_runs.first(p)
             else:
@@ -175,14 +174,15 @@ def _by_walk(sit, report) -> dict:
                 if nearest_offer is not None:
                     nearest = nearest_offer
             if nearest is None:
-                nearest, there = above.any(p)
-                if nearest is not None:
+                there = above.first_with([p.id]).get(p.id)
+                if there is not None:
+                    nearest = there.start
                     offer_there = there.offer[1] if there.offer and there.offer[0] == p.id else None
-                    gone = _gone_iv(sit, there)
+                    gone = _gone(sit, there.chosen)
             elif candidates or nearest != st.nearest:
                 there = sit.at(nearest)
                 offer_there = there.offer[1] if there.offer and there.offer[0] == p.id else None
-                gone = _gone(sit, there)
+                gone = _gone(sit, there.ids)
             cost, cost_gone = search.greatest(p)
             out[p.id] = Reserve(nearest, gone, offer_there, cost, cost_gone)
         report(done + 1, total)
@@ -278,39 +278,8 @@ def _walk_of(head, low: int, high: int, wanted: frozenset[str]) -> list:
     return out
 
 
-class _Above:
-    """The regimes above the one in use, their intervals worked out only when a proposal needs them."""
-
-    def __init__(self, sit, high: int):
-        self.sit = sit
-        self.regimes = [(lo, hi) for lo, hi in sit.regimes if lo > high]
-        self.seen: list = []  # intervals worked out so far, ascending
-
-    def _intervals(self):
-        from .sweep import budget_intervals
-
-        yield from self.seen
-        while self.regimes:
-            lo, hi = self.regimes.pop(0)
-            part = budget_intervals(self.sit.regime(lo), lo, hi)
-            self.seen.extend(part)
-            yield from part
-
-    def any(self, p: Proposal):
-        """The least allocation above the regime in use at which *p* is shortlisted, and that interval."""
-        return next(((iv.start, iv) for iv in self._intervals() if p.id in iv.chosen), (None, None))
-
-    def full(self, p: Proposal):
-        """The same, shortlisted in full; with the choice there."""
-        for iv in self._intervals():
-            if p.id in iv.chosen and not (iv.offer and iv.offer[0] == p.id):
-                return iv.start, self.sit.at(iv.start)
-        return None, None
-
-
-def _gone(sit, there) -> tuple[str, ...]:
-    """Who is shortlisted now and not in *there* (a Choice), in the order considered."""
-    then = there.ids
+def _gone(sit, then) -> tuple[str, ...]:
+    """Who is shortlisted now and not in *then* (ids, or anything that answers ``in``), in the order considered."""
     return tuple(p.id for p in sit.chosen if p.id not in then)
 
 
@@ -379,7 +348,7 @@ class _Rescore:
         self.rated = len(rated)
         self.exact = {pid: s.exact for pid, s in sit.scores.items()}
         self._moved: dict[str, tuple[int, ...]] = {}  # q -> its units when it gains -1, -1/2, 0, 1/2, 1 of a step
-        self._own: dict[str, tuple[int, int, int]] = {}  # k -> its units as a line in its standing (_line)
+        self._lines: dict[str, tuple[int, int, int]] = {}  # k -> its units as a line in its standing (_line)
         self._valued = self.value > 0 and self.rated >= 2
         self._standing_now: dict[str, int] = {}
         self._cheapest_of: str | None = None
@@ -433,12 +402,12 @@ class _Rescore:
 
         Its exact score there is ``base + value * s / t`` (``t`` twice the others rated, ``base`` its score
         with no standing): rounded once, half up, as :func:`units_of` does, in whole numbers."""
-        line = self._own.get(k.id)
+        line = self._lines.get(k.id)
         if line is None:
             t = 2 * (self.rated - 1)
             base = self.exact[k.id] - self.value * self._now(k) / t
             bn, bd, vn, vd = base.numerator, base.denominator, self.value.numerator, self.value.denominator
-            line = self._own[k.id] = (2 * UNITS * bn * vd * t + bd * vd * t, 2 * UNITS * vn * bd, 2 * bd * vd * t)
+            line = self._lines[k.id] = (2 * UNITS * bn * vd * t + bd * vd * t, 2 * UNITS * vn * bd, 2 * bd * vd * t)
         return line
 
     def _now(self, k: Proposal) -> int:
@@ -464,8 +433,8 @@ class _Rescore:
     def _cheapest_at_most(self, k: Proposal, units: int) -> int:
         if not self.depends(k) or k.reach == 0:
             return 1 if self.own(k, k.cost) <= units else INF
-        a, b, d = self._line(k)
-        most = ((units + 1) * d - a - 1) // b  # the greatest s with (a + b * s) // d <= units
+        base, slope, d = self._line(k)
+        most = ((units + 1) * d - base - 1) // slope  # the greatest s with (base + slope * s) // d <= units
         if most < 0:
             return INF
         if most >= 2 * (self.rated - 1):
@@ -586,8 +555,7 @@ class _CostSearch:
         return int(not self.sit.scores[p.id].consensus) if self.policy == "consensus-first" else 0
 
     def key(self, p: Proposal, units: int, cost: int):
-        s = self.sit.scores[p.id]
-        return (self._group(p), -units, not s.consensus, cost, p.submitted.toordinal(), p.id)
+        return self.rescore.ranking.key(p, units, cost)
 
     def greatest(self, k: Proposal) -> tuple[int | None, tuple[str, ...]]:
         """The greatest cost (pence) at which *k* is shortlisted in full now, and who leaves the shortlist then."""
@@ -693,8 +661,8 @@ class _CostSearch:
         sit = self.sit
         then = set(chosen)
         if sit.candidates:  # the reduced offer may move too: decide it again in full
-            then = set(_decide_at_cost(sit, k, cost, self.rescore).ids)
-        return tuple(p.id for p in sit.chosen if p.id not in then)
+            then = _decide_at_cost(sit, k, cost, self.rescore).ids
+        return _gone(sit, then)
 
 
 class _Order:
@@ -935,7 +903,7 @@ def _by_intervals(sit, report) -> dict:
     budget = sit.budget
     choice = sit.choice
     holder = choice.offer[0] if choice.offer else None
-    intervals = _intervals_upto(sit, budget)  # from £0 to the allocation in use
+    intervals = sit.intervals_upto(budget)  # from £0 to the allocation in use
     here = len(intervals) - 1
     later = _Later(sit, budget + 1)
 
@@ -966,7 +934,7 @@ def _by_intervals(sit, report) -> dict:
         elif p.id == holder:
             there = later.first_full(p.id)
             full_at = there.start if there is not None else None
-            gone = _gone_iv(sit, there) if there is not None else ()
+            gone = _gone(sit, there.chosen) if there is not None else ()
             first = first if first is not None and first[1] < budget else None
             out[p.id] = Reduced(choice.offer[1], full_at, gone, first)
         else:
@@ -974,31 +942,13 @@ def _by_intervals(sit, report) -> dict:
             nearest = there.start if there is not None else None
             gone, offer_there = (), None
             if there is not None:
-                gone = _gone_iv(sit, there)
+                gone = _gone(sit, there.chosen)
                 offer_there = there.offer[1] if there.offer and there.offer[0] == p.id else None
             cost, cost_gone = _greatest_cost_optimal(sit, p, rescore, eligibility, within)
             tie = _tie_with(sit, items, p)
             out[p.id] = Reserve(nearest, gone, offer_there, cost, cost_gone, tie)
         report(done + 1, total)
     return out
-
-
-def _gone_iv(sit, there) -> tuple[str, ...]:
-    """Who is shortlisted now and not *there* (a budget interval, or a shortlist read by :class:`_Later`)."""
-    return tuple(p.id for p in sit.chosen if not _holds(there, p.id))
-
-
-def _holds(there, pid: str) -> bool:
-    return there.holds(pid) if isinstance(there, _Shortlist) else pid in there.chosen
-
-
-def _intervals_upto(sit, budget: int) -> tuple:
-    """The budget intervals from £0 to *budget*, each range of allocations over which the eligible proposals stay
-    the same worked out up to *budget* only."""
-    from .sweep import budget_intervals, joined
-
-    return joined([budget_intervals(sit.regime(lo, keep=False), lo, min(hi, budget))
-                   for lo, hi in sit.regimes if lo <= budget])
 
 
 @attrs.frozen
@@ -1010,18 +960,23 @@ class _Shortlist:
     bits: dict  # id -> its bit
     offer = None  # no reduced offer in a range of allocations whose proposals cannot be offered one
 
-    def holds(self, pid: str) -> bool:
+    @property
+    def chosen(self) -> "_Shortlist":
+        """Itself: ``pid in shortlist.chosen`` asks the mask, as it asks a budget interval's ids."""
+        return self
+
+    def __contains__(self, pid: str) -> bool:
         bit = self.bits.get(pid)
         return bit is not None and bool(self.mask >> bit & 1)
 
 
 class _Later:
-    """Under ``optimal``: the shortlists from an allocation up to the total eligible cost, range of allocations by
-    range (over which the eligible proposals stay the same), read only as far as a question needs.
+    """The shortlists from an allocation up to the total eligible cost, range of allocations by range (over which
+    the eligible proposals stay the same), worked out only as far as a question needs.
 
-    Where none of a range's proposals can be offered a reduced amount, its shortlists are read from the frontier
-    of best sets (:func:`engine.decision.sweep.frontier`) as bit masks, the sets never written out; otherwise
-    from its budget intervals."""
+    Under ``optimal``, where none of a range's proposals can be offered a reduced amount, its shortlists are read
+    from the frontier of best sets (:func:`engine.decision.sweep.frontier`) as bit masks, the sets never written
+    out; otherwise from its budget intervals."""
 
     def __init__(self, sit, start: int):
         self.sit = sit
@@ -1039,7 +994,7 @@ class _Later:
         from .sweep import budget_intervals, frontier
 
         there = self.sit.regime(low, keep=False)
-        if there.candidates:
+        if there.candidates or there.base_policy != "optimal":
             return ("intervals", budget_intervals(there, low, high))
         items = [item for item in there.items if item.cost <= high]
         costs, _, sets = frontier(items, high)
@@ -1085,7 +1040,7 @@ class _Later:
         """The first shortlist that holds *pid* for its full cost (if any)."""
         for kind, shortlists in self._parts():
             for there in shortlists:
-                if _holds(there, pid) and not (there.offer and there.offer[0] == pid):
+                if pid in there.chosen and not (there.offer and there.offer[0] == pid):
                     return there
         return None
 

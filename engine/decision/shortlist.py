@@ -224,17 +224,23 @@ class Situation:
     def sweep(self, progress=None) -> tuple[BudgetInterval, ...]:
         """:attr:`intervals`, worked out once; *progress*, if given, is called with ``(done, total)`` ranges of
         allocations over which the eligible proposals stay the same."""
+        if "intervals" not in self._kept:
+            self._kept["intervals"] = self.intervals_upto(self.upto, progress)
+        return self._kept["intervals"]
+
+    def intervals_upto(self, top: int, progress=None) -> tuple[BudgetInterval, ...]:
+        """The shortlist at every upfront allocation from £0 to *top* (at most :attr:`upto`), each range of
+        allocations over which the eligible proposals stay the same swept up to *top* only; *progress* as for
+        :meth:`sweep`."""
         from .sweep import budget_intervals, joined
 
-        if "intervals" not in self._kept:
-            regimes = self.regimes
-            parts = []
-            for done, (low, high) in enumerate(regimes):
-                parts.append(budget_intervals(self.regime(low, keep=False), low, high))
-                if progress is not None:
-                    progress(done + 1, len(regimes))
-            self._kept["intervals"] = joined(parts)
-        return self._kept["intervals"]
+        regimes = [(low, min(high, top)) for low, high in self.regimes if low <= top]
+        parts = []
+        for done, (low, high) in enumerate(regimes):
+            parts.append(budget_intervals(self.regime(low, keep=False), low, high))
+            if progress is not None:
+                progress(done + 1, len(regimes))
+        return joined(parts)
 
     def at(self, budget: int) -> Choice:
         """What the policy shortlists at the allocation *budget*."""
