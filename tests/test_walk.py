@@ -70,3 +70,38 @@ class TestArrayModules:
         values, slots, new = [10, 20, 30], [0, 2, 2, 3], [1, 2, 3, 4]
         mine = arrays.insert(arrays.Array(values), arrays.Array(slots), arrays.Array(new)).tolist()
         assert mine == numpy.insert(numpy.array(values), numpy.array(slots), numpy.array(new)).tolist()
+
+
+def _taken(costs, budget):
+    """The positions a plain walk at *budget* takes."""
+    left, out = budget, []
+    for i, cost in enumerate(costs):
+        if cost <= left:
+            left -= cost
+            out.append(i)
+    return out
+
+
+class TestWindow:
+    @settings(max_examples=200)
+    @given(st.lists(st.integers(1, 60), min_size=1, max_size=12), st.integers(0, 300), st.integers(0, 120),
+           st.sampled_from([0, 1, 2, 3, 64]))
+    def test_every_budget_of_the_window(self, costs, low, width, most):
+        """At every budget of the window the walk takes what the window says from the last change at or below
+        it, and what it takes changes at each change: also when the changes run past *most*."""
+        high = low + width
+        starts, taken = walk.walk_window(costs, low, high, most)
+        assert starts[0] == low and starts == sorted(set(starts)) and starts[-1] <= high
+        for budget in range(low, high + 1):
+            at = max(k for k, start in enumerate(starts) if start <= budget)
+            assert taken[at] == _taken(costs, budget)
+        assert all(taken[k] != taken[k + 1] for k in range(len(starts) - 1))
+
+    @settings(max_examples=100)
+    @given(costs_lists, st.integers(0, 2 * 10**6), st.integers(0, 10**5), st.sampled_from([0, 2, 64]))
+    def test_as_the_events_give_it(self, costs, low, width, most):
+        """The window is the events from £0 read from *low* to *high*."""
+        high = low + width
+        events, sets = walk.walk_events(costs, high)
+        at = max(k for k, e in enumerate(events) if e <= low)
+        assert walk.walk_window(costs, low, high, most) == ([low] + events[at + 1:], sets[at:])

@@ -265,17 +265,14 @@ def _walk_of(head, low: int, high: int, wanted: frozenset[str]) -> list:
     Where no reduced offer can be made, whether the walk takes a proposal depends only on the proposals
     considered before it, so the walk runs only as far as the last of *wanted*."""
     from .shortlist import BudgetInterval
-    from .walk import walk_events
+    from .walk import walk_window
 
     if not head:
         return [BudgetInterval(low, high, (), 0, 0)]
-    starts, taken = walk_events([p.cost for p in head], high)
-    out = []
-    for k, start in enumerate(starts):
-        a, b = max(start, low), min(starts[k + 1] - 1 if k + 1 < len(starts) else high, high)
-        if a <= b:
-            out.append(BudgetInterval(a, b, tuple(head[i].id for i in taken[k] if head[i].id in wanted), 0, 0))
-    return out
+    starts, taken = walk_window([p.cost for p in head], low, high)
+    return [BudgetInterval(start, starts[k + 1] - 1 if k + 1 < len(starts) else high,
+                           tuple(head[i].id for i in taken[k] if head[i].id in wanted), 0, 0)
+            for k, start in enumerate(starts)]
 
 
 def _gone(sit, then) -> tuple[str, ...]:

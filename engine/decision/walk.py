@@ -28,11 +28,12 @@ thousands are live at a time.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 
 import attrs
 
-__all__ = ["Chains", "Standing", "array_module", "walk_events", "walk_standings"]
+__all__ = ["Chains", "Standing", "array_module", "walk_events", "walk_standings", "walk_window"]
 
 INF = 2**62
 # Up to this many items the walk's arrays are Python lists (engine.decision.arrays): numpy's import would cost
@@ -203,3 +204,33 @@ def walk_events(costs: Sequence[int], upto: int) -> tuple[list[int], list[list[i
     for eid in range(1, len(parent)):
         taken_of.append(taken_of[parent[eid]] + [item[eid]])
     return events.tolist(), [taken_of[eid] for eid in ids.tolist()]
+
+
+def walk_window(costs: Sequence[int], low: int, high: int, most: int = 64) -> tuple[list[int], list[list[int]]]:
+    """The walk at every budget from *low* to *high*: the budgets at which what it takes changes (*low* first),
+    and the positions taken from each, as :func:`walk_events` gives them over that window.
+
+    At a budget, each item the walk passes over is short of the money left by some amount; until the
+    budget has grown by the least of those amounts every decision stays put (the money left at each item
+    grows with the budget), and there the first item it makes fit is taken.  So the window is walked once per
+    change, far less work than every event from £0 when the window is narrow.  Past *most* changes the rest
+    are read from :func:`walk_events`."""
+    starts: list[int] = []
+    taken: list[list[int]] = []
+    budget = low
+    while budget <= high:
+        if len(starts) == most:
+            events, sets = walk_events(costs, high)
+            at = bisect_right(events, budget) - 1
+            return starts + [budget] + events[at + 1:], taken + sets[at:]
+        left, took, short = budget, [], INF
+        for i, cost in enumerate(costs):
+            if cost <= left:
+                left -= cost
+                took.append(i)
+            elif cost - left < short:
+                short = cost - left
+        starts.append(budget)
+        taken.append(took)
+        budget += short
+    return starts, taken
