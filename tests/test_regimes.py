@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from engine.decision import regimes
-from engine.decision.counterfactual import (INF, _CostSearch, _Eligibility, _greatest_cost_optimal, _head, _Rescore,
-                                            _Within)
+from engine.decision.counterfactual import (INF, _CostSearch, _Eligibility, _greatest_cost_optimal, _head, _Limits,
+                                            _Rescore, _Within)
 from engine.decision.shortlist import situation_at
 from tests.conftest import PROFILE
 from tests.strategies import priced_rounds, seeded_grid_round
@@ -120,6 +120,50 @@ def test_a_place_holds_down_to_the_cost_found(seed):
             assert order.place(k, first - 1) < place
 
 
+@settings(max_examples=40 if CI else 8, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([64, 3, 0]))
+def test_a_split_counts_the_ratios_below_and_level(seed, shift):
+    """Bisected on the ratios' floors, with fine floors and with coarse ones (many the same, compared exactly),
+    the split is the plain count of the rated proposals below a ratio and at most level with it: at each
+    proposal's own ratio, near it and at random ones."""
+    sit = situation(seed, 3, 30)
+    rng = random.Random(seed)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_Rescore, "SHIFT", shift)
+        rescore = _Rescore(sit)
+        asked = [(r * m, c * m + d) for r, c in zip(rescore.reaches, rescore.costs)
+                 for m in (1, 3) for d in (-1, 0, 1)]
+        asked += [(rng.randint(0, 10**6), rng.randint(1, 10**6)) for _ in range(30)]
+        for a, b in asked:
+            if b < 1:
+                continue
+            below = sum(r * b < a * c for r, c in zip(rescore.reaches, rescore.costs))
+            level = sum(r * b <= a * c for r, c in zip(rescore.reaches, rescore.costs))
+            assert rescore._split(a, b) == (below, level), (a, b, shift)
+
+
+def _greatest_left(costs, budget):
+    """The greatest x with x plus the costs of at most x within *budget*, tried one x at a time."""
+    return max(x for x in range(budget + 1) if x + sum(c for c in costs if c <= x) <= budget)
+
+
+@settings(max_examples=60 if CI else 15, deadline=None)
+@given(st.lists(st.integers(1, 40), max_size=80), st.integers(0, 120), st.data())
+def test_limits_read_in_any_order_and_with_one_left_out(costs, budget, data):
+    """Each limit, read in any order (they are worked out as far as they are read), is the greatest money left
+    for the costs before it; with one entry left out (started again from the copy saved before it), the same
+    for the costs without it."""
+    limits = _Limits(costs, budget)
+    for j in data.draw(st.permutations(range(len(costs) + 1))):
+        assert limits[j] == _greatest_left(costs[:j], budget), j
+    if costs:
+        own = data.draw(st.integers(0, len(costs) - 1))
+        rest = costs[:own] + costs[own + 1:]
+        without = limits.without(own)
+        for j in data.draw(st.permutations(range(len(rest) + 1))):
+            assert without[j] == _greatest_left(rest[:j], budget), (own, j)
+
+
 # --- optimal: the bound by dynamic programming over units ------------------------------------------------------
 
 
@@ -219,7 +263,7 @@ def test_the_bounds_never_rule_out_a_cost_that_is_chosen(pr, rng):
         for q in sit.eligible:
             cross = rescore.crossing(k, q)
             if cross is not None:
-                costs |= {int(cross) + d for d in (-1, 0, 1)}
+                costs |= {cross + d for d in (-1, 0, 1)}
         for cost in sorted(c for c in costs if 1 <= c <= sit.budget):
             if _in_optimal(sit, rescore, k, cost):
                 assert falling(cost) and could(cost), (k.id, cost)

@@ -332,6 +332,8 @@ class _Rescore:
     relation to *k*), and standings are found by bisection on whole numbers.
     """
 
+    SHIFT = 64  # the ratios' floors are taken in units of 2**-SHIFT people per penny
+
     def __init__(self, sit):
         self.sit = sit
         scoring = sit.round.scoring
@@ -341,6 +343,7 @@ class _Rescore:
                        key=lambda rc: Fraction(rc[0], rc[1]))
         self.reaches = [r for r, _, _ in rated]  # people per pound of each rated proposal, ascending, as r / c
         self.costs = [c for _, c, _ in rated]
+        self.floors = [(r << self.SHIFT) // c for r, c, _ in rated]  # ascending, as the ratios are
         self.ids = [pid for _, _, pid in rated]
         self.rated = len(rated)
         self.exact = {pid: s.exact for pid, s in sit.scores.items()}
@@ -454,24 +457,25 @@ class _Rescore:
 
     def _split(self, a: int, b: int) -> tuple[int, int]:
         """How many rated proposals (k's own entry included) reach fewer people per pound than ``a / b``, and
-        how many no more."""
+        how many no more.
+
+        Bisected on :attr:`floors` (each ratio times ``2**SHIFT``, rounded down): a floor below that of
+        ``a / b`` is a ratio below it, a floor above it a ratio above it; the few with the same floor are
+        compared exactly."""
+        key = (a << self.SHIFT) // b
+        floors = self.floors
+        low = bisect_left(floors, key)
+        high = bisect_right(floors, key, low)
+        below = upto = low
         reaches, costs = self.reaches, self.costs
-        low, high = 0, self.rated  # first index whose ratio is not below a/b
-        while low < high:
-            mid = (low + high) // 2
-            if reaches[mid] * b < a * costs[mid]:
-                low = mid + 1
-            else:
-                high = mid
-        below = low
-        high = self.rated  # first index whose ratio is above a/b
-        while low < high:
-            mid = (low + high) // 2
-            if reaches[mid] * b <= a * costs[mid]:
-                low = mid + 1
-            else:
-                high = mid
-        return below, low
+        for i in range(low, high):
+            mine, theirs = reaches[i] * b, a * costs[i]
+            if mine < theirs:
+                below += 1
+                upto += 1
+            elif mine == theirs:
+                upto += 1
+        return below, upto
 
     def own_range(self, k: Proposal) -> tuple[int, int]:
         """The least and greatest units *k* can have at any cost (its standing from none to all the others)."""
@@ -508,11 +512,12 @@ class _Rescore:
         steps = self._steps(q)
         return steps[0], steps[4]
 
-    def crossing(self, k: Proposal, q: Proposal) -> Fraction | None:
-        """The cost at which *k* reaches exactly as many people per pound as *q* (``None``: never)."""
+    def crossing(self, k: Proposal, q: Proposal) -> int | None:
+        """The cost at which *k* reaches exactly as many people per pound as *q*, rounded down to a penny
+        (``None``: never): *k*'s units and *q*'s can change between it and the penny above."""
         if not self.depends(k) or q.reach is None or q.reach == 0 or k.reach == 0:
             return None
-        return Fraction(k.reach * q.cost, q.reach)
+        return k.reach * q.cost // q.reach
 
 
 class _CostSearch:
@@ -587,9 +592,8 @@ class _CostSearch:
         pass its, each with the proposals that change there (a change at c is between c - 1 and c)."""
         out: dict[int, list[Proposal]] = {}
         for q in self.top if among is None else among:
-            cross = self.rescore.crossing(k, q) if q.id != k.id else None
-            if cross is not None:
-                floor = cross.numerator // cross.denominator
+            floor = self.rescore.crossing(k, q) if q.id != k.id else None
+            if floor is not None:
                 for c in (floor, floor + 1):
                     if 1 < c <= high:
                         out.setdefault(c, []).append(q)
@@ -839,9 +843,9 @@ def _left_bound(sit, rescore, bounds, groups) -> Callable[[Proposal], int]:
 
     ranked = sorted(range(len(order)), key=low_key)
     keys = [low_key(i) for i in ranked]
-    limits = _limits([order[i].cost for i in ranked], budget)
+    limits = _Limits([order[i].cost for i in ranked], budget)
     where = {order[i].id: j for j, i in enumerate(ranked)}
-    without: dict[str, list[int]] = {}  # the last proposal's limits with its own entry left out (when needed)
+    without: dict[str, _Limits] = {}  # the last proposal's limits with its own entry left out (when needed)
     policy = sit.policy
 
     def bound(k: Proposal, cost: int = 1) -> int:
@@ -856,24 +860,56 @@ def _left_bound(sit, rescore, bounds, groups) -> Callable[[Proposal], int]:
         # its own entry (at its cost now) sorts before its best key at a dearer cost: it never comes before itself
         if k.id not in without:  # kept for one proposal at a time: the searches go one by one
             without.clear()
-            without[k.id] = _limits([order[i].cost for i in ranked if i != ranked[own]], budget)
+            without[k.id] = limits.without(own)
         return without[k.id][j - 1]
 
     return bound
 
 
-def _limits(costs: list[int], budget: int) -> list[int]:
-    """``limits[j]``: the bound on the money left when the proposals of the first *j* of *costs* come first."""
-    limits = [budget]
-    kept: list[int] = []  # their costs that are within the bound, ascending
-    for cost in costs:
-        if cost <= limits[-1]:
-            kept.insert(bisect_left(kept, cost), cost)
-            limits.append(_greatest_x(kept, budget))
-            kept = [c for c in kept if c <= limits[-1]]
-        else:
-            limits.append(limits[-1])
-    return limits
+class _Limits:
+    """``limits[j]``: the bound on the money left when the proposals of the first *j* of *costs* come first
+    (entry *skip* left out), worked out only as far as it is read.
+
+    Each step keeps the costs within the bound so far, ascending; a copy of them is saved every
+    :attr:`EVERY` steps, so the limits with one entry left out (:meth:`without`) start again from the copy
+    before it, not from the first."""
+
+    EVERY = 32
+
+    def __init__(self, costs: list[int], budget: int, skip: int = -1):
+        self.costs, self.budget, self.skip = costs, budget, skip
+        self.limits = [budget]
+        self.kept: list[int] = []  # the costs taken in so far that are within the bound, ascending
+        self.next = 0  # the entry of *costs* to take in next
+        self.saved: list[tuple[int, ...]] = []  # kept as entry EVERY * i was reached (without a skip)
+
+    def __getitem__(self, j: int) -> int:
+        limits = self.limits
+        while len(limits) <= j:
+            i = self.next
+            self.next += 1
+            if i == self.skip:
+                continue
+            if self.skip < 0 and i % self.EVERY == 0:
+                self.saved.append(tuple(self.kept))
+            cost, kept = self.costs[i], self.kept
+            if cost <= limits[-1]:
+                kept.insert(bisect_left(kept, cost), cost)
+                limits.append(min(limits[-1], _greatest_x(kept, self.budget)))  # kept holds every cost up to it
+                self.kept = [c for c in kept if c <= limits[-1]]
+            else:
+                limits.append(limits[-1])
+        return limits[j]
+
+    def without(self, own: int) -> "_Limits":
+        """The same limits with entry *own* left out."""
+        start = own - own % self.EVERY
+        self[start + 1]  # reaches the copy saved at *start*
+        out = _Limits(self.costs, self.budget, skip=own)
+        out.limits = self.limits[:start + 1]
+        out.kept = list(self.saved[start // self.EVERY])
+        out.next = start
+        return out
 
 
 def _greatest_x(costs: list[int], budget: int) -> int:
@@ -1112,9 +1148,8 @@ def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None,
     for q in sit.eligible:
         if q.id == k.id:
             continue
-        cross = rescore.crossing(k, q)
-        if cross is not None:
-            floor = cross.numerator // cross.denominator
+        floor = rescore.crossing(k, q)
+        if floor is not None:
             cuts.update((floor, floor + 1))
     starts = sorted(c for c in cuts if 1 <= c <= budget)
     if within is not None:
