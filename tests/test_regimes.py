@@ -164,6 +164,29 @@ def test_limits_read_in_any_order_and_with_one_left_out(costs, budget, data):
             assert without[j] == _greatest_left(rest[:j], budget), (own, j)
 
 
+@settings(max_examples=30 if CI else 6, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_an_order_kept_up_to_date_is_the_order_from_scratch(seed):
+    """As a reserve's cost falls through its crossings, the others' order and the money the walk leaves before
+    each, moved and walked again only where they change, are those worked out afresh at each cost."""
+    from engine.decision.counterfactual import _Order
+
+    sit = situation(seed, 3, 30, policies=("rank", "consensus-first"))
+    search = _CostSearch(sit)
+    rng = random.Random(seed)
+    for k in sit.order:
+        for among in (search.top, sit.order):
+            cost = rng.randint(2, max(2, 2 * sit.budget))
+            crossings = search._crossings(k, cost, among)
+            order = _Order(search, k, cost, among)
+            costs = sorted({rng.randint(1, cost) for _ in range(4)} | {c - 1 for c in crossings if c > 1},
+                           reverse=True)
+            for lower in costs:
+                order.move([q for c in sorted(crossings) if lower < c <= order.cost for q in crossings[c]], lower)
+                fresh = _Order(search, k, lower, among)
+                assert (order.keys, order.lefts) == (fresh.keys, fresh.lefts), (k.id, lower)
+
+
 # --- optimal: the bound by dynamic programming over units ------------------------------------------------------
 
 

@@ -676,21 +676,26 @@ class _Order:
         self.entries = sorted((search.key(q, units(q, k, cost), q.cost), q) for q in among if q.id != k.id)
         self.keys = [key for key, _ in self.entries]
         self.everyone = len(among) == len(search.sit.order)
-        self._walk_from(0)
+        self.lefts = [search.sit.budget] + [0] * len(self.entries)
+        self._walk_from(0, len(self.entries))
 
-    def _walk_from(self, start: int) -> None:
-        lefts = getattr(self, "lefts", [])[:start + 1] or [self.search.sit.budget]
-        left = lefts[-1]
-        for _, q in self.entries[start:]:
-            if q.cost <= left:
-                left -= q.cost
-            lefts.append(left)
-        self.lefts = lefts
+    def _walk_from(self, start: int, last: int) -> None:
+        """Walk again from entry *start*.  Past entry *last* the entries are those walked before, each in its
+        place, so from the first of them the walk reaches with the money it had before, nothing changes."""
+        lefts, entries = self.lefts, self.entries
+        left = lefts[start]
+        for i in range(start, len(entries)):
+            cost = entries[i][1].cost
+            if cost <= left:
+                left -= cost
+            if i > last and lefts[i + 1] == left:
+                return
+            lefts[i + 1] = left
 
     def move(self, crossed, cost: int) -> None:
         """*k* now costs *cost* (less than before): the *crossed* proposals take their units there."""
         search, k = self.search, self.k
-        first = len(self.entries)
+        first, last = len(self.entries), -1
         for q in crossed:
             if q.id == k.id:
                 continue
@@ -702,10 +707,10 @@ class _Order:
             spot = bisect_left(self.keys, new_key)
             self.entries.insert(spot, (new_key, q))
             self.keys.insert(spot, new_key)
-            first = min(first, old, spot)
+            first, last = min(first, old, spot), max(last, old, spot)
         self.cost = cost
         if first < len(self.entries):
-            self._walk_from(first)
+            self._walk_from(first, last)
 
     def place(self, k: Proposal, cost: int) -> int:
         """How many of the others come before *k* at *cost*."""
