@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from hypothesis import example, given, settings, strategies as st
 from click.testing import CliRunner
 
 from engine import fmt
@@ -250,3 +251,30 @@ class TestJsonInPieces:
         assert "".join(report.outcome_json_parts(done)) == report.outcome_json(done)
         titles = [item["title"] for item in json.loads("".join(report.outcome_json_parts(done)))["proposals"]]
         assert all(title.endswith(breaks + "end") for title in titles)
+
+
+_json_leaves = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
+                         st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
+                         st.sampled_from(["\u2028", "\u2029\n\x85", "\ud800", "\x00\x1f\"\\", "é€😀"]))
+_json_values = st.recursive(
+    _json_leaves,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.lists(inner, max_size=3).map(tuple),
+                            st.dictionaries(st.text(max_size=6), inner, max_size=4),
+                            st.dictionaries(st.one_of(st.integers(0, 3), st.booleans(), st.none()), inner,
+                                            max_size=2)),
+    max_leaves=25)
+
+
+class TestLayout:
+    @settings(max_examples=300)
+    @given(_json_values)
+    @example({"x": [float("inf"), -float("inf"), 0.1, -0.0, 10**30]})
+    @example({1: "one", None: [], "u": {}})
+    def test_the_same_text_as_json_dumps(self, doc):
+        """Any value, nested, with every kind of leaf and string (also those left to json.dumps: keys that
+        are not strings, NaN, infinities), is written as json.dumps writes it with an indent of 2."""
+        assert report.layout(doc) == json.dumps(doc, indent=2, ensure_ascii=False)
+
+    def test_what_json_cannot_write_is_refused_as_it_refuses(self):
+        with pytest.raises(TypeError, match="not JSON serializable"):
+            report.layout({"a": [1, {2}]})

@@ -46,7 +46,72 @@ def check_json(screening: Screening) -> list[dict[str, Any]]:
 
 
 def dumps(doc: Any) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return layout(doc) + "\n"
+
+
+class _Unlaid(Exception):
+    """A value :func:`layout` leaves to :func:`json.dumps`."""
+
+
+def layout(doc: Any) -> str:
+    """``json.dumps(doc, indent=2, ensure_ascii=False)``, the same text written faster.
+
+    With an indent the standard library encodes in Python, a generator per value; here strings are encoded in
+    C and each value appended once.  Anything but strings, whole numbers, finite floats, booleans, ``None``,
+    lists, tuples and dicts with string keys is left to :func:`json.dumps` (which says why it cannot be
+    written)."""
+    out: list[str] = []
+    try:
+        _lay(doc, out, "\n")
+    except _Unlaid:
+        return json.dumps(doc, indent=2, ensure_ascii=False)
+    return "".join(out)
+
+
+_encode = json.encoder.encode_basestring  # C where the standard library has it, as json.dumps uses
+
+
+def _lay(o: Any, out: list[str], line: str) -> None:
+    """Append *o* to *out*, each of its lines starting with *line* (a line break and the indent)."""
+    if isinstance(o, str):
+        out.append(_encode(o))
+    elif o is None:
+        out.append("null")
+    elif o is True:
+        out.append("true")
+    elif o is False:
+        out.append("false")
+    elif isinstance(o, int):
+        out.append(int.__repr__(o))
+    elif isinstance(o, float):
+        if o != o or o in (float("inf"), float("-inf")):
+            raise _Unlaid
+        out.append(float.__repr__(o))
+    elif isinstance(o, (list, tuple)):
+        if not o:
+            out.append("[]")
+            return
+        inner = line + "  "
+        out.append("[" + inner)
+        for i, value in enumerate(o):
+            if i:
+                out.append("," + inner)
+            _lay(value, out, inner)
+        out.append(line + "]")
+    elif isinstance(o, dict):
+        if not o:
+            out.append("{}")
+            return
+        inner = line + "  "
+        out.append("{" + inner)
+        for i, (key, value) in enumerate(o.items()):
+            if not isinstance(key, str):
+                raise _Unlaid
+            out.append(("," + inner if i else "") + _encode(key) + ": ")
+            _lay(value, out, inner)
+        out.append(line + "}")
+    else:
+        raise _Unlaid
 
 
 def _align(headers):
@@ -210,7 +275,7 @@ def outcome_json_parts(outcome) -> Iterator[str]:
     cut = head.rindex("[]")  # the empty list of proposals, at the end of the head
     yield head[:cut] + "[\n"
     for i, d in enumerate(decisions):
-        item = json.dumps(_decision_doc(d), indent=2, ensure_ascii=False)
+        item = layout(_decision_doc(d))
         # every line break inside a string is escaped as \n; other breaks (U+2028 and the like) are written as
         # they are, so only "\n" starts a line of the layout
         yield ("    " if i == 0 else ",\n    ") + item.replace("\n", "\n    ")
