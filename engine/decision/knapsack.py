@@ -152,7 +152,8 @@ def knapsack(cost: list[int], score: list[int], budget: int) -> list[int]:
     if sum(cost) <= budget:
         return list(range(n))
     shift = 2 * max(cost).bit_length()  # 2**shift > w_i * w_j: distinct ratios get distinct keys
-    order = sorted(range(n), key=lambda r: (-((score[r] << shift) // cost[r]), r))
+    keys = [-((s << shift) // w) for s, w in zip(score, cost)]
+    order = sorted(range(n), key=keys.__getitem__)  # stable: ties by position
     problem = _Problem.of([cost[r] for r in order], [score[r] for r in order], order, budget)
 
     inc, card, narrowed = _search(problem, problem.greedy(), None, _BEAM)
@@ -480,15 +481,22 @@ def _search(problem: _Problem, inc: _Incumbent, card, limit):
     s, t = b, b - 1
     narrowed = False
     alive = True
-    while alive and (s > 0 or t < n - 1):
-        for j, sign in ((t + 1, 1), (s - 1, -1)):
+    sure = _fixed_from_start(problem, inc)
+    # step i considers item b + i (added at the top of the core), then item b - 1 - i (dropped at its bottom)
+    steps = range(max(b, n - b)) if sure is None else np.flatnonzero(
+        ~(_padded(sure[b:], max(b, n - b)) & _padded(sure[:b][::-1], max(b, n - b)))).tolist()
+    for i in steps:
+        if not alive:
+            break
+        s = max(b - i, 0)  # as the steps passed over (each item fixed on both sides) would have left it
+        for j, sign in ((b + i, 1), (b - 1 - i, -1)):
             if not (alive and 0 <= j < n):
                 continue
             if sign > 0:
                 t = j
             else:
                 s = j
-            if fixed(j):
+            if (sure is not None and sure[j]) or fixed(j):
                 continue
             states = states.merge(problem, j, sign)
             inc = states.improve(problem, inc)
@@ -505,6 +513,30 @@ def _search(problem: _Problem, inc: _Incumbent, card, limit):
                 states, inc = states.with_nodes(live[:-1]), attrs.evolve(inc, node=int(live[-1]))
             alive = len(states) > 0
     return inc, card, narrowed
+
+
+def _fixed_from_start(problem: _Problem, inc: _Incumbent):
+    """For each item, whether the first bound fixes it against *inc* (``None`` for a small problem, or one
+    whose sums outgrow 64-bit numbers: each item is then tested as the core reaches it).
+
+    An item fixed against the incumbent the search starts from is fixed against every later one (each comes
+    first), so the steps that would only pass over such items are skipped, in one array operation."""
+    n = len(problem.W)
+    if n <= _ARRAYS_AFTER or problem.dtype != "int64":
+        return None
+    W = np.asarray(problem.W, dtype=np.int64)
+    S = np.asarray(problem.S, dtype=np.int64)
+    sign = np.where(np.arange(n) >= problem.b, 1, -1)
+    num, den, cap = problem.S[problem.b], problem.W[problem.b], problem.cap
+    slack = (problem.sigma + sign * S - inc.score) * den + num * (cap - (problem.mu + sign * W))
+    return slack < min(den, num * (cap - inc.cost))
+
+
+def _padded(flags, length: int):
+    """*flags* followed by ``True`` up to *length* (a side of the core that has run out has nothing to do)."""
+    out = np.ones(length, dtype=bool)
+    out[:len(flags)] = flags
+    return out
 
 
 def _reaches(sigma: int, mu: int, num: int, den: int, cap: int, inc: _Incumbent) -> bool:
