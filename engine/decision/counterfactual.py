@@ -49,7 +49,7 @@ from ..inputs.proposal import Proposal
 from . import conditions
 from .score import UNITS, max_points, units_of
 from .knapsack import knapsack
-from .select import Item, optimal, select
+from .select import Item
 
 __all__ = ["Keep", "Reduced", "Reserve", "Tie", "figures"]
 
@@ -1088,23 +1088,27 @@ def _tie_with(sit, items, p: Proposal) -> Tie | None:
     budget = sit.budget
     if p.cost > budget:
         return None
-    sel = sit.choice.selection
-    others = [item for item in items if item.id != p.id]
-    rest = select(others, budget - p.cost, "optimal") if others else None
-    score = (rest.score if rest else 0) + sit.scores[p.id].units
-    cost = (rest.allocated if rest else 0) + p.cost
-    with_it = set(rest.chosen if rest else ()) | {p.id}
-    return _tie(sit, items, score, cost, with_it, sel)
+    rest = _best_within([item for item in items if item.id != p.id], budget - p.cost)
+    score = sum(item.score for item in rest) + sit.scores[p.id].units
+    cost = sum(item.cost for item in rest) + p.cost
+    return _tie(sit, items, score, cost, {item.id for item in rest} | {p.id}, sit.choice.selection)
 
 
 def _tie_without(sit, items, p: Proposal) -> Tie | None:
     """The best set without *p* within the allocation, against the set chosen (which holds *p*)."""
     others = [item for item in items if item.id != p.id]
-    sel = sit.choice.selection
-    rest = select(others, sit.budget, "optimal") if others else None
-    if rest is None:
+    if not others:
         return None
-    return _tie(sit, items, rest.score, rest.allocated, set(rest.chosen), sel)
+    rest = _best_within(others, sit.budget)
+    return _tie(sit, items, sum(item.score for item in rest), sum(item.cost for item in rest),
+                {item.id for item in rest}, sit.choice.selection)
+
+
+def _best_within(items, room: int) -> list[Item]:
+    """The items of the best set within *room*, as :func:`engine.decision.select.optimal` chooses it (the
+    knapsack over the scoring items that fit, in the order given), without its walk of every item."""
+    fit = [item for item in items if item.score > 0 and item.cost <= room]
+    return [fit[r] for r in knapsack([item.cost for item in fit], [item.score for item in fit], room)] if fit else []
 
 
 def _tie(sit, items, score, cost, other: set, sel) -> Tie:
@@ -1173,9 +1177,11 @@ def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None,
         if not _in_optimal(sit, rescore, k, low):
             continue
         best = _greatest_in_stretch(sit, rescore, k, low, up)
-        there = _decide_at_cost(sit, k, best, rescore)
-        now = sit.choice.ids
-        return best, tuple(p.id for p in sit.order if p.id in now and p.id not in there.ids)
+        offers = sit.round.reduced_offers and any(
+            p.minimum_cost is not None and p.minimum_cost < (best if p.id == k.id else p.cost) for p in sit.order)
+        # where no proposal could be offered less, the shortlist is the optimal set alone
+        there = _decide_at_cost(sit, k, best, rescore).ids if offers else _optimal_ids(sit, rescore, k, best)
+        return best, _gone(sit, there)
     return None, ()
 
 
@@ -1185,8 +1191,8 @@ def _greatest_in_stretch(sit, rescore, k: Proposal, low: int, up: int) -> int:
     budget = sit.budget
     ranked, units = _ranked_at(sit, rescore, k, up)
     others = [(q.cost, units[q.id]) for q in ranked if q.id != k.id]
-    rest = optimal([Item(f"o{i}", c, s) for i, (c, s) in enumerate(others)], budget)
-    best_score, best_cost = rest.score, rest.allocated
+    rest = _best_within([Item(f"o{i}", c, s) for i, (c, s) in enumerate(others) if s > 0 and c <= budget], budget)
+    best_score, best_cost = sum(item.score for item in rest), sum(item.cost for item in rest)
     mine = rescore.units(k, k, up)
     found = low
     more = _least_cost(others, best_score - mine + 1)
@@ -1259,9 +1265,13 @@ class _Ranking:
 
 
 def _in_optimal(sit, rescore, k: Proposal, cost: int) -> bool:
-    """Whether the optimal set at the allocation in use holds *k* when it costs *cost* (as
-    :func:`engine.decision.select.optimal` chooses it: the knapsack over the scoring items that fit, in rank
-    order)."""
+    """Whether the optimal set at the allocation in use holds *k* when it costs *cost*."""
+    return k.id in _optimal_ids(sit, rescore, k, cost)
+
+
+def _optimal_ids(sit, rescore, k: Proposal, cost: int) -> set[str]:
+    """The optimal set at the allocation in use when *k* costs *cost* (as :func:`engine.decision.select.optimal`
+    chooses it: the knapsack over the scoring items that fit, in rank order)."""
     ranked, units = _ranked_at(sit, rescore, k, cost)
     budget = sit.budget
     ids, costs, scores = [], [], []
@@ -1271,7 +1281,7 @@ def _in_optimal(sit, rescore, k: Proposal, cost: int) -> bool:
             ids.append(p.id)
             costs.append(price)
             scores.append(units[p.id])
-    return any(ids[r] == k.id for r in knapsack(costs, scores, budget)) if ids else False
+    return {ids[r] for r in knapsack(costs, scores, budget)} if ids else set()
 
 
 class _Within:
