@@ -17,11 +17,11 @@ def items_of(*rows: tuple[int, int]) -> list[Item]:
 
 
 @st.composite
-def rounds(draw, max_items: int = 10, max_cost: int | None = None):
-    """A ranked round of up to *max_items* items with costs up to a few thousand pence."""
+def rounds(draw, max_items: int = 10, max_cost: int | None = None, min_items: int = 0):
+    """A ranked round of *min_items* to *max_items* items with costs up to a few thousand pence."""
     max_cost = max_cost or draw(st.sampled_from([5, 60, 3000]))
     scores = st.integers(0, draw(st.sampled_from([2, 25, 10**4])))
-    rows = draw(st.lists(st.tuples(st.integers(1, max_cost), scores), max_size=max_items))
+    rows = draw(st.lists(st.tuples(st.integers(1, max_cost), scores), min_size=min_items, max_size=max_items))
     if rows and draw(st.booleans()):  # copies of earlier items: exact ties
         rows = (rows + draw(st.lists(st.sampled_from(rows), max_size=3)))[:max_items]
     return [Item(f"p{k}", cost, score) for k, (cost, score) in enumerate(rows)]
@@ -178,6 +178,25 @@ class TestFrontierOnArrays:
             patch.setattr(regimes, "SMALL", -1)
             patch.setattr(sweep_module, "LONG", 2)  # lists first, then arrays
             assert sweep(items, "optimal", upto=upto) == sweep_on_lists(items, upto)
+
+
+    @settings(max_examples=60, deadline=None)
+    @given(rounds(min_items=65, max_items=140, max_cost=40), st.sampled_from([64, 5, 1]), st.data())
+    def test_the_same_sets_across_words(self, items, word, data):
+        """With more items than a word holds (and with words of a few items, so that many words end), the
+        frontier on arrays holds the same sets as on lists."""
+        from engine.decision import regimes
+        from engine.decision import sweep as sweep_module
+        from engine.decision.sweep import frontier
+
+        upto = data.draw(st.integers(0, sum(item.cost for item in items)))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(regimes, "SMALL", 10**9)
+            on_lists = frontier(items, upto)
+            patch.setattr(regimes, "SMALL", -1)
+            patch.setattr(sweep_module, "LONG", data.draw(st.sampled_from([0, 2, 40])))
+            patch.setattr(sweep_module, "WORD", word)
+            assert frontier(items, upto) == on_lists
 
 
 def sweep_on_lists(items, upto):

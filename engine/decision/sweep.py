@@ -36,7 +36,6 @@ intervals, for the outcome of a round.
 
 from __future__ import annotations
 
-import functools
 import heapq
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -168,28 +167,29 @@ def frontier(items: Sequence[Item], upto: int, report: Progress | None = None) -
     scores, rising, and the sets as bit masks (bit r: the item of rank r).
 
     Once it holds more than :data:`LONG` points (in a round of more than
-    :data:`engine.decision.regimes.SMALL` items) the frontier is merged on numpy arrays, the sets as Python
-    whole numbers in an array of objects, in the same order and with the same tie-break."""
+    :data:`engine.decision.regimes.SMALL` items) the frontier is merged on numpy arrays (:class:`_Packed`), in
+    the same order and with the same tie-break."""
     from .regimes import SMALL
 
     report = report or (lambda done, total: None)
     n = len(items)
     costs, scores, sets = [0], [0], [0]
-    merge = _with
+    packed = None
     crowded = _crowded_out(items, upto)
     for r in range(n - 1, -1, -1):
         item = items[r]
         if item.score > 0 and item.cost <= upto and r not in crowded:
-            costs, scores, sets = merge(costs, scores, sets, item.cost, item.score, 1 << r, upto)
-            if merge is _with and n > SMALL and len(costs) > LONG:
-                import numpy as np
+            if packed is not None:
+                packed.add(item.cost, item.score, r, upto)
+            else:
+                costs, scores, sets = _with(costs, scores, sets, item.cost, item.score, 1 << r, upto)
+                if n > SMALL and len(costs) > LONG:
+                    import numpy as np
 
-                merge = functools.partial(_with_arrays, np)
-                costs, scores = np.array(costs, dtype=np.int64), np.array(scores, dtype=np.int64)
-                sets = np.array(sets, dtype=object)  # Python whole numbers
+                    packed = _Packed(np, costs, scores, sets, r)
         report(upto * (n - r) // (n + 1), upto)
-    if merge is not _with:
-        return costs.tolist(), scores.tolist(), sets.tolist()
+    if packed is not None:
+        return packed.result()
     return costs, scores, sets
 
 
@@ -222,25 +222,62 @@ def _crowded_out(items: Sequence[Item], upto: int) -> set[int]:
     return out
 
 
-def _with_arrays(np, costs, scores, sets, cost, score, bit, upto):
-    """:func:`_with` on numpy arrays: the sets that fit with the item, the item added, are merged with the
-    frontier by cost (a stable sort of two sorted runs, the new point first at one cost); a point is kept
-    when it scores more than every point before it, and of two kept at one cost the second (the one that
-    scores more) stays."""
-    m = int(np.searchsorted(costs, upto - cost, side="right"))
-    if m == 0:
-        return costs, scores, sets
-    c = np.concatenate((costs[:m] + cost, costs))
-    s = np.concatenate((scores[:m] + score, scores))
-    masks = np.concatenate((sets[:m] | bit, sets))
-    order = np.argsort(c, kind="stable")
-    c, s, masks = c[order], s[order], masks[order]
-    keep = np.ones(len(s), dtype=bool)
-    keep[1:] = s[1:] > np.maximum.accumulate(s)[:-1]
-    c, s, masks = c[keep], s[keep], masks[keep]
-    last = np.ones(len(c), dtype=bool)
-    last[:-1] = c[:-1] != c[1:]
-    return c[last], s[last], masks[last]
+WORD = 64  # items per word of a set's bits while the frontier is merged on arrays (at most 64)
+
+
+class _Packed:
+    """The frontier on numpy arrays: :func:`_with` for many points, in the same order and with the same tie-break.
+
+    The items are added from the last rank up, so while the items of one word of ranks are added (``WORD``
+    of them) a set is the set it had when the word began (an entry of :attr:`sets`, whole numbers) and its
+    bits in this word (:attr:`low`, 64-bit); the word's bits join the whole numbers once, as the word ends.
+    Adding an item then moves only 64-bit numbers, whatever the size of the round."""
+
+    def __init__(self, np, costs, scores, sets, r: int):
+        self.np = np
+        self.costs, self.scores = np.array(costs, dtype=np.int64), np.array(scores, dtype=np.int64)
+        self.sets = list(sets)  # whole numbers, the bits of this word included so far
+        self.word = r // WORD
+        self.base = np.arange(len(costs), dtype=np.int64)  # each point's entry of sets
+        self.low = np.zeros(len(costs), dtype=np.uint64)  # each point's bits of this word, added since
+
+    def add(self, cost: int, score: int, r: int, upto: int) -> None:
+        """The sets that fit with item *r*, the item added, are merged with the frontier by cost (a stable sort
+        of two sorted runs, the new point first at one cost); a point is kept when it scores more than every
+        point before it, and of two kept at one cost the second (the one that scores more) stays."""
+        np = self.np
+        if r // WORD != self.word:
+            self._settle()
+            self.word = r // WORD
+        costs, scores = self.costs, self.scores
+        m = int(np.searchsorted(costs, upto - cost, side="right"))
+        if m == 0:
+            return
+        c = np.concatenate((costs[:m] + cost, costs))
+        s = np.concatenate((scores[:m] + score, scores))
+        base = np.concatenate((self.base[:m], self.base))
+        low = np.concatenate((self.low[:m] | np.uint64(1 << (r % WORD)), self.low))
+        order = np.argsort(c, kind="stable")
+        c, s, base, low = c[order], s[order], base[order], low[order]
+        keep = np.ones(len(s), dtype=bool)
+        keep[1:] = s[1:] > np.maximum.accumulate(s)[:-1]
+        c, s, base, low = c[keep], s[keep], base[keep], low[keep]
+        last = np.ones(len(c), dtype=bool)
+        last[:-1] = c[:-1] != c[1:]
+        self.costs, self.scores, self.base, self.low = c[last], s[last], base[last], low[last]
+
+    def _settle(self) -> None:
+        """The word's bits join the whole numbers."""
+        shift = WORD * self.word
+        sets = self.sets
+        self.sets = [sets[b] | (bits << shift) if bits else sets[b]
+                     for b, bits in zip(self.base.tolist(), self.low.tolist())]
+        self.base = self.np.arange(len(self.sets), dtype=self.np.int64)
+        self.low = self.np.zeros(len(self.sets), dtype=self.np.uint64)
+
+    def result(self) -> tuple[list, list, list]:
+        self._settle()
+        return self.costs.tolist(), self.scores.tolist(), self.sets
 
 
 def _with(costs, scores, sets, cost, score, bit, upto):
