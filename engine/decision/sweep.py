@@ -254,17 +254,17 @@ class _Packed:
         if m == 0:
             return
         c = np.concatenate((costs[:m] + cost, costs))
-        s = np.concatenate((scores[:m] + score, scores))
-        base = np.concatenate((self.base[:m], self.base))
-        low = np.concatenate((self.low[:m] | np.uint64(1 << (r % WORD)), self.low))
         order = np.argsort(c, kind="stable")
-        c, s, base, low = c[order], s[order], base[order], low[order]
-        keep = np.ones(len(s), dtype=bool)
-        keep[1:] = s[1:] > np.maximum.accumulate(s)[:-1]
-        c, s, base, low = c[keep], s[keep], base[keep], low[keep]
-        last = np.ones(len(c), dtype=bool)
-        last[:-1] = c[:-1] != c[1:]
-        self.costs, self.scores, self.base, self.low = c[last], s[last], base[last], low[last]
+        c = c[order]
+        s = np.concatenate((scores[:m] + score, scores))[order]
+        kept = np.ones(len(s), dtype=bool)
+        kept[1:] = s[1:] > np.maximum.accumulate(s)[:-1]
+        kept = np.flatnonzero(kept)
+        ends = kept[np.append(c[kept[:-1]] != c[kept[1:]], True)]  # of two kept at one cost, the second
+        picked = order[ends]  # into the new points, then the frontier as it was
+        self.costs, self.scores = c[ends], s[ends]
+        self.base = np.concatenate((self.base[:m], self.base))[picked]
+        self.low = np.concatenate((self.low[:m] | np.uint64(1 << (r % WORD)), self.low))[picked]
 
     def _settle(self) -> None:
         """The word's bits join the whole numbers."""
