@@ -34,7 +34,7 @@ import attrs
 from ..errors import InputError, did_you_mean
 from .knapsack import knapsack
 
-__all__ = ["POLICIES", "Item", "Selection", "Step", "optimal", "rank_walk", "select"]
+__all__ = ["POLICIES", "Item", "Selection", "Step", "check", "optimal", "rank_walk", "select"]
 
 POLICIES = ("rank", "optimal")
 
@@ -91,7 +91,18 @@ def select(items: Sequence[Item], budget: int, policy: str) -> Selection:
         return rank_walk(items, budget)
     if policy == "optimal":
         return optimal(items, budget)
-    raise InputError(
+    raise _unknown(policy)
+
+
+def check(items: Sequence[Item], budget: int, policy: str) -> None:
+    """Refuse what :func:`select` refuses (an unknown policy, bad items or budget), choosing nothing."""
+    if policy not in POLICIES:
+        raise _unknown(policy)
+    _check(items, budget)
+
+
+def _unknown(policy) -> InputError:
+    return InputError(
         f"unknown policy {policy!r}{did_you_mean(str(policy), POLICIES)}",
         field="policy",
         fix="use one of: " + ", ".join(POLICIES),

@@ -42,7 +42,7 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
-from .select import Item, select
+from .select import Item, check
 
 __all__ = ["Interval", "budget_intervals", "joined", "lowest_budget_keeping", "next_budget_including", "sweep"]
 
@@ -72,7 +72,7 @@ def sweep(
     for ``optimal``, whose work runs over the items rather than the budgets, ``done`` is the
     share of the items handled so far, in pence of ``total``.
     """
-    select(items, 0, policy)  # refuses an unknown policy and bad items as select does
+    check(items, 0, policy)  # refuses an unknown policy and bad items as select does
     total = sum(item.cost for item in items)
     upto = total if upto is None else upto
     if isinstance(upto, bool) or not isinstance(upto, int):
@@ -159,7 +159,7 @@ def members(items: Sequence[Item], mask: int) -> tuple[str, ...]:
     return tuple(out)
 
 
-LONG = 256  # points of the frontier past which it is merged on numpy arrays
+LONG = 64  # points of the frontier past which it is merged on numpy arrays
 
 
 def frontier(items: Sequence[Item], upto: int, report: Progress | None = None) -> tuple[list, list, list]:
