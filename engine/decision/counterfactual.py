@@ -39,6 +39,7 @@ exact knapsack, after a bound by the linear relaxation rules most of them out.
 from __future__ import annotations
 
 import functools
+import operator
 from bisect import bisect_left, bisect_right
 from fractions import Fraction
 from typing import Callable
@@ -356,7 +357,7 @@ class _Rescore:
 
     @functools.cached_property
     def ranking(self) -> "_Ranking":
-        return _Ranking(self.sit)
+        return _Ranking(self.sit, self)
 
     def depends(self, k: Proposal) -> bool:
         return self._valued and k.reach is not None
@@ -370,9 +371,21 @@ class _Rescore:
         """*q*'s units when *k* costs *cost*."""
         if q.id == k.id:
             return self.own(k, cost)
+        return self.steps(q)[self.step(q, k, cost)]
+
+    def step(self, q: Proposal, k: Proposal, cost: int) -> int:
+        """Which of :meth:`steps` *q* has when *k* (another) costs *cost*: 2 as now, each half a step of value for
+        money one more or less."""
         if not self.depends(k) or q.reach is None:
-            return units_of(self.exact[q.id]) if q.id not in self._moved else self._moved[q.id][2]
-        return self._steps(q)[2 + self._relation(q, k, cost) - self._relation(q, k, k.cost)]
+            return 2
+        return 2 + self._relation(q, k, cost) - self._relation(q, k, k.cost)
+
+    def steps(self, q: Proposal) -> tuple[int, ...]:
+        """*q*'s units with -1, -1/2, 0, 1/2 and 1 step of value for money more than now (all its units now, if
+        value for money does not move)."""
+        if q.reach is None or not self._valued:
+            return (units_of(self.exact[q.id]),) * 5
+        return self._steps(q)
 
     def moved(self, k: Proposal, cost: int) -> list[str]:
         """The other proposals whose units may differ from now when *k* costs *cost*: those whose people per
@@ -1191,8 +1204,9 @@ def _greatest_in_stretch(sit, rescore, k: Proposal, low: int, up: int) -> int:
     budget = sit.budget
     ranked, units = _ranked_at(sit, rescore, k, up)
     others = [(q.cost, units[q.id]) for q in ranked if q.id != k.id]
-    rest = _best_within([Item(f"o{i}", c, s) for i, (c, s) in enumerate(others) if s > 0 and c <= budget], budget)
-    best_score, best_cost = sum(item.score for item in rest), sum(item.cost for item in rest)
+    fit = [(c, s) for c, s in others if s > 0 and c <= budget]
+    rest = [fit[r] for r in knapsack([c for c, _ in fit], [s for _, s in fit], budget)] if fit else []
+    best_score, best_cost = sum(s for _, s in rest), sum(c for c, _ in rest)
     mine = rescore.units(k, k, up)
     found = low
     more = _least_cost(others, best_score - mine + 1)
@@ -1234,28 +1248,54 @@ def _ranked_at(sit, rescore, k: Proposal, cost: int) -> tuple[list[Proposal], di
     units = dict(base.units)
     moving = {k.id} | {pid for pid in rescore.moved(k, cost) if pid in units}
     keys, ranked = [], []
-    for key, p in zip(base.keys, sit.order):
-        if p.id not in moving:
-            keys.append(key)
-            ranked.append(p)
-    for p in (base.by_id[pid] for pid in moving):
-        units[p.id] = rescore.units(p, k, cost)
-        key = base.key(p, units[p.id], cost if p.id == k.id else p.cost)
-        at = bisect_left(keys, key)
-        keys.insert(at, key)
-        ranked.insert(at, p)
-    return ranked, units
+    start = 0
+    for at in sorted(base.place[pid] for pid in moving):  # the order now, in pieces between them
+        keys += base.keys[start:at]
+        ranked += base.order[start:at]
+        start = at + 1
+    keys += base.keys[start:]
+    ranked += base.order[start:]
+    mine = rescore.units(k, k, cost)
+    units[k.id] = mine
+    moved = [(base.key(k, mine, cost), k)]
+    for pid in moving:
+        if pid != k.id:
+            p = base.by_id[pid]
+            units[pid], key = base.shifted(p, rescore.step(p, k, cost))
+            moved.append((key, p))
+    moved.sort(key=_first)
+    # two runs in order, merged by one stable sort (the keys are all different: each ends with an id)
+    merged = sorted([*zip(keys, ranked), *moved], key=_first)
+    return [p for _, p in merged], units
+
+
+_first = operator.itemgetter(0)
 
 
 class _Ranking:
     """The order the policy considers the upfront proposals in now, with each one's key and units."""
 
-    def __init__(self, sit):
+    def __init__(self, sit, rescore: "_Rescore"):
+        self.rescore = rescore
+        self._shifted: dict[str, list] = {}  # id -> its (units, key) at each step, as asked for
         self.consensus_first = sit.policy == "consensus-first"
         self.scores = sit.scores
         self.units = {p.id: sit.scores[p.id].units for p in sit.order}
         self.by_id = {p.id: p for p in sit.order}
+        self.order = list(sit.order)
+        self.place = {p.id: i for i, p in enumerate(sit.order)}
         self.keys = [self.key(p, self.units[p.id], p.cost) for p in sit.order]
+
+    def shifted(self, p: Proposal, step: int) -> tuple[int, tuple]:
+        """*p*'s units and key at its own cost when it has *step* (:meth:`_Rescore.step`)."""
+        found = self._shifted.get(p.id)
+        if found is None:
+            found = self._shifted[p.id] = [None] * 5
+        pair = found[step]
+        if pair is None:
+            units = self.rescore.steps(p)[step]
+            pair = found[step] = (units, self.key(p, units, p.cost))
+        return pair
 
     def key(self, p: Proposal, units: int, price: int):
         """The policy's key for *p* with *units* at *price* (that of :func:`engine.decision.shortlist.walk_key`)."""
