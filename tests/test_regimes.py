@@ -187,6 +187,24 @@ def test_an_order_kept_up_to_date_is_the_order_from_scratch(seed):
                 assert (order.keys, order.lefts) == (fresh.keys, fresh.lefts), (k.id, lower)
 
 
+@settings(max_examples=40 if CI else 8, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans())
+def test_the_cuts_on_arrays_are_the_plain_cuts(seed, any_reach):
+    """For every proposal, the costs at which the optimal set's keys can change are the same worked out on
+    arrays as one proposal at a time."""
+    from engine.decision.counterfactual import _Cuts, _CutsOnArrays
+
+    sit = situation(seed, 3, 30, any_reach=any_reach, policies=("optimal",))
+    rescore = _Rescore(sit)
+    import numpy
+
+    on_arrays = _CutsOnArrays(sit, rescore, numpy)
+    assert on_arrays.fits
+    plain = _Cuts(sit, rescore)
+    for k in sit.order:
+        assert on_arrays.of(k) == plain.of(k), k.id
+
+
 # --- optimal: the bound by dynamic programming over units ------------------------------------------------------
 
 

@@ -359,6 +359,10 @@ class _Rescore:
     def ranking(self) -> "_Ranking":
         return _Ranking(self.sit, self)
 
+    @functools.cached_property
+    def cuts(self) -> "_Cuts":
+        return _Cuts.made(self.sit, self)
+
     def depends(self, k: Proposal) -> bool:
         return self._valued and k.reach is not None
 
@@ -531,6 +535,92 @@ class _Rescore:
         if not self.depends(k) or q.reach is None or q.reach == 0 or k.reach == 0:
             return None
         return k.reach * q.cost // q.reach
+
+
+class _Cuts:
+    """The costs at which a proposal's cost, as it moves, can change the optimal set's keys: where the ranking
+    moves (it passes the cost of a proposal it can tie with on score and consensus; proposals whose units can
+    never meet its own leave no cut) and where its own units change (its people per pound pass any eligible
+    proposal's, a tactical bid's too).  Each cut is a cost and the penny above it."""
+
+    def __init__(self, sit, rescore: "_Rescore"):
+        self.sit, self.rescore = sit, rescore
+
+    @staticmethod
+    def made(sit, rescore: "_Rescore") -> "_Cuts":
+        """The cuts of *sit*'s proposals, on numpy arrays past :data:`engine.decision.regimes.SMALL` of them
+        (where whole numbers fit in 64 bits)."""
+        from .regimes import SMALL
+
+        if len(sit.eligible) <= SMALL:
+            return _Cuts(sit, rescore)
+        import numpy
+
+        cuts = _CutsOnArrays(sit, rescore, numpy)
+        return cuts if cuts.fits else _Cuts(sit, rescore)
+
+    def of(self, k: Proposal) -> set[int]:
+        sit, rescore = self.sit, self.rescore
+        cuts: set[int] = set()
+        lowest, highest = rescore.own_range(k)
+        for q in sit.order:
+            if q.id != k.id and sit.scores[q.id].consensus == sit.scores[k.id].consensus \
+                    and any(lowest <= u <= highest for u in rescore.possible(q, k)):
+                cuts.update((q.cost, q.cost + 1))
+        for q in sit.eligible:
+            if q.id == k.id:
+                continue
+            floor = rescore.crossing(k, q)
+            if floor is not None:
+                cuts.update((floor, floor + 1))
+        return cuts
+
+
+class _CutsOnArrays(_Cuts):
+    """:class:`_Cuts` with every proposal tested at once."""
+
+    def __init__(self, sit, rescore: "_Rescore", np):
+        super().__init__(sit, rescore)
+        self.np = np
+        order, eligible = sit.order, sit.eligible
+        self.place = {p.id: i for i, p in enumerate(order)}
+        self.costs = np.array([p.cost for p in order], dtype=np.int64)
+        self.agreed = np.array([sit.scores[p.id].consensus for p in order], dtype=bool)
+        self.steps = np.array([rescore.steps(p) for p in order], dtype=np.int64)
+        self.reaches = np.array([p.reach or 0 for p in order], dtype=np.int64)
+        rated = [p for p in eligible if p.reach]  # people per pound that can be crossed
+        self.rated_ids = {p.id: i for i, p in enumerate(rated)}
+        self.rated_costs = np.array([p.cost for p in rated], dtype=np.int64)
+        self.rated_reaches = np.array([p.reach for p in rated], dtype=np.int64)
+        costs = [p.cost for p in eligible]
+        reaches = [p.reach or 0 for p in eligible]
+        units = int(np.abs(self.steps).max()) if len(order) else 0
+        self.fits = max(costs, default=0) * max(reaches, default=0) < 2**62 and units < 2**62
+        self.columns = np.arange(len(order))
+
+    def of(self, k: Proposal) -> set[int]:
+        np, rescore = self.np, self.rescore
+        lowest, highest = rescore.own_range(k)
+        if rescore.depends(k):
+            mine, theirs = k.reach * self.costs, self.reaches * k.cost  # k's people per pound against each's
+            now = np.where(mine < theirs, 2, np.where(mine == theirs, 1, 0))
+            units = [self.steps[self.columns, 2 + w - now] for w in (0, 1, 2)]
+        else:
+            units = [self.steps[:, 2]]
+        meets = np.zeros(len(self.costs), dtype=bool)
+        for u in units:
+            meets |= (lowest <= u) & (u <= highest)
+        meets &= self.agreed == self.sit.scores[k.id].consensus
+        meets[self.place[k.id]] = False
+        costs = self.costs[meets]
+        cuts = set(costs.tolist()) | set((costs + 1).tolist())
+        if rescore.depends(k) and k.reach:
+            others = np.ones(len(self.rated_costs), dtype=bool)
+            if k.id in self.rated_ids:
+                others[self.rated_ids[k.id]] = False
+            floors = k.reach * self.rated_costs[others] // self.rated_reaches[others]
+            cuts |= set(floors.tolist()) | set((floors + 1).tolist())
+        return cuts
 
 
 class _CostSearch:
@@ -1158,21 +1248,7 @@ def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None,
         return None, ()
     rescore = rescore or _Rescore(sit)
     eligible = eligibility or _Eligibility(sit.round)
-    cuts = {1, *eligible.cuts(k)}
-    # the ranking (the knapsack's last key) moves as k's cost passes the cost of a proposal it ties with on
-    # score and consensus, and only then: proposals whose units can never meet k's leave no cut
-    lowest, highest = rescore.own_range(k)
-    for q in sit.order:
-        if q.id != k.id and sit.scores[q.id].consensus == sit.scores[k.id].consensus \
-                and any(lowest <= u <= highest for u in rescore.possible(q, k)):
-            cuts.update((q.cost, q.cost + 1))
-    # k's own units change as its people per pound pass any eligible proposal's, a tactical bid's too
-    for q in sit.eligible:
-        if q.id == k.id:
-            continue
-        floor = rescore.crossing(k, q)
-        if floor is not None:
-            cuts.update((floor, floor + 1))
+    cuts = {1, *eligible.cuts(k)} | rescore.cuts.of(k)
     starts = sorted(c for c in cuts if 1 <= c <= budget)
     if within is not None:
         # the first bound only falls as k's cost rises: the stretches above the last whose cheapest cost meets
