@@ -375,14 +375,17 @@ class _Rescore:
         """*q*'s units when *k* costs *cost*."""
         if q.id == k.id:
             return self.own(k, cost)
-        return self.steps(q)[self.step(q, k, cost)]
+        if not self._valued or k.reach is None or q.reach is None:
+            return units_of(self.exact[q.id]) if q.id not in self._moved else self._moved[q.id][2]
+        return self._steps(q)[2 + self._relation(q, k, cost) - self._relation(q, k, k.cost)]
 
     def step(self, q: Proposal, k: Proposal, cost: int) -> int:
         """Which of :meth:`steps` *q* has when *k* (another) costs *cost*: 2 as now, each half a step of value for
         money one more or less."""
-        if not self.depends(k) or q.reach is None:
+        if not self._valued or k.reach is None or q.reach is None:
             return 2
-        return 2 + self._relation(q, k, cost) - self._relation(q, k, k.cost)
+        mine, theirs, was = k.reach * q.cost, q.reach * cost, q.reach * k.cost
+        return 2 + (2 if mine < theirs else 1 if mine == theirs else 0) - (2 if mine < was else 1 if mine == was else 0)
 
     def steps(self, q: Proposal) -> tuple[int, ...]:
         """*q*'s units with -1, -1/2, 0, 1/2 and 1 step of value for money more than now (all its units now, if
@@ -662,6 +665,10 @@ class _CostSearch:
     def key(self, p: Proposal, units: int, cost: int):
         return self.rescore.ranking.key(p, units, cost)
 
+    def key_of(self, q: Proposal, k: Proposal, cost: int):
+        """The key of *q* (another than *k*) when *k* costs *cost*."""
+        return self.rescore.ranking.shifted(q, self.rescore.step(q, k, cost))[1]
+
     def greatest(self, k: Proposal) -> tuple[int | None, tuple[str, ...]]:
         """The greatest cost (pence) at which *k* is shortlisted in full now, and who leaves the shortlist then."""
         budget = self.sit.budget
@@ -742,7 +749,7 @@ class _CostSearch:
         """The money left when the walk reaches *k* at *cost*, and the proposals it takes (ids), exactly."""
         rescore = self.rescore
         budget = self.sit.budget
-        entries = [(self.key(q, rescore.units(q, k, cost), q.cost), q) for q in self.top if q.id != k.id]
+        entries = [(self.key_of(q, k, cost), q) for q in self.top if q.id != k.id]
         entries.append((self.key(k, rescore.units(k, k, cost), cost), k))
         entries.sort(key=lambda e: e[0])
         # the rest come after every proposal of the core, whatever k costs: once the money left after the
@@ -756,7 +763,7 @@ class _CostSearch:
     def _walk_all(self, k: Proposal, cost: int):
         """The same as :meth:`_walk`, over every proposal (when the top does not settle it)."""
         rescore = self.rescore
-        entries = sorted(((self.key(q, rescore.units(q, k, cost), cost if q.id == k.id else q.cost), q)
+        entries = sorted(((self.key(k, rescore.units(k, k, cost), cost) if q.id == k.id else self.key_of(q, k, cost), q)
                           for q in self.sit.order), key=lambda e: e[0])
         left_k, chosen, _ = _walk_entries(entries, k, cost, self.sit.budget, -1)
         return left_k, chosen
@@ -776,7 +783,7 @@ class _Order:
     def __init__(self, search, k: Proposal, cost: int, among):
         self.search, self.k, self.cost = search, k, cost
         units = search.rescore.units
-        self.entries = sorted((search.key(q, units(q, k, cost), q.cost), q) for q in among if q.id != k.id)
+        self.entries = sorted((search.key_of(q, k, cost), q) for q in among if q.id != k.id)
         self.keys = [key for key, _ in self.entries]
         self.everyone = len(among) == len(search.sit.order)
         self.lefts = [search.sit.budget] + [0] * len(self.entries)
@@ -802,8 +809,8 @@ class _Order:
         for q in crossed:
             if q.id == k.id:
                 continue
-            old = bisect_left(self.keys, search.key(q, search.rescore.units(q, k, self.cost), q.cost))
-            new_key = search.key(q, search.rescore.units(q, k, cost), q.cost)
+            old = bisect_left(self.keys, search.key_of(q, k, self.cost))
+            new_key = search.key_of(q, k, cost)
             if new_key == self.keys[old]:
                 continue
             del self.entries[old], self.keys[old]
