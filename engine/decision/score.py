@@ -262,11 +262,12 @@ def units_of(exact: Fraction) -> int:
     return int((exact * UNITS * 2 + 1) // 2)
 
 
-def score_one(p: Proposal, round_, pool: Pool | Sequence[Proposal], scoring: Scoring) -> Score:
-    """The score of *p* judged within *pool*."""
+def score_one(p: Proposal, round_, pool: Pool | Sequence[Proposal], scoring: Scoring,
+              most: dict[str, Fraction] | None = None) -> Score:
+    """The score of *p* judged within *pool* (*most*: :func:`max_points` of *scoring*, if already worked out)."""
     if not isinstance(pool, Pool):
         pool = Pool.of(pool)
-    most = max_points(scoring)
+    most = most or max_points(scoring)
     parts = []
     exact = Fraction(0)
     for c in scoring.criteria:
@@ -282,7 +283,8 @@ def score_one(p: Proposal, round_, pool: Pool | Sequence[Proposal], scoring: Sco
 def score_all(proposals: Sequence[Proposal], round_, scoring: Scoring) -> dict[str, Score]:
     """The score of each proposal, judged together (for value for money)."""
     pool = Pool.of(proposals)
-    return {p.id: score_one(p, round_, pool, scoring) for p in proposals}
+    most = max_points(scoring)
+    return {p.id: score_one(p, round_, pool, scoring, most) for p in proposals}
 
 
 @attrs.frozen(slots=True)
