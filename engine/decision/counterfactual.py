@@ -1452,14 +1452,16 @@ class _Within:
         def least_costs(items):
             costs = np.full(longest + 1, INF, dtype=np.int64)
             costs[0] = 0
+            reached = 0  # the most units reached so far: past it every entry is INF and stays so
             for c, u in items:
                 if u <= 0:
                     continue
-                shifted = np.empty_like(costs)
                 reach = min(u, longest + 1)
-                shifted[:reach] = c  # the proposal alone reaches these
-                shifted[reach:] = costs[:longest + 1 - reach] + c
-                np.minimum(costs, shifted, out=costs)
+                top = min(reached + u, longest)  # from the entries reached so far, with this one added
+                if top >= reach:  # (the sums are taken before any entry changes)
+                    np.minimum(costs[reach:top + 1], costs[:top + 1 - reach] + c, out=costs[reach:top + 1])
+                np.minimum(costs[:reach], c, out=costs[:reach])  # the proposal alone reaches these
+                reached = top
             return costs
 
         now = [(p.cost, sit.scores[p.id].units) for p in fits]  # each at most its highest: within *longest*
