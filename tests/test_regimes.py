@@ -205,6 +205,29 @@ def test_the_cuts_on_arrays_are_the_plain_cuts(seed, any_reach):
         assert on_arrays.of(k) == plain.of(k), k.id
 
 
+@settings(max_examples=30 if CI else 6, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_the_order_holds_over_a_stretch(seed):
+    """Between two cuts of a reserve's cost the order and every proposal's units are the same at every cost (so
+    they are worked out once a stretch): at its first cost, its last and one between."""
+    from engine.decision.counterfactual import _ranked_at
+
+    sit = situation(seed, 3, 30, policies=("optimal",))
+    rescore = _Rescore(sit)
+    eligible = _Eligibility(sit.round)
+    rng = random.Random(seed)
+    for k in sit.order:
+        starts = sorted(c for c in {1, *eligible.cuts(k)} | rescore.cuts.of(k) if 1 <= c <= sit.budget)
+        for low, nxt in zip(starts, starts[1:] + [sit.budget + 1]):
+            up = nxt - 1
+            if up < low:
+                continue
+            ranked, units = _ranked_at(sit, rescore, k, up)
+            for cost in (low, rng.randint(low, up)):
+                there, units_there = _ranked_at(sit, rescore, k, cost)
+                assert ([p.id for p in there], units_there) == ([p.id for p in ranked], units), (k.id, low, up, cost)
+
+
 # --- optimal: the bound by dynamic programming over units ------------------------------------------------------
 
 

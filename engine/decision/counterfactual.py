@@ -1270,22 +1270,24 @@ def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None,
             continue
         if not could(low):
             continue
-        if not _in_optimal(sit, rescore, k, low):
+        ranking = _ranked_at(sit, rescore, k, up)  # the same at every cost of the stretch
+        if not _in_optimal(sit, rescore, k, low, ranking):
             continue
-        best = _greatest_in_stretch(sit, rescore, k, low, up)
+        best = _greatest_in_stretch(sit, rescore, k, low, up, ranking)
         offers = sit.round.reduced_offers and any(
             p.minimum_cost is not None and p.minimum_cost < (best if p.id == k.id else p.cost) for p in sit.order)
         # where no proposal could be offered less, the shortlist is the optimal set alone
-        there = _decide_at_cost(sit, k, best, rescore).ids if offers else _optimal_ids(sit, rescore, k, best)
+        there = _decide_at_cost(sit, k, best, rescore).ids if offers else _optimal_ids(sit, rescore, k, best, ranking)
         return best, _gone(sit, there)
     return None, ()
 
 
-def _greatest_in_stretch(sit, rescore, k: Proposal, low: int, up: int) -> int:
+def _greatest_in_stretch(sit, rescore, k: Proposal, low: int, up: int, ranking=None) -> int:
     """The greatest cost in ``[low, up]`` (a stretch with the same scores and ranking, *k* chosen at *low*) at
-    which *k* is in the optimal shortlist."""
+    which *k* is in the optimal shortlist (*ranking*: :func:`_ranked_at` in the stretch, if worked out)."""
     budget = sit.budget
-    ranked, units = _ranked_at(sit, rescore, k, up)
+    ranking = ranking or _ranked_at(sit, rescore, k, up)
+    ranked, units = ranking
     others = [(q.cost, units[q.id]) for q in ranked if q.id != k.id]
     fit = [(c, s) for c, s in others if s > 0 and c <= budget]
     rest = [fit[r] for r in knapsack([c for c, _ in fit], [s for _, s in fit], budget)] if fit else []
@@ -1299,7 +1301,7 @@ def _greatest_in_stretch(sit, rescore, k: Proposal, low: int, up: int) -> int:
     if same is not None:
         found = max(found, min(up, budget - same, best_cost - 1 - same))
         tie = best_cost - same  # the same score at the same cost: the rank decides
-        if found < tie <= up and _in_optimal(sit, rescore, k, tie):
+        if found < tie <= up and _in_optimal(sit, rescore, k, tie, ranking):
             found = tie
     return found
 
@@ -1387,15 +1389,16 @@ class _Ranking:
                 p.submitted.toordinal(), p.id)
 
 
-def _in_optimal(sit, rescore, k: Proposal, cost: int) -> bool:
+def _in_optimal(sit, rescore, k: Proposal, cost: int, ranking=None) -> bool:
     """Whether the optimal set at the allocation in use holds *k* when it costs *cost*."""
-    return k.id in _optimal_ids(sit, rescore, k, cost)
+    return k.id in _optimal_ids(sit, rescore, k, cost, ranking)
 
 
-def _optimal_ids(sit, rescore, k: Proposal, cost: int) -> set[str]:
+def _optimal_ids(sit, rescore, k: Proposal, cost: int, ranking=None) -> set[str]:
     """The optimal set at the allocation in use when *k* costs *cost* (as :func:`engine.decision.select.optimal`
-    chooses it: the knapsack over the scoring items that fit, in rank order)."""
-    ranked, units = _ranked_at(sit, rescore, k, cost)
+    chooses it: the knapsack over the scoring items that fit, in rank order); *ranking*: :func:`_ranked_at` at
+    a cost of the same stretch, if worked out."""
+    ranked, units = ranking or _ranked_at(sit, rescore, k, cost)
     budget = sit.budget
     ids, costs, scores = [], [], []
     for p in ranked:
