@@ -65,10 +65,11 @@ def money_change(pence: int) -> str:
 
 def points(value: Fraction | int, places: int = 1) -> str:
     """``7.4``: a number of points rounded half up to *places* decimals (``8.0``, not ``8``)."""
-    value = Fraction(value)
+    value = value if isinstance(value, Fraction) else Fraction(value)
+    n, d = value.numerator, value.denominator
     scale = 10 ** places
-    whole = (abs(value) * scale * 2 + 1) // 2
-    sign = "-" if value < 0 and whole else ""
+    whole = (abs(n) * scale * 2 + d) // (2 * d)  # |value| * scale, rounded half up, in whole numbers
+    sign = "-" if n < 0 and whole else ""
     text = f"{sign}{whole // scale}"
     return text + (f".{whole % scale:0{places}d}" if places else "")
 

@@ -33,6 +33,16 @@ class TestPoints:
         assert fmt.points(Fraction(-1, 100)) == "0.0"
 
 
+    @given(st.fractions(min_value=-100, max_value=100, max_denominator=10**6), st.integers(0, 4))
+    def test_as_the_exact_value_rounds(self, value, places):
+        """The whole-number rounding is the exact one: |value| times 10**places, plus a half, rounded down."""
+        whole = (abs(value) * 10**places * 2 + 1) // 2
+        sign = "-" if value < 0 and whole else ""
+        text = f"{sign}{whole // 10**places}" + (f".{whole % 10**places:0{places}d}" if places else "")
+        assert fmt.points(value, places) == text
+        assert fmt.points(int(value), places) == fmt.points(Fraction(int(value)), places)
+
+
 class TestChanges:
     def test_money_change(self):
         """A change of money says + or − (the minus sign), or 'no change'."""
