@@ -38,6 +38,7 @@ exact knapsack, after a bound by the linear relaxation rules most of them out.
 
 from __future__ import annotations
 
+import collections
 import functools
 import operator
 from bisect import bisect_left, bisect_right
@@ -1051,7 +1052,7 @@ def _by_intervals(sit, report) -> dict:
     budget = sit.budget
     choice = sit.choice
     holder = choice.offer[0] if choice.offer else None
-    intervals = sit.intervals_upto(budget)  # from £0 to the allocation in use
+    intervals = _best_below(sit, budget, choice.ids)  # from £0 to the allocation in use
     here = len(intervals) - 1
     later = _Later(sit, budget + 1)
 
@@ -1097,6 +1098,39 @@ def _by_intervals(sit, report) -> dict:
             out[p.id] = Reserve(nearest, gone, offer_there, cost, cost_gone, tie)
         report(done + 1, total)
     return out
+
+
+_Bid = collections.namedtuple("_Bid", "id cost score")  # an item of the frontier, as a regime's arrays give it
+
+
+def _best_below(sit, budget: int, wanted) -> tuple:
+    """The best sets at every allocation from £0 to *budget*, as budget intervals; in a large round the
+    intervals name only *wanted* (ids) of each set, and each regime's order is read from arrays
+    (:class:`engine.decision.regimes.Orders`) where none of its bids could be offered a reduced amount."""
+    from .regimes import Orders
+    from .shortlist import BudgetInterval
+    from .sweep import budget_intervals, frontier, joined, members
+
+    orders = Orders.of(sit, wanted)
+    if orders is None:
+        return sit.intervals_upto(budget)
+    parts = []
+    for low, high in sit.regimes:
+        if low > budget:
+            break
+        top = min(high, budget)
+        bids = orders.bids(low, top)
+        if bids is None:
+            parts.append(budget_intervals(sit.regime(low, keep=False), low, top))
+            continue
+        items = [_Bid(p.id, p.cost, units) for p, units in zip(*bids)]
+        costs, scores, sets = frontier(items, top)
+        asked = sum(1 << r for r, item in enumerate(items) if item.id in wanted)
+        first = bisect_right(costs, low) - 1
+        parts.append([BudgetInterval(max(costs[k], low), costs[k + 1] - 1 if k + 1 < len(costs) else top,
+                                     members(items, sets[k] & asked), costs[k], scores[k])
+                      for k in range(first, len(costs))])
+    return joined(parts)
 
 
 @attrs.frozen

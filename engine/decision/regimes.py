@@ -73,6 +73,7 @@ class Orders:
                                   for g, c, t in zip(group, consensus, tiebreak)], dtype=np.int64)
         self.key_step = 2 * n  # a unit less adds this much
         self.upfront = np.array([p.pot == "upfront" for p in people], dtype=bool)
+        self.costs = np.array([p.cost for p in people], dtype=np.int64)
         self.offers = np.array([p.minimum_cost is not None and p.minimum_cost < p.cost for p in people],
                                dtype=bool) if sit.round.reduced_offers else np.zeros(n, dtype=bool)
         self.wanted = np.array([p.id in wanted for p in people], dtype=bool)
@@ -141,3 +142,17 @@ class Orders:
         head = head[np.argsort(key[head], kind="stable")]
         people = self.people
         return [people[i] for i in head.tolist()]
+
+    def bids(self, budget: int, upto: int) -> tuple[list[Proposal], list[int]] | None:
+        """The upfront bids let in at *budget* that cost at most *upto*, in the order the policy considers them,
+        and their units; ``None`` if one of the bids let in could be offered a reduced amount."""
+        np = self.np
+        units = self.units(budget)
+        bids = self.pool & self.upfront
+        if self.offers[bids].any():
+            return None
+        chosen = np.flatnonzero(bids & (self.costs <= upto))
+        key = self.key_base[chosen] + (self.most - units[chosen]) * self.key_step
+        chosen = chosen[np.argsort(key, kind="stable")]
+        people = self.people
+        return [people[i] for i in chosen.tolist()], units[chosen].tolist()
