@@ -388,13 +388,30 @@ def test_a_large_round_is_the_same_on_arrays_and_off(seed):
     the same JSON with every array path in use (each threshold at its least) and with none."""
     import attrs
 
+    gr = seeded_grid_round(seed, 70, 90, sizes=6, any_reach=True)
+    proposals = tuple(attrs.evolve(p, reach=0 if i % 7 == 3 else None if i % 11 == 5 else p.reach)
+                      for i, p in enumerate(gr.proposals))
+    _same_on_arrays_and_off(gr, proposals)
+
+
+@settings(max_examples=3 if CI else 1, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_numbers_past_64_bits_keep_off_the_arrays(seed):
+    """A reach of 2**63 or more (a count has no upper limit) in a round of 70 to 90 proposals: the arrays refuse
+    it and every figure is worked out in whole numbers, the same with every threshold at its least as with
+    none."""
+    import attrs
+
+    gr = seeded_grid_round(seed, 70, 90, sizes=6, any_reach=True)
+    proposals = tuple(attrs.evolve(p, reach=2**63 + 5 if i == 3 else p.reach) for i, p in enumerate(gr.proposals))
+    _same_on_arrays_and_off(gr, proposals)
+
+
+def _same_on_arrays_and_off(gr, proposals):
     from engine.decision import sweep as sweep_module, walk
     from engine.inputs.scenario import Overrides, run
     from engine.outputs.report import outcome_json
 
-    gr = seeded_grid_round(seed, 70, 90, sizes=6, any_reach=True)
-    proposals = tuple(attrs.evolve(p, reach=0 if i % 7 == 3 else None if i % 11 == 5 else p.reach)
-                      for i, p in enumerate(gr.proposals))
     round_ = rules("kcsp-2026-27", gr.reduced_offers, gr.capped, gr.floored)
     thresholds = ((regimes, "SMALL"), (walk, "SMALL"), (sweep_module, "LONG"))
     for policy in ("rank", "optimal", "consensus-first"):

@@ -363,17 +363,29 @@ class TestProperties:
     @given(st.integers(101, 400), st.integers(0, 2**32), st.booleans())
     def test_steps_fixed_from_the_start_are_skipped_safely(self, n, seed, correlated):
         """Skipping the steps whose items the first bound fixes against the starting incumbent chooses the same
-        set as testing every item as the core reaches it."""
+        set as testing every item as the core reaches it, pruning with the core's ends where they would be."""
         if correlated:
             items, budget = strongly_correlated(n, 10**6, seed)
         else:
             rng = random.Random(seed)
             items = [Item(f"p{i}", rng.randint(1, 10**6), rng.randint(1, 10**4)) for i in range(n)]
             budget = rng.randint(1, sum(item.cost for item in items))
-        expected = optimal(items, budget).chosen
+        knapsack_module = engine.decision.knapsack
+
+        def run():
+            """The set chosen, and the core's ends at each pruning of the states."""
+            ends = []
+            with pytest.MonkeyPatch.context() as patch:
+                for kind in (knapsack_module._Few, knapsack_module._States):
+                    prune = kind.prune
+                    patch.setattr(kind, "prune", lambda states, problem, inc, s, t, card, _prune=prune:
+                                  ends.append((s, t)) or _prune(states, problem, inc, s, t, card))
+                return optimal(items, budget).chosen, ends
+
+        skipping = run()
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(engine.decision.knapsack, "_fixed_from_start", lambda problem, inc: None)
-            assert optimal(items, budget).chosen == expected
+            patch.setattr(knapsack_module, "_fixed_from_start", lambda problem, inc: None)
+            assert run() == skipping
 
     def test_steps_fixed_from_the_start_are_skipped(self):
         """On a round of 300 random items most are fixed from the start: the skip is taken."""

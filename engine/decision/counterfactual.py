@@ -587,19 +587,23 @@ class _CutsOnArrays(_Cuts):
         super().__init__(sit, rescore)
         self.np = np
         order, eligible = sit.order, sit.eligible
+        steps = [rescore.steps(p) for p in order]
+        # every product below is a cost times a reach; checked before any array is made
+        costs = [p.cost for p in eligible]
+        reaches = [p.reach or 0 for p in eligible]
+        self.fits = max(costs, default=0) * max(reaches, default=1) < 2**62 and \
+            max((abs(u) for row in steps for u in row), default=0) < 2**62 and max(costs, default=0) < 2**62
+        if not self.fits:
+            return
         self.place = {p.id: i for i, p in enumerate(order)}
         self.costs = np.array([p.cost for p in order], dtype=np.int64)
         self.agreed = np.array([sit.scores[p.id].consensus for p in order], dtype=bool)
-        self.steps = np.array([rescore.steps(p) for p in order], dtype=np.int64)
+        self.steps = np.array(steps, dtype=np.int64).reshape(len(order), 5)
         self.reaches = np.array([p.reach or 0 for p in order], dtype=np.int64)
         rated = [p for p in eligible if p.reach]  # people per pound that can be crossed
         self.rated_ids = {p.id: i for i, p in enumerate(rated)}
         self.rated_costs = np.array([p.cost for p in rated], dtype=np.int64)
         self.rated_reaches = np.array([p.reach for p in rated], dtype=np.int64)
-        costs = [p.cost for p in eligible]
-        reaches = [p.reach or 0 for p in eligible]
-        units = int(np.abs(self.steps).max()) if len(order) else 0
-        self.fits = max(costs, default=0) * max(reaches, default=0) < 2**62 and units < 2**62
         self.columns = np.arange(len(order))
 
     def of(self, k: Proposal) -> set[int]:
@@ -607,6 +611,8 @@ class _CutsOnArrays(_Cuts):
         lowest, highest = rescore.own_range(k)
         if rescore.depends(k):
             mine, theirs = k.reach * self.costs, self.reaches * k.cost  # k's people per pound against each's
+            # as _Rescore.possible: the step each has as k reaches fewer people per pound than it (w = 0), as
+            # many (1) or more (2), against its relation now (_Rescore._relation: 2 fewer, 1 as many, 0 more)
             now = np.where(mine < theirs, 2, np.where(mine == theirs, 1, 0))
             units = [self.steps[self.columns, 2 + w - now] for w in (0, 1, 2)]
         else:
@@ -984,7 +990,8 @@ def _left_bound(sit, rescore, bounds, groups) -> Callable[[Proposal], int]:
 
 class _Limits:
     """``limits[j]``: the bound on the money left when the proposals of the first *j* of *costs* come first
-    (entry *skip* left out), worked out only as far as it is read.
+    (entry *skip* left out), worked out only as far as it is read: the greatest ``x`` with ``x`` plus their
+    costs of at most ``x`` within the budget, exactly (so it never rises with *j*).
 
     Each step keeps the costs within the bound so far, ascending; a copy of them is saved every
     :attr:`EVERY` steps, so the limits with one entry left out (:meth:`without`) start again from the copy

@@ -488,7 +488,8 @@ def _search(problem: _Problem, inc: _Incumbent, card, limit):
     for i in steps:
         if not alive:
             break
-        s = max(b - i, 0)  # as the steps passed over (each item fixed on both sides) would have left it
+        # as the steps passed over (each item fixed on both sides) would have left the core's ends
+        s, t = max(b - i, 0), min(b + i - 1, n - 1)
         for j, sign in ((b + i, 1), (b - 1 - i, -1)):
             if not (alive and 0 <= j < n):
                 continue
@@ -519,8 +520,12 @@ def _fixed_from_start(problem: _Problem, inc: _Incumbent):
     """For each item, whether the first bound fixes it against *inc* (``None`` for a small problem, or one
     whose sums outgrow 64-bit numbers: each item is then tested as the core reaches it).
 
-    An item fixed against the incumbent the search starts from is fixed against every later one (each comes
-    first), so the steps that would only pass over such items are skipped, in one array operation."""
+    An item fixed against the incumbent the search starts from is fixed against every later one, so the steps
+    that would only pass over such items are skipped, in one array operation.  A later incumbent comes first:
+    it scores more (by a whole unit at least), or the same for no more; the test (:func:`_reaches`) keeps an
+    item when ``(sigma - score) * den + num * (cap - mu) >= min(den, num * (cap - cost))``, whose left side
+    falls by ``den`` or more when the score rises by one, while the right side falls by at most ``den``; and
+    at the same score the right side can only rise as the cost falls."""
     n = len(problem.W)
     if n <= _ARRAYS_AFTER or problem.dtype != "int64":
         return None

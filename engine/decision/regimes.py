@@ -53,7 +53,7 @@ class Orders:
         a_most, b_most, d_most = (max((t[j] for t in terms if t), default=0) for j in (0, 1, 2))
         key_most = ((1 * span + span) * 2 + 1) * n + n
         self.fits = unit2 * (a_most * twice + b_most * twice) + d_most * twice < _LIMIT and \
-            2 * d_most * twice < _LIMIT and key_most < _LIMIT
+            2 * d_most * twice < _LIMIT and key_most < _LIMIT and max((p.cost for p in people), default=0) < _LIMIT
         if not self.fits:
             return
         self.rated = np.array([t is not None for t in terms], dtype=bool)
