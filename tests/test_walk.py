@@ -97,6 +97,11 @@ class TestWindow:
             assert taken[at] == _taken(costs, budget)
         assert all(taken[k] != taken[k + 1] for k in range(len(starts) - 1))
 
+    def test_whole_numbers_of_any_size(self):
+        """Amounts past 64 bits are walked exactly: a shortfall of 2**70 moves the budget by exactly that."""
+        big = 2**70
+        assert walk.walk_window([big, 5], 0, big + 10) == ([0, 5, big, big + 5], [[], [1], [0], [0, 1]])
+
     @settings(max_examples=100)
     @given(costs_lists, st.integers(0, 2 * 10**6), st.integers(0, 10**5), st.sampled_from([0, 2, 64]))
     def test_as_the_events_give_it(self, costs, low, width, most):

@@ -223,14 +223,16 @@ def walk_window(costs: Sequence[int], low: int, high: int, most: int = 64) -> tu
             events, sets = walk_events(costs, high)
             at = bisect_right(events, budget) - 1
             return starts + [budget] + events[at + 1:], taken + sets[at:]
-        left, took, short = budget, [], INF
+        left, took, short = budget, [], None
         for i, cost in enumerate(costs):
             if cost <= left:
                 left -= cost
                 took.append(i)
-            elif cost - left < short:
+            elif short is None or cost - left < short:
                 short = cost - left
         starts.append(budget)
         taken.append(took)
+        if short is None:  # everything is taken: nothing changes at any greater budget
+            break
         budget += short
     return starts, taken
