@@ -1311,24 +1311,24 @@ def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None,
             continue
         if not could(low):
             continue
-        ranking = _ranked_at(sit, rescore, k, up)  # the same at every cost of the stretch
-        if not _in_optimal(sit, rescore, k, low, ranking):
+        stretch = _Stretch(sit, k, _ranked_at(sit, rescore, k, up))  # the same at every cost of the stretch
+        if k.id not in stretch.optimal_ids(low):
             continue
-        best = _greatest_in_stretch(sit, rescore, k, low, up, ranking)
+        best = _greatest_in_stretch(sit, rescore, k, low, up, stretch)
         offers = sit.round.reduced_offers and any(
             p.minimum_cost is not None and p.minimum_cost < (best if p.id == k.id else p.cost) for p in sit.order)
         # where no proposal could be offered less, the shortlist is the optimal set alone
-        there = _decide_at_cost(sit, k, best, rescore).ids if offers else _optimal_ids(sit, rescore, k, best, ranking)
+        there = _decide_at_cost(sit, k, best, rescore).ids if offers else stretch.optimal_ids(best)
         return best, _gone(sit, there)
     return None, ()
 
 
-def _greatest_in_stretch(sit, rescore, k: Proposal, low: int, up: int, ranking=None) -> int:
+def _greatest_in_stretch(sit, rescore, k: Proposal, low: int, up: int, stretch: "_Stretch | None" = None) -> int:
     """The greatest cost in ``[low, up]`` (a stretch with the same scores and ranking, *k* chosen at *low*) at
-    which *k* is in the optimal shortlist (*ranking*: :func:`_ranked_at` in the stretch, if worked out)."""
+    which *k* is in the optimal shortlist (*stretch*: the stretch's order, if worked out)."""
     budget = sit.budget
-    ranking = ranking or _ranked_at(sit, rescore, k, up)
-    ranked, units = ranking
+    stretch = stretch or _Stretch(sit, k, _ranked_at(sit, rescore, k, up))
+    ranked, units = stretch.ranking
     others = [(q.cost, units[q.id]) for q in ranked if q.id != k.id]
     fit = [(c, s) for c, s in others if s > 0 and c <= budget]
     rest = [fit[r] for r in knapsack([c for c, _ in fit], [s for _, s in fit], budget)] if fit else []
@@ -1342,7 +1342,7 @@ def _greatest_in_stretch(sit, rescore, k: Proposal, low: int, up: int, ranking=N
     if same is not None:
         found = max(found, min(up, budget - same, best_cost - 1 - same))
         tie = best_cost - same  # the same score at the same cost: the rank decides
-        if found < tie <= up and _in_optimal(sit, rescore, k, tie, ranking):
+        if found < tie <= up and k.id in stretch.optimal_ids(tie):
             found = tie
     return found
 
@@ -1430,25 +1430,38 @@ class _Ranking:
                 p.submitted.toordinal(), p.id)
 
 
-def _in_optimal(sit, rescore, k: Proposal, cost: int, ranking=None) -> bool:
+def _in_optimal(sit, rescore, k: Proposal, cost: int) -> bool:
     """Whether the optimal set at the allocation in use holds *k* when it costs *cost*."""
-    return k.id in _optimal_ids(sit, rescore, k, cost, ranking)
+    return k.id in _Stretch(sit, k, _ranked_at(sit, rescore, k, cost)).optimal_ids(cost)
 
 
-def _optimal_ids(sit, rescore, k: Proposal, cost: int, ranking=None) -> set[str]:
-    """The optimal set at the allocation in use when *k* costs *cost* (as :func:`engine.decision.select.optimal`
-    chooses it: the knapsack over the scoring items that fit, in rank order); *ranking*: :func:`_ranked_at` at
-    a cost of the same stretch, if worked out."""
-    ranked, units = ranking or _ranked_at(sit, rescore, k, cost)
-    budget = sit.budget
-    ids, costs, scores = [], [], []
-    for p in ranked:
-        price = cost if p.id == k.id else p.cost
-        if units[p.id] > 0 and price <= budget:
-            ids.append(p.id)
-            costs.append(price)
-            scores.append(units[p.id])
-    return {ids[r] for r in knapsack(costs, scores, budget)} if ids else set()
+class _Stretch:
+    """A reserve *k*'s order over a stretch of its cost (*ranking*, from :func:`_ranked_at`: the same at every cost
+    of the stretch), with the others that can be in a set laid out once."""
+
+    def __init__(self, sit, k: Proposal, ranking):
+        self.ranking, self.k, self.budget = ranking, k, sit.budget
+        ranked, units = ranking
+        self.units = units[k.id]
+        self.ids, self.costs, self.scores = [], [], []  # the others scoring and fitting, in rank order
+        self.place = 0  # how many of them come before k
+        for p in ranked:
+            if p.id == k.id:
+                self.place = len(self.ids)
+            elif units[p.id] > 0 and p.cost <= self.budget:
+                self.ids.append(p.id)
+                self.costs.append(p.cost)
+                self.scores.append(units[p.id])
+
+    def optimal_ids(self, cost: int) -> set[str]:
+        """The optimal set at the allocation in use when *k* costs *cost* (as :func:`engine.decision.select.optimal`
+        chooses it: the knapsack over the scoring items that fit, in rank order)."""
+        ids, costs, scores = self.ids, self.costs, self.scores
+        if self.units > 0 and cost <= self.budget:
+            at = self.place
+            ids, costs, scores = (ids[:at] + [self.k.id] + ids[at:], costs[:at] + [cost] + costs[at:],
+                                  scores[:at] + [self.units] + scores[at:])
+        return {ids[r] for r in knapsack(costs, scores, self.budget)} if ids else set()
 
 
 class _Within:
