@@ -251,6 +251,26 @@ def test_the_best_sets_below_read_from_arrays(seed):
     assert runs(on_arrays) == runs(sit.intervals_upto(sit.budget))
 
 
+@settings(max_examples=40 if CI else 8, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_the_changes_are_where_people_per_pound_pass(seed):
+    """The costs at which a proposal's people per pound stand otherwise against another's than a penny below are
+    exactly those :meth:`_Rescore.changes` gives: tried penny by penny around the cost where they are level."""
+    sit = situation(seed, 3, 30)
+    rescore = _Rescore(sit)
+    for k in sit.order:
+        for q in sit.eligible:
+            if q.id == k.id:
+                continue
+            level = rescore.crossing(k, q)
+            if level is None:
+                assert rescore.changes(k, q) == ()
+                continue
+            near = range(max(2, level - 3), level + 5)
+            moved = {c for c in near if rescore._relation(q, k, c) != rescore._relation(q, k, c - 1)}
+            assert moved == set(rescore.changes(k, q)) & set(near), (k.id, q.id)
+
+
 # --- optimal: the bound by dynamic programming over units ------------------------------------------------------
 
 

@@ -540,12 +540,21 @@ class _Rescore:
             return None
         return k.reach * q.cost // q.reach
 
+    def changes(self, k: Proposal, q: Proposal) -> tuple[int, ...]:
+        """The costs ``c`` of *k* at which its people per pound stand otherwise against *q*'s than at ``c - 1``
+        (a change at ``c`` is between ``c - 1`` and ``c``): the penny above the cost where they are level,
+        and that cost itself where it is a whole number of pence (there they tie)."""
+        if not self.depends(k) or q.reach is None or q.reach == 0 or k.reach == 0:
+            return ()
+        level, rest = divmod(k.reach * q.cost, q.reach)
+        return (level + 1, level) if rest == 0 else (level + 1,)
+
 
 class _Cuts:
     """The costs at which a proposal's cost, as it moves, can change the optimal set's keys: where the ranking
-    moves (it passes the cost of a proposal it can tie with on score and consensus; proposals whose units can
-    never meet its own leave no cut) and where its own units change (its people per pound pass any eligible
-    proposal's, a tactical bid's too).  Each cut is a cost and the penny above it."""
+    moves (it passes the cost of a proposal it can tie with on score and consensus, a cut at that cost and the
+    penny above; proposals whose units can never meet its own leave none) and where its own units change (its
+    people per pound pass any eligible proposal's, a tactical bid's too: :meth:`_Rescore.changes`)."""
 
     def __init__(self, sit, rescore: "_Rescore"):
         self.sit, self.rescore = sit, rescore
@@ -572,11 +581,8 @@ class _Cuts:
                     and any(lowest <= u <= highest for u in rescore.possible(q, k)):
                 cuts.update((q.cost, q.cost + 1))
         for q in sit.eligible:
-            if q.id == k.id:
-                continue
-            floor = rescore.crossing(k, q)
-            if floor is not None:
-                cuts.update((floor, floor + 1))
+            if q.id != k.id:
+                cuts.update(rescore.changes(k, q))
         return cuts
 
 
@@ -628,8 +634,8 @@ class _CutsOnArrays(_Cuts):
             others = np.ones(len(self.rated_costs), dtype=bool)
             if k.id in self.rated_ids:
                 others[self.rated_ids[k.id]] = False
-            floors = k.reach * self.rated_costs[others] // self.rated_reaches[others]
-            cuts |= set(floors.tolist()) | set((floors + 1).tolist())
+            levels, rests = np.divmod(k.reach * self.rated_costs[others], self.rated_reaches[others])
+            cuts |= set((levels + 1).tolist()) | set(levels[rests == 0].tolist())  # as _Rescore.changes
         return cuts
 
 
@@ -709,11 +715,9 @@ class _CostSearch:
         pass its, each with the proposals that change there (a change at c is between c - 1 and c)."""
         out: dict[int, list[Proposal]] = {}
         for q in self.top if among is None else among:
-            floor = self.rescore.crossing(k, q) if q.id != k.id else None
-            if floor is not None:
-                for c in (floor, floor + 1):
-                    if 1 < c <= high:
-                        out.setdefault(c, []).append(q)
+            for c in self.rescore.changes(k, q) if q.id != k.id else ():
+                if 1 < c <= high:
+                    out.setdefault(c, []).append(q)
         return out
 
     def _best_in(self, k: Proposal, low: int, up: int, crossings: dict, configs: dict, among=None) -> int | None:
