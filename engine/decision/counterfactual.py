@@ -552,9 +552,10 @@ class _Rescore:
 
 class _Cuts:
     """The costs at which a proposal's cost, as it moves, can change the optimal set's keys: where the ranking
-    moves (it passes the cost of a proposal it can tie with on score and consensus, a cut at that cost and the
-    penny above; proposals whose units can never meet its own leave none) and where its own units change (its
-    people per pound pass any eligible proposal's, a tactical bid's too: :meth:`_Rescore.changes`)."""
+    moves (it passes the cost of a proposal it can tie with on score and consensus: at that cost or the penny
+    above, as the tie-break of submission and id goes; proposals whose units can never meet its own leave no
+    cut) and where its own units change (its people per pound pass any eligible proposal's, a tactical bid's
+    too: :meth:`_Rescore.changes`)."""
 
     def __init__(self, sit, rescore: "_Rescore"):
         self.sit, self.rescore = sit, rescore
@@ -576,10 +577,12 @@ class _Cuts:
         sit, rescore = self.sit, self.rescore
         cuts: set[int] = set()
         lowest, highest = rescore.own_range(k)
+        first = (k.submitted.toordinal(), k.id)
         for q in sit.order:
             if q.id != k.id and sit.scores[q.id].consensus == sit.scores[k.id].consensus \
                     and any(lowest <= u <= highest for u in rescore.possible(q, k)):
-                cuts.update((q.cost, q.cost + 1))
+                # level with q, k comes first up to q's cost if it wins the tie-break there, else below it
+                cuts.add(q.cost + 1 if first < (q.submitted.toordinal(), q.id) else q.cost)
         for q in sit.eligible:
             if q.id != k.id:
                 cuts.update(rescore.changes(k, q))
@@ -611,6 +614,9 @@ class _CutsOnArrays(_Cuts):
         self.rated_costs = np.array([p.cost for p in rated], dtype=np.int64)
         self.rated_reaches = np.array([p.reach for p in rated], dtype=np.int64)
         self.columns = np.arange(len(order))
+        ties = sorted(range(len(order)), key=lambda i: (order[i].submitted.toordinal(), order[i].id))
+        self.tiebreak = np.empty(len(order), dtype=np.int64)  # each one's place by submission, then id
+        self.tiebreak[ties] = np.arange(len(order))
 
     def of(self, k: Proposal) -> set[int]:
         np, rescore = self.np, self.rescore
@@ -628,8 +634,8 @@ class _CutsOnArrays(_Cuts):
             meets |= (lowest <= u) & (u <= highest)
         meets &= self.agreed == self.sit.scores[k.id].consensus
         meets[self.place[k.id]] = False
-        costs = self.costs[meets]
-        cuts = set(costs.tolist()) | set((costs + 1).tolist())
+        # as in _Cuts.of: the penny above q's cost where k wins the tie-break at an equal cost, else q's cost
+        cuts = set((self.costs + (self.tiebreak > self.tiebreak[self.place[k.id]]))[meets].tolist())
         if rescore.depends(k) and k.reach:
             others = np.ones(len(self.rated_costs), dtype=bool)
             if k.id in self.rated_ids:
