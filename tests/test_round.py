@@ -327,6 +327,15 @@ class TestRule:
             for rule in load_round(ROUNDS[key][0]).rules:
                 assert not S.has_not(rule.failure())
 
+    def test_rules_with_another_upfront(self):
+        """The rules asked for, read with another upfront allocation, are those of the round with it."""
+        for key in ROUNDS:
+            r = load_round(ROUNDS[key][0])
+            ids = {rule.id for rule in r.rules[::2]}
+            for upfront in (0, 1, r.upfront - 1, r.upfront * 3):
+                assert r.rules_with_upfront(upfront, ids) == tuple(
+                    rule for rule in r.with_upfront(upfront).rules if rule.id in ids)
+
     def test_failure_of_rule_with_when(self):
         """A rule with 'when' fails only where it applies and its check fails."""
         rule = load_round(R2627).rule("fits-tactical-pot")

@@ -127,7 +127,7 @@ class Situation:
 
         @functools.lru_cache(maxsize=None)
         def failures(budget: int) -> tuple:
-            return tuple(rule.failure() for rule in self.round.with_upfront(budget).rules if rule.id in moving)
+            return tuple(rule.failure() for rule in self.round.rules_with_upfront(budget, moving))
 
         out = {}
         for s in self.screenings:

@@ -225,11 +225,12 @@ class Round:
     def with_upfront(self, upfront: int) -> "Round":
         """The same round with another upfront allocation, which every rule that names it then reads."""
         changed = attrs.evolve(self, upfront=upfront)
-        refs = references(changed)
-        return attrs.evolve(changed, rules=tuple(
-            attrs.evolve(rule, check=conditions.rebind(rule.check, refs),
-                         when=None if rule.when is None else conditions.rebind(rule.when, refs))
-            for rule in self.rules))
+        return attrs.evolve(changed, rules=_rebound(self.rules, references(changed)))
+
+    def rules_with_upfront(self, upfront: int, ids) -> tuple:
+        """The rules of *ids* as they read with another upfront allocation (the round left as it is)."""
+        return _rebound([rule for rule in self.rules if rule.id in ids],
+                        references(attrs.evolve(self, upfront=upfront)))
 
     def deadline(self, name: str) -> dt.date | None:
         return dict(self.deadlines).get(name)
@@ -292,6 +293,13 @@ def _priorities(f: Fields, key: str) -> tuple[Priority, ...]:
     if not out and not group.data and isinstance(f.data.get(key), dict):
         f.refuse(key, "lists no priorities", fix="list each as 'id: name'")
     return tuple(out)
+
+
+def _rebound(rules, refs) -> tuple:
+    """*rules* with every reference in their conditions read from *refs*."""
+    return tuple(attrs.evolve(rule, check=conditions.rebind(rule.check, refs),
+                              when=None if rule.when is None else conditions.rebind(rule.when, refs))
+                 for rule in rules)
 
 
 def references(rnd, unread=()) -> dict[str, Ref]:
