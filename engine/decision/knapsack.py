@@ -152,8 +152,12 @@ def knapsack(cost: list[int], score: list[int], budget: int) -> list[int]:
     if sum(cost) <= budget:
         return list(range(n))
     shift = 2 * max(cost).bit_length()  # 2**shift > w_i * w_j: distinct ratios get distinct keys
-    keys = [-((s << shift) // w) for s, w in zip(score, cost)]
-    order = sorted(range(n), key=keys.__getitem__)  # stable: ties by position
+    if n > _ARRAYS_AFTER and max(score) << shift < 2**62:  # the keys fit in 64 bits: sorted on an array
+        keys = (np.asarray(score, dtype=np.int64) << shift) // np.asarray(cost, dtype=np.int64)
+        order = np.argsort(-keys, kind="stable").tolist()  # stable: ties by position
+    else:
+        keys = [-((s << shift) // w) for s, w in zip(score, cost)]
+        order = sorted(range(n), key=keys.__getitem__)  # stable: ties by position
     problem = _Problem.of([cost[r] for r in order], [score[r] for r in order], order, budget)
 
     inc, card, narrowed = _search(problem, problem.greedy(), None, _BEAM)
