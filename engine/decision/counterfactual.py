@@ -544,10 +544,10 @@ class _Rescore:
         """The costs ``c`` of *k* at which its people per pound stand otherwise against *q*'s than at ``c - 1``
         (a change at ``c`` is between ``c - 1`` and ``c``): the penny above the cost where they are level,
         and that cost itself where it is a whole number of pence (there they tie)."""
-        if not self.depends(k) or q.reach is None or q.reach == 0 or k.reach == 0:
+        level = self.crossing(k, q)
+        if level is None:
             return ()
-        level, rest = divmod(k.reach * q.cost, q.reach)
-        return (level + 1, level) if rest == 0 else (level + 1,)
+        return (level + 1, level) if k.reach * q.cost % q.reach == 0 else (level + 1,)
 
 
 class _Cuts:
