@@ -212,27 +212,19 @@ class _Below:
 
     def __init__(self, sit, wanted: frozenset[str]):
         """*wanted*: the proposals whose runs are read (the others' may be left out of the intervals)."""
-        from .sweep import budget_intervals, joined
+        from .sweep import budget_intervals
 
-        from .regimes import Orders
+        def read(orders, low: int, top: int):
+            head = orders.head(low)
+            return None if head is None else _walk_of(head, low, top, wanted)
+
+        def worked_out(there, low: int, top: int):
+            if there.candidates:
+                return budget_intervals(there, low, top)
+            return _walk_of(_head(there.order, wanted), low, top, wanted)
 
         self.sit = sit
-        budget = sit.budget
-        orders = Orders.of(sit, wanted)
-        parts = []
-        for lo, hi in sit.regimes:
-            if lo > budget:
-                break
-            top = min(hi, budget)
-            head = orders.head(lo) if orders is not None else None
-            if head is None:
-                there = sit.regime(lo, keep=False)
-                if there.candidates:
-                    parts.append(budget_intervals(there, lo, top))
-                    continue
-                head = _head(there.order, wanted)
-            parts.append(_walk_of(head, lo, top, wanted))
-        self.intervals = joined(parts)
+        self.intervals = _below(sit, sit.budget, wanted, read, worked_out)
         self.runs = _runs(self.intervals)
 
     def first(self, p: Proposal) -> tuple[int, int] | None:
@@ -676,7 +668,7 @@ class _CostSearch:
         top_ids = {p.id for p in top}
         self.rest_min = min((p.cost for p in order if p.id not in top_ids), default=INF)
         self.eligible = _Eligibility(sit.round)
-        self._bound = _left_bound(sit, self.rescore, self.bounds, groups)
+        self._bound = _left_bound(sit, self.rescore, self.bounds)
 
     def _group(self, p: Proposal) -> int:
         return int(not self.sit.scores[p.id].consensus) if self.policy == "consensus-first" else 0
@@ -799,7 +791,6 @@ class _Order:
 
     def __init__(self, search, k: Proposal, cost: int, among):
         self.search, self.k, self.cost = search, k, cost
-        units = search.rescore.units
         self.entries = sorted((search.key_of(q, k, cost), q) for q in among if q.id != k.id)
         self.keys = [key for key, _ in self.entries]
         self.everyone = len(among) == len(search.sit.order)
@@ -955,7 +946,7 @@ class _Eligibility:
         return known
 
 
-def _left_bound(sit, rescore, bounds, groups) -> Callable[[Proposal], int]:
+def _left_bound(sit, rescore, bounds) -> Callable[[Proposal], int]:
     """For a proposal *k*: a bound on the money the walk can leave for it at the allocation in use, at any cost.
 
     Some proposals come before *k* whatever it costs, from *cost* up (their lowest
@@ -967,25 +958,17 @@ def _left_bound(sit, rescore, bounds, groups) -> Callable[[Proposal], int]:
     """
     order = sit.order
     budget = sit.budget
-    scores = sit.scores
-
-    def low_key(i: int):
-        p = order[i]
-        return (groups[i], -bounds[p.id][0], not scores[p.id].consensus, p.cost, p.submitted.toordinal(), p.id)
-
-    ranked = sorted(range(len(order)), key=low_key)
-    keys = [low_key(i) for i in ranked]
+    key = rescore.ranking.key
+    lowest = [key(p, bounds[p.id][0], p.cost) for p in order]  # each one's key at its least units
+    ranked = sorted(range(len(order)), key=lowest.__getitem__)
+    keys = [lowest[i] for i in ranked]
     limits = _Limits([order[i].cost for i in ranked], budget)
     where = {order[i].id: j for j, i in enumerate(ranked)}
     without: dict[str, _Limits] = {}  # the last proposal's limits with its own entry left out (when needed)
-    policy = sit.policy
 
     def bound(k: Proposal, cost: int = 1) -> int:
         """The bound for *k* at any cost of at least *cost* (its best key over those costs is at *cost*)."""
-        s = scores[k.id]
-        group = int(not s.consensus) if policy == "consensus-first" else 0
-        best = (group, -rescore.units(k, k, cost), not s.consensus, cost, k.submitted.toordinal(), k.id)
-        j = bisect_left(keys, best)
+        j = bisect_left(keys, key(k, rescore.units(k, k, cost), cost))
         own = where.get(k.id)
         if own is None or own >= j:
             return limits[j]
@@ -1120,34 +1103,44 @@ def _by_intervals(sit, report) -> dict:
 _Bid = collections.namedtuple("_Bid", "id cost score")  # an item of the frontier, as a regime's arrays give it
 
 
-def _best_below(sit, budget: int, wanted) -> tuple:
-    """The best sets at every allocation from £0 to *budget*, as budget intervals; in a large round the
-    intervals name only *wanted* (ids) of each set, and each regime's order is read from arrays
-    (:class:`engine.decision.regimes.Orders`) where none of its bids could be offered a reduced amount."""
+def _below(sit, budget: int, wanted, read, worked_out) -> tuple:
+    """The shortlists at every allocation from £0 to *budget*, regime by regime, as budget intervals that may
+    name only *wanted* (ids): each regime read from the arrays of a large round (``read(orders, low, top)``,
+    ``None`` where they do not settle it) or else from its own situation (``worked_out(there, low, top)``)."""
     from .regimes import Orders
-    from .shortlist import BudgetInterval
-    from .sweep import budget_intervals, frontier, joined, members
+    from .sweep import joined
 
     orders = Orders.of(sit, wanted)
-    if orders is None:
-        return sit.intervals_upto(budget)
     parts = []
     for low, high in sit.regimes:
         if low > budget:
             break
         top = min(high, budget)
+        part = read(orders, low, top) if orders is not None else None
+        parts.append(part if part is not None else worked_out(sit.regime(low, keep=False), low, top))
+    return joined(parts)
+
+
+def _best_below(sit, budget: int, wanted) -> tuple:
+    """The best sets at every allocation from £0 to *budget*, as budget intervals; in a large round the
+    intervals name only *wanted* (ids) of each set, and each regime's order is read from arrays
+    (:class:`engine.decision.regimes.Orders`) where none of its bids could be offered a reduced amount."""
+    from .shortlist import BudgetInterval
+    from .sweep import budget_intervals, frontier, members
+
+    def read(orders, low: int, top: int):
         bids = orders.bids(low, top)
         if bids is None:
-            parts.append(budget_intervals(sit.regime(low, keep=False), low, top))
-            continue
+            return None
         items = [_Bid(p.id, p.cost, units) for p, units in zip(*bids)]
         costs, scores, sets = frontier(items, top)
         asked = sum(1 << r for r, item in enumerate(items) if item.id in wanted)
         first = bisect_right(costs, low) - 1
-        parts.append([BudgetInterval(max(costs[k], low), costs[k + 1] - 1 if k + 1 < len(costs) else top,
-                                     members(items, sets[k] & asked), costs[k], scores[k])
-                      for k in range(first, len(costs))])
-    return joined(parts)
+        return [BudgetInterval(max(costs[k], low), costs[k + 1] - 1 if k + 1 < len(costs) else top,
+                               members(items, sets[k] & asked), costs[k], scores[k])
+                for k in range(first, len(costs))]
+
+    return _below(sit, budget, wanted, read, budget_intervals)
 
 
 @attrs.frozen
@@ -1340,9 +1333,7 @@ def _greatest_in_stretch(sit, rescore, k: Proposal, low: int, up: int, stretch: 
     stretch = stretch or _Stretch(sit, k, _ranked_at(sit, rescore, k, up))
     ranked, units = stretch.ranking
     others = [(q.cost, units[q.id]) for q in ranked if q.id != k.id]
-    fit = [(c, s) for c, s in others if s > 0 and c <= budget]
-    rest = [fit[r] for r in knapsack([c for c, _ in fit], [s for _, s in fit], budget)] if fit else []
-    best_score, best_cost = sum(s for _, s in rest), sum(c for c, _ in rest)
+    best_score, best_cost = stretch.best_without()
     mine = rescore.units(k, k, up)
     found = low
     more = _least_cost(others, best_score - mine + 1)
@@ -1462,6 +1453,11 @@ class _Stretch:
                 self.ids.append(p.id)
                 self.costs.append(p.cost)
                 self.scores.append(units[p.id])
+
+    def best_without(self) -> tuple[int, int]:
+        """The score and cost of the best set of the others within the allocation."""
+        rest = knapsack(self.costs, self.scores, self.budget) if self.ids else []
+        return sum(self.scores[r] for r in rest), sum(self.costs[r] for r in rest)
 
     def optimal_ids(self, cost: int) -> set[str]:
         """The optimal set at the allocation in use when *k* costs *cost* (as :func:`engine.decision.select.optimal`

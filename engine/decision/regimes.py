@@ -129,30 +129,36 @@ class Orders:
         wanted proposals (none if none of them is let in); ``None`` if one of those let in could be offered a
         reduced amount (the walk alone does not settle that regime)."""
         np = self.np
-        units = self.units(budget)
-        bids = self.pool & self.upfront
-        if self.offers[bids].any():
+        let_in = self._let_in(budget)
+        if let_in is None:
             return None
+        bids, _, key = let_in
         asked = bids & self.wanted
         if not asked.any():
             return []
-        key = self.key_base + (self.most - units) * self.key_step
-        last = key[asked].max()
-        head = np.flatnonzero(bids & (key <= last))
-        head = head[np.argsort(key[head], kind="stable")]
-        people = self.people
-        return [people[i] for i in head.tolist()]
+        head = np.flatnonzero(bids & (key <= key[asked].max()))
+        return self._in_order(head, key)[1]
 
     def bids(self, budget: int, upto: int) -> tuple[list[Proposal], list[int]] | None:
         """The upfront bids let in at *budget* that cost at most *upto*, in the order the policy considers them,
         and their units; ``None`` if one of the bids let in could be offered a reduced amount."""
-        np = self.np
+        let_in = self._let_in(budget)
+        if let_in is None:
+            return None
+        bids, units, key = let_in
+        chosen, people = self._in_order(self.np.flatnonzero(bids & (self.costs <= upto)), key)
+        return people, units[chosen].tolist()
+
+    def _let_in(self, budget: int):
+        """The upfront bids let in at *budget* (a mask), every proposal's units and sort key there; ``None`` if
+        one of those bids could be offered a reduced amount."""
         units = self.units(budget)
         bids = self.pool & self.upfront
         if self.offers[bids].any():
             return None
-        chosen = np.flatnonzero(bids & (self.costs <= upto))
-        key = self.key_base[chosen] + (self.most - units[chosen]) * self.key_step
-        chosen = chosen[np.argsort(key, kind="stable")]
-        people = self.people
-        return [people[i] for i in chosen.tolist()], units[chosen].tolist()
+        return bids, units, self.key_base + (self.most - units) * self.key_step
+
+    def _in_order(self, chosen, key):
+        """*chosen* (indices) sorted by *key*, and their proposals."""
+        chosen = chosen[self.np.argsort(key[chosen], kind="stable")]
+        return chosen, [self.people[i] for i in chosen.tolist()]
