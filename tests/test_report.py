@@ -274,6 +274,8 @@ class TestLayout:
         """Any value, nested, with every kind of leaf and string (also those left to json.dumps: keys that
         are not strings, NaN, infinities), is written as json.dumps writes it with an indent of 2."""
         assert report.layout(doc) == json.dumps(doc, indent=2, ensure_ascii=False)
+        # indented further: every line but the first (strings keep their escaped line breaks)
+        assert report.layout(doc, "    ") == json.dumps(doc, indent=2, ensure_ascii=False).replace("\n", "\n    ")
 
     def test_what_json_cannot_write_is_refused_as_it_refuses(self):
         with pytest.raises(TypeError, match="not JSON serializable"):

@@ -53,8 +53,9 @@ class _Unlaid(Exception):
     """A value :func:`layout` leaves to :func:`json.dumps`."""
 
 
-def layout(doc: Any) -> str:
-    """``json.dumps(doc, indent=2, ensure_ascii=False)``, the same text written faster.
+def layout(doc: Any, indent: str = "") -> str:
+    """``json.dumps(doc, indent=2, ensure_ascii=False)``, the same text written faster, every line after the
+    first starting with *indent* more.
 
     With an indent the standard library encodes in Python, a generator per value; here strings are encoded in
     C and each value appended once.  Anything but strings, whole numbers, finite floats, booleans, ``None``,
@@ -62,9 +63,10 @@ def layout(doc: Any) -> str:
     written)."""
     out: list[str] = []
     try:
-        _lay(doc, out, "\n")
+        _lay(doc, out, "\n" + indent)
     except _Unlaid:
-        return json.dumps(doc, indent=2, ensure_ascii=False)
+        # json.dumps escapes every line break inside a string, so each "\n" it writes starts a line
+        return json.dumps(doc, indent=2, ensure_ascii=False).replace("\n", "\n" + indent)
     return "".join(out)
 
 
@@ -275,10 +277,7 @@ def outcome_json_parts(outcome) -> Iterator[str]:
     cut = head.rindex("[]")  # the empty list of proposals, at the end of the head
     yield head[:cut] + "[\n"
     for i, d in enumerate(decisions):
-        item = layout(_decision_doc(d))
-        # every line break inside a string is escaped as \n; other breaks (U+2028 and the like) are written as
-        # they are, so only "\n" starts a line of the layout
-        yield ("    " if i == 0 else ",\n    ") + item.replace("\n", "\n    ")
+        yield ("    " if i == 0 else ",\n    ") + layout(_decision_doc(d), "    ")
     yield "\n  " + head[cut + 1:]
 
 
