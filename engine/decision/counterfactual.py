@@ -370,7 +370,7 @@ class _Rescore:
             return self.own(k, cost)
         if not self._valued or k.reach is None or q.reach is None:
             return units_of(self.exact[q.id]) if q.id not in self._moved else self._moved[q.id][2]
-        return self._steps(q)[2 + self._relation(q, k, cost) - self._relation(q, k, k.cost)]
+        return self._steps(q)[self.step(q, k, cost)]
 
     def step(self, q: Proposal, k: Proposal, cost: int) -> int:
         """Which of :meth:`steps` *q* has when *k* (another) costs *cost*: 2 as now, each half a step of value for
