@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from engine.decision import regimes
 from engine.decision.counterfactual import (INF, _CostSearch, _Eligibility, _greatest_cost_optimal, _head, _Limits,
-                                            _Rescore, _Within)
+                                            _Order, _Rescore, _Within)
 from engine.decision.shortlist import situation_at
 from tests.conftest import PROFILE
 from tests.strategies import priced_rounds, seeded_grid_round
@@ -99,25 +99,96 @@ def test_the_cheapest_cost_for_a_score(seed):
                 assert rescore.own(k, c - 1) > units, (k.id, units, c)
 
 
+def _costs_to_try(search, k, rng, among) -> list[int]:
+    """Costs of *k* worth trying: each penny around where its people per pound pass another's, and some at random."""
+    costs = {1, k.cost, max(1, search.sit.budget)}
+    for q in among:
+        for c in search.rescore.changes(k, q) if q.id != k.id else ():
+            costs |= {c - 1, c, c + 1}
+    costs |= {rng.randint(1, max(1, 2 * search.sit.budget)) for _ in range(10)}
+    return sorted(c for c in costs if c >= 1)
+
+
+def _fresh(search, k, cost, among) -> list[str]:
+    """The others of *among* sorted on their keys worked out afresh when *k* costs *cost*."""
+    return [q.id for q in sorted((q for q in among if q.id != k.id), key=lambda q: search.key_of(q, k, cost))]
+
+
 @settings(max_examples=30 if CI else 6, deadline=None)
 @given(st.integers(0, 2**32 - 1))
-def test_a_place_holds_down_to_the_cost_found(seed):
-    """Among the proposals the walk considers, a reserve keeps its place at the cost found and loses it a penny
-    below (when the place is not the first)."""
+def test_the_others_keep_their_order_but_for_the_movers(seed):
+    """Whatever a proposal costs, the top in the order :meth:`_CostSearch.others` gives (only the movers' keys
+    worked out again) is the order of every key worked out afresh, and :meth:`_CostSearch.place` counts the
+    others whose fresh keys come before the proposal's."""
     sit = situation(seed, 3, 30, policies=("rank", "consensus-first"))
-    from engine.decision.counterfactual import _Order
-
     search = _CostSearch(sit)
     rng = random.Random(seed)
     for k in sit.order:
-        cost = rng.randint(1, max(1, sit.budget))
-        order = _Order(search, k, cost, sit.order)
-        place = order.place(k, cost)
-        first = order.first_at(k, place, 1)
-        assert 1 <= first <= cost
-        assert order.place(k, first) == place
-        if first > 1:
-            assert order.place(k, first - 1) < place
+        for cost in _costs_to_try(search, k, rng, search.top):
+            entries = search.others(k, cost, search.top)
+            assert [q.id for _, q in entries] == _fresh(search, k, cost, search.top), (k.id, cost)
+            mine = search.key(k, search.rescore.units(k, k, cost), cost)
+            assert search.place(k, cost, entries) == sum(search.key_of(q, k, cost) < mine for _, q in entries)
+
+
+def test_a_proposal_whose_keys_meet_anothers_is_a_mover():
+    """Two proposals level on everything but value for money, with a third passing between them, are movers; a
+    round where value for money is worth nothing has none."""
+    for seed in range(40):
+        sit = situation(seed, 8, 20, policies=("rank",))
+        search = _CostSearch(sit)
+        for k in sit.order:
+            movers = {q.id for q in search.movers(k)}
+            for a in search.top:
+                for b in search.top:
+                    if a.id < b.id and a.id not in movers and k.id not in (a.id, b.id):
+                        before = [search.key_of(a, k, c) < search.key_of(b, k, c)
+                                  for c in _costs_to_try(search, k, random.Random(seed), (a, b))]
+                        assert len(set(before)) == 1, (seed, k.id, a.id, b.id)
+    sit = situation(3, 8, 20, policies=("rank",))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_Rescore, "depends", lambda self, k: False)
+        search = _CostSearch(sit)
+        assert all(search.movers(k) == [] for k in sit.order)
+
+
+@settings(max_examples=30 if CI else 6, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_the_greatest_cost_in_a_run_is_taken_and_a_penny_more_is_not(seed):
+    """Between two costs where the others' order cannot change, :meth:`_Order.greatest` gives a cost at which the
+    walk takes the reserve, with every cost checked above it (each crossing, a penny either side, and at random)
+    not taken; ``None`` only where no cost of the run is taken.  :meth:`_Order.behind` gives the least cost at
+    which it comes after an entry."""
+    sit = situation(seed, 3, 30, policies=("rank", "consensus-first"))
+    search = _CostSearch(sit)
+    rng = random.Random(seed)
+    everyone = list(sit.order)
+    for k in sit.order:
+        cuts = sorted(search._crossings(k, 10**12, everyone))
+        up = rng.randint(1, max(1, sit.budget))
+        low = max([c for c in cuts if c <= up], default=1)
+        order = _Order(search, k, up, everyone)
+
+        def taken(cost: int) -> bool:
+            return cost <= order.lefts[search.place(k, cost, order.entries)]
+
+        tried = [c for c in _costs_to_try(search, k, rng, everyone) if low <= c <= up] + [low, up]
+        tried += [rng.randint(low, up) for _ in range(20)]
+        found = order.greatest(low, up)
+        if found is None:
+            assert not any(taken(c) for c in tried), (k.id, low, up)
+        else:
+            assert low <= found <= up and taken(found)
+            assert not any(taken(c) for c in tried if c > found), (k.id, found)
+            if found < up:
+                assert not taken(found + 1)
+        place = search.place(k, up, order.entries)
+        for i in {0, place // 2, place - 1} if place else ():
+            first = order.behind(i, low, up)
+            assert low <= first <= up
+            assert search.place(k, first, order.entries) > i
+            if first > low:
+                assert search.place(k, first - 1, order.entries) <= i
 
 
 @settings(max_examples=40 if CI else 8, deadline=None)
@@ -167,24 +238,24 @@ def test_limits_read_in_any_order_and_with_one_left_out(costs, budget, data):
 @settings(max_examples=30 if CI else 6, deadline=None)
 @given(st.integers(0, 2**32 - 1))
 def test_an_order_kept_up_to_date_is_the_order_from_scratch(seed):
-    """As a reserve's cost falls through its crossings, the others' order and the money the walk leaves before
-    each, moved and walked again only where they change, are those worked out afresh at each cost."""
-    from engine.decision.counterfactual import _Order
-
+    """As a reserve's cost falls through its crossings (of the top's movers, or of every proposal), the others'
+    order and the money the walk leaves before each, moved and walked again only where they change, are those
+    worked out afresh at each cost."""
     sit = situation(seed, 3, 30, policies=("rank", "consensus-first"))
     search = _CostSearch(sit)
     rng = random.Random(seed)
     for k in sit.order:
         for among in (search.top, sit.order):
             cost = rng.randint(2, max(2, 2 * sit.budget))
-            crossings = search._crossings(k, cost, among)
+            crossings = search._crossings(k, cost, None if among is search.top else among)
             order = _Order(search, k, cost, among)
             costs = sorted({rng.randint(1, cost) for _ in range(4)} | {c - 1 for c in crossings if c > 1},
                            reverse=True)
             for lower in costs:
                 order.move([q for c in sorted(crossings) if lower < c <= order.cost for q in crossings[c]], lower)
                 fresh = _Order(search, k, lower, among)
-                assert (order.keys, order.lefts) == (fresh.keys, fresh.lefts), (k.id, lower)
+                assert [q.id for _, q in order.entries] == _fresh(search, k, lower, among), (k.id, lower)
+                assert order.lefts == fresh.lefts, (k.id, lower)
 
 
 @settings(max_examples=40 if CI else 8, deadline=None)

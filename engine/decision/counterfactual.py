@@ -41,7 +41,7 @@ from __future__ import annotations
 import collections
 import functools
 import operator
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from fractions import Fraction
 from typing import Callable
 
@@ -470,25 +470,8 @@ class _Rescore:
 
     def _split(self, a: int, b: int) -> tuple[int, int]:
         """How many rated proposals (k's own entry included) reach fewer people per pound than ``a / b``, and
-        how many no more.
-
-        Bisected on :attr:`floors` (each ratio times ``2**SHIFT``, rounded down): a floor below that of
-        ``a / b`` is a ratio below it, a floor above it a ratio above it; the few with the same floor are
-        compared exactly."""
-        key = (a << self.SHIFT) // b
-        floors = self.floors
-        low = bisect_left(floors, key)
-        high = bisect_right(floors, key, low)
-        below = upto = low
-        reaches, costs = self.reaches, self.costs
-        for i in range(low, high):
-            mine, theirs = reaches[i] * b, a * costs[i]
-            if mine < theirs:
-                below += 1
-                upto += 1
-            elif mine == theirs:
-                upto += 1
-        return below, upto
+        how many no more."""
+        return _split(self.floors, self.reaches, self.costs, a, b)
 
     def own_range(self, k: Proposal) -> tuple[int, int]:
         """The least and greatest units *k* can have at any cost (its standing from none to all the others)."""
@@ -540,6 +523,25 @@ class _Rescore:
         if level is None:
             return ()
         return (level + 1, level) if k.reach * q.cost % q.reach == 0 else (level + 1,)
+
+
+def _split(floors: list[int], reaches: list[int], costs: list[int], a: int, b: int) -> tuple[int, int]:
+    """How many of the ratios ``reaches[i] / costs[i]`` (ascending) are less than ``a / b``, and how many no more.
+
+    Bisected on *floors* (each ratio times ``2**SHIFT``, rounded down): a floor below that of ``a / b`` is a
+    ratio below it, a floor above it a ratio above it; the few with the same floor are compared exactly."""
+    key = (a << _Rescore.SHIFT) // b
+    low = bisect_left(floors, key)
+    high = bisect_right(floors, key, low)
+    below = upto = low
+    for i in range(low, high):
+        mine, theirs = reaches[i] * b, a * costs[i]
+        if mine < theirs:
+            below += 1
+            upto += 1
+        elif mine == theirs:
+            upto += 1
+    return below, upto
 
 
 class _Cuts:
@@ -669,6 +671,11 @@ class _CostSearch:
         self.rest_min = min((p.cost for p in order if p.id not in top_ids), default=INF)
         self.eligible = _Eligibility(sit.round)
         self._bound = _left_bound(sit, self.rescore, self.bounds)
+        rated = sorted(((q.reach * 100, q.cost) for q in top if q.reach is not None), key=lambda rc: Fraction(*rc))
+        self._top_ratios = ([(r << _Rescore.SHIFT) // c for r, c in rated], [r for r, _ in rated], [c for _, c in rated])
+        self._movers: dict[tuple[int, int], list[Proposal]] = {}  # by where k's people per pound stand in the top
+        self._movers_of: tuple[str, list[Proposal]] | None = None  # the last proposal's
+        self._top_now = sorted((self.rescore.ranking.shifted(q, 2)[1], q) for q in top)  # each one's key now
 
     def _group(self, p: Proposal) -> int:
         return int(not self.sit.scores[p.id].consensus) if self.policy == "consensus-first" else 0
@@ -688,9 +695,6 @@ class _CostSearch:
             return None, ()
         # a cost c can shortlist k only if c <= the money the walk can leave when k costs at least c; that bound
         # falls as c rises, so the costs worth searching end at the last c that meets it
-        high = _last_with(lambda c: c <= self._bound(k, c), high)
-        if high is None:
-            return None, ()
         starts = self._starts(k, high)
         crossings = self._crossings(k, high)
         configs: dict = {}
@@ -708,11 +712,74 @@ class _CostSearch:
         """The first costs of the stretches over which *k*'s eligibility cannot change."""
         return sorted({1} | {c for c in self.eligible.cuts(k) if 1 < c <= high})
 
+    def movers(self, k: Proposal) -> list[Proposal]:
+        """The proposals of the top that can change places with another of the top as *k*'s cost moves.
+
+        As *k*'s people per pound pass a proposal's, its value for money moves by a step at most:
+        from what it has now, one step down if it reaches more than *k* now, one step up if fewer.
+        Its keys over those units span a range; a proposal whose range meets no other's keeps its
+        place among the others whatever *k* costs.  That depends on *k* only through where its
+        people per pound stand among the top's, so it is worked out once for each such standing.
+        """
+        if not self.rescore.depends(k):
+            return []
+        if self._movers_of is not None and self._movers_of[0] == k.id:
+            return self._movers_of[1]
+        where = _split(*self._top_ratios, k.reach * 100, k.cost)
+        found = self._movers.get(where)
+        if found is None:
+            shifted = self.rescore.ranking.shifted
+            spans = []
+            for q in self.top:
+                base = 2 if not self.rescore.depends(q) else 2 - self.rescore._relation(q, k, k.cost)
+                low, high = (2, 2) if q.reach is None else (base, base + 2)
+                spans.append((shifted(q, high)[1], shifted(q, low)[1], q.id))
+            spans.sort()
+            moving = set()
+            reach = None  # the greatest key of the spans so far
+            for i, (first, last, pid) in enumerate(spans):
+                if (reach is not None and first <= reach) or (i + 1 < len(spans) and last >= spans[i + 1][0]):
+                    moving.add(pid)
+                reach = last if reach is None or last > reach else reach
+            found = self._movers[where] = [q for q in self.top if q.id in moving]
+        self._movers_of = (k.id, found)
+        return found
+
+    def others(self, k: Proposal, cost: int, among) -> list[tuple[tuple, Proposal]]:
+        """The others of *among* in their order when *k* costs *cost*, each with a key that sorts it there.
+
+        Of the top, only the movers (:meth:`movers`) are given their keys at *cost*; every other keeps
+        its key now, as it keeps its place among the others whatever *k* costs."""
+        if among is not self.top:
+            return sorted((self.key_of(q, k, cost), q) for q in among if q.id != k.id)
+        movers = self.movers(k)
+        moving = {q.id for q in movers} | {k.id}
+        entries = [e for e in self._top_now if e[1].id not in moving]
+        for q in movers:
+            if q.id != k.id:
+                insort(entries, (self.key_of(q, k, cost), q))
+        return entries
+
+    def place(self, k: Proposal, cost: int, entries) -> int:
+        """How many of *entries* (the others, in their order when *k* costs *cost*) come before *k* then.
+
+        Each one's key is worked out at *cost* as the bisection reaches it."""
+        mine = self.key(k, self.rescore.units(k, k, cost), cost)
+        key_of = self.key_of
+        low, high = 0, len(entries)
+        while low < high:
+            mid = (low + high) // 2
+            if key_of(entries[mid][1], k, cost) < mine:
+                low = mid + 1
+            else:
+                high = mid
+        return low
+
     def _crossings(self, k: Proposal, high: int, among=None) -> dict[int, list[Proposal]]:
-        """The costs at which a proposal (of the top, or of *among*) changes units as *k*'s people per pound
-        pass its, each with the proposals that change there (a change at c is between c - 1 and c)."""
+        """The costs at which a proposal (of the top's movers, or of *among*) changes units as *k*'s people
+        per pound pass its, each with the proposals that change there (a change at c is between c - 1 and c)."""
         out: dict[int, list[Proposal]] = {}
-        for q in self.top if among is None else among:
+        for q in self.movers(k) if among is None else among:
             for c in self.rescore.changes(k, q) if q.id != k.id else ():
                 if 1 < c <= high:
                     out.setdefault(c, []).append(q)
@@ -721,12 +788,10 @@ class _CostSearch:
     def _best_in(self, k: Proposal, low: int, up: int, crossings: dict, configs: dict, among=None) -> int | None:
         """The greatest cost in ``[low, up]`` (one stretch of k's eligibility) at which *k* is taken, or ``None``.
 
-        Over a run of costs between two crossings the others keep their units and order, so the money
-        left before the j-th of them is fixed, and *k* at cost c is taken when c is no more than the money
-        left at its place; its place only moves earlier as c falls.  The run is cut where the place
-        changes.  Going down from run to run, only the proposals that cross move.  When the top does not
-        settle a run (money left after it for a proposal outside it), the run is worked out over every
-        proposal, cut at every crossing.
+        Between two crossings the others keep their order, so the money left before the j-th of them is
+        fixed, and the greatest cost there is found by :meth:`_Order.greatest`.  Going down from run to
+        run, only the proposals that cross move.  When the top does not settle a run (money left after it
+        for a proposal outside it), the run is worked out over every proposal, cut at every crossing.
         """
         among = self.top if among is None else among
         bounds = sorted(crossings)
@@ -743,24 +808,18 @@ class _CostSearch:
             if not config.settled():
                 everyone = self.sit.order
                 found = self._best_in(k, run_low, up, self._crossings(k, up, everyone), {}, everyone)
-                if found is not None:
-                    return found
-                up = run_low - 1
-                continue
-            place = config.place(k, up)
-            same = min(config.first_at(k, place, run_low), up)
-            if config.lefts[place] >= same:
-                return min(up, config.lefts[place])
-            up = same - 1
+            else:
+                found = config.greatest(run_low, up)
+            if found is not None:
+                return found
+            up = run_low - 1
         return None
 
     def _walk(self, k: Proposal, cost: int):
         """The money left when the walk reaches *k* at *cost*, and the proposals it takes (ids), exactly."""
-        rescore = self.rescore
         budget = self.sit.budget
-        entries = [(self.key_of(q, k, cost), q) for q in self.top if q.id != k.id]
-        entries.append((self.key(k, rescore.units(k, k, cost), cost), k))
-        entries.sort(key=lambda e: e[0])
+        entries = self.others(k, cost, self.top)
+        entries.insert(self.place(k, cost, entries), (None, k))
         # the rest come after every proposal of the core, whatever k costs: once the money left after the
         # core is less than the cheapest of them, none of them is taken, wherever they fall
         last_core = max((i for i, (_, q) in enumerate(entries) if q.id in self.core), default=-1)
@@ -791,7 +850,7 @@ class _Order:
 
     def __init__(self, search, k: Proposal, cost: int, among):
         self.search, self.k, self.cost = search, k, cost
-        self.entries = sorted((search.key_of(q, k, cost), q) for q in among if q.id != k.id)
+        self.entries = search.others(k, cost, among)
         self.keys = [key for key, _ in self.entries]
         self.everyone = len(among) == len(search.sit.order)
         self.lefts = [search.sit.budget] + [0] * len(self.entries)
@@ -830,30 +889,64 @@ class _Order:
         if first < len(self.entries):
             self._walk_from(first, last)
 
-    def place(self, k: Proposal, cost: int) -> int:
-        """How many of the others come before *k* at *cost*."""
-        return bisect_left(self.keys, self.search.key(k, self.search.rescore.units(k, k, cost), cost))
+    def greatest(self, low: int, up: int) -> int | None:
+        """The greatest cost in ``[low, up]`` at which the walk takes *k*, the others keeping their order
+        over it (``None``: none).
 
-    def first_at(self, k: Proposal, place: int, low: int) -> int:
-        """The least cost from *low* at which *k* still has *place* (that at the cost it is asked at).
+        As *k*'s cost rises its key only falls back and the others' only come forward, so its place
+        only moves later and the money left there only falls: the costs at which it is taken are those
+        up to the greatest.  From a cost at which it is not taken, the money left at its place is the
+        same back to where it comes after the last proposal taken before it; that money is the answer
+        if *k* is still after that proposal at that cost, and otherwise the search goes on below."""
+        lefts = self.lefts
+        cost = up
+        while cost >= low:
+            place = self.search.place(self.k, cost, self.entries)
+            left = lefts[place]
+            if cost <= left:
+                return cost
+            start = place  # lefts[0] is the allocation, at least any cost searched: start stops above 0
+            while lefts[start - 1] == left:
+                start -= 1
+            behind = self.behind(start - 1, low, cost)
+            if left >= behind:
+                return left
+            cost = behind - 1
+        return None
 
-        *k*'s key only falls with its cost, so its place holds down to where its key no longer passes the
-        key of the proposal before it: where its units would exceed that proposal's, or equal them with a
-        tie-break that puts it first."""
-        if place == 0:
-            return low
+
+    def behind(self, i: int, low: int, high: int) -> int:
+        """The least cost in ``[low, high]`` at which *k* comes after entry *i* (it does at *high*).
+
+        The entry's key is fixed between the costs where *k*'s people per pound pass its."""
+        search, k = self.search, self.k
+        q = self.entries[i][1]
+        starts = [low] + sorted(c for c in search.rescore.changes(k, q) if low < c <= high)
+        for j, start in enumerate(starts):
+            end = starts[j + 1] - 1 if j + 1 < len(starts) else high
+            first = max(start, self._behind_key(search.key_of(q, k, start)))
+            if first <= end:
+                return first
+        return high
+
+    def _behind_key(self, key) -> int:
+        """The least cost at which *k*'s key comes after *key* (``INF``: at none).
+
+        *k*'s units only fall as its cost rises: it comes after from where they are fewer, or the same
+        with a tie-break that puts it after (agreement, then cost, then submission and id)."""
         rescore = self.search.rescore
-        group, minus, not_consensus, cost, submitted, pid = self.keys[place - 1]
+        k = self.k
+        group, minus, not_consensus, cost, submitted, pid = key
         mine = self.search.key(k, 0, 0)
         if mine[0] != group:
-            return low  # in a later group whatever it costs
+            return 1 if mine[0] > group else INF
         fewer = rescore.cheapest_at_most(k, -minus - 1)
         same = rescore.cheapest_at_most(k, -minus)
         if mine[2] != not_consensus:
             tie = same if mine[2] else INF
         else:
             tie = cost if (mine[4], mine[5]) > (submitted, pid) else cost + 1
-        return max(low, min(fewer, max(same, tie)))
+        return min(fewer, max(same, tie))
 
     def settled(self) -> bool:
         """Whether the proposals outside the top are sure to be passed over: once the core is walked, the
