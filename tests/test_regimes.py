@@ -132,8 +132,8 @@ def test_the_others_keep_their_order_but_for_the_movers(seed):
 
 
 def test_a_proposal_whose_keys_meet_anothers_is_a_mover():
-    """Two proposals level on everything but value for money, with a third passing between them, are movers; a
-    round where value for money is worth nothing has none."""
+    """A proposal of the top the movers leave out keeps its order against every other of the top at every cost
+    tried; where no proposal's units depend on its cost there are no movers."""
     for seed in range(40):
         sit = situation(seed, 8, 20, policies=("rank",))
         search = _CostSearch(sit)
