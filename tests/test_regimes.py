@@ -192,6 +192,26 @@ def test_the_greatest_cost_in_a_run_is_taken_and_a_penny_more_is_not(seed):
 
 
 @settings(max_examples=40 if CI else 8, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_the_units_a_step_away_are_the_exact_scores_rounded(seed):
+    """Each proposal's units with -1, -1/2, 0, 1/2 and 1 step of value for money more, worked out in whole numbers,
+    are its exact score moved by those steps and rounded once, as scoring rounds."""
+    from fractions import Fraction
+
+    from engine.decision.score import units_of
+
+    sit = situation(seed, 3, 30)
+    rescore = _Rescore(sit)
+    for q in sit.order:
+        if q.reach is None or rescore.value == 0 or rescore.rated < 2:
+            continue
+        half = Fraction(rescore.value) / (2 * (rescore.rated - 1))
+        exact = sit.scores[q.id].exact
+        assert rescore.steps(q) == tuple(units_of(exact + half * d) for d in (-2, -1, 0, 1, 2)), q.id
+        assert rescore.steps(q)[2] == sit.scores[q.id].units
+
+
+@settings(max_examples=40 if CI else 8, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.sampled_from([64, 3, 0]))
 def test_a_split_counts_the_ratios_below_and_level(seed, shift):
     """Bisected on the ratios' floors, with fine floors and with coarse ones (many the same, compared exactly),

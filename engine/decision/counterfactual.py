@@ -398,10 +398,17 @@ class _Rescore:
         return [pid for pid in self.ids[low:high] if pid != k.id]
 
     def _steps(self, q: Proposal) -> tuple[int, ...]:
-        if q.id not in self._moved:
-            half = self.value / (2 * (self.rated - 1))
-            self._moved[q.id] = tuple(units_of(self.exact[q.id] + half * d) for d in (-2, -1, 0, 1, 2))
-        return self._moved[q.id]
+        found = self._moved.get(q.id)
+        if found is None:
+            # its exact score a / b and half a step v / w, over one denominator: (a w + d v b) / (b w) with d
+            # halves, rounded once, half up, as units_of does
+            exact, value = self.exact[q.id], self.value
+            a, b = exact.numerator, exact.denominator
+            v, w = value.numerator, value.denominator * 2 * (self.rated - 1)
+            den = b * w
+            found = self._moved[q.id] = tuple((2 * UNITS * (a * w + d * v * b) + den) // (2 * den)
+                                              for d in (-2, -1, 0, 1, 2))
+        return found
 
     def own(self, k: Proposal, cost: int) -> int:
         """*k*'s units at *cost*."""
