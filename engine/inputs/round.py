@@ -228,9 +228,12 @@ class Round:
         return attrs.evolve(changed, rules=_rebound(self.rules, references(changed)))
 
     def rules_with_upfront(self, upfront: int, ids) -> tuple:
-        """The rules of *ids* as they read with another upfront allocation (the round left as it is)."""
-        return _rebound([rule for rule in self.rules if rule.id in ids],
-                        references(attrs.evolve(self, upfront=upfront)))
+        """The rules of *ids* as they read with another upfront allocation (the round left as it is).
+
+        Every other figure they name is already read from this round, so only the allocation is read again."""
+        name = "money.upfront"
+        ref = Ref(name, FIGURES[name][0], upfront, FIGURES[name][1])
+        return _rebound([rule for rule in self.rules if rule.id in ids], {name: ref})
 
     def deadline(self, name: str) -> dt.date | None:
         return dict(self.deadlines).get(name)
