@@ -298,6 +298,28 @@ def test_the_cuts_on_arrays_are_the_plain_cuts(seed, any_reach):
 
 @settings(max_examples=30 if CI else 6, deadline=None)
 @given(st.integers(0, 2**32 - 1))
+def test_eligibility_at_another_cost_is_the_screening_there(seed):
+    """Whether a proposal passes at another cost of its own (its least cost dropped when above it) is what
+    screening it at that cost says: at each cut, a penny either side, its own cost and at random."""
+    import attrs
+
+    from engine.decision.screen import screen
+
+    sit = situation(seed, 3, 20)
+    eligible = _Eligibility(sit.round)
+    rng = random.Random(seed)
+    for k in sit.order:
+        costs = {c + d for c in [k.cost, *eligible.cuts(k)] for d in (-1, 0, 1)}
+        costs |= {rng.randint(1, 2 * max(1, sit.budget)) for _ in range(5)}
+        for cost in sorted(c for c in costs if c >= 1):
+            minimum = k.minimum_cost if k.minimum_cost is not None and k.minimum_cost <= cost else None
+            there = attrs.evolve(k, cost=cost, minimum_cost=minimum)
+            (screening,) = screen(sit.round, [there], engine="python")
+            assert eligible(k, cost) == screening.eligible, (k.id, cost)
+
+
+@settings(max_examples=30 if CI else 6, deadline=None)
+@given(st.integers(0, 2**32 - 1))
 def test_the_order_holds_over_a_stretch(seed):
     """Between two cuts of a reserve's cost the order and every proposal's units are the same at every cost (so
     they are worked out once a stretch): at its first cost, its last and one between."""

@@ -682,6 +682,7 @@ class _CostSearch:
         self._top_ratios = ([(r << _Rescore.SHIFT) // c for r, c in rated], [r for r, _ in rated], [c for _, c in rated])
         self._movers: dict[tuple[int, int], list[Proposal]] = {}  # by where k's people per pound stand in the top
         self._movers_of: tuple[str, list[Proposal]] | None = None  # the last proposal's
+        self._found_in: _Order | None = None  # the order of the others the last greatest cost was found in
         self._top_now = sorted((self.rescore.ranking.shifted(q, 2)[1], q) for q in top)  # each one's key now
 
     def _group(self, p: Proposal) -> int:
@@ -817,19 +818,27 @@ class _CostSearch:
                 found = self._best_in(k, run_low, up, self._crossings(k, up, everyone), {}, everyone)
             else:
                 found = config.greatest(run_low, up)
+                self._found_in = config
             if found is not None:
                 return found
             up = run_low - 1
         return None
 
     def _walk(self, k: Proposal, cost: int):
-        """The money left when the walk reaches *k* at *cost*, and the proposals it takes (ids), exactly."""
+        """The money left when the walk reaches *k* at *cost*, and the proposals it takes (ids), exactly: from
+        the order of the others that *cost* was found in."""
         budget = self.sit.budget
-        entries = self.others(k, cost, self.top)
+        found_in = self._found_in
+        entries = list(found_in.entries)
         entries.insert(self.place(k, cost, entries), (None, k))
+        if found_in.everyone:
+            left_k, chosen, _ = _walk_entries(entries, k, cost, budget, -1)
+            return left_k, chosen
         # the rest come after every proposal of the core, whatever k costs: once the money left after the
         # core is less than the cheapest of them, none of them is taken, wherever they fall
-        last_core = max((i for i, (_, q) in enumerate(entries) if q.id in self.core), default=-1)
+        last_core = len(entries) - 1  # few of the top are outside the core: look from the end
+        while last_core >= 0 and entries[last_core][1].id not in self.core:
+            last_core -= 1
         left_k, chosen, after_core = _walk_entries(entries, k, cost, budget, last_core)
         if after_core >= self.rest_min:
             return self._walk_all(k, cost)
@@ -1037,7 +1046,12 @@ class _Eligibility:
         return sorted(set(self._cuts) | {k.minimum_cost})
 
     def __call__(self, k: Proposal, cost: int) -> bool:
-        key = (k.id, bisect_right(self.cuts(k), cost))
+        """Whether *k*, one of the eligible proposals, passes at *cost* (as it does at its own)."""
+        cuts = self.cuts(k)
+        stretch = bisect_right(cuts, cost)
+        if stretch == bisect_right(cuts, k.cost):
+            return True
+        key = (k.id, stretch)
         known = self._known.get(key)
         if known is None:
             minimum = k.minimum_cost if k.minimum_cost is not None and k.minimum_cost <= cost else None
