@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import re
 
@@ -265,11 +266,29 @@ _json_values = st.recursive(
     max_leaves=25)
 
 
+class _Str(str):
+    pass
+
+
+class _Int(int):
+    pass
+
+
+class _Float(float):
+    pass
+
+
+_Pair = collections.namedtuple("_Pair", "left right")
+
+
 class TestLayout:
     @settings(max_examples=300)
     @given(_json_values)
     @example({"x": [float("inf"), -float("inf"), 0.1, -0.0, 10**30]})
     @example({1: "one", None: [], "u": {}})
+    @example(["plain", {"a": [{"b": None, "c": True}], "d": ()}, [[]], 0.5, -3])
+    @example({"sub": [_Str("é\n"), _Int(7), _Float(0.25), _Pair(1, "x"), collections.OrderedDict(z=1, a=[2])],
+              "k": _Str("key")})
     def test_the_same_text_as_json_dumps(self, doc):
         """Any value, nested, with every kind of leaf and string (also those left to json.dumps: keys that
         are not strings, NaN, infinities), is written as json.dumps writes it with an indent of 2."""

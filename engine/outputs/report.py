@@ -73,45 +73,72 @@ def layout(doc: Any, indent: str = "") -> str:
 _encode = json.encoder.encode_basestring  # C where the standard library has it, as json.dumps uses
 
 
+def _float(o: float) -> str:
+    if o != o or o in (float("inf"), float("-inf")):
+        raise _Unlaid
+    return float.__repr__(o)
+
+
+# how each plain value is written, by its exact type (subclasses go the long way, in _lay)
+_WRITE = {str: _encode, int: int.__repr__, float: _float, bool: lambda o: "true" if o else "false",
+          type(None): lambda o: "null"}
+
+
 def _lay(o: Any, out: list[str], line: str) -> None:
-    """Append *o* to *out*, each of its lines starting with *line* (a line break and the indent)."""
-    if isinstance(o, str):
-        out.append(_encode(o))
-    elif o is None:
-        out.append("null")
-    elif o is True:
-        out.append("true")
-    elif o is False:
-        out.append("false")
-    elif isinstance(o, int):
-        out.append(int.__repr__(o))
-    elif isinstance(o, float):
-        if o != o or o in (float("inf"), float("-inf")):
-            raise _Unlaid
-        out.append(float.__repr__(o))
-    elif isinstance(o, (list, tuple)):
-        if not o:
-            out.append("[]")
-            return
-        inner = line + "  "
-        out.append("[" + inner)
-        for i, value in enumerate(o):
-            if i:
-                out.append("," + inner)
-            _lay(value, out, inner)
-        out.append(line + "]")
-    elif isinstance(o, dict):
+    """Append *o* to *out*, each of its lines starting with *line* (a line break and the indent).
+
+    A plain value inside a list or dict is written with the separator before it, in one piece."""
+    write = _WRITE.get(type(o))
+    if write is not None:
+        out.append(write(o))
+    elif type(o) is dict:
         if not o:
             out.append("{}")
             return
         inner = line + "  "
-        out.append("{" + inner)
-        for i, (key, value) in enumerate(o.items()):
-            if not isinstance(key, str):
+        before = "{" + inner
+        for key, value in o.items():
+            if type(key) is not str:
                 raise _Unlaid
-            out.append(("," + inner if i else "") + _encode(key) + ": ")
-            _lay(value, out, inner)
+            write = _WRITE.get(type(value))
+            if write is not None:
+                out.append(before + _encode(key) + ": " + write(value))
+            else:
+                out.append(before + _encode(key) + ": ")
+                _lay(value, out, inner)
+            before = "," + inner
         out.append(line + "}")
+    elif type(o) in (list, tuple):
+        if not o:
+            out.append("[]")
+            return
+        inner = line + "  "
+        before = "[" + inner
+        for value in o:
+            write = _WRITE.get(type(value))
+            if write is not None:
+                out.append(before + write(value))
+            else:
+                out.append(before)
+                _lay(value, out, inner)
+            before = "," + inner
+        out.append(line + "]")
+    else:
+        _lay_other(o, out, line)
+
+
+def _lay_other(o: Any, out: list[str], line: str) -> None:
+    """:func:`_lay` for a subclass of a plain type, as json.dumps writes it."""
+    if isinstance(o, str):
+        out.append(_encode(o))
+    elif isinstance(o, int):
+        out.append(int.__repr__(o))
+    elif isinstance(o, float):
+        out.append(_float(o))
+    elif isinstance(o, (list, tuple)):
+        _lay(list(o), out, line)
+    elif isinstance(o, dict):
+        _lay(dict(o), out, line)
     else:
         raise _Unlaid
 
