@@ -8,6 +8,7 @@ rounded half up once from the exact value.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from fractions import Fraction
 from typing import Any, Sequence
@@ -104,16 +105,27 @@ def rounded_parts(parts: Sequence[Fraction], places: int = 1) -> list[str]:
 
     Largest remainder: each part is cut down to the grid, then the parts with the
     largest remainders (ties by position) get one step more until the sum matches.
+    Worked out in whole numbers over the parts' least common denominator.
     """
     scale = 10 ** places
-    exact = [Fraction(p) * scale for p in parts]
-    total = (sum(exact, Fraction(0)) * 2 + 1) // 2
-    floors = [e.numerator // e.denominator for e in exact]
-    short = int(total - sum(floors))
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    parts = [Fraction(p) for p in parts]
+    common = math.lcm(*(p.denominator for p in parts)) if parts else 1
+    exact = [p.numerator * (common // p.denominator) * scale for p in parts]  # each part * scale, over common
+    total = (2 * sum(exact) + common) // (2 * common)
+    floors = [e // common for e in exact]
+    short = total - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] % common), i))
     for i in order[:max(short, 0)]:
         floors[i] += 1
-    return [points(Fraction(f, scale), places) for f in floors]
+    return [_on_grid(f, places) for f in floors]
+
+
+def _on_grid(steps: int, places: int) -> str:
+    """*steps* steps of the last of *places* decimals, written as :func:`points` writes it."""
+    scale = 10 ** places
+    whole = abs(steps)
+    sign = "-" if steps < 0 else ""
+    return f"{sign}{whole // scale}" + (f".{whole % scale:0{places}d}" if places else "")
 
 
 # --- dates, counts and words ------------------------------------------------------------------------

@@ -72,6 +72,18 @@ class TestRoundedParts:
         for exact, shown in zip(parts, fmt.rounded_parts(parts)):
             assert abs(Fraction(shown) - exact) < Fraction(1, 10)
 
+    @given(st.lists(st.fractions(min_value=-10, max_value=10, max_denominator=10_000), max_size=8), st.integers(0, 3))
+    def test_the_largest_remainders_step_up(self, parts, places):
+        """Each part is shown as points shows its value cut down to the grid, or one step up: the first
+        of the largest remainders, as many as the total, rounded, needs."""
+        scale = 10 ** places
+        cut = [Fraction(p * scale).__floor__() for p in parts]
+        total = (sum(parts, Fraction(0)) * scale * 2 + 1) // 2
+        order = sorted(range(len(parts)), key=lambda i: (-(parts[i] * scale - cut[i]), i))
+        for i in order[:max(int(total - sum(cut)), 0)]:
+            cut[i] += 1
+        assert fmt.rounded_parts(parts, places) == [fmt.points(Fraction(c, scale), places) for c in cut]
+
     def test_the_reported_case(self):
         """2.0, 2.5, 2.0, 0.4, 0.8, 0.5 shown as parts of 8.1 add up to 8.1."""
         parts = [Fraction(2), Fraction(5, 2), Fraction(2), Fraction(44, 100), Fraction(76, 100), Fraction(45, 100)]
