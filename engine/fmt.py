@@ -96,8 +96,9 @@ def score_value(units: int) -> float:
 
 
 def points_json(value: Fraction | int) -> float:
-    """A number of points for JSON: a number with at most three decimals."""
-    return round(float(Fraction(value)), 3)
+    """A number of points for JSON: a number with at most three decimals (from the exact value, correctly
+    rounded to a float first, as Fraction's own conversion does)."""
+    return round(float(value), 3)
 
 
 def rounded_parts(parts: Sequence[Fraction], places: int = 1) -> list[str]:

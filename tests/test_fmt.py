@@ -58,6 +58,15 @@ class TestChanges:
         assert fmt.points_change(20) == "+0.0"
 
 
+@given(st.one_of(st.fractions(max_denominator=10**9), st.integers(-10**12, 10**12)))
+def test_points_for_json_are_the_exact_value_to_three_decimals(value):
+    """A number of points in JSON is the exact value, correctly rounded to a float, to three decimals."""
+    value = Fraction(value)
+    assert fmt.points_json(value) == round(value.numerator / value.denominator, 3)
+    if value.denominator == 1:
+        assert fmt.points_json(int(value)) == fmt.points_json(value)
+
+
 class TestRoundedParts:
     @given(st.lists(fractions, min_size=1, max_size=8))
     def test_parts_add_up(self, parts):
