@@ -132,9 +132,15 @@ def _on_grid(steps: int, places: int) -> str:
 # --- dates, counts and words ------------------------------------------------------------------------
 
 
+# the months by name, in English whatever the machine's locale (the reasons of every proposal show dates,
+# and reading the name from this list is much quicker than strftime)
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
 def date(day: dt.date) -> str:
     """``8 April 2026``."""
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def timestamp(text: str) -> str:
@@ -166,7 +172,8 @@ def percent(part: int, whole: int) -> str:
 
 def number(value: Fraction | int, places: int = 3) -> str:
     """``2``, ``2.5``, ``0.333``: a plain number with no trailing zeros."""
-    value = Fraction(value)
+    if not isinstance(value, Fraction):  # a fraction is shown as it is, not made again
+        value = Fraction(value)
     if value.denominator == 1:
         return str(value.numerator)
     return points(value, places).rstrip("0").rstrip(".")

@@ -105,6 +105,11 @@ class TestWords:
         """Dates read as 8 April 2026 on every platform."""
         assert fmt.date(dt.date(2026, 4, 8)) == "8 April 2026"
 
+    @given(st.dates())
+    def test_date_names_the_month_as_strftime_does(self, day):
+        """The month's name is the one strftime gives in the C locale, which the tool never changes."""
+        assert fmt.date(day) == f"{day.day} {day.strftime('%B')} {day.year}"
+
     def test_ordinal(self):
         assert [fmt.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == \
             ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
