@@ -143,6 +143,7 @@ class Panel:
     _by_organisation: dict = attrs.field(init=False, eq=False, repr=False, default=attrs.Factory(
         lambda self: self._index(), takes_self=True))
     _hints: dict = attrs.field(init=False, eq=False, repr=False, factory=dict)  # name -> near-name hint, once each
+    _named: dict = attrs.field(init=False, eq=False, repr=False, factory=dict)  # name -> its agencies, once each
 
     def _index(self) -> dict[str, tuple[Agency, ...]]:
         out: dict[str, tuple[Agency, ...]] = {}
@@ -153,12 +154,20 @@ class Panel:
                     out[key] = out.get(key, ()) + (agency,)
         return out
 
+    def agencies_for(self, name: str) -> tuple[Agency, ...]:
+        """The agencies that speak for the organisation a proposal names *name* (none if it is not the panel's)."""
+        # a round's proposals name the same few organisations over and over: each name is matched once
+        agencies = self._named.get(name)
+        if agencies is None:
+            agencies = self._named[name] = self._by_organisation.get(_organisation_key(name), ())
+        return agencies
+
     def interests_in(self, proposal) -> dict[str, Interest]:
         """Each agency with an interest in *proposal*, by agency id (leading counts before partnering)."""
         out: dict[str, Interest] = {}
         for role, names in (("leads", (proposal.lead_agency,)), ("partners", proposal.partners)):
             for name in names:
-                for agency in self._by_organisation.get(_organisation_key(name), ()):
+                for agency in self.agencies_for(name):
                     out.setdefault(agency.id, Interest(agency, name, role))
         return out
 
@@ -171,15 +180,16 @@ class Panel:
         """The panel scores of *proposal* that count: all, less those left out for a declared interest."""
         if self.interests == "count":
             return proposal.panel
-        interests = self.interests_in(proposal)
-        return tuple((agency, score) for agency, score in proposal.panel if agency not in interests)
+        interested = {agency.id for name in (proposal.lead_agency, *proposal.partners)
+                      for agency in self.agencies_for(name)}  # the agencies of interests_in(), named only
+        return tuple((agency, score) for agency, score in proposal.panel if agency not in interested)
 
     def near_misses(self, proposal) -> list[tuple[str, str, str]]:
         """``(field, name, hint)`` for each organisation the proposal names that is close to, but not, one of the panel's."""
         out = []
         for field, names in (("lead_agency", (proposal.lead_agency,)), ("partners", proposal.partners)):
             for name in names:
-                if _organisation_key(name) not in self._by_organisation:
+                if not self.agencies_for(name):
                     if name not in self._hints:
                         known = sorted({known for agency in self.agencies for known in agency.speaks_for})
                         self._hints[name] = did_you_mean(name, known)
