@@ -11,7 +11,7 @@ from hypothesis import given, strategies as st
 
 from engine.inputs.proposal import Delivery, Proposal
 from engine.inputs.round import load_round
-from engine.decision.score import UNITS, Criterion, Rejudge, Scoring, consensus, score_all, score_one
+from engine.decision.score import UNITS, Criterion, Pool, Rejudge, Scoring, consensus, score_all, score_one
 from engine.inputs.round import Agency, Panel
 from engine.fmt import points as fmt_points
 from tests.conftest import ROUNDS
@@ -113,6 +113,21 @@ class TestValueForMoney:
         """A proposal without a reach estimate earns nothing for value for money."""
         s = score_one(make(reach=None), ROUND, [make()], ROUND.scoring)
         assert next(p for p in s.parts if p.criterion == "value").points == 0
+
+
+class TestPool:
+    @given(priced_rounds(min_size=1, max_size=12), st.data())
+    def test_a_members_standing_is_the_one_bisection_finds(self, pr, data):
+        """Each member's standing, worked out once when the pool is made, is the one the pool finds by bisection
+        for any proposal (a copy is not a member), ties and a second proposal under one id included."""
+        proposals = list(pr.proposals)
+        if data.draw(st.booleans()):  # the later of two proposals under one id is the member
+            again = data.draw(st.sampled_from(proposals))
+            proposals.append(attrs.evolve(again, reach=data.draw(st.one_of(st.none(), st.integers(0, 3000)))))
+        pool = Pool.of(proposals)
+        for p in proposals:
+            if p.reach is not None:
+                assert pool.standing(p) == pool.standing(attrs.evolve(p))
 
 
 class TestRejudge:

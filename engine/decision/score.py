@@ -125,15 +125,31 @@ class Pool:
     proposals: tuple[Proposal, ...]
     ratios: tuple[Fraction, ...]  # people reached per pound of every proposal with an estimate, ascending
     rated: dict = attrs.field(eq=False, repr=False)  # id -> its own ratio
+    members: dict = attrs.field(eq=False, repr=False, factory=dict)  # id -> (the proposal, its standing)
 
     @classmethod
     def of(cls, proposals: Sequence[Proposal]) -> "Pool":
         rated = {p.id: reach_per_pound(p) for p in proposals if p.reach is not None}
-        return cls(tuple(proposals), tuple(sorted(rated.values())), rated)
+        by_ratio = sorted(rated, key=rated.__getitem__)
+        ratios = tuple(rated[pid] for pid in by_ratio)
+        # each member's standing, from one pass over the ratios in order: those in a run of equal ratios
+        # stand above everything before the run and tie with the rest of the run
+        standings = {}
+        start = 0
+        for end in range(1, len(ratios) + 1):
+            if end == len(ratios) or ratios[end] != ratios[start]:
+                for pid in by_ratio[start:end]:
+                    standings[pid] = (start, end - start - 1, len(ratios) - 1)
+                start = end
+        members = {p.id: (p, standings.get(p.id)) for p in proposals}
+        return cls(tuple(proposals), ratios, rated, members)
 
     def standing(self, p: Proposal) -> tuple[int, int, int]:
         """``(below, ties, others)``: how many other proposals reach fewer people per pound than *p*, as many,
         and how many others have an estimate at all (a pool member with *p*'s id is not an other)."""
+        member, standing = self.members.get(p.id, (None, None))
+        if member is p and standing is not None:
+            return standing
         mine = reach_per_pound(p)
         below = bisect_left(self.ratios, mine)
         ties = bisect_right(self.ratios, mine) - below
