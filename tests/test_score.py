@@ -7,11 +7,12 @@ from fractions import Fraction
 
 import attrs
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from engine.inputs.proposal import Delivery, Proposal
 from engine.inputs.round import load_round
-from engine.decision.score import UNITS, Criterion, Pool, Rejudge, Scoring, consensus, score_all, score_one
+from engine.decision.score import (UNITS, Criterion, Pool, Rejudge, Scoring, consensus, score_all, score_one,
+                                  total, units_of)
 from engine.inputs.round import Agency, Panel
 from engine.fmt import points as fmt_points
 from tests.conftest import ROUNDS
@@ -113,6 +114,22 @@ class TestValueForMoney:
         """A proposal without a reach estimate earns nothing for value for money."""
         s = score_one(make(reach=None), ROUND, [make()], ROUND.scoring)
         assert next(p for p in s.parts if p.criterion == "value").points == 0
+
+
+class TestWholeNumbers:
+    @given(st.fractions())
+    @example(Fraction(1, 2 * UNITS))
+    @example(Fraction(-1, 2 * UNITS))
+    @example(Fraction(7, 2 * UNITS))
+    def test_units_are_the_exact_score_rounded_half_up(self, exact):
+        """units_of, in whole numbers, is the Fraction exact * UNITS + 1/2 rounded down, halves and below 0 too."""
+        assert units_of(exact) == int((exact * UNITS * 2 + 1) // 2)
+
+    @given(st.lists(st.fractions(), max_size=8))
+    def test_the_total_is_the_sum_of_the_fractions(self, points):
+        """total, over one denominator reduced once, is the Fractions added one by one (0 for none)."""
+        got = total(points)
+        assert type(got) is Fraction and got == sum(points, Fraction(0))
 
 
 class TestPool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 from bisect import bisect_left, bisect_right
 from fractions import Fraction
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import attrs
 
@@ -169,6 +169,9 @@ def reach_per_pound(p: Proposal) -> Fraction:
     return Fraction(p.reach * 100, p.cost)
 
 
+ZERO = Fraction(0)  # what a criterion gives a proposal it does not score, or scores nothing
+
+
 # --- the measures ------------------------------------------------------------------------------
 
 Measure = Callable[[Proposal, object, Pool, Criterion], tuple[Fraction | None, str]]
@@ -262,7 +265,11 @@ def consensus(p: Proposal, scoring: Scoring, round_=None) -> bool:
 
     With *round_*, the scores the round's panel leaves out for a declared interest do not count.
     """
-    counted = round_.panel.counted(p) if round_ is not None else p.panel
+    return agreed(round_.panel.counted(p) if round_ is not None else p.panel, scoring)
+
+
+def agreed(counted: Sequence[tuple[str, int]], scoring: Scoring) -> bool:
+    """Whether there are *counted* panel scores and every one is at least ``consensus_min``."""
     return bool(counted) and all(s >= scoring.consensus_min for _, s in counted)
 
 
@@ -274,8 +281,19 @@ def max_points(scoring: Scoring) -> dict[str, Fraction]:
 
 
 def units_of(exact: Fraction) -> int:
-    """An exact score in units, rounded once, half up."""
-    return int((exact * UNITS * 2 + 1) // 2)
+    """An exact score in units, rounded once, half up: ``exact * UNITS + 1/2`` rounded down, worked out in whole
+    numbers (``(2 * UNITS * n + d) // (2 * d)`` for ``exact = n / d``)."""
+    n, d = exact.numerator, exact.denominator
+    return (2 * UNITS * n + d) // (2 * d)
+
+
+def total(points: Iterable[Fraction]) -> Fraction:
+    """The sum of *points*, added as whole numbers over the product of their denominators and reduced once at
+    the end: the same sum as adding the fractions one by one, which reduces after every addition."""
+    n, d = 0, 1
+    for value in points:
+        n, d = n * value.denominator + value.numerator * d, d * value.denominator
+    return Fraction(n, d)
 
 
 def score_one(p: Proposal, round_, pool: Pool | Sequence[Proposal], scoring: Scoring,
@@ -285,15 +303,14 @@ def score_one(p: Proposal, round_, pool: Pool | Sequence[Proposal], scoring: Sco
         pool = Pool.of(pool)
     most = most or max_points(scoring)
     parts = []
-    exact = Fraction(0)
     for c in scoring.criteria:
         fraction, reason = MEASURES[c.measure](p, round_, pool, c)
-        points = most[c.id] * (fraction or 0)
-        exact += points
+        points = most[c.id] * fraction if fraction else ZERO
         parts.append(Part(c.id, c.name, points, most[c.id], reason, fraction is not None))
+    exact = total(part.points for part in parts)
     counted = round_.panel.counted(p)
     mean = Fraction(sum(s for _, s in counted), len(counted)) if counted else None
-    return Score(units_of(exact), scoring.out_of, tuple(parts), consensus(p, scoring, round_), mean, exact)
+    return Score(units_of(exact), scoring.out_of, tuple(parts), agreed(counted, scoring), mean, exact)
 
 
 def score_all(proposals: Sequence[Proposal], round_, scoring: Scoring) -> dict[str, Score]:
