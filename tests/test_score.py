@@ -11,8 +11,9 @@ from hypothesis import example, given, strategies as st
 
 from engine.inputs.proposal import Delivery, Proposal
 from engine.inputs.round import load_round
-from engine.decision.score import (UNITS, Criterion, Pool, Rejudge, Scoring, consensus, score_all, score_one,
-                                  total, units_of)
+from engine.decision import score as scoring_module
+from engine.decision.score import (MEASURES, UNITS, Criterion, Pool, Rejudge, Scoring, consensus, score_all,
+                                  score_one, total, units_of)
 from engine.inputs.round import Agency, Panel
 from engine.fmt import points as fmt_points
 from tests.conftest import ROUNDS
@@ -130,6 +131,91 @@ class TestWholeNumbers:
         """total, over one denominator reduced once, is the Fractions added one by one (0 for none)."""
         got = total(points)
         assert type(got) is Fraction and got == sum(points, Fraction(0))
+
+
+def plain_measure(p, round_, pool, c):
+    """A measure as it was first written, one Fraction operation at a time: what the measures must still give."""
+    fmt = scoring_module.fmt
+    if c.measure == "priorities":
+        group = {"pcc_priorities": round_.pcc, "csa_priorities": round_.csa}[c.field]
+        names = {q.id: q.name for q in group}
+        weights = dict(c.weights)
+        served = [pid for pid in getattr(p, c.field) if pid in names]
+        themes = [t for t in p.cross_cutting if t in {q.id for q in round_.cross_cutting}] if c.themes else []
+        amount = sum((weights.get(pid, Fraction(1)) for pid in served), Fraction(0)) + c.themes * len(themes)
+        fraction = min(Fraction(1), amount / c.full_marks_at)
+        if not served and not themes:
+            return Fraction(0), "serves none of the round's priorities"
+        words = ", ".join(names[pid] + (f" (x{fmt.number(weights[pid])})" if weights.get(pid, 1) != 1 else "")
+                          for pid in served)
+        text = f"serves {words or 'no priority'}"
+        if themes:
+            text += f"; {len(themes)} cross-cutting theme{'s' if len(themes) != 1 else ''} (x{fmt.number(c.themes)} each)"
+        return fraction, f"{text}: counts {fmt.number(amount)}, {fmt.number(c.full_marks_at)} for full marks"
+    if c.measure == "panel mean":
+        if not p.panel:
+            return None, "not scored: no agency gave a panel score"
+        counted = round_.panel.counted(p)
+        why = scoring_module._interest_words(p, round_.panel)
+        if not counted:
+            return None, f"not scored: no panel score counts{why}"
+        mean = Fraction(sum(s for _, s in counted), len(counted))
+        agencies = f"{len(counted)} agenc{'y' if len(counted) == 1 else 'ies'}"
+        return mean / 5, f"mean panel score {fmt.points(mean, 2)} of 5 from {agencies}{why}"
+    if c.measure == "reach per pound":
+        if p.reach is None:
+            return None, "not scored: no estimate of the people it will reach"
+        mine = Fraction(p.reach * 100, p.cost)
+        below, ties, others = pool.standing(p)
+        if not others:
+            return Fraction(1), f"{fmt.number(mine, 2)} people per £1; no other proposal to compare"
+        fraction = (below + Fraction(ties, 2)) / others
+        return fraction, (f"{fmt.number(mine, 2)} people reached per £1, more than {below} of the {others} "
+                          f"others (judged by rank, so one extreme estimate cannot dominate)")
+    if c.measure == "time to spare":
+        start, end = p.delivery.start, p.delivery.end
+        if start < round_.year_start or end > round_.year_end:
+            return Fraction(0), (f"delivery {fmt.date(start)} to {fmt.date(end)} is not inside the "
+                                 f"financial year {round_.financial_year}")
+        spare = (round_.year_end - end).days
+        fraction = Fraction(1, 2) + Fraction(1, 2) * min(Fraction(1), Fraction(spare) / c.full_marks_at)
+        return fraction, (f"delivered inside the financial year, ending {fmt.date(end)} with {spare} "
+                          f"day{'s' if spare != 1 else ''} to spare ({fmt.number(c.full_marks_at)} for full marks)")
+    return MEASURES[c.measure](p, round_, pool, c)
+
+
+amounts = st.fractions(min_value=0, max_value=3, max_denominator=6)
+full_marks = st.fractions(min_value=Fraction(1, 6), max_value=70, max_denominator=6)
+
+
+@st.composite
+def criteria(draw):
+    """The shipped round's criteria with other weights for its priorities, themes and full marks."""
+    out = []
+    for c in ROUND.scoring.criteria:
+        if c.measure == "priorities":
+            group = ROUND.pcc if c.field == "pcc_priorities" else ROUND.csa
+            ids = draw(st.lists(st.sampled_from([q.id for q in group]), unique=True))
+            c = attrs.evolve(c, weights=tuple((pid, draw(amounts)) for pid in ids), themes=draw(amounts),
+                             full_marks_at=draw(full_marks))
+        elif c.measure == "time to spare":
+            c = attrs.evolve(c, full_marks_at=draw(full_marks))
+        out.append(c)
+    return out
+
+
+class TestMeasures:
+    @given(priced_rounds(min_size=1, max_size=10), criteria(), st.lists(st.integers(-40, 400), max_size=10))
+    def test_each_measure_gives_what_plain_fractions_give(self, pr, judged_by, days_to_spare):
+        """Every measure gives the fraction and the reason that Fraction arithmetic step by step gives, whatever
+        the weights, themes and full marks, and whenever delivery ends."""
+        proposals = [attrs.evolve(p, delivery=Delivery(p.delivery.start, ROUND.year_end - dt.timedelta(days=days)))
+                     for p, days in zip(pr.proposals, days_to_spare)] + list(pr.proposals[len(days_to_spare):])
+        pool = Pool.of(proposals)
+        for p in proposals:
+            for c in judged_by:
+                got, want = MEASURES[c.measure](p, ROUND, pool, c), plain_measure(p, ROUND, pool, c)
+                assert got == want and type(got[0]) is type(want[0]), (p.id, c.id)
 
 
 class TestPool:

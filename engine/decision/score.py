@@ -169,7 +169,7 @@ def reach_per_pound(p: Proposal) -> Fraction:
     return Fraction(p.reach * 100, p.cost)
 
 
-ZERO = Fraction(0)  # what a criterion gives a proposal it does not score, or scores nothing
+ZERO, ONE = Fraction(0), Fraction(1)  # nothing, and full marks
 
 
 # --- the measures ------------------------------------------------------------------------------
@@ -180,13 +180,19 @@ Measure = Callable[[Proposal, object, Pool, Criterion], tuple[Fraction | None, s
 def _priorities(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
     group = {"pcc_priorities": round_.pcc, "csa_priorities": round_.csa}[c.field]
     names = {q.id: q.name for q in group}
-    weights = dict(c.weights)
     served = [pid for pid in getattr(p, c.field) if pid in names]
-    themes = [t for t in p.cross_cutting if t in {q.id for q in round_.cross_cutting}] if c.themes else []
-    amount = sum((weights.get(pid, Fraction(1)) for pid in served), Fraction(0)) + c.themes * len(themes)
-    fraction = min(Fraction(1), amount / c.full_marks_at)
+    if c.themes:
+        known = {q.id for q in round_.cross_cutting}
+        themes = [t for t in p.cross_cutting if t in known]
+    else:
+        themes = []
     if not served and not themes:
-        return Fraction(0), "serves none of the round's priorities"
+        return ZERO, "serves none of the round's priorities"
+    weights = dict(c.weights)
+    amount = sum(weights.get(pid, 1) for pid in served)  # a whole number unless some weight is not
+    if themes:
+        amount += c.themes * len(themes)
+    fraction = ONE if amount >= c.full_marks_at else amount / c.full_marks_at
     words = ", ".join(names[pid] + (f" (x{fmt.number(weights[pid])})" if weights.get(pid, 1) != 1 else "") for pid in served)
     text = f"serves {words or 'no priority'}"
     if themes:
@@ -201,9 +207,10 @@ def _panel_mean(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]
     why = _interest_words(p, round_.panel)
     if not counted:
         return None, f"not scored: no panel score counts{why}"
-    mean = Fraction(sum(s for _, s in counted), len(counted))
+    given = sum(s for _, s in counted)
+    mean = Fraction(given, len(counted))
     agencies = f"{len(counted)} agenc{'y' if len(counted) == 1 else 'ies'}"
-    return mean / 5, f"mean panel score {fmt.points(mean, 2)} of 5 from {agencies}{why}"
+    return Fraction(given, 5 * len(counted)), f"mean panel score {fmt.points(mean, 2)} of 5 from {agencies}{why}"
 
 
 def _interest_words(p: Proposal, panel) -> str:
@@ -225,8 +232,8 @@ def _reach_per_pound(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction,
     mine = reach_per_pound(p)
     below, ties, others = pool.standing(p)
     if not others:
-        return Fraction(1), f"{fmt.number(mine, 2)} people per £1; no other proposal to compare"
-    fraction = (below + Fraction(ties, 2)) / others
+        return ONE, f"{fmt.number(mine, 2)} people per £1; no other proposal to compare"
+    fraction = Fraction(2 * below + ties, 2 * others)  # (below + ties / 2) / others, over one denominator
     return fraction, (f"{fmt.number(mine, 2)} people reached per £1, more than {below} of the {others} "
                       f"others (judged by rank, so one extreme estimate cannot dominate)")
 
@@ -234,10 +241,13 @@ def _reach_per_pound(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction,
 def _time_to_spare(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]:
     start, end = p.delivery.start, p.delivery.end
     if start < round_.year_start or end > round_.year_end:
-        return Fraction(0), (f"delivery {fmt.date(start)} to {fmt.date(end)} is not inside the "
-                             f"financial year {round_.financial_year}")
+        return ZERO, (f"delivery {fmt.date(start)} to {fmt.date(end)} is not inside the "
+                      f"financial year {round_.financial_year}")
     spare = (round_.year_end - end).days
-    fraction = Fraction(1, 2) + Fraction(1, 2) * min(Fraction(1), Fraction(spare) / c.full_marks_at)
+    full = c.full_marks_at
+    # half for delivery inside the year, the other half for the days to spare up to full marks:
+    # 1/2 + min(1, spare / full) / 2, which is (spare * d + n) / (2 * n) below full marks, for full = n / d
+    fraction = ONE if spare >= full else Fraction(spare * full.denominator + full.numerator, 2 * full.numerator)
     return fraction, (f"delivered inside the financial year, ending {fmt.date(end)} with {spare} "
                       f"day{'s' if spare != 1 else ''} to spare ({fmt.number(c.full_marks_at)} for full marks)")
 
