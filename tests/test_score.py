@@ -12,8 +12,8 @@ from hypothesis import example, given, strategies as st
 from engine.inputs.proposal import Delivery, Proposal
 from engine.inputs.round import load_round
 from engine.decision import score as scoring_module
-from engine.decision.score import (MEASURES, UNITS, Criterion, Pool, Rejudge, Scoring, consensus, score_all,
-                                  score_one, total, units_of)
+from engine.decision.score import (MEASURES, UNITS, Criterion, Pool, Rejudge, Scoring, consensus, ratio_order,
+                                  score_all, score_one, total, units_of)
 from engine.inputs.round import Agency, Panel
 from engine.fmt import points as fmt_points
 from tests.conftest import ROUNDS
@@ -219,6 +219,12 @@ class TestMeasures:
 
 
 class TestPool:
+    @given(st.lists(st.fractions(min_value=0, max_denominator=10**7) | st.sampled_from(
+        [Fraction(1, 3), Fraction(1, 3) + Fraction(1, 2**66), Fraction(1, 3) - Fraction(1, 2**66)])))
+    def test_ratios_sort_by_their_order_as_they_sort_themselves(self, ratios):
+        """Sorting by ratio_order, whole numbers first, is sorting the ratios, near ties and equal ones included."""
+        assert sorted(ratios, key=ratio_order) == sorted(ratios)
+
     @given(priced_rounds(min_size=1, max_size=12), st.data())
     def test_a_members_standing_is_the_one_bisection_finds(self, pr, data):
         """Each member's standing, worked out once when the pool is made, is the one the pool finds by bisection

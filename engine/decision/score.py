@@ -130,7 +130,7 @@ class Pool:
     @classmethod
     def of(cls, proposals: Sequence[Proposal]) -> "Pool":
         rated = {p.id: reach_per_pound(p) for p in proposals if p.reach is not None}
-        by_ratio = sorted(rated, key=rated.__getitem__)
+        by_ratio = sorted(rated, key=lambda pid: ratio_order(rated[pid]))
         ratios = tuple(rated[pid] for pid in by_ratio)
         # each member's standing, from one pass over the ratios in order: those in a run of equal ratios
         # stand above everything before the run and tie with the rest of the run
@@ -167,6 +167,13 @@ class Pool:
 def reach_per_pound(p: Proposal) -> Fraction:
     """People reached per pound (pence are whole, so per pound is reach * 100 / cost)."""
     return Fraction(p.reach * 100, p.cost)
+
+
+def ratio_order(ratio: Fraction) -> tuple[int, Fraction]:
+    """A key that sorts people per pound as the ratios themselves sort: the ratio to 64 binary places, rounded
+    down, as one whole number, then the ratio (compared only where those places agree).  Sorting a pool's
+    ratios compares whole numbers, then, not Fractions, but for near ties."""
+    return (ratio.numerator << 64) // ratio.denominator, ratio
 
 
 ZERO, ONE = Fraction(0), Fraction(1)  # nothing, and full marks
