@@ -287,6 +287,42 @@ class TestNegate:
         assert conditions.evaluate(twice, view) == conditions.evaluate(cond, view)
 
 
+def plain_explain(cond, facts) -> str:
+    """explain() as first written, every node evaluated afresh: what explaining with what is known must give."""
+    holds = conditions.evaluate(cond, facts)
+    if isinstance(cond, (All, Any_)):
+        if isinstance(cond, All) == holds:
+            chosen = cond.parts
+        else:
+            chosen = tuple(part for part in cond.parts if conditions.evaluate(part, facts) == holds)[:1 if holds else None]
+        joiner = "; " if holds else ("; and " if isinstance(cond, Any_) else "; ")
+        return joiner.join(plain_explain(part, facts) for part in chosen)
+    if isinstance(cond, Not):
+        return plain_explain(cond.part, facts)
+    return conditions._explain_leaf(cond, facts, holds)
+
+
+class TestExplain:
+    """conditions.explain, told whether the condition holds or not"""
+
+    @given(S.condition_trees(), S.views())
+    def test_explaining_what_is_known_is_explaining_afresh(self, cond, view):
+        """Told whether a tree holds, or left to find out, explain says what evaluating every node afresh says."""
+        holds = conditions.evaluate(cond, view)
+        assert conditions.explain(cond, view, holds) == conditions.explain(cond, view) == plain_explain(cond, view)
+
+    @given(S.priced_rounds(min_size=1, max_size=4))
+    def test_a_checks_reason_is_its_rule_explained_afresh(self, pr):
+        """Screening explains each rule of the round (its check, or why it does not apply) as explaining afresh does."""
+        for proposal in pr.proposals:
+            view = conditions.view(proposal)
+            by_rule = {c.rule: c for c in screened(proposal, "python").checks}
+            for rule in ROUND.rules:
+                applies = rule.when is None or conditions.evaluate(rule.when, view)
+                want = plain_explain(rule.check, view) if applies else "does not apply: " + plain_explain(rule.when, view)
+                assert by_rule[rule.id].reason == want
+
+
 class TestPushDown:
     """conditions.push_down"""
 

@@ -593,18 +593,21 @@ def describe(cond: Condition) -> str:
     raise TypeError(f"not a condition: {cond!r}")
 
 
-def explain(cond: Condition, facts: dict[str, Any]) -> str:
-    """Why *cond* holds or fails for a proposal's :func:`view`, with its values."""
-    holds = evaluate(cond, facts)
+def explain(cond: Condition, facts: dict[str, Any], holds: bool | None = None) -> str:
+    """Why *cond* holds or fails for a proposal's :func:`view`, with its values (*holds*: whether it does, where
+    that is already known, so that it is not evaluated again)."""
+    if holds is None:
+        holds = evaluate(cond, facts)
     if isinstance(cond, (All, Any_)):
         if isinstance(cond, All) == holds:  # all held, or none of the alternatives did
             chosen = cond.parts
         else:  # the parts that decided it
             chosen = tuple(part for part in cond.parts if evaluate(part, facts) == holds)[:1 if holds else None]
         joiner = "; " if holds else ("; and " if isinstance(cond, Any_) else "; ")
-        return joiner.join(explain(part, facts) for part in chosen)
+        # every part chosen went the way the whole did
+        return joiner.join(explain(part, facts, holds) for part in chosen)
     if isinstance(cond, Not):
-        return explain(cond.part, facts)
+        return explain(cond.part, facts, not holds)
     return _explain_leaf(cond, facts, holds)
 
 
@@ -640,7 +643,8 @@ def _explain_leaf(cond, facts, holds: bool) -> str:
     if field.kind == "choice":
         rel = "as required" if holds else "not " + _show(field, cond.value)
         return f"{field.noun} is {shown}, {rel}"
-    return f"{field.phrase} {shown}, {_relation(cond, field, _OPS[cond.op](value, cond.value))} {_target(cond, field)}"
+    # the value is given, so the comparison holds exactly when the condition does
+    return f"{field.phrase} {shown}, {_relation(cond, field, holds)} {_target(cond, field)}"
 
 
 def _show_given(field: Field, value) -> str:

@@ -117,6 +117,8 @@ def screen(round_: Round, proposals: Iterable[Proposal], *, engine: str = "durab
 
 def _check(rule: Rule, facts, *, passed: bool) -> Check:
     if rule.when is not None and not conditions.evaluate(rule.when, facts):
-        reason = "does not apply: " + conditions.explain(rule.when, facts)
+        reason = "does not apply: " + conditions.explain(rule.when, facts, holds=False)
         return Check(rule.id, True, reason, rule.severity, rule.source, applies=False)
-    return Check(rule.id, passed, conditions.explain(rule.check, facts), rule.severity, rule.source)
+    # the rule applies, so its check holds exactly when the proposal passes (it fails when it applies and the
+    # check does not hold): the check is not evaluated again to be explained
+    return Check(rule.id, passed, conditions.explain(rule.check, facts, holds=passed), rule.severity, rule.source)
