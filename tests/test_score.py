@@ -13,7 +13,7 @@ from engine.inputs.proposal import Delivery, Proposal
 from engine.inputs.round import load_round
 from engine.decision import score as scoring_module
 from engine.decision.score import (MEASURES, UNITS, Criterion, Pool, Rejudge, Scoring, consensus, ratio_order,
-                                  score_all, score_one, total, units_of)
+                                  score_all, score_one, share, total, units_of)
 from engine.inputs.round import Agency, Panel
 from engine.fmt import points as fmt_points
 from tests.conftest import ROUNDS
@@ -125,6 +125,13 @@ class TestWholeNumbers:
     def test_units_are_the_exact_score_rounded_half_up(self, exact):
         """units_of, in whole numbers, is the Fraction exact * UNITS + 1/2 rounded down, halves and below 0 too."""
         assert units_of(exact) == int((exact * UNITS * 2 + 1) // 2)
+
+    @given(st.fractions() | st.integers(), st.fractions(min_value=0, max_denominator=100).filter(lambda f: f > 0))
+    @example(Fraction(2), Fraction(2))
+    def test_a_share_is_the_amount_over_full_marks_at_most_one(self, amount, full):
+        """share(amount, full), over whole numbers, is min(1, amount / full) in Fractions, a Fraction either way."""
+        got = share(amount, full)
+        assert type(got) is Fraction and got == min(Fraction(1), amount / full)
 
     @given(st.lists(st.fractions(), max_size=8))
     def test_the_total_is_the_sum_of_the_fractions(self, points):

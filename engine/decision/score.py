@@ -181,6 +181,13 @@ ZERO, ONE = Fraction(0), Fraction(1)  # nothing, and full marks
 
 # --- the measures ------------------------------------------------------------------------------
 
+
+def share(amount: Fraction | int, full: Fraction) -> Fraction:
+    """``min(1, amount / full)`` for *full* above 0: full marks from *full* on, that share of them below, worked
+    out over whole numbers (one Fraction made, where the comparison and the division made two)."""
+    n, d = amount.numerator * full.denominator, amount.denominator * full.numerator
+    return ONE if n >= d else Fraction(n, d)
+
 Measure = Callable[[Proposal, object, Pool, Criterion], tuple[Fraction | None, str]]
 
 
@@ -199,7 +206,7 @@ def _priorities(p: Proposal, round_, pool, c: Criterion) -> tuple[Fraction, str]
     amount = sum(weights.get(pid, 1) for pid in served)  # a whole number unless some weight is not
     if themes:
         amount += c.themes * len(themes)
-    fraction = ONE if amount >= c.full_marks_at else amount / c.full_marks_at
+    fraction = share(amount, c.full_marks_at)
     words = ", ".join(names[pid] + (f" (x{fmt.number(weights[pid])})" if weights.get(pid, 1) != 1 else "") for pid in served)
     text = f"serves {words or 'no priority'}"
     if themes:
