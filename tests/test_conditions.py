@@ -294,7 +294,8 @@ def plain_explain(cond, facts) -> str:
         if isinstance(cond, All) == holds:
             chosen = cond.parts
         else:
-            chosen = tuple(part for part in cond.parts if conditions.evaluate(part, facts) == holds)[:1 if holds else None]
+            decided = tuple(part for part in cond.parts if conditions.evaluate(part, facts) == holds)
+            chosen = decided[:1 if holds else None]
         joiner = "; " if holds else ("; and " if isinstance(cond, Any_) else "; ")
         return joiner.join(plain_explain(part, facts) for part in chosen)
     if isinstance(cond, Not):
@@ -319,8 +320,10 @@ class TestExplain:
             by_rule = {c.rule: c for c in screened(proposal, "python").checks}
             for rule in ROUND.rules:
                 applies = rule.when is None or conditions.evaluate(rule.when, view)
-                want = plain_explain(rule.check, view) if applies else "does not apply: " + plain_explain(rule.when, view)
-                assert by_rule[rule.id].reason == want
+                if applies:
+                    assert by_rule[rule.id].reason == plain_explain(rule.check, view)
+                else:
+                    assert by_rule[rule.id].reason == "does not apply: " + plain_explain(rule.when, view)
 
 
 class TestPushDown:

@@ -157,7 +157,8 @@ def plain_measure(p, round_, pool, c):
                           for pid in served)
         text = f"serves {words or 'no priority'}"
         if themes:
-            text += f"; {len(themes)} cross-cutting theme{'s' if len(themes) != 1 else ''} (x{fmt.number(c.themes)} each)"
+            text += (f"; {len(themes)} cross-cutting theme{'s' if len(themes) != 1 else ''} "
+                     f"(x{fmt.number(c.themes)} each)")
         return fraction, f"{text}: counts {fmt.number(amount)}, {fmt.number(c.full_marks_at)} for full marks"
     if c.measure == "panel mean":
         if not p.panel:

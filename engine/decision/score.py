@@ -146,7 +146,8 @@ class Pool:
 
     def standing(self, p: Proposal) -> tuple[int, int, int]:
         """``(below, ties, others)``: how many other proposals reach fewer people per pound than *p*, as many,
-        and how many others have an estimate at all (a pool member with *p*'s id is not an other)."""
+        and how many others have an estimate at all (a pool member with *p*'s id is not an other).  A member's
+        own standing was worked out with the pool; any other proposal's is found by bisection."""
         member, standing = self.members.get(p.id, (None, None))
         if member is p and standing is not None:
             return standing
@@ -171,8 +172,8 @@ def reach_per_pound(p: Proposal) -> Fraction:
 
 def ratio_order(ratio: Fraction) -> tuple[int, Fraction]:
     """A key that sorts people per pound as the ratios themselves sort: the ratio to 64 binary places, rounded
-    down, as one whole number, then the ratio (compared only where those places agree).  Sorting a pool's
-    ratios compares whole numbers, then, not Fractions, but for near ties."""
+    down, as one whole number, then the ratio itself, so that sorting a pool's ratios compares whole numbers,
+    and Fractions only for ratios that agree to 64 binary places."""
     return (ratio.numerator << 64) // ratio.denominator, ratio
 
 
@@ -187,6 +188,7 @@ def share(amount: Fraction | int, full: Fraction) -> Fraction:
     out over whole numbers (one Fraction made, where the comparison and the division made two)."""
     n, d = amount.numerator * full.denominator, amount.denominator * full.numerator
     return ONE if n >= d else Fraction(n, d)
+
 
 Measure = Callable[[Proposal, object, Pool, Criterion], tuple[Fraction | None, str]]
 
