@@ -31,6 +31,7 @@ the date is known.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any, Union
 
@@ -180,6 +181,12 @@ class Compare:
     value: int | str | Later
     label: str | None = None  # words for a referenced figure, e.g. "the deadline"
     ref: str | None = None  # the figure of the round the value was read from, e.g. "money.upfront"
+
+    @functools.cached_property
+    def target(self) -> str:
+        """What the field is compared with, in words (``the deadline of 8 April 2026``): worked out once, as
+        every proposal screened is explained against it."""
+        return _target(self, _field(self.field))
 
 
 @attrs.frozen
@@ -644,7 +651,7 @@ def _explain_leaf(cond, facts, holds: bool) -> str:
         rel = "as required" if holds else "not " + _show(field, cond.value)
         return f"{field.noun} is {shown}, {rel}"
     # the value is given, so the comparison holds exactly when the condition does
-    return f"{field.phrase} {shown}, {_relation(cond, field, holds)} {_target(cond, field)}"
+    return f"{field.phrase} {shown}, {_relation(cond, field, holds)} {cond.target}"
 
 
 def _show_given(field: Field, value) -> str:
