@@ -15,7 +15,8 @@ from typing import Any, Sequence
 
 __all__ = [
     "PENCE", "count", "date", "found", "markdown", "money", "money_change", "money_json", "money_short", "number",
-    "ordinal", "percent", "points", "points_change", "points_json", "pounds", "quoted", "rounded_parts", "score",
+    "ordinal", "percent", "points", "points_change", "points_json", "pounds", "quoted", "rounded_parts",
+    "rounded_steps", "on_grid", "score",
     "score_value", "short", "timestamp",
 ]
 
@@ -102,7 +103,14 @@ def points_json(value: Fraction | int) -> float:
 
 
 def rounded_parts(parts: Sequence[Fraction], places: int = 1) -> list[str]:
-    """The *parts* rounded to *places* decimals so that they add up to their total rounded the same way.
+    """The *parts* rounded to *places* decimals so that they add up to their total rounded the same way
+    (:func:`rounded_steps`), written as :func:`points` writes them."""
+    return [on_grid(f, places) for f in rounded_steps(parts, places)]
+
+
+def rounded_steps(parts: Sequence[Fraction], places: int = 1) -> list[int]:
+    """The *parts* rounded to *places* decimals so that they add up to their total rounded the same way, each
+    as a whole number of steps of the last decimal.
 
     Largest remainder: each part is cut down to the grid, then the parts with the
     largest remainders (ties by position) get one step more until the sum matches.
@@ -118,10 +126,10 @@ def rounded_parts(parts: Sequence[Fraction], places: int = 1) -> list[str]:
     order = sorted(range(len(exact)), key=lambda i: (-(exact[i] % common), i))
     for i in order[:max(short, 0)]:
         floors[i] += 1
-    return [_on_grid(f, places) for f in floors]
+    return floors
 
 
-def _on_grid(steps: int, places: int) -> str:
+def on_grid(steps: int, places: int) -> str:
     """*steps* steps of the last of *places* decimals, written as :func:`points` writes it."""
     scale = 10 ** places
     whole = abs(steps)

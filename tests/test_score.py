@@ -436,3 +436,22 @@ class TestDeclaredInterests:
         assert part.points == (PANEL_POINTS * Fraction(sum(expected), len(expected)) / 5 if expected else 0)
         assert score_one(p, round_, [p], ROUND.scoring).consensus == (
             bool(expected) and all(s >= ROUND.scoring.consensus_min for s in expected))
+
+
+@given(st.lists(st.tuples(st.fractions(min_value=0, max_value=5, max_denominator=1000), st.booleans()),
+                min_size=1, max_size=7))
+@example([(Fraction(2), True), (Fraction(5, 2), True), (Fraction(44, 100), True), (Fraction(76, 100), True)])
+@example([(Fraction(1, 2), True), (Fraction(0), False)])
+def test_a_score_shows_its_parts_and_says_where_they_are_rounded(drawn):
+    """Each scored part is shown as the largest-remainder rounding shows it, an unscored one as 'not scored', and
+    the score is 'rounded' exactly where some shown part is not its exact value."""
+    from engine import fmt
+    from engine.decision.score import Part, Score
+
+    parts = tuple(Part(f"c{i}", f"criterion {i}", points if scored else Fraction(0), Fraction(5), "", scored)
+                  for i, (points, scored) in enumerate(drawn))
+    sc = Score(0, 10, parts, False, None, sum((p.points for p in parts), Fraction(0)))
+    shown = iter(fmt.rounded_parts([p.points for p in parts if p.scored]))
+    expected = [(p, next(shown) if p.scored else "not scored") for p in parts]
+    assert sc.terms() == expected
+    assert sc.rounded == any(p.scored and Fraction(text) != p.points for p, text in expected)

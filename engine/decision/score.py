@@ -107,15 +107,21 @@ class Score:
         return list(self._terms)
 
     @functools.cached_property
-    def _terms(self) -> tuple[tuple[Part, str], ...]:  # worked out once: the explanation and the JSON read them
+    def _shown(self) -> tuple[tuple[Part, int], ...]:
+        """Each scored part with its points as shown, in tenths (worked out once: the explanation and the
+        JSON read them)."""
         scored = [part for part in self.parts if part.scored]
-        shown = iter(fmt.rounded_parts([part.points for part in scored]))
+        return tuple(zip(scored, fmt.rounded_steps([part.points for part in scored])))
+
+    @functools.cached_property
+    def _terms(self) -> tuple[tuple[Part, str], ...]:
+        shown = iter(fmt.on_grid(tenths, 1) for _, tenths in self._shown)
         return tuple((part, next(shown) if part.scored else "not scored") for part in self.parts)
 
     @property
     def rounded(self) -> bool:
         """Whether some shown term differs from its exact value."""
-        return any(part.scored and Fraction(text) != part.points for part, text in self.terms())
+        return any(tenths * part.points.denominator != 10 * part.points.numerator for part, tenths in self._shown)
 
 
 @attrs.frozen
