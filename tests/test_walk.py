@@ -110,3 +110,22 @@ class TestWindow:
         events, sets = walk.walk_events(costs, high)
         at = max(k for k, e in enumerate(events) if e <= low)
         assert walk.walk_window(costs, low, high, most) == ([low] + events[at + 1:], sets[at:])
+
+
+@given(st.lists(st.integers(-10**9, 10**9), max_size=30), st.data())
+def test_values_inserted_at_once_are_those_numpy_inserts(values, data):
+    """The walk's arrays grown together (the places of the new entries worked out once) are each what
+    ``numpy.insert`` makes of it, on numpy's arrays and on the lists of small rounds."""
+    import numpy
+
+    from engine.decision import arrays
+    from engine.decision.walk import _inserted
+
+    slots = sorted(data.draw(st.lists(st.integers(0, len(values)), max_size=10)))
+    new = data.draw(st.lists(st.integers(-10**9, 10**9), min_size=len(slots), max_size=len(slots)))
+    other = [v * 3 + 1 for v in values]
+    for np in (numpy, arrays):
+        got = _inserted(np, np.array(slots, dtype=np.int64), (np.array(values, dtype=np.int64),
+                        np.array(new, dtype=np.int64)), (np.array(other, dtype=np.int64), np.array(new, dtype=np.int64)))
+        assert [list(g) for g in got] == [numpy.insert(numpy.array(values, dtype=numpy.int64), slots, new).tolist(),
+                                          numpy.insert(numpy.array(other, dtype=numpy.int64), slots, new).tolist()]

@@ -139,8 +139,25 @@ def _grow(np, chains, events, gaps, ids, fits, k: int, cost: int, upto: int):
     rest = gaps[fits] - cost
     gaps[fits] = cost
     slots = fits[keep] + 1
-    return (np.insert(events, slots, grown[keep]), np.insert(gaps, slots, rest[keep]),
-            np.insert(ids, slots, new_ids))
+    return _inserted(np, slots, (events, grown[keep]), (gaps, rest[keep]), (ids, new_ids))
+
+
+def _inserted(np, slots, *pairs):
+    """Each ``(array, values)`` of *pairs* with *values* inserted before the positions *slots* (ascending), as
+    ``np.insert`` does, the places of the new entries worked out once for all the arrays."""
+    if not hasattr(np, "ndarray"):  # the lists of engine.decision.arrays insert one by one
+        return tuple(np.insert(array, slots, values) for array, values in pairs)
+    size = len(pairs[0][0]) + len(slots)
+    new = slots + np.arange(len(slots))  # where each value lands, the ones before it counted
+    old = np.ones(size, dtype=bool)
+    old[new] = False
+    out = []
+    for array, values in pairs:
+        merged = np.empty(size, dtype=array.dtype)
+        merged[old] = array
+        merged[new] = values
+        out.append(merged)
+    return tuple(out)
 
 
 def walk_standings(costs: Sequence[int], budget: int, left_before: Sequence[int], upto: int):
