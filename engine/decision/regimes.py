@@ -52,16 +52,24 @@ class Orders:
         twice = 2 * max(n, 1)
         a_most, b_most, d_most = (max((t[j] for t in terms if t), default=0) for j in (0, 1, 2))
         key_most = ((1 * span + span) * 2 + 1) * n + n
+        fixed_most = max((abs(f) for f in fixed if f is not None), default=0)
         self.fits = unit2 * (a_most * twice + b_most * twice) + d_most * twice < _LIMIT and \
-            2 * d_most * twice < _LIMIT and key_most < _LIMIT and max((p.cost for p in people), default=0) < _LIMIT
+            2 * d_most * twice < _LIMIT and key_most < _LIMIT and max((p.cost for p in people), default=0) < _LIMIT \
+            and fixed_most * twice < _LIMIT
         if not self.fits:
             return
         self.rated = np.array([t is not None for t in terms], dtype=bool)
         zero = (0, 0, 1, rejudge.ranks, 0)
         a, b, d, rank, full = (np.array(column, dtype=np.int64) for column in zip(*[t or zero for t in terms])) \
             if n else (np.zeros(0, dtype=np.int64),) * 5
-        self.a, self.b, self.d, self.rank, self.full = a, b, d, rank, full
+        self.rank, self.full = rank, full
         self.fixed = np.array([0 if f is None else f for f in fixed], dtype=np.int64)
+        # each one's units with `twice` twice the others rated and its `standing` are
+        # (over * twice + up * standing) // (under * twice): for a rated proposal Rejudge's
+        # (2 * UNITS * (a * twice + b * standing) + d * twice) // (2 * d * twice), for another its fixed units
+        self.over = np.where(self.rated, unit2 * a + d, self.fixed)
+        self.up = np.where(self.rated, unit2 * b, 0)
+        self.under = np.where(self.rated, 2 * d, 1)
         self.ranks = rejudge.ranks
         tie = sorted(range(n), key=lambda i: (people[i].cost, people[i].submitted.toordinal(), people[i].id))
         tiebreak = [0] * n
@@ -119,10 +127,8 @@ class Orders:
         if others <= 0:
             return np.where(self.rated, self.full, self.fixed)
         twice = 2 * others
-        standing = 2 * below[self.rank] + counts[self.rank] - 1
-        numerator = self.a * twice + self.b * standing
-        denominator = self.d * twice
-        return np.where(self.rated, (2 * UNITS * numerator + denominator) // (2 * denominator), self.fixed)
+        standing = (2 * below + counts)[self.rank] - 1  # twice those below, and those level but itself
+        return (self.over * twice + self.up * standing) // (self.under * twice)
 
     def head(self, budget: int) -> list[Proposal] | None:
         """The upfront bids let in at *budget*, in the order the policy considers them, down to the last of the
