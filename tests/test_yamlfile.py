@@ -375,6 +375,31 @@ class TestBothParsers:
         raw = text.encode("utf-8")
         assert outcome(raw, LIBYAML) == outcome(raw, None)
 
+    @needs_libyaml
+    @settings(DEEP)
+    @given(S.yaml_texts())
+    def test_the_fast_resolver_tags_as_the_base_one(self, text):
+        """libyaml with the base resolver's answers given at once composes the very nodes (kinds, tags, values,
+        styles and places) that it composes asking PyYAML's base resolver, or fails alike."""
+        def nodes(loader):
+            def walk(node, above=()):
+                if id(node) in above:  # an alias of a node it is inside
+                    return "recursive"
+                above += (id(node),)
+                if isinstance(node, yaml.ScalarNode):
+                    inner = node.value
+                elif isinstance(node, yaml.SequenceNode):
+                    inner = [walk(item, above) for item in node.value]
+                else:
+                    inner = [(walk(key, above), walk(value, above)) for key, value in node.value]
+                return (type(node).__name__, node.tag, inner, getattr(node, "style", None),
+                        node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
+            try:
+                return [walk(n) for n in yaml.compose_all(text, Loader=loader) if n is not None]
+            except yaml.YAMLError as exc:
+                return str(exc)
+        assert nodes(LIBYAML) == nodes(yaml.CBaseLoader)
+
     def test_refusal_is_read_again_by_python(self):
         """A file libyaml refuses is read again by the Python parser, whose message users see."""
         raw = b"id: x\ntitle: [unclosed\npot: upfront\n"

@@ -46,9 +46,29 @@ _TAB_INDENT = re.compile(r"[ ]*\t")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 try:  # PyYAML's C parser, present when PyYAML was built with libyaml
-    from yaml import CBaseLoader as _FAST
+    from yaml import CBaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     _FAST = None
+else:
+    _DEFAULT_TAGS = {yaml.ScalarNode: CBaseLoader.DEFAULT_SCALAR_TAG, yaml.SequenceNode: CBaseLoader.DEFAULT_SEQUENCE_TAG,
+                     yaml.MappingNode: CBaseLoader.DEFAULT_MAPPING_TAG}
+
+    class _FAST(CBaseLoader):
+        """PyYAML's C parser with the base resolver's answers given at once: it names no implicit tag and
+        follows no path (a plain value is text, as every value is read here), so each node's tag is the
+        default of its kind.  The C parser asks it of every node."""
+
+        def descend_resolver(self, current_node, current_index) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+        def resolve(self, kind, value, implicit) -> str:
+            return _DEFAULT_TAGS[kind]
+
+    if CBaseLoader.yaml_implicit_resolvers or CBaseLoader.yaml_path_resolvers:  # pragma: no cover - never registered here
+        _FAST = CBaseLoader  # someone taught the base resolver tags: ask it
 
 
 def parser() -> str:
