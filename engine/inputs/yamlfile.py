@@ -53,7 +53,7 @@ else:
     _DEFAULT_TAGS = {yaml.ScalarNode: CBaseLoader.DEFAULT_SCALAR_TAG, yaml.SequenceNode: CBaseLoader.DEFAULT_SEQUENCE_TAG,
                      yaml.MappingNode: CBaseLoader.DEFAULT_MAPPING_TAG}
 
-    class _FAST(CBaseLoader):
+    class _CLoader(CBaseLoader):
         """PyYAML's C parser with the base resolver's answers given at once: it names no implicit tag and
         follows no path (a plain value is text, as every value is read here), so each node's tag is the
         default of its kind.  The C parser asks it of every node."""
@@ -67,8 +67,8 @@ else:
         def resolve(self, kind, value, implicit) -> str:
             return _DEFAULT_TAGS[kind]
 
-    if CBaseLoader.yaml_implicit_resolvers or CBaseLoader.yaml_path_resolvers:  # pragma: no cover - never registered here
-        _FAST = CBaseLoader  # someone taught the base resolver tags: ask it
+    # were the base resolver ever taught tags or paths, it would be asked
+    _FAST = CBaseLoader if CBaseLoader.yaml_implicit_resolvers or CBaseLoader.yaml_path_resolvers else _CLoader
 
 
 def parser() -> str:
