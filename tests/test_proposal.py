@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from pathlib import Path
 
 import attrs
 import pytest
@@ -304,6 +305,18 @@ class TestLoadFolder:
         shutil.copy(EXAMPLE, tmp_path / "props" / "a.yaml")
         shutil.copy(EXAMPLE, tmp_path / "props" / "b.txt")
         assert self.skipped("props") == [("props/b.txt", False, "not a YAML file (*.yaml), so not read as a proposal")]
+
+    @pytest.mark.parametrize("given", ["props", "./props", "props/", "props//", "./props/.", "."])
+    def test_files_are_named_as_the_folder_was_given(self, tmp_path, monkeypatch, given):
+        """Each file is named by the folder as the user gave it, joined as paths join: in a warning and on
+        the proposal read."""
+        (tmp_path / "props").mkdir()
+        monkeypatch.chdir(tmp_path / "props" if given == "." else tmp_path)
+        shutil.copy(EXAMPLE, tmp_path / "props" / "a.yaml")
+        (tmp_path / "props" / "b.txt").write_text("not a proposal\n")
+        found = load_folder(given)
+        assert [w.file for w in found.skipped] == [str(Path(given) / "b.txt")]
+        assert [p.file for p in found.proposals] == [str(Path(given) / "a.yaml")]
 
     def test_yaml_only_no_warning(self, tmp_path):
         """A folder of YAML files only skips nothing."""

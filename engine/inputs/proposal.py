@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import attrs
@@ -214,27 +215,30 @@ def _folder(folder: str | Path) -> tuple[tuple[Source, ...], tuple[InputWarning,
         raise InputError("is a file, not a folder of proposals", file=shown,
                          fix="give the folder that holds the proposal files")
     inside = root.resolve()
+    prefix = str(Path(shown) / "x")[:-1]  # how a file of the folder is named: the folder as given, joined
     paths, skipped = [], []
-    for path in sorted(root.iterdir(), key=lambda p: p.name):
-        name = str(Path(shown) / path.name)
-        stray = _stray(path.name)
+    with os.scandir(root) as listing:  # each entry knows whether it is a link or a folder without asking again
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
+        name = prefix + entry.name
+        stray = _stray(entry.name)
         if stray is not None:
             skipped.append(InputWarning(f"skipped: {stray}, not a proposal", file=name, note=True))
-        elif path.is_symlink() and inside not in path.resolve().parents:
+        elif entry.is_symlink() and inside not in Path(entry.path).resolve().parents:
             skipped.append(InputWarning("a link to a file outside the folder, so not followed", file=name,
                                         fix="copy the file into the folder instead"))
-        elif path.is_dir():
+        elif entry.is_dir():
             skipped.append(InputWarning("skipped: a folder (proposals are read from this folder only)",
                                         file=name, note=True))
-        elif path.suffix.lower() not in YAML_SUFFIXES:
+        elif os.path.splitext(entry.name)[1].lower() not in YAML_SUFFIXES:  # a hidden file is a stray
             skipped.append(InputWarning("not a YAML file (*.yaml), so not read as a proposal", file=name,
                                         fix="rename it to .yaml if it is a proposal, or move it out of the folder"))
         else:
-            paths.append(path)
+            paths.append((entry.path, name))
     if not paths:
         raise InputError("holds no proposal files (*.yaml)", file=shown, fix="add one YAML file per proposal")
     problems = Problems()
-    sources = tuple(problems.attempt(Source.from_path, path, name=str(Path(shown) / path.name)) for path in paths)
+    sources = tuple(problems.attempt(Source.from_path, path, name=name) for path, name in paths)
     return tuple(s for s in sources if s is not None), tuple(skipped), problems
 
 

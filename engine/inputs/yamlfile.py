@@ -166,7 +166,8 @@ class Source:
         """The bytes at *path*, read once; any problem is an :class:`InputError` naming it."""
         shown = name if name is not None else str(path)
         try:
-            return cls(shown, Path(path).read_bytes())
+            with open(path, "rb") as file:
+                return cls(shown, file.read())
         except FileNotFoundError:
             raise InputError("file not found", file=shown, fix="check the path") from None
         except IsADirectoryError:
