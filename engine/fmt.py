@@ -117,7 +117,7 @@ def rounded_steps(parts: Sequence[Fraction], places: int = 1) -> list[int]:
     Worked out in whole numbers over the parts' least common denominator.
     """
     scale = 10 ** places
-    parts = [Fraction(p) for p in parts]
+    parts = [p if isinstance(p, Fraction) else Fraction(p) for p in parts]
     common = math.lcm(*(p.denominator for p in parts)) if parts else 1
     exact = [p.numerator * (common // p.denominator) * scale for p in parts]  # each part * scale, over common
     total = (2 * sum(exact) + common) // (2 * common)
