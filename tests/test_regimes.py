@@ -30,9 +30,9 @@ def situation(seed: int, low: int, high: int, any_reach: bool = True,
 @settings(max_examples=40 if CI else 8, deadline=None)
 @given(st.integers(0, 2**32 - 1))
 def test_each_regimes_head_is_its_order(seed):
-    """At every regime up to the total eligible cost, and for sets of wanted proposals of every size, the head read
-    from the arrays is the regime's own order down to the last of them (or ``None`` exactly where a bid let in
-    could be offered less)."""
+    """At every regime up to the total eligible cost, asked going up and then in any order, and for sets of wanted
+    proposals of every size, the head read from the arrays is the regime's own order down to the last of them (or
+    ``None`` exactly where a bid let in could be offered less)."""
     sit = situation(seed, 5, 40)
     rng = random.Random(seed)
     ids = [p.id for p in sit.proposals]
@@ -42,7 +42,9 @@ def test_each_regimes_head_is_its_order(seed):
 
         orders = regimes.Orders(sit, wanted, numpy)
         assert orders.fits
-        for low, _ in sit.regimes:
+        lows = [low for low, _ in sit.regimes]
+        # going up, as the figures ask, then in any order (an allocation below the last one asked starts again)
+        for low in lows + rng.sample(lows, len(lows)):
             there = sit.regime(low, keep=False)
             head = orders.head(low)
             if there.candidates:

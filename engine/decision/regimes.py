@@ -85,6 +85,28 @@ class Orders:
         self.offers = np.array([p.minimum_cost is not None and p.minimum_cost < p.cost for p in people],
                                dtype=bool) if sit.round.reduced_offers else np.zeros(n, dtype=bool)
         self.wanted = np.array([p.id in wanted for p in people], dtype=bool)
+        # the proposals that can come before the last wanted one at some allocation: those whose key at their
+        # most units is no later than a wanted one's at its fewest (no other ever reaches a head), with their
+        # arrays, so that a head is worked out on them alone
+        best = self.key_base + (self.most - np.array(highs, dtype=np.int64)) * self.key_step
+        worst = self.key_base + (self.most - np.array(lows, dtype=np.int64)) * self.key_step
+        near = np.flatnonzero(best <= worst[self.wanted].max()) if self.wanted.any() else np.zeros(0, dtype=np.int64)
+        near = near[np.argsort(self.rank[near], kind="stable")]  # by people per pound: those above one are a run
+        self.near = near
+        self._near = (self.rank[near], self.over[near], self.up[near], self.under[near], self.rated[near],
+                      self.full[near], self.fixed[near])
+        # kept as proposals are let in and out: how many rated ones of the pool rank below each of near, and
+        # level with it, and how many there are (so a head's standings never count the whole pool again)
+        self._below_near = np.zeros(len(near), dtype=np.int64)
+        self._level_near = np.zeros(len(near), dtype=np.int64)
+        self._rated_in = 0
+        self._offers_in = 0  # the bids let in that could be offered a reduced amount
+        # for each proposal, where the run of near ranked level with it starts, and where those above it start
+        self._level_from = np.searchsorted(self._near[0], self.rank, side="left").tolist()
+        self._above_from = np.searchsorted(self._near[0], self.rank, side="right").tolist()
+        self._rated_list, self._offering = self.rated.tolist(), (self.offers & self.upfront).tolist()
+        self._near_upfront = self.upfront[near]
+        self._near_wanted = self.wanted[near]
         # each proposal's eligibility from each allocation at which it may change, in allocation order
         changes = sorted((start, i, flag) for i, p in enumerate(people)
                          for start, flag in zip(*pieces[p.id]))
@@ -109,41 +131,62 @@ class Orders:
         if budget < self._at:
             self.pool[:] = False
             self._done = 0
+            self._below_near[:] = 0
+            self._level_near[:] = 0
+            self._rated_in = self._offers_in = 0
         changes = self._changes
         while self._done < len(changes) and changes[self._done][0] <= budget:
             _, i, flag = changes[self._done]
-            self.pool[i] = flag
+            if self.pool[i] != flag:
+                self.pool[i] = flag
+                step = 1 if flag else -1
+                if self._offering[i]:
+                    self._offers_in += step
+                if self._rated_list[i]:
+                    level, above = self._level_from[i], self._above_from[i]
+                    self._below_near[above:] += step
+                    self._level_near[level:above] += step
+                    self._rated_in += step
             self._done += 1
         self._at = budget
 
-    def units(self, budget: int):
-        """Every proposal's units when the allocation is *budget* (only those let in there mean anything)."""
+    def units(self, budget: int, near: bool = False):
+        """Every proposal's units when the allocation is *budget* (only those let in there mean anything), or
+        with *near* those of :attr:`near` alone (in its order)."""
         np = self.np
         self._move_to(budget)
-        rated = self.pool & self.rated
-        counts = np.bincount(self.rank[rated], minlength=self.ranks + 1)
-        below = np.cumsum(counts) - counts
-        others = int(counts.sum()) - 1
+        if near:
+            _, over, up, under, is_rated, full, fixed = self._near
+            others = self._rated_in - 1
+            below, level = self._below_near, self._level_near
+        else:
+            over, up, under, is_rated, full, fixed = self.over, self.up, self.under, self.rated, self.full, self.fixed
+            counts = np.bincount(self.rank[self.pool & self.rated], minlength=self.ranks + 1)
+            others = int(counts.sum()) - 1
+            below, level = (np.cumsum(counts) - counts)[self.rank], counts[self.rank]
         if others <= 0:
-            return np.where(self.rated, self.full, self.fixed)
+            return np.where(is_rated, full, fixed)
         twice = 2 * others
-        standing = (2 * below + counts)[self.rank] - 1  # twice those below, and those level but itself
-        return (self.over * twice + self.up * standing) // (self.under * twice)
+        standing = 2 * below + level - 1  # twice those below, and those level but itself
+        return (over * twice + up * standing) // (under * twice)
 
     def head(self, budget: int) -> list[Proposal] | None:
         """The upfront bids let in at *budget*, in the order the policy considers them, down to the last of the
         wanted proposals (none if none of them is let in); ``None`` if one of those let in could be offered a
         reduced amount (the walk alone does not settle that regime)."""
         np = self.np
-        let_in = self._let_in(budget)
-        if let_in is None:
+        self._move_to(budget)
+        if self._offers_in:
             return None
-        bids, _, key = let_in
-        asked = bids & self.wanted
+        near = self.near
+        bids = self.pool[near] & self._near_upfront
+        asked = bids & self._near_wanted
         if not asked.any():
             return []
+        key = self.key_base[near] + (self.most - self.units(budget, near=True)) * self.key_step
         head = np.flatnonzero(bids & (key <= key[asked].max()))
-        return self._in_order(head, key)[1]
+        head = head[np.argsort(key[head], kind="stable")]
+        return [self.people[i] for i in near[head].tolist()]
 
     def bids(self, budget: int, upto: int) -> tuple[list[Proposal], list[int]] | None:
         """The upfront bids let in at *budget* that cost at most *upto*, in the order the policy considers them,
