@@ -542,6 +542,20 @@ def test_numbers_past_64_bits_keep_off_the_arrays(seed):
     _same_on_arrays_and_off(gr, proposals)
 
 
+@settings(max_examples=3 if CI else 1, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_amounts_past_64_bits_keep_off_the_arrays(seed):
+    """A cost and an allocation of 2**63 pence or more (money has no upper limit) in a round of 70 to 90
+    proposals: every figure is worked out in whole numbers, the same with every threshold at its least as
+    with none, under every policy."""
+    import attrs
+
+    gr = seeded_grid_round(seed, 70, 90, sizes=6, any_reach=True)
+    proposals = tuple(attrs.evolve(p, cost=2**63 + 5, minimum_cost=None) if i == 3 else p
+                      for i, p in enumerate(gr.proposals))
+    _same_on_arrays_and_off(attrs.evolve(gr, budget=2**64 + 7), proposals)
+
+
 def _same_on_arrays_and_off(gr, proposals):
     from engine.decision import sweep as sweep_module, walk
     from engine.inputs.scenario import Overrides, run

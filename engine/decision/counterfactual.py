@@ -1611,6 +1611,8 @@ class _Within:
             return None
         budget = sit.budget
         fits = [p for p in sit.order if p.cost <= budget]
+        if sum(p.cost for p in fits) >= INF:  # the tables hold 64-bit sums of costs, below INF
+            return None
         highest = [(p.cost, rescore.bounds(p)[1]) for p in fits]
         # the most units any set within the allocation can score, by the linear relaxation
         most, room = Fraction(0), budget

@@ -176,6 +176,8 @@ def frontier(items: Sequence[Item], upto: int, report: Progress | None = None) -
     costs, scores, sets = [0], [0], [0]
     packed = None
     crowded = _crowded_out(items, upto)
+    # the arrays hold 64-bit numbers: a frontier's costs reach *upto* at most and its scores the sum of them all
+    fits = n > SMALL and upto < _LIMIT and sum(item.score for item in items if item.score > 0) < _LIMIT
     for r in range(n - 1, -1, -1):
         item = items[r]
         if item.score > 0 and item.cost <= upto and r not in crowded:
@@ -183,7 +185,7 @@ def frontier(items: Sequence[Item], upto: int, report: Progress | None = None) -
                 packed.add(item.cost, item.score, r, upto)
             else:
                 costs, scores, sets = _with(costs, scores, sets, item.cost, item.score, 1 << r, upto)
-                if n > SMALL and len(costs) > LONG:
+                if fits and len(costs) > LONG:
                     import numpy as np
 
                     packed = _Packed(np, costs, scores, sets, r)
@@ -223,6 +225,7 @@ def _crowded_out(items: Sequence[Item], upto: int) -> set[int]:
 
 
 WORD = 64  # items per word of a set's bits while the frontier is merged on arrays (at most 64)
+_LIMIT = 2**62  # the largest whole number the arrays may reach
 
 
 class _Packed:
