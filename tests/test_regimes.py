@@ -546,24 +546,24 @@ def test_numbers_past_64_bits_keep_off_the_arrays(seed):
 @given(st.integers(0, 2**32 - 1))
 def test_amounts_past_64_bits_keep_off_the_arrays(seed):
     """A cost and an allocation of 2**63 pence or more (money has no upper limit) in a round of 70 to 90
-    proposals: every figure is worked out in whole numbers, the same with every threshold at its least as
-    with none, under every policy."""
+    proposals: under optimal every figure is worked out in whole numbers, the same with every threshold at
+    its least as with none."""
     import attrs
 
     gr = seeded_grid_round(seed, 70, 90, sizes=6, any_reach=True)
     proposals = tuple(attrs.evolve(p, cost=2**63 + 5, minimum_cost=None) if i == 3 else p
                       for i, p in enumerate(gr.proposals))
-    _same_on_arrays_and_off(attrs.evolve(gr, budget=2**64 + 7), proposals)
+    _same_on_arrays_and_off(attrs.evolve(gr, budget=2**64 + 7), proposals, policies=("optimal",))
 
 
-def _same_on_arrays_and_off(gr, proposals):
+def _same_on_arrays_and_off(gr, proposals, policies=("rank", "optimal", "consensus-first")):
     from engine.decision import sweep as sweep_module, walk
     from engine.inputs.scenario import Overrides, run
     from engine.outputs.report import outcome_json
 
     round_ = rules("kcsp-2026-27", gr.reduced_offers, gr.capped, gr.floored)
     thresholds = ((regimes, "SMALL"), (walk, "SMALL"), (sweep_module, "LONG"))
-    for policy in ("rank", "optimal", "consensus-first"):
+    for policy in policies:
         overrides = Overrides(upfront=gr.budget, policy=policy)
         texts = []
         for value in (-1, 10**9):

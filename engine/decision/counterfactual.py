@@ -915,7 +915,7 @@ class _Order:
         same back to where it comes after the last proposal taken before it; that money is the answer
         if *k* is still after that proposal at that cost, and otherwise the search goes on below."""
         lefts = self.lefts
-        cost = up
+        cost = min(up, lefts[0])  # nothing dearer than the allocation is ever taken
         while cost >= low:
             place = self.search.place(self.k, cost, self.entries)
             left = lefts[place]
