@@ -363,6 +363,21 @@ class TestLoadFolder:
         assert [(w.file, w.note) for w in found.skipped] == [("props/dhr.yaml", False)]
         assert "outside the folder" in found.skipped[0].problem
 
+    def test_link_in_a_loop_is_a_warning(self, tmp_path, monkeypatch):
+        """A symbolic link that leads round in a loop (to itself, or to a link back to it) is skipped with a
+        warning naming it, not a traceback; the other proposals are read."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "props").mkdir()
+        shutil.copy(EXAMPLE, tmp_path / "props" / "asb.yaml")
+        (tmp_path / "props" / "loop.yaml").symlink_to("loop.yaml")
+        (tmp_path / "props" / "ping.yaml").symlink_to("pong.yaml")
+        (tmp_path / "props" / "pong.yaml").symlink_to("ping.yaml")
+        found = load_folder("props")
+        assert [p.id for p in found.proposals] == ["asb-community-mediation"]
+        assert [(w.file, w.note, w.problem) for w in found.skipped] == [
+            (f"props/{name}.yaml", False, "a link that leads round in a loop, so not followed")
+            for name in ("loop", "ping", "pong")]
+
     def test_every_file_with_a_mistake_reported(self, tmp_path, monkeypatch):
         """Mistakes in several files are all raised at once, in order of file and line."""
         monkeypatch.chdir(tmp_path)

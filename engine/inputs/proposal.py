@@ -224,6 +224,9 @@ def _folder(folder: str | Path) -> tuple[tuple[Source, ...], tuple[InputWarning,
         stray = _stray(entry.name)
         if stray is not None:
             skipped.append(InputWarning(f"skipped: {stray}, not a proposal", file=name, note=True))
+        elif entry.is_symlink() and _leads_nowhere(entry.path):
+            skipped.append(InputWarning("a link that leads round in a loop, so not followed", file=name,
+                                        fix="replace the link with the file it should name"))
         elif entry.is_symlink() and inside not in Path(entry.path).resolve().parents:
             skipped.append(InputWarning("a link to a file outside the folder, so not followed", file=name,
                                         fix="copy the file into the folder instead"))
@@ -240,6 +243,15 @@ def _folder(folder: str | Path) -> tuple[tuple[Source, ...], tuple[InputWarning,
     problems = Problems()
     sources = tuple(problems.attempt(Source.from_path, path, name=name) for path, name in paths)
     return tuple(s for s in sources if s is not None), tuple(skipped), problems
+
+
+def _leads_nowhere(path: str) -> bool:
+    """Whether the link at *path* leads round in a loop (so it names no file at all)."""
+    try:
+        Path(path).resolve()
+    except (RuntimeError, OSError):  # Python 3.11 and 3.12 say so with a RuntimeError, later ones an OSError
+        return True
+    return False
 
 
 def proposals_from(sources, *, progress=None, problems: Problems | None = None) -> tuple[Proposal, ...]:
