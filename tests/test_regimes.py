@@ -382,7 +382,7 @@ def test_the_changes_are_where_people_per_pound_pass(seed):
                 assert rescore.changes(k, q) == ()
                 continue
             near = range(max(2, level - 3), level + 5)
-            moved = {c for c in near if rescore._relation(q, k, c) != rescore._relation(q, k, c - 1)}
+            moved = {c for c in near if rescore.relation(q, k, c) != rescore.relation(q, k, c - 1)}
             assert moved == set(rescore.changes(k, q)) & set(near), (k.id, q.id)
 
 

@@ -359,7 +359,7 @@ class _Rescore:
     def depends(self, k: Proposal) -> bool:
         return self._valued and k.reach is not None
 
-    def _relation(self, q: Proposal, k: Proposal, cost: int) -> int:
+    def relation(self, q: Proposal, k: Proposal, cost: int) -> int:
         """2 if *k* at *cost* reaches fewer people per pound than *q*, 1 if as many, else 0 (halves of a step)."""
         mine, theirs = k.reach * q.cost, q.reach * cost  # k's ratio against q's, cross-multiplied
         return 2 if mine < theirs else 1 if mine == theirs else 0
@@ -504,7 +504,7 @@ class _Rescore:
         """The units *q* can have as *k*'s cost moves: *k* reaching fewer people per pound, as many, or more."""
         if q.id == k.id or not self.depends(k) or q.reach is None:
             return {self.units(q, k, k.cost)}
-        now = self._relation(q, k, k.cost)
+        now = self.relation(q, k, k.cost)
         return {self._steps(q)[2 + w - now] for w in (0, 1, 2)}
 
     def bounds(self, q: Proposal) -> tuple[int, int]:
@@ -625,7 +625,7 @@ class _CutsOnArrays(_Cuts):
         if rescore.depends(k):
             mine, theirs = k.reach * self.costs, self.reaches * k.cost  # k's people per pound against each's
             # as _Rescore.possible: the step each has as k reaches fewer people per pound than it (w = 0), as
-            # many (1) or more (2), against its relation now (_Rescore._relation: 2 fewer, 1 as many, 0 more)
+            # many (1) or more (2), against its relation now (_Rescore.relation: 2 fewer, 1 as many, 0 more)
             now = np.where(mine < theirs, 2, np.where(mine == theirs, 1, 0))
             units = [self.steps[self.columns, 2 + w - now] for w in (0, 1, 2)]
         else:
@@ -701,8 +701,7 @@ class _CostSearch:
         high = min(budget, self._bound(k, 1))
         if high < 1:
             return None, ()
-        # a cost c can shortlist k only if c <= the money the walk can leave when k costs at least c; that bound
-        # falls as c rises, so the costs worth searching end at the last c that meets it
+        # a cost c can shortlist k only if c <= the money the walk can leave for it: the search starts there
         starts = self._starts(k, high)
         crossings = self._crossings(k, high)
         configs: dict = {}
@@ -723,11 +722,13 @@ class _CostSearch:
     def movers(self, k: Proposal) -> list[Proposal]:
         """The proposals of the top that can change places with another of the top as *k*'s cost moves.
 
-        As *k*'s people per pound pass a proposal's, its value for money moves by a step at most:
-        from what it has now, one step down if it reaches more than *k* now, one step up if fewer.
-        Its keys over those units span a range; a proposal whose range meets no other's keeps its
-        place among the others whatever *k* costs.  That depends on *k* only through where its
-        people per pound stand among the top's, so it is worked out once for each such standing.
+        As *k*'s people per pound pass a proposal's, its value for money moves by a step at most, in
+        halves (level with *k*, half a step): from what it has now, down if it reaches more than *k* now,
+        up if fewer, either way if as many.  Its keys over those units span a range; a proposal whose
+        range meets no other's keeps its place among the others whatever *k* costs.  That depends on
+        *k* only through where its people per pound stand among the top's: two proposals that stand
+        alike reach as many people per pound as each other, so every proposal of the top (either of
+        them included) stands against both alike.  It is worked out once for each such standing.
         """
         if not self.rescore.depends(k):
             return []
@@ -739,7 +740,7 @@ class _CostSearch:
             shifted = self.rescore.ranking.shifted
             spans = []
             for q in self.top:
-                base = 2 if not self.rescore.depends(q) else 2 - self.rescore._relation(q, k, k.cost)
+                base = 2 if not self.rescore.depends(q) else 2 - self.rescore.relation(q, k, k.cost)
                 low, high = (2, 2) if q.reach is None else (base, base + 2)
                 spans.append((shifted(q, high)[1], shifted(q, low)[1], q.id))
             spans.sort()
@@ -862,7 +863,12 @@ class _CostSearch:
 
 class _Order:
     """The others of *among* in their order when *k* costs *cost*, the money the walk (without *k*) has left
-    before each, kept up to date as *k*'s cost falls and proposals cross it."""
+    before each, kept up to date as *k*'s cost falls and proposals cross it.
+
+    Of the top, only the movers' keys are kept up to date (:meth:`_CostSearch.others`): every other keeps
+    its key of now, which sorts it among the others as its key at any cost would, but not against *k*.  So
+    *k*'s place is found by :meth:`_CostSearch.place`, which works each key out afresh, never by bisecting
+    :attr:`keys`."""
 
     def __init__(self, search, k: Proposal, cost: int, among):
         self.search, self.k, self.cost = search, k, cost
@@ -929,7 +935,6 @@ class _Order:
                 return left
             cost = behind - 1
         return None
-
 
     def behind(self, i: int, low: int, high: int) -> int:
         """The least cost in ``[low, high]`` at which *k* comes after entry *i* (it does at *high*).
