@@ -363,6 +363,17 @@ class TestLoadFolder:
         assert [(w.file, w.note) for w in found.skipped] == [("props/dhr.yaml", False)]
         assert "outside the folder" in found.skipped[0].problem
 
+    def test_link_to_the_folder_itself_is_a_folder(self, tmp_path, monkeypatch):
+        """A symbolic link to the folder itself is inside it: skipped as a folder, with a note."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "props").mkdir()
+        shutil.copy(EXAMPLE, tmp_path / "props" / "asb.yaml")
+        (tmp_path / "props" / "here").symlink_to(".")
+        found = load_folder("props")
+        assert [p.id for p in found.proposals] == ["asb-community-mediation"]
+        assert [(w.file, w.note, w.problem) for w in found.skipped] == [
+            ("props/here", True, "skipped: a folder (proposals are read from this folder only)")]
+
     def test_link_in_a_loop_is_a_warning(self, tmp_path, monkeypatch):
         """A symbolic link that leads round in a loop (to itself, or to a link back to it) is skipped with a
         warning naming it, not a traceback; the other proposals are read."""

@@ -227,7 +227,7 @@ def _folder(folder: str | Path) -> tuple[tuple[Source, ...], tuple[InputWarning,
         elif entry.is_symlink() and _leads_nowhere(entry.path):
             skipped.append(InputWarning("a link that leads round in a loop, so not followed", file=name,
                                         fix="replace the link with the file it should name"))
-        elif entry.is_symlink() and inside not in Path(entry.path).resolve().parents:
+        elif entry.is_symlink() and not _within(Path(entry.path).resolve(), inside):
             skipped.append(InputWarning("a link to a file outside the folder, so not followed", file=name,
                                         fix="copy the file into the folder instead"))
         elif entry.is_dir():
@@ -243,6 +243,11 @@ def _folder(folder: str | Path) -> tuple[tuple[Source, ...], tuple[InputWarning,
     problems = Problems()
     sources = tuple(problems.attempt(Source.from_path, path, name=name) for path, name in paths)
     return tuple(s for s in sources if s is not None), tuple(skipped), problems
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """Whether *path* is the folder itself or inside it."""
+    return path == folder or folder in path.parents
 
 
 def _leads_nowhere(path: str) -> bool:
