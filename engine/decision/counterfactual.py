@@ -682,7 +682,6 @@ class _CostSearch:
         self._top_ratios = ([(r << _Rescore.SHIFT) // c for r, c in rated], [r for r, _ in rated], [c for _, c in rated])
         self._movers: dict[tuple[int, int], list[Proposal]] = {}  # by where k's people per pound stand in the top
         self._movers_of: tuple[str, list[Proposal]] | None = None  # the last proposal's
-        self._found_in: _Order | None = None  # the order of the others the last greatest cost was found in
         self._top_now = sorted((self.rescore.ranking.shifted(q, 2)[1], q) for q in top)  # each one's key now
 
     def _group(self, p: Proposal) -> int:
@@ -711,8 +710,9 @@ class _CostSearch:
                 continue
             found = self._best_in(k, low, up, crossings, configs)
             if found is not None:
-                left, chosen = self._walk(k, found)
-                return found, self._displaced(k, found, chosen)
+                cost, order = found
+                left, chosen = self._walk(k, cost, order)
+                return cost, self._displaced(k, cost, chosen)
         return None, ()
 
     def _starts(self, k: Proposal, high: int) -> list[int]:
@@ -794,8 +794,10 @@ class _CostSearch:
                     out.setdefault(c, []).append(q)
         return out
 
-    def _best_in(self, k: Proposal, low: int, up: int, crossings: dict, configs: dict, among=None) -> int | None:
-        """The greatest cost in ``[low, up]`` (one stretch of k's eligibility) at which *k* is taken, or ``None``.
+    def _best_in(self, k: Proposal, low: int, up: int, crossings: dict, configs: dict,
+                 among=None) -> "tuple[int, _Order] | None":
+        """The greatest cost in ``[low, up]`` (one stretch of k's eligibility) at which *k* is taken, with the
+        order of the others it was found in (``None``: no cost there).
 
         Between two crossings the others keep their order, so the money left before the j-th of them is
         fixed, and the greatest cost there is found by :meth:`_Order.greatest`.  Going down from run to
@@ -817,19 +819,19 @@ class _CostSearch:
             if not config.settled():
                 everyone = self.sit.order
                 found = self._best_in(k, run_low, up, self._crossings(k, up, everyone), {}, everyone)
+                if found is not None:
+                    return found
             else:
-                found = config.greatest(run_low, up)
-                self._found_in = config
-            if found is not None:
-                return found
+                cost = config.greatest(run_low, up)
+                if cost is not None:
+                    return cost, config
             up = run_low - 1
         return None
 
-    def _walk(self, k: Proposal, cost: int):
+    def _walk(self, k: Proposal, cost: int, found_in: "_Order"):
         """The money left when the walk reaches *k* at *cost*, and the proposals it takes (ids), exactly: from
-        the order of the others that *cost* was found in."""
+        *found_in*, the order of the others that *cost* was found in."""
         budget = self.sit.budget
-        found_in = self._found_in
         entries = list(found_in.entries)
         entries.insert(self.place(k, cost, entries), (None, k))
         if found_in.everyone:
