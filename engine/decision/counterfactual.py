@@ -740,8 +740,9 @@ class _CostSearch:
             shifted = self.rescore.ranking.shifted
             spans = []
             for q in self.top:
-                base = 2 if not self.rescore.depends(q) else 2 - self.rescore.relation(q, k, k.cost)
-                low, high = (2, 2) if q.reach is None else (base, base + 2)
+                # its steps now (2) or, with an estimate, from where k's relation now leaves it, up two halves
+                low = 2 if q.reach is None else 2 - self.rescore.relation(q, k, k.cost)
+                high = 2 if q.reach is None else low + 2
                 spans.append((shifted(q, high)[1], shifted(q, low)[1], q.id))
             spans.sort()
             moving = set()
