@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from engine.decision import regimes
 from engine.decision.counterfactual import (INF, _CostSearch, _Eligibility, _greatest_cost_optimal, _head, _Limits,
-                                            _Order, _Rescore, _Within)
+                                            _Near, _Order, _Rescore, _tie_with, _Within)
 from engine.decision.shortlist import situation_at
 from tests.conftest import PROFILE
 from tests.strategies import priced_rounds, seeded_grid_round
@@ -434,6 +434,23 @@ def test_the_greatest_cost_is_the_same_with_the_bound(pr):
         if p.id not in sit.choice.ids:
             assert _greatest_cost_optimal(sit, p, rescore, eligibility, within) == \
                 _greatest_cost_optimal(sit, p, rescore, eligibility), p.id
+
+
+@settings(max_examples=80 if CI else 12, deadline=None)
+@given(priced_rounds(min_size=2, max_size=14, policies=("optimal",)))
+def test_the_best_set_with_a_reserve_is_the_same_from_the_frontier(pr):
+    """The best set holding each reserve, against the set chosen, read from the frontier of best sets where it
+    settles it and solved by the knapsack where not: the same as the knapsack alone, for every reserve."""
+    sit = _optimal_situation(pr)
+    if not sit.order:
+        return
+    near = _Near(sit)
+    for p in sit.order:
+        found = near.best_without(p, max(0, sit.budget - p.cost))
+        assert found is None or p.id not in found[2]
+        if p.id in sit.choice.ids:
+            continue
+        assert _tie_with(sit, sit.items, p, near) == _tie_with(sit, sit.items, p), p.id
 
 
 @settings(max_examples=60 if CI else 10)

@@ -1188,6 +1188,7 @@ def _by_intervals(sit, report) -> dict:
     rescore = _Rescore(sit)
     eligibility = _Eligibility(sit.round)
     within = _Within.of(sit, rescore)
+    near = _Near(sit) if len(choice.ids) < len(sit.order) else None  # only reserves read it
     out = {}
     total = len(sit.order)
     for done, p in enumerate(sit.order):
@@ -1216,7 +1217,7 @@ def _by_intervals(sit, report) -> dict:
                 gone = _gone(sit, there.chosen)
                 offer_there = there.offer[1] if there.offer and there.offer[0] == p.id else None
             cost, cost_gone = _greatest_cost_optimal(sit, p, rescore, eligibility, within)
-            tie = _tie_with(sit, items, p)
+            tie = _tie_with(sit, items, p, near)
             out[p.id] = Reserve(nearest, gone, offer_there, cost, cost_gone, tie)
         report(done + 1, total)
     return out
@@ -1359,15 +1360,49 @@ class _Later:
         return None
 
 
-def _tie_with(sit, items, p: Proposal) -> Tie | None:
-    """The best set that holds *p* within the allocation, against the set chosen (``None``: *p* cannot fit)."""
+def _tie_with(sit, items, p: Proposal, near: "_Near | None" = None) -> Tie | None:
+    """The best set that holds *p* within the allocation, against the set chosen (``None``: *p* cannot fit); the
+    best set of the others in the room left is read from *near* where it settles it."""
     budget = sit.budget
     if p.cost > budget:
         return None
-    rest = _best_within([item for item in items if item.id != p.id], budget - p.cost)
-    score = sum(item.score for item in rest) + sit.scores[p.id].units
-    cost = sum(item.cost for item in rest) + p.cost
-    return _tie(sit, items, score, cost, {item.id for item in rest} | {p.id}, sit.choice.selection)
+    found = near.best_without(p, budget - p.cost) if near is not None else None
+    if found is not None:
+        score, cost, ids = found
+    else:
+        rest = _best_within([item for item in items if item.id != p.id], budget - p.cost)
+        score, cost, ids = sum(item.score for item in rest), sum(item.cost for item in rest), {item.id for item in rest}
+    return _tie(sit, items, score + sit.scores[p.id].units, cost + p.cost, ids | {p.id}, sit.choice.selection)
+
+
+class _Near:
+    """The best sets of the upfront proposals within every room up to the allocation in use (the frontier of
+    :func:`engine.decision.sweep.frontier`, as bit masks over the order now), each at its units now.
+
+    The best set of the others than *p* within a room is the best set of them all there, if that does not hold
+    *p*: the others' sets are among the sets of them all, scored and ordered the same.  Where it holds *p*,
+    nothing is read here."""
+
+    def __init__(self, sit):
+        from .sweep import frontier
+
+        self.order = sit.order
+        self.bit = {p.id: r for r, p in enumerate(sit.order)}
+        self.costs, self.scores, self.sets = frontier(sit.items, sit.budget)
+
+    def best_without(self, p: Proposal, room: int) -> tuple[int, int, set[str]] | None:
+        """The score, cost and ids of the best set of the others than *p* within *room* (from £0 to the
+        allocation), or ``None`` where the best set of them all there holds *p*."""
+        j = bisect_right(self.costs, room) - 1
+        mask = self.sets[j]
+        if mask >> self.bit[p.id] & 1:
+            return None
+        ids, order = set(), self.order
+        while mask:
+            low = mask & -mask
+            ids.add(order[low.bit_length() - 1].id)
+            mask ^= low
+        return self.scores[j], self.costs[j], ids
 
 
 def _tie_without(sit, items, p: Proposal) -> Tie | None:
