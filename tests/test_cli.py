@@ -164,6 +164,33 @@ class TestScreen:
         for path in EXAMPLES.glob("*.yaml"):
             assert path.stem in result.stdout
 
+    def test_numbers_past_64_bits(self, tmp_path, monkeypatch):
+        """durable-rules compares whole numbers exactly up to 2**63 - 1: a cost past that is refused in one line
+        with the fix, screening in plain Python, which then works; an allocation past it names the rule that
+        would compare with it; a cost at the limit is screened."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "props").mkdir()
+        line = spoil(EXAMPLE, tmp_path / "props" / "x.yaml", "cost: £9,000", "cost: £92,233,720,368,547,758.08")
+        result = crg("screen", R2627, "props")
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr == (
+            f"Error: props/x.yaml:{line}:7: cost: £92,233,720,368,547,758.08 is more than durable-rules can compare "
+            "exactly (at most £92,233,720,368,547,758.07)\n"
+            "  fix: screen with --engine python, which compares whole numbers of any size\n")
+        python = crg("screen", R2627, "props", "--engine", "python", "--upfront", "£92,233,720,368,547,758.08")
+        assert python.exit_code == 0, python.stderr
+        assert "£92,233,720,368,547,758.08" in python.stdout
+        over = crg("screen", R2627, "props", "--engine", "python", "--upfront", "£92,233,720,368,547,758.07")
+        assert over.exit_code == 0, over.stderr
+        allocation = crg("screen", R2627, EXAMPLES, "--upfront", "£92,233,720,368,547,758.08")
+        assert allocation.exit_code == 2
+        assert (f"Error: {R2627}: rule fits-upfront-allocation compares cost with £92,233,720,368,547,758.08 "
+                "(money.upfront), more than durable-rules can compare exactly") in allocation.stderr
+        spoil(EXAMPLE, tmp_path / "props" / "x.yaml", "cost: £9,000", "cost: £92,233,720,368,547,758.07")
+        limit = crg("screen", R2627, "props")
+        assert limit.exit_code == 0, limit.stderr
+
     @pytest.mark.parametrize("key", sorted(ROUNDS))
     @pytest.mark.parametrize("fmt", ["json", "table"])
     def test_python_engine_identical(self, key, fmt):

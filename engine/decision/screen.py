@@ -7,7 +7,8 @@ from typing import Iterable
 import attrs
 
 from . import conditions
-from ..errors import EngineError
+from .. import fmt
+from ..errors import EngineError, InputError, raise_all
 from ..inputs.proposal import Proposal
 from ..inputs.round import Round, Rule
 
@@ -79,6 +80,44 @@ def program_for(round_: Round):
     return durable_engine.compile_failures({rule.id: rule.failure() for rule in round_.rules})
 
 
+# durable-rules compares whole numbers exactly while they fit in 64 bits, and past that not at all
+_DURABLE_MOST = 2**63 - 1
+_NO_LIMIT = "screen with --engine python, which compares whole numbers of any size"
+
+
+def _shown(field: str, value: int) -> str:
+    return fmt.money(value) if conditions.FIELDS[field].kind == "money" else fmt.count(value)
+
+
+def _beyond_durable(round_: Round, failures_of: dict, proposals: list[Proposal]) -> list[InputError]:
+    """A mistake for each number durable-rules would be given that it cannot compare exactly: in the rules (a
+    figure of the round, such as the allocation) and in the fields of the proposals the rules read."""
+    out = []
+    read: set[str] = set()
+    for rule in round_.rules:
+        failure = failures_of[rule.id]
+        read |= conditions.fields_of(failure)
+        for leaf in conditions.leaves(failure):
+            value = getattr(leaf, "value", None)
+            if isinstance(value, int) and abs(value) > _DURABLE_MOST:
+                figure = f" ({leaf.ref})" if leaf.ref else ""
+                out.append(InputError(
+                    f"rule {rule.id} compares {leaf.field} with {_shown(leaf.field, value)}{figure}, more than "
+                    f"durable-rules can compare exactly (at most {_shown(leaf.field, _DURABLE_MOST)})",
+                    file=round_.file or None, fix=_NO_LIMIT))
+    for p in proposals:
+        facts = conditions.view(p)
+        for field in sorted(read):
+            value = facts.get(field)
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _DURABLE_MOST:
+                line, column = p.places.get(field, (None, None))
+                out.append(InputError(
+                    f"{_shown(field, value)} is more than durable-rules can compare exactly (at most "
+                    f"{_shown(field, _DURABLE_MOST)})", file=p.file or None, field=field, line=line, column=column,
+                    fix=_NO_LIMIT))
+    return out
+
+
 def failures_python(round_: Round, facts) -> frozenset[str]:
     """The ids of the rules a proposal's view fails, evaluated in plain Python from the same trees."""
     return frozenset(rule.id for rule in round_.rules if conditions.evaluate(rule.failure(), facts))
@@ -95,10 +134,12 @@ def screen(round_: Round, proposals: Iterable[Proposal], *, engine: str = "durab
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
-    program = program_for(round_) if engine == "durable" else None
     failures_of = {rule.id: rule.failure() for rule in round_.rules}
-    out = []
     ordered = sorted(proposals, key=lambda p: p.id)
+    if engine == "durable":
+        raise_all(_beyond_durable(round_, failures_of, ordered))
+    program = program_for(round_) if engine == "durable" else None
+    out = []
     for proposal in ordered:
         facts = conditions.view(proposal)
         failed = program.failures(facts) if program is not None else None
