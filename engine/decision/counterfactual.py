@@ -55,7 +55,10 @@ from .select import Item
 
 __all__ = ["Keep", "Reduced", "Reserve", "Tie", "figures"]
 
-INF = 2**62
+# "No such cost" and "no limit": above every whole number, so that it stays above any sum of money, however
+# large.  Only ever compared, or the least or greatest of a few: never a figure told.
+INF = float("inf")
+_TABLE_LIMIT = 2**62  # the tables of :class:`_Within` hold 64-bit sums of costs, below this
 
 
 @attrs.frozen
@@ -1654,7 +1657,7 @@ class _Within:
             return None
         budget = sit.budget
         fits = [p for p in sit.order if p.cost <= budget]
-        if sum(p.cost for p in fits) >= INF:  # the tables hold 64-bit sums of costs, below INF
+        if sum(p.cost for p in fits) >= _TABLE_LIMIT:  # the tables hold 64-bit sums of costs
             return None
         highest = [(p.cost, rescore.bounds(p)[1]) for p in fits]
         # the most units any set within the allocation can score, by the linear relaxation
@@ -1672,9 +1675,9 @@ class _Within:
         import numpy as np
 
         def least_costs(items):
-            costs = np.full(longest + 1, INF, dtype=np.int64)
+            costs = np.full(longest + 1, _TABLE_LIMIT, dtype=np.int64)  # not reached
             costs[0] = 0
-            reached = 0  # the most units reached so far: past it every entry is INF and stays so
+            reached = 0  # the most units reached so far: past it every entry is not reached, and stays so
             for c, u in items:
                 if u <= 0:
                     continue

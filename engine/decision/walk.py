@@ -41,15 +41,23 @@ INF = 2**62
 SMALL = 64
 
 
-def array_module(n: int):
-    """The arrays a walk over *n* items works on: numpy's, or for a small round :mod:`engine.decision.arrays`."""
-    if n <= SMALL:
+def array_module(n: int, limit: int = 0):
+    """The arrays a walk over *n* items works on: numpy's, or :mod:`engine.decision.arrays` for a small round or
+    where the walk's numbers reach *limit* (:func:`no_gap`) and 64-bit numbers cannot hold them."""
+    if n <= SMALL or limit > INF:
         from . import arrays
 
         return arrays
     import numpy
 
     return numpy
+
+
+def no_gap(costs: Sequence[int], upto: int) -> int:
+    """The gap after the last event (none follows it): more than any budget or cost of the walk, and more than
+    every cost together, so that it stays longer than any cost as the items take their share of it.  ``INF``
+    wherever that is enough, as it is for any amounts below a few hundred trillion pounds."""
+    return max(INF, sum(costs) + max(costs, default=0) + 2 * upto + 1)
 
 
 @attrs.frozen
@@ -167,13 +175,14 @@ def walk_standings(costs: Sequence[int], budget: int, left_before: Sequence[int]
     Budgets above *upto* are not considered.
     """
     n = len(costs)
-    np = array_module(n)
+    inf = no_gap(costs, upto)
+    np = array_module(n, inf)
     chains = Chains(np)
-    suffix_min = [INF] * (n + 1)
+    suffix_min = [inf] * (n + 1)
     for k in range(n - 1, -1, -1):
         suffix_min[k] = min(costs[k], suffix_min[k + 1])
     events = np.zeros(1, dtype=np.int64)  # live events, ascending
-    gaps = np.full(1, INF, dtype=np.int64)  # each one's gap to the next event, live or not
+    gaps = np.full(1, inf, dtype=np.int64)  # each one's gap to the next event, live or not
     ids = np.zeros(1, dtype=np.int64)
     out = []
     for k, cost in enumerate(costs):
@@ -181,7 +190,7 @@ def walk_standings(costs: Sequence[int], budget: int, left_before: Sequence[int]
         first = None
         if len(fits):
             i = fits[0]
-            start, end = int(events[i]) + cost, int(events[i] + min(gaps[i], INF // 2)) - 1
+            start, end = int(events[i]) + cost, int(events[i] + min(gaps[i], inf // 2)) - 1
             if start <= upto:
                 first = (start, min(end, upto))
         left = left_before[k]
@@ -206,10 +215,11 @@ def walk_standings(costs: Sequence[int], budget: int, left_before: Sequence[int]
 
 def walk_events(costs: Sequence[int], upto: int) -> tuple[list[int], list[list[int]]]:
     """Every event of the walk over all the items up to *upto*, ascending, and the positions taken at each."""
-    np = array_module(len(costs))
+    inf = no_gap(costs, upto)
+    np = array_module(len(costs), inf)
     chains = Chains(np)
     events = np.zeros(1, dtype=np.int64)
-    gaps = np.full(1, INF, dtype=np.int64)
+    gaps = np.full(1, inf, dtype=np.int64)
     ids = np.zeros(1, dtype=np.int64)
     for k, cost in enumerate(costs):
         fits = np.flatnonzero(gaps > cost)
