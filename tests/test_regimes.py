@@ -436,6 +436,27 @@ def test_the_greatest_cost_is_the_same_with_the_bound(pr):
                 _greatest_cost_optimal(sit, p, rescore, eligibility), p.id
 
 
+@settings(max_examples=300 if CI else 40)
+@given(st.lists(st.tuples(st.integers(1, 60), st.integers(0, 12)), max_size=9), st.integers(-3, 80))
+def test_the_least_cost_of_reaching_some_units_is_the_brute_force(items, target):
+    """The least cost of a set scoring at least *target* units, and the units of the set found, against every set:
+    the units are reached at that cost, and where they pass *target* the least cost of one unit more is the same
+    (which the greatest cost relies on to solve one knapsack, not two)."""
+    from itertools import combinations
+
+    from engine.decision.counterfactual import _least_cost
+
+    sets = [(sum(c for c, _ in chosen), sum(u for _, u in chosen))
+            for n in range(len(items) + 1) for chosen in combinations(items, n)]
+    cost, reached = _least_cost(items, target)
+    reaching = [c for c, u in sets if u >= target]
+    assert cost == (min(reaching) if reaching else None)
+    if cost is not None:
+        assert (cost, reached) in sets and reached >= target
+        if reached > target:
+            assert _least_cost(items, target + 1)[0] == cost
+
+
 @settings(max_examples=80 if CI else 12, deadline=None)
 @given(priced_rounds(min_size=2, max_size=14, policies=("optimal",)))
 def test_the_best_set_with_a_reserve_is_the_same_from_the_frontier(pr):

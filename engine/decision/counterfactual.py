@@ -1496,10 +1496,12 @@ def _greatest_in_stretch(sit, rescore, k: Proposal, low: int, up: int, stretch: 
     best_score, best_cost = stretch.best_without()
     mine = rescore.units(k, k, up)
     found = low
-    more = _least_cost(others, best_score - mine + 1)
+    same, reached = _least_cost(others, best_score - mine)
+    # the cheapest set reaching V - s that reaches more is the cheapest reaching V - s + 1 as well
+    more = same if same is not None and reached > best_score - mine else \
+        _least_cost(others, best_score - mine + 1)[0]
     if more is not None:
         found = max(found, min(up, budget - more))
-    same = _least_cost(others, best_score - mine)
     if same is not None:
         found = max(found, min(up, budget - same, best_cost - 1 - same))
         tie = best_cost - same  # the same score at the same cost: the rank decides
@@ -1508,22 +1510,24 @@ def _greatest_in_stretch(sit, rescore, k: Proposal, low: int, up: int, stretch: 
     return found
 
 
-def _least_cost(items: list[tuple[int, int]], target: int) -> int | None:
-    """The least cost of a set of *items* (``(cost, units)``) scoring at least *target* units (``None``: none).
+def _least_cost(items: list[tuple[int, int]], target: int) -> tuple[int | None, int]:
+    """The least cost of a set of *items* (``(cost, units)``) scoring at least *target* units (``None``: none),
+    and the units of the set that costs that.
 
     Solved as the knapsack of what to leave out: the most cost whose units leave at least *target*.
     """
     if target <= 0:
-        return 0
+        return 0, 0
     scored = [(c, s) for c, s in items if s > 0]
     total_units = sum(s for _, s in scored)
     if total_units < target:
-        return None
+        return None, 0
     room = total_units - target
     candidates = [i for i, (c, s) in enumerate(scored) if s <= room]
     left_out = knapsack([scored[i][1] for i in candidates], [scored[i][0] for i in candidates], room) \
         if candidates and room > 0 else []
-    return sum(c for c, _ in scored) - sum(scored[candidates[j]][0] for j in left_out)
+    left = [scored[candidates[j]] for j in left_out]
+    return sum(c for c, _ in scored) - sum(c for c, _ in left), total_units - sum(s for _, s in left)
 
 
 def _ranked_at(sit, rescore, k: Proposal, cost: int) -> tuple[list[Proposal], dict[str, int]]:
