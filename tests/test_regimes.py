@@ -60,7 +60,7 @@ def test_a_small_round_keeps_to_the_situation():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(regimes, "SMALL", -1)
         assert regimes.Orders.of(sit, frozenset()) is not None
-        patch.setattr(regimes, "_LIMIT", 1000)
+        patch.setattr(regimes, "LIMIT", 1000)
         assert regimes.Orders.of(sit, frozenset()) is None
 
 

@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-__all__ = ["Array", "int32", "int64"]
+__all__ = ["LIMIT", "Array", "int32", "int64"]
+
+# The largest whole number the package lets into numpy's 64-bit arrays: where every number an array would hold,
+# and every sum or product worked out from them, is checked to stay below it, the arrays are exact with room to
+# spare; past it the work is done on Python's whole numbers, which have no limit.
+LIMIT = 2**62
 
 int64 = int32 = int  # the kinds of number the walk stores (lists hold any whole number)
 

@@ -49,6 +49,7 @@ import attrs
 
 from ..inputs.proposal import Proposal
 from . import conditions
+from .arrays import LIMIT
 from .score import UNITS, max_points, units_of
 from .knapsack import knapsack
 from .select import Item
@@ -58,7 +59,6 @@ __all__ = ["Keep", "Reduced", "Reserve", "Tie", "figures"]
 # "No such cost" and "no limit": above every whole number, so that it stays above any sum of money, however
 # large.  Only ever compared, or the least or greatest of a few: never a figure told.
 INF = float("inf")
-_TABLE_LIMIT = 2**62  # the tables of :class:`_Within` hold 64-bit sums of costs, below this
 
 
 @attrs.frozen
@@ -604,8 +604,8 @@ class _CutsOnArrays(_Cuts):
         # every product below is a cost times a reach; checked before any array is made
         costs = [p.cost for p in eligible]
         reaches = [p.reach or 0 for p in eligible]
-        self.fits = max(costs, default=0) * max(reaches, default=1) < 2**62 and \
-            max((abs(u) for row in steps for u in row), default=0) < 2**62 and max(costs, default=0) < 2**62
+        self.fits = max(costs, default=0) * max(reaches, default=1) < LIMIT and \
+            max((abs(u) for row in steps for u in row), default=0) < LIMIT and max(costs, default=0) < LIMIT
         if not self.fits:
             return
         self.place = {p.id: i for i, p in enumerate(order)}
@@ -1661,7 +1661,7 @@ class _Within:
             return None
         budget = sit.budget
         fits = [p for p in sit.order if p.cost <= budget]
-        if sum(p.cost for p in fits) >= _TABLE_LIMIT:  # the tables hold 64-bit sums of costs
+        if sum(p.cost for p in fits) >= LIMIT:  # the tables hold 64-bit sums of costs
             return None
         highest = [(p.cost, rescore.bounds(p)[1]) for p in fits]
         # the most units any set within the allocation can score, by the linear relaxation
@@ -1679,7 +1679,7 @@ class _Within:
         import numpy as np
 
         def least_costs(items):
-            costs = np.full(longest + 1, _TABLE_LIMIT, dtype=np.int64)  # not reached
+            costs = np.full(longest + 1, LIMIT, dtype=np.int64)  # not reached
             costs[0] = 0
             reached = 0  # the most units reached so far: past it every entry is not reached, and stays so
             for c, u in items:

@@ -118,6 +118,8 @@ from fractions import Fraction
 
 import attrs
 
+from .arrays import LIMIT
+
 __all__ = ["knapsack"]
 
 
@@ -152,7 +154,7 @@ def knapsack(cost: list[int], score: list[int], budget: int) -> list[int]:
     if sum(cost) <= budget:
         return list(range(n))
     shift = 2 * max(cost).bit_length()  # 2**shift > w_i * w_j: distinct ratios get distinct keys
-    if n > _ARRAYS_AFTER and max(score) << shift < 2**62:  # the keys fit in 64 bits: sorted on an array
+    if n > _ARRAYS_AFTER and max(score) << shift < LIMIT:  # the keys fit in 64 bits: sorted on an array
         keys = (np.asarray(score, dtype=np.int64) << shift) // np.asarray(cost, dtype=np.int64)
         order = np.argsort(-keys, kind="stable").tolist()  # stable: ties by position
     else:
@@ -265,7 +267,7 @@ class _Problem:
             b += 1
         total_w, total_s = sum(W), sum(S)
         # int64 while every product the Dantzig test forms fits (score sums times a cost and back)
-        fits = 4 * (total_s + 1) * (max(W) + total_w + cap + 1) < 2**62
+        fits = 4 * (total_s + 1) * (max(W) + total_w + cap + 1) < LIMIT
         return cls(W, S, pos, cap, b, mu, sigma, "int64" if fits else object, _Tree())
 
     def greedy(self) -> _Incumbent:

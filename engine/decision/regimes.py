@@ -16,9 +16,11 @@ head of the order, down to the last of the proposals asked about, is sorted.
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Collection
 
 from ..inputs.proposal import Proposal
+from .arrays import LIMIT
 from .score import UNITS
 
 __all__ = ["Orders", "SMALL"]
@@ -26,7 +28,10 @@ __all__ = ["Orders", "SMALL"]
 # Up to this many proposals that an allocation may let in, regimes are worked out one by one (numpy's import
 # would cost a small round more than it saves).
 SMALL = 64
-_LIMIT = 2**62  # the largest whole number the arrays may reach
+
+
+# the arrays of the proposals that can reach a head (Orders.near), in its order
+_Columns = collections.namedtuple("_Columns", "rank over up under rated full fixed")
 
 
 class Orders:
@@ -53,9 +58,9 @@ class Orders:
         a_most, b_most, d_most = (max((t[j] for t in terms if t), default=0) for j in (0, 1, 2))
         key_most = ((1 * span + span) * 2 + 1) * n + n
         fixed_most = max((abs(f) for f in fixed if f is not None), default=0)
-        self.fits = unit2 * (a_most * twice + b_most * twice) + d_most * twice < _LIMIT and \
-            2 * d_most * twice < _LIMIT and key_most < _LIMIT and max((p.cost for p in people), default=0) < _LIMIT \
-            and fixed_most * twice < _LIMIT
+        self.fits = unit2 * (a_most * twice + b_most * twice) + d_most * twice < LIMIT and \
+            2 * d_most * twice < LIMIT and key_most < LIMIT and max((p.cost for p in people), default=0) < LIMIT \
+            and fixed_most * twice < LIMIT
         if not self.fits:
             return
         self.rated = np.array([t is not None for t in terms], dtype=bool)
@@ -93,8 +98,8 @@ class Orders:
         near = np.flatnonzero(best <= worst[self.wanted].max()) if self.wanted.any() else np.zeros(0, dtype=np.int64)
         near = near[np.argsort(self.rank[near], kind="stable")]  # by people per pound: those above one are a run
         self.near = near
-        self._near = (self.rank[near], self.over[near], self.up[near], self.under[near], self.rated[near],
-                      self.full[near], self.fixed[near])
+        self._near = _Columns(self.rank[near], self.over[near], self.up[near], self.under[near], self.rated[near],
+                              self.full[near], self.fixed[near])
         # kept as proposals are let in and out: how many rated ones of the pool rank below each of near, and
         # level with it, and how many there are (so a head's standings never count the whole pool again)
         self._below_near = np.zeros(len(near), dtype=np.int64)
@@ -102,8 +107,8 @@ class Orders:
         self._rated_in = 0
         self._offers_in = 0  # the bids let in that could be offered a reduced amount
         # for each proposal, where the run of near ranked level with it starts, and where those above it start
-        self._level_from = np.searchsorted(self._near[0], self.rank, side="left").tolist()
-        self._above_from = np.searchsorted(self._near[0], self.rank, side="right").tolist()
+        self._level_from = np.searchsorted(self._near.rank, self.rank, side="left").tolist()
+        self._above_from = np.searchsorted(self._near.rank, self.rank, side="right").tolist()
         self._rated_list, self._offering = self.rated.tolist(), (self.offers & self.upfront).tolist()
         self._near_upfront = self.upfront[near]
         self._near_wanted = self.wanted[near]
@@ -156,7 +161,7 @@ class Orders:
         np = self.np
         self._move_to(budget)
         if near:
-            _, over, up, under, is_rated, full, fixed = self._near
+            over, up, under, is_rated, full, fixed = self._near[1:]
             others = self._rated_in - 1
             below, level = self._below_near, self._level_near
         else:

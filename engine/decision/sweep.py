@@ -42,6 +42,7 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
+from .arrays import LIMIT
 from .select import Item, check
 
 __all__ = ["Interval", "budget_intervals", "joined", "lowest_budget_keeping", "next_budget_including", "sweep"]
@@ -177,7 +178,7 @@ def frontier(items: Sequence[Item], upto: int, report: Progress | None = None) -
     packed = None
     crowded = _crowded_out(items, upto)
     # the arrays hold 64-bit numbers: a frontier's costs reach *upto* at most and its scores the sum of them all
-    fits = n > SMALL and upto < _LIMIT and sum(item.score for item in items if item.score > 0) < _LIMIT
+    fits = n > SMALL and upto < LIMIT and sum(item.score for item in items if item.score > 0) < LIMIT
     for r in range(n - 1, -1, -1):
         item = items[r]
         if item.score > 0 and item.cost <= upto and r not in crowded:
@@ -225,7 +226,6 @@ def _crowded_out(items: Sequence[Item], upto: int) -> set[int]:
 
 
 WORD = 64  # items per word of a set's bits while the frontier is merged on arrays (at most 64)
-_LIMIT = 2**62  # the largest whole number the arrays may reach
 
 
 class _Packed:

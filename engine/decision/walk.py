@@ -33,9 +33,11 @@ from collections.abc import Sequence
 
 import attrs
 
+from .arrays import LIMIT
+
 __all__ = ["Chains", "Standing", "array_module", "walk_events", "walk_standings", "walk_window"]
 
-INF = 2**62
+INF = LIMIT  # the gap after the last event, wherever that is enough (no_gap)
 # Up to this many items the walk's arrays are Python lists (engine.decision.arrays): numpy's import would cost
 # a small round more than the walk.
 SMALL = 64
