@@ -436,6 +436,67 @@ def test_the_greatest_cost_is_the_same_with_the_bound(pr):
                 _greatest_cost_optimal(sit, p, rescore, eligibility), p.id
 
 
+@settings(max_examples=60 if CI else 10, deadline=None)
+@given(priced_rounds(min_size=2, max_size=10, policies=("optimal",)), st.randoms(use_true_random=False))
+def test_the_greatest_cost_in_a_stretch_is_every_cost_tried(pr, rng):
+    """In any part of a stretch of a reserve's cost (the same scores and order throughout), the greatest cost at
+    which it is in the best set, or none, against the knapsack at every cost of the part: parts a few pence wide
+    from and around its greatest cost, a penny above it, the stretch's ends and random places."""
+    from engine.decision.counterfactual import _greatest_in_stretch, _in_optimal, _ranked_at, _Stretch
+
+    sit = _optimal_situation(pr)
+    rescore, eligibility, budget = _Rescore(sit), _Eligibility(sit.round), sit.budget
+    for k in sit.order:
+        if k.id in sit.choice.ids:
+            continue
+        starts = sorted(c for c in {1, *eligibility.cuts(k)} | rescore.cuts.of(k) if 1 <= c <= budget)
+        found, _ = _greatest_cost_optimal(sit, k, rescore, eligibility)
+        stretches = [(low, starts[i + 1] - 1 if i + 1 < len(starts) else budget) for i, low in enumerate(starts)]
+        for low, up in rng.sample(stretches, min(3, len(stretches))) + \
+                [(low, up) for low, up in stretches if found is not None and low <= found + 1 <= up + 1]:
+            if up < low:
+                continue
+            stretch = _Stretch(sit, k, _ranked_at(sit, rescore, k, up))
+            marks = {low, up, rng.randint(low, up)} | ({found - 1, found, found + 1} if found is not None else set())
+            for a, b in {(max(low, m - d), min(up, m + e)) for m in marks for d, e in ((0, 3), (3, 0), (2, 2))}:
+                if a <= b:
+                    chosen = [x for x in range(a, b + 1) if _in_optimal(sit, rescore, k, x)]
+                    assert _greatest_in_stretch(sit, rescore, k, a, b, stretch) == (max(chosen) if chosen else None), \
+                        (k.id, a, b)
+
+
+def test_the_greatest_cost_can_be_a_tie_won_on_the_order():
+    """Two bids alike but for their cost and the day they came in, the earlier one dearer and left in reserve: at
+    the other's cost the best sets with either tie on score and on cost, and the earlier bid comes first, so that
+    cost is its greatest; the figure holds when its what-if is run, and fails a penny beyond."""
+    import datetime as dt
+    import random
+
+    from tests.strategies import DEADLINE_2026_27, YEAR_END_2026_27, YEAR_START_2026_27, PricedRound
+    from engine.decision.counterfactual import _greatest_in_stretch, _ranked_at, _Stretch
+    from engine.inputs.proposal import Delivery, Proposal
+    from tests.test_counterfactual import _checked
+
+    def bid(pid: str, cost: int, days_early: int) -> Proposal:
+        return Proposal(id=pid, title=pid, lead_agency="Kent Police", pot="upfront", cost=cost,
+                        submitted=DEADLINE_2026_27 - dt.timedelta(days=days_early), summary="s",
+                        pcc_priorities=("protecting-people",), csa_priorities=("vawg",),
+                        delivery=Delivery(YEAR_START_2026_27, YEAR_END_2026_27), evaluation="a plan")
+
+    pr = PricedRound((bid("dear", 5_000_00, 3), bid("cheap", 4_000_00, 1)), 6_000_00, "optimal", False)
+    sit = _optimal_situation(pr)
+    assert sit.choice.ids == {"cheap"}
+    dear = next(p for p in sit.order if p.id == "dear")
+    assert _greatest_cost_optimal(sit, dear)[0] == 4_000_00
+    # its stretch ends at the tie (a penny more and it comes after the other); from the tie alone, the tie
+    rescore = _Rescore(sit)
+    assert 4_000_01 in rescore.cuts.of(dear)
+    stretch = _Stretch(sit, dear, _ranked_at(sit, rescore, dear, 4_000_00))
+    for low in (3_999_97, 4_000_00):
+        assert _greatest_in_stretch(sit, rescore, dear, low, 4_000_00, stretch) == 4_000_00
+    _checked(pr, random.Random(0))
+
+
 @settings(max_examples=300 if CI else 40)
 @given(st.lists(st.tuples(st.integers(1, 60), st.integers(0, 12)), max_size=9), st.integers(-3, 80))
 def test_the_least_cost_of_reaching_some_units_is_the_brute_force(items, target):

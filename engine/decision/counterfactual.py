@@ -1475,9 +1475,9 @@ def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None,
         if not could(low):
             continue
         stretch = _Stretch(sit, k, _ranked_at(sit, rescore, k, up))  # the same at every cost of the stretch
-        if k.id not in stretch.optimal_ids(low):
-            continue
         best = _greatest_in_stretch(sit, rescore, k, low, up, stretch)
+        if best is None:
+            continue
         offers = sit.round.reduced_offers and any(
             p.minimum_cost is not None and p.minimum_cost < (best if p.id == k.id else p.cost) for p in sit.order)
         # where no proposal could be offered less, the shortlist is the optimal set alone
@@ -1486,26 +1486,33 @@ def _greatest_cost_optimal(sit, k: Proposal, rescore: "_Rescore | None" = None,
     return None, ()
 
 
-def _greatest_in_stretch(sit, rescore, k: Proposal, low: int, up: int, stretch: "_Stretch | None" = None) -> int:
-    """The greatest cost in ``[low, up]`` (a stretch with the same scores and ranking, *k* chosen at *low*) at
-    which *k* is in the optimal shortlist (*stretch*: the stretch's order, if worked out)."""
+def _greatest_in_stretch(sit, rescore, k: Proposal, low: int, up: int,
+                         stretch: "_Stretch | None" = None) -> int | None:
+    """The greatest cost in ``[low, up]`` (a stretch with the same scores and ranking) at which *k* is in the
+    optimal shortlist, ``None`` if at none (*stretch*: the stretch's order, if worked out).
+
+    With ``V``, ``C`` the score and cost of the best set without *k*, ``s`` its units and ``w(T)`` the least cost
+    of a set of the others scoring at least ``T``, *k* at cost ``x`` is chosen exactly when ``x <= budget -
+    w(V - s + 1)`` (with it the set scores more), or ``x <= min(budget, C - 1) - w(V - s)`` (the same for less),
+    or, at ``x = C - w(V - s)`` alone, when the order decides a tie on both for it (the knapsack says)."""
     budget = sit.budget
     stretch = stretch or _Stretch(sit, k, _ranked_at(sit, rescore, k, up))
+    mine = rescore.units(k, k, up)
+    if mine <= 0:  # the knapsack is given only the proposals that score
+        return None
     ranked, units = stretch.ranking
     others = [(q.cost, units[q.id]) for q in ranked if q.id != k.id]
     best_score, best_cost = stretch.best_without()
-    mine = rescore.units(k, k, up)
-    found = low
     same, reached = _least_cost(others, best_score - mine)
     # the cheapest set reaching V - s that reaches more is the cheapest reaching V - s + 1 as well
     more = same if same is not None and reached > best_score - mine else \
         _least_cost(others, best_score - mine + 1)[0]
-    if more is not None:
-        found = max(found, min(up, budget - more))
+    chosen_to = max(budget - more if more is not None else -1,
+                    min(budget, best_cost - 1) - same if same is not None else -1)
+    found = min(up, chosen_to) if chosen_to >= low else None
     if same is not None:
-        found = max(found, min(up, budget - same, best_cost - 1 - same))
         tie = best_cost - same  # the same score at the same cost: the rank decides
-        if found < tie <= up and k.id in stretch.optimal_ids(tie):
+        if (found is None or found < tie) and low <= tie <= up and k.id in stretch.optimal_ids(tie):
             found = tie
     return found
 
