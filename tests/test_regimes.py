@@ -424,6 +424,29 @@ def test_within_is_the_best_set(pr, rng):
             assert within.most(room, now) == max(u for c, u in sets if c <= room), (room, now)
 
 
+@settings(max_examples=60 if CI else 10, deadline=None)
+@given(priced_rounds(min_size=2, max_size=12), st.randoms(use_true_random=False))
+def test_the_units_of_others_together_are_each_ones_added(pr, rng):
+    """The units of the set chosen now (and of every other proposal) together, when one proposal costs something
+    else, are each one's units added up: at each other's crossing of its people per pound, a penny either side,
+    its own cost, and random costs."""
+    from engine.decision.counterfactual import _Together
+
+    sit = _optimal_situation(pr)
+    rescore = _Rescore(sit)
+    for k in sit.order:
+        for others in ([p for p in sit.order if p.id in sit.choice.ids and p.id != k.id],
+                       [p for p in sit.order if p.id != k.id]):
+            together = _Together(rescore, k, others)
+            costs = {k.cost, 1, rng.randint(1, 2 * k.cost + 1)}
+            for q in others:
+                cross = rescore.crossing(k, q)
+                if cross is not None:
+                    costs |= {cross - 1, cross, cross + 1}
+            for cost in sorted(c for c in costs if c >= 1):
+                assert together(cost) == sum(rescore.units(q, k, cost) for q in others), (k.id, cost)
+
+
 @settings(max_examples=80 if CI else 12, deadline=None)
 @given(priced_rounds(min_size=3, max_size=12, policies=("optimal",)))
 def test_the_greatest_cost_is_the_same_with_the_bound(pr):

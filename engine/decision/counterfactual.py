@@ -1659,6 +1659,7 @@ class _Within:
         self.highest = highest  # highest[u]: the least cost of a set scoring at least u units, each at its most
         self.now = now  # the same with each at its units now
         self.np = np
+        self._rivals: list[Proposal] | None = None  # the set chosen now, in order
 
     @classmethod
     def of(cls, sit, rescore) -> "_Within | None":
@@ -1717,15 +1718,53 @@ class _Within:
         now where *k* costs no more than now."""
         budget = sit.budget
         chosen = sit.choice.selection.chosen
-        rivals = [] if k.id in chosen else [p for p in sit.order if p.id in chosen]
+        if self._rivals is None:
+            self._rivals = [p for p in sit.order if p.id in chosen]
+        floor = _Together(rescore, k, [] if k.id in chosen else self._rivals)
 
         def level(cost: int, now: bool) -> bool:
             if cost > budget:
                 return False
-            floor = sum(rescore.units(q, k, cost) for q in rivals)
-            return rescore.units(k, k, cost) + self.most(budget - cost, now) >= floor
+            return rescore.units(k, k, cost) + self.most(budget - cost, now) >= floor(cost)
 
         return (lambda cost: level(cost, False)), (lambda cost: level(cost, cost <= k.cost))
+
+
+class _Together:
+    """The units of *others* (not *k*) together when *k* costs a given amount, as :meth:`_Rescore.units` gives
+    each, read in a bisection and two differences.
+
+    Another's units depend on *k*'s cost only through whether *k* then reaches fewer people per pound than it,
+    as many, or more: with ``X`` *k*'s reach times its cost and ``R`` its reach, fewer exactly when the cost is
+    more than ``X // R``, as many when it is ``X / R`` itself.  Sorted by ``X // R``, the others at a cost are
+    a run below it, the few level with it and a run above, each summed from running totals."""
+
+    def __init__(self, rescore: "_Rescore", k: Proposal, others: list[Proposal]):
+        self.fixed = 0  # the units of those that do not move with k's cost
+        moving = []  # (X // R, its units past it, at it, below it)
+        for q in others:
+            if not rescore.depends(k) or q.reach is None or q.reach == 0:
+                self.fixed += rescore.units(q, k, k.cost)
+                continue
+            x = k.reach * q.cost
+            at = k.cost * q.reach  # where k stands now: the step of each relation is counted from it
+            was = 2 if x < at else 1 if x == at else 0
+            steps = rescore.steps(q)
+            level = steps[3 - was] if x % q.reach == 0 else steps[2 - was]
+            moving.append((x // q.reach, steps[4 - was], level, steps[2 - was]))
+        moving.sort(key=_first)
+        self.cuts = [m[0] for m in moving]
+        self.past, self.at, self.before = [0], [0], [0]  # running totals of each kind of units, in that order
+        for _, past, at, before in moving:
+            self.past.append(self.past[-1] + past)
+            self.at.append(self.at[-1] + at)
+            self.before.append(self.before[-1] + before)
+
+    def __call__(self, cost: int) -> int:
+        low = bisect_left(self.cuts, cost)
+        high = bisect_right(self.cuts, cost, low)
+        return (self.fixed + self.past[low] + self.at[high] - self.at[low] + self.before[-1]
+                - self.before[high])
 
 
 class _Relaxation:
