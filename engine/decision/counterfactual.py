@@ -1545,14 +1545,7 @@ def _ranked_at(sit, rescore, k: Proposal, cost: int) -> tuple[list[Proposal], di
     base = rescore.ranking
     units = dict(base.units)
     moving = {k.id} | {pid for pid in rescore.moved(k, cost) if pid in units}
-    keys, ranked = [], []
-    start = 0
-    for at in sorted(base.place[pid] for pid in moving):  # the order now, in pieces between them
-        keys += base.keys[start:at]
-        ranked += base.order[start:at]
-        start = at + 1
-    keys += base.keys[start:]
-    ranked += base.order[start:]
+    staying = [pair for pair in zip(base.keys, base.order) if pair[1].id not in moving]  # in the order now
     mine = rescore.units(k, k, cost)
     units[k.id] = mine
     moved = [(base.key(k, mine, cost), k)]
@@ -1563,7 +1556,7 @@ def _ranked_at(sit, rescore, k: Proposal, cost: int) -> tuple[list[Proposal], di
             moved.append((key, p))
     moved.sort(key=_first)
     # two runs in order, merged by one stable sort (the keys are all different: each ends with an id)
-    merged = sorted([*zip(keys, ranked), *moved], key=_first)
+    merged = sorted(staying + moved, key=_first)
     return [p for _, p in merged], units
 
 
@@ -1581,7 +1574,6 @@ class _Ranking:
         self.units = {p.id: sit.scores[p.id].units for p in sit.order}
         self.by_id = {p.id: p for p in sit.order}
         self.order = list(sit.order)
-        self.place = {p.id: i for i, p in enumerate(sit.order)}
         self.keys = [self.key(p, self.units[p.id], p.cost) for p in sit.order]
 
     def shifted(self, p: Proposal, step: int) -> tuple[int, tuple]:
