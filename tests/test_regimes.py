@@ -405,12 +405,19 @@ def _with_bound(pr):
 
 
 @settings(max_examples=60 if CI else 10, deadline=None)
-@given(priced_rounds(min_size=3, max_size=10, policies=("optimal",)), st.randoms(use_true_random=False))
-def test_within_is_the_best_set(pr, rng):
+@given(priced_rounds(min_size=3, max_size=10, policies=("optimal",)), st.randoms(use_true_random=False),
+       st.sampled_from((1, 2**33)))
+def test_within_is_the_best_set(pr, rng, scale):
     """The most units within a room is the best set's, by brute force over every set, each proposal at the most
-    it can have (at every room up to the allocation: a set's cost, a penny less, and random ones)."""
+    it can have (at every room up to the allocation: a set's cost, a penny less, and random ones); with every
+    amount *scale* times as large too (past what the tables keep in 32 bits)."""
     from itertools import combinations
 
+    import attrs
+
+    pr = attrs.evolve(pr, budget=pr.budget * scale, proposals=tuple(
+        attrs.evolve(p, cost=p.cost * scale, minimum_cost=p.minimum_cost and p.minimum_cost * scale)
+        for p in pr.proposals))
     sit, rescore, within = _with_bound(pr)
     if within is None:
         assert not sit.order

@@ -1643,12 +1643,15 @@ class _Within:
     Tighter than the linear relaxation (no fraction of a proposal is counted), and worked out once for every
     reserve; on numpy, so only for a round of more than :data:`engine.decision.regimes.SMALL` proposals."""
 
-    # units counted at most: two tables of 8 bytes a unit and one more while they are worked out (48 MB at most),
-    # each pass over the proposals a numpy operation over the table; past that the linear relaxation is used
+    # units counted at most: two tables of 4 bytes a unit (8 where the allocation is past 32 bits) and one more
+    # while they are worked out (48 MB at most), each pass over the proposals a numpy operation over the table;
+    # past that the linear relaxation is used
     LONGEST = 2_000_000
 
     def __init__(self, highest, now, np):
-        self.highest = highest  # highest[u]: the least cost of a set scoring at least u units, each at its most
+        # highest[u]: the least cost of a set scoring at least u units, each at its most (past the allocation:
+        # the allocation and a penny)
+        self.highest = highest
         self.now = now  # the same with each at its units now
         self.np = np
         self._rivals: list[Proposal] | None = None  # the set chosen now, in order
@@ -1660,9 +1663,9 @@ class _Within:
         if len(sit.order) <= SMALL:
             return None
         budget = sit.budget
-        fits = [p for p in sit.order if p.cost <= budget]
-        if sum(p.cost for p in fits) >= LIMIT:  # the tables hold 64-bit sums of costs
+        if budget >= LIMIT:  # the tables hold sums of two costs of at most the allocation, in 64 bits at most
             return None
+        fits = [p for p in sit.order if p.cost <= budget]
         highest = [(p.cost, rescore.bounds(p)[1]) for p in fits]
         # the most units any set within the allocation can score, by the linear relaxation
         most, room = Fraction(0), budget
@@ -1678,8 +1681,13 @@ class _Within:
             return None
         import numpy as np
 
+        # a least cost past the allocation is never read (rooms are at most the allocation): each entry is kept
+        # at most the allocation and a penny, and every sum under a cost more, which 32 bits hold where it fits
+        past = budget + 1
+        kind = np.int32 if past + budget < 2**31 else np.int64
+
         def least_costs(items):
-            costs = np.full(longest + 1, LIMIT, dtype=np.int64)  # not reached
+            costs = np.full(longest + 1, past, dtype=kind)  # not reached within the allocation
             costs[0] = 0
             reached = 0  # the most units reached so far: past it every entry is not reached, and stays so
             for c, u in items:
@@ -1697,7 +1705,8 @@ class _Within:
         return cls(least_costs(highest), least_costs(now), np)
 
     def most(self, room: int, now: bool = False) -> int:
-        """The most units of a set costing at most *room* (with each proposal at its units now, if *now*)."""
+        """The most units of a set costing at most *room*, from £0 to the allocation (with each proposal at its
+        units now, if *now*)."""
         return int(self.np.searchsorted(self.now if now else self.highest, room, side="right")) - 1
 
     def tests(self, sit, rescore, k: Proposal) -> tuple[Callable[[int], bool], Callable[[int], bool]]:
