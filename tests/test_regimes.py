@@ -685,6 +685,19 @@ def test_amounts_past_64_bits_keep_off_the_arrays(seed):
     _same_on_arrays_and_off(attrs.evolve(gr, budget=2**64 + 7), proposals, policies=("optimal",))
 
 
+@settings(max_examples=3 if CI else 1, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_amounts_past_32_bits_on_the_arrays(seed):
+    """Every amount 2**33 times as large, and a few pence more, in a round of 70 to 90 proposals: the arrays
+    then hold 64-bit numbers, not 32-bit ones, and give the same JSON as with no arrays, every policy."""
+    import attrs
+
+    gr = seeded_grid_round(seed, 70, 90, sizes=6, any_reach=True)
+    proposals = tuple(attrs.evolve(p, cost=p.cost * 2**33 + i % 5, minimum_cost=p.minimum_cost and
+                                   p.minimum_cost * 2**33) for i, p in enumerate(gr.proposals))
+    _same_on_arrays_and_off(attrs.evolve(gr, budget=gr.budget * 2**33 + 3), proposals)
+
+
 def _same_on_arrays_and_off(gr, proposals, policies=("rank", "optimal", "consensus-first")):
     from engine.decision import sweep as sweep_module, walk
     from engine.inputs.scenario import Overrides, run

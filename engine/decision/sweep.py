@@ -177,8 +177,11 @@ def frontier(items: Sequence[Item], upto: int, report: Progress | None = None) -
     costs, scores, sets = [0], [0], [0]
     packed = None
     crowded = _crowded_out(items, upto)
-    # the arrays hold 64-bit numbers: a frontier's costs reach *upto* at most and its scores the sum of them all
-    fits = n > SMALL and upto < LIMIT and sum(item.score for item in items if item.score > 0) < LIMIT
+    # the arrays hold 64-bit numbers: a frontier's costs reach *upto* at most and its scores the sum of them all;
+    # 32-bit numbers where those fit in them, for half the memory to pass over at each item
+    most = sum(item.score for item in items if item.score > 0)
+    fits = n > SMALL and upto < LIMIT and most < LIMIT
+    narrow = upto < 2**31 and most < 2**31
     for r in range(n - 1, -1, -1):
         item = items[r]
         if item.score > 0 and item.cost <= upto and r not in crowded:
@@ -189,7 +192,7 @@ def frontier(items: Sequence[Item], upto: int, report: Progress | None = None) -
                 if fits and len(costs) > LONG:
                     import numpy as np
 
-                    packed = _Packed(np, costs, scores, sets, r)
+                    packed = _Packed(np, costs, scores, sets, r, narrow)
         report(upto * (n - r) // (n + 1), upto)
     if packed is not None:
         return packed.result()
@@ -234,11 +237,14 @@ class _Packed:
     The items are added from the last rank up, so while the items of one word of ranks are added (``WORD``
     of them) a set is the set it had when the word began (an entry of :attr:`sets`, whole numbers) and its
     bits in this word (:attr:`low`, 64-bit); the word's bits join the whole numbers once, as the word ends.
-    Adding an item then moves only 64-bit numbers, whatever the size of the round."""
+    Adding an item then moves only 64-bit numbers, whatever the size of the round.  With *narrow*, the costs
+    and scores are 32-bit numbers: every point's cost is at most *upto* and its score at most the sum of them
+    all (both below 2**31, as :func:`frontier` checks), and no larger sum is formed."""
 
-    def __init__(self, np, costs, scores, sets, r: int):
+    def __init__(self, np, costs, scores, sets, r: int, narrow: bool = False):
         self.np = np
-        self.costs, self.scores = np.array(costs, dtype=np.int64), np.array(scores, dtype=np.int64)
+        kind = np.int32 if narrow else np.int64
+        self.costs, self.scores = np.array(costs, dtype=kind), np.array(scores, dtype=kind)
         self.sets = list(sets)  # whole numbers, the bits of this word included so far
         self.word = r // WORD
         self.base = np.arange(len(costs), dtype=np.int64)  # each point's entry of sets
