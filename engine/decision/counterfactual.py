@@ -1707,7 +1707,9 @@ class _Within:
     def most(self, room: int, now: bool = False) -> int:
         """The most units of a set costing at most *room*, from £0 to the allocation (with each proposal at its
         units now, if *now*)."""
-        return int(self.np.searchsorted(self.now if now else self.highest, room, side="right")) - 1
+        table = self.now if now else self.highest
+        # (a number of the table's own kind: any other would have numpy convert the whole table to search it)
+        return int(self.np.searchsorted(table, table.dtype.type(room), side="right")) - 1
 
     def tests(self, sit, rescore, k: Proposal) -> tuple[Callable[[int], bool], Callable[[int], bool]]:
         """Whether *k* at a cost could be in the best set at the allocation in use: its units and the most of

@@ -259,7 +259,8 @@ class _Packed:
             self._settle()
             self.word = r // WORD
         costs, scores = self.costs, self.scores
-        m = int(np.searchsorted(costs, upto - cost, side="right"))
+        # (a number of the arrays' own kind: any other would have numpy convert the whole array to search it)
+        m = int(np.searchsorted(costs, costs.dtype.type(upto - cost), side="right"))
         if m == 0:
             return
         c = np.concatenate((costs[:m] + cost, costs))
