@@ -1191,7 +1191,11 @@ def _by_intervals(sit, report) -> dict:
     rescore = _Rescore(sit)
     eligibility = _Eligibility(sit.round)
     within = _Within.of(sit, rescore)
-    near = _Near(sit) if len(choice.ids) < len(sit.order) else None  # only reserves read it
+    # only reserves read it; its points grow with the allocation, and past half of what the proposals ask for
+    # the reserves are few enough that their own knapsacks take less (at 1,000 proposals: 2.5 s for it against
+    # 0.6 s for 56 knapsacks at nine tenths, 0.1 s against 1.9 s for 806 at a twentieth)
+    asked = sum(p.cost for p in sit.order)
+    near = _Near(sit) if len(choice.ids) < len(sit.order) and 2 * budget <= asked else None
     out = {}
     total = len(sit.order)
     for done, p in enumerate(sit.order):
