@@ -347,23 +347,24 @@ def test_the_order_holds_over_a_stretch(seed):
 @given(st.integers(0, 2**32 - 1))
 def test_the_best_sets_below_read_from_arrays(seed):
     """Under optimal, the runs of allocations over which each shortlisted proposal (and a reduced offer) is in
-    the best set below the allocation in use, read from each regime's arrays, are those of the full intervals;
-    and so are the reduced offers."""
-    from engine.decision.counterfactual import _best_below, _runs
+    the best set below the allocation in use, read from each regime's arrays as bit masks (and from its budget
+    intervals without them), are those of the full intervals; and so is the reduced offer at each allocation
+    where one begins or ends, and where none is made."""
+    from engine.decision.counterfactual import _best_runs, _runs
 
     sit = situation(seed, 5, 40, policies=("optimal",))
     wanted = sit.choice.ids
-
-    def runs(intervals):
-        found = _runs(intervals)
-        offers = [(iv.start, iv.end, iv.offer) for iv in intervals if iv.offer]
-        return {pid: [(intervals[a].start, intervals[b].end) for a, b in found.get(pid, [])] for pid in wanted}, \
-            offers, intervals[-1].end
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(regimes, "SMALL", -1)
-        on_arrays = _best_below(sit, sit.budget, wanted)
-    assert runs(on_arrays) == runs(sit.intervals_upto(sit.budget))
+    full = sit.intervals_upto(sit.budget)
+    found = _runs(full)
+    expected = {pid: [[full[a].start, full[b].end] for a, b in found[pid]] for pid in wanted if pid in found}
+    for small in (-1, 10**9):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(regimes, "SMALL", small)
+            runs, offer_at = _best_runs(sit, sit.budget, wanted)
+        assert runs == expected, small
+        for iv in full:
+            for allocation in (iv.start, iv.end):
+                assert offer_at(allocation) == iv.offer, (small, allocation)
 
 
 @settings(max_examples=40 if CI else 8, deadline=None)

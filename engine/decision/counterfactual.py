@@ -1177,15 +1177,10 @@ def _by_intervals(sit, report) -> dict:
     budget = sit.budget
     choice = sit.choice
     holder = choice.offer[0] if choice.offer else None
-    intervals = _best_below(sit, budget, choice.ids)  # from £0 to the allocation in use
-    here = len(intervals) - 1
+    # from £0 to the allocation in use: of the shortlisted proposals and a reduced offer
+    runs, offer_at = _best_runs(sit, budget, choice.ids)
     later = _Later(sit, budget + 1)
-
-    runs = _runs(intervals)  # of the shortlisted proposals and a reduced offer
     next_any = later.first_with([p.id for p in sit.order if p.id not in choice.ids])
-
-    def allocations(run) -> tuple[int, int]:
-        return intervals[run[0]].start, intervals[run[1]].end
 
     items = sit.items
     rescore = _Rescore(sit)
@@ -1200,14 +1195,13 @@ def _by_intervals(sit, report) -> dict:
     total = len(sit.order)
     for done, p in enumerate(sit.order):
         own = runs.get(p.id, [])
-        first = allocations(own[0]) if own else None
+        first = tuple(own[0]) if own else None
         if p.id in choice.selection.chosen:
-            k = next(run[0] for run in own if run[0] <= here <= run[1])
-            stays = intervals[k].start
+            stays = own[-1][0]  # the last run reaches the allocation in use
             below = None
-            if k > 0:
-                before = intervals[k - 1]
-                below = before.offer[1] if before.offer and before.offer[0] == p.id else None
+            if stays > 0:
+                before = offer_at(stays - 1)
+                below = before[1] if before and before[0] == p.id else None
             first = first if first is not None and first[0] < stays else None
             out[p.id] = Keep(stays, below, first, _tie_without(sit, items, p))
         elif p.id == holder:
@@ -1251,26 +1245,75 @@ def _below(sit, budget: int, wanted, read, worked_out) -> tuple:
     return joined(parts)
 
 
-def _best_below(sit, budget: int, wanted) -> tuple:
-    """The best sets at every allocation from £0 to *budget*, as budget intervals; in a large round the
-    intervals name only *wanted* (ids) of each set, and each regime's order is read from arrays
-    (:class:`engine.decision.regimes.Orders`) where none of its bids could be offered a reduced amount."""
-    from .shortlist import BudgetInterval
-    from .sweep import budget_intervals, frontier, members
+def _best_runs(sit, budget: int, wanted) -> tuple[dict[str, list[list[int]]], Callable]:
+    """For each of *wanted* (ids), the runs of allocations from £0 to *budget* (``[first, last]``, ascending) at
+    which the best set holds it for its full cost, and the reduced offer made at an allocation (``(id, amount)``,
+    ``None``: none).
 
-    def read(orders, low: int, top: int):
-        bids = orders.bids(low, top)
+    Regime by regime: read from the frontier of a large round's arrays
+    (:class:`engine.decision.regimes.Orders`) where none of its bids could be offered a reduced amount, as bit
+    masks, each best set's changes from the one before it making and ending runs; otherwise from its budget
+    intervals.  The best sets are never written out, however many of them hold however many proposals."""
+    from .regimes import Orders
+    from .sweep import budget_intervals, frontier
+
+    runs: dict[str, list[list[int]]] = {}
+    offers: list[tuple[int, int, tuple[str, int]]] = []  # (first, last allocation, offer), ascending
+    held: set[str] = set()  # in full at the allocation before the one reached
+
+    def now_held(ids: set[str], start: int) -> None:
+        """From allocation *start*, *ids* are held in full: runs start and end where that differs."""
+        for pid in held - ids:
+            runs[pid][-1][1] = start - 1
+        for pid in ids - held:
+            runs.setdefault(pid, []).append([start, budget])
+
+    orders = Orders.of(sit, wanted)
+    for low, high in sit.regimes:
+        if low > budget:
+            break
+        top = min(high, budget)
+        bids = orders.bids(low, top) if orders is not None else None
         if bids is None:
-            return None
+            for iv in budget_intervals(sit.regime(low, keep=False), low, top):
+                reduced = iv.offer[0] if iv.offer else None
+                ids = {pid for pid in iv.chosen if pid != reduced and pid in wanted}
+                now_held(ids, iv.start)
+                held = ids
+                if iv.offer:
+                    offers.append((iv.start, iv.end, iv.offer))
+            continue
         items = [_Bid(p.id, p.cost, units) for p, units in zip(*bids)]
-        costs, scores, sets = frontier(items, top)
+        costs, _, sets = frontier(items, top)
         asked = sum(1 << r for r, item in enumerate(items) if item.id in wanted)
-        first = bisect_right(costs, low) - 1
-        return [BudgetInterval(max(costs[k], low), costs[k + 1] - 1 if k + 1 < len(costs) else top,
-                               members(items, sets[k] & asked), costs[k], scores[k])
-                for k in range(first, len(costs))]
+        k = bisect_right(costs, low) - 1
+        mask = sets[k] & asked
+        ids = set(_bits_ids(items, mask))
+        now_held(ids, low)
+        for k in range(k + 1, len(costs)):
+            new = sets[k] & asked
+            for pid in _bits_ids(items, new & ~mask):  # held from here
+                runs.setdefault(pid, []).append([costs[k], budget])
+            for pid in _bits_ids(items, mask & ~new):  # no longer
+                runs[pid][-1][1] = costs[k] - 1
+            mask = new
+        held = set(_bits_ids(items, mask))
 
-    return _below(sit, budget, wanted, read, budget_intervals)
+    starts = [first for first, _, _ in offers]
+
+    def offer_at(allocation: int) -> tuple[str, int] | None:
+        i = bisect_right(starts, allocation) - 1
+        return offers[i][2] if i >= 0 and offers[i][1] >= allocation else None
+
+    return runs, offer_at
+
+
+def _bits_ids(items, mask: int):
+    """The ids of the items of *mask* (bit r: the item of rank r)."""
+    while mask:
+        low = mask & -mask
+        yield items[low.bit_length() - 1].id
+        mask ^= low
 
 
 @attrs.frozen
