@@ -89,9 +89,10 @@ def _shown(field: str, value: int) -> str:
     return fmt.money(value) if conditions.FIELDS[field].kind == "money" else fmt.count(value)
 
 
-def _beyond_durable(round_: Round, failures_of: dict, proposals: list[Proposal]) -> list[InputError]:
+def _beyond_durable(round_: Round, failures_of: dict, proposals: list[Proposal], views: list[dict]) -> list[InputError]:
     """A mistake for each number durable-rules would be given that it cannot compare exactly: in the rules (a
-    figure of the round, such as the allocation) and in the fields of the proposals the rules read."""
+    figure of the round, such as the allocation) and in the fields of the proposals the rules read (*views*:
+    each one's :func:`~engine.decision.conditions.view`)."""
     out = []
     read: set[str] = set()
     for rule in round_.rules:
@@ -105,8 +106,7 @@ def _beyond_durable(round_: Round, failures_of: dict, proposals: list[Proposal])
                     f"rule {rule.id} compares {leaf.field} with {_shown(leaf.field, value)}{figure}, more than "
                     f"durable-rules can compare exactly (at most {_shown(leaf.field, _DURABLE_MOST)})",
                     file=round_.file or None, fix=_NO_LIMIT))
-    for p in proposals:
-        facts = conditions.view(p)
+    for p, facts in zip(proposals, views):
         for field in sorted(read):
             value = facts.get(field)
             if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _DURABLE_MOST:
@@ -136,12 +136,12 @@ def screen(round_: Round, proposals: Iterable[Proposal], *, engine: str = "durab
         raise ValueError(f"engine must be one of {ENGINES}")
     failures_of = {rule.id: rule.failure() for rule in round_.rules}
     ordered = sorted(proposals, key=lambda p: p.id)
+    views = [conditions.view(p) for p in ordered]
     if engine == "durable":
-        raise_all(_beyond_durable(round_, failures_of, ordered))
+        raise_all(_beyond_durable(round_, failures_of, ordered, views))
     program = program_for(round_) if engine == "durable" else None
     out = []
-    for proposal in ordered:
-        facts = conditions.view(proposal)
+    for proposal, facts in zip(ordered, views):
         failed = program.failures(facts) if program is not None else None
         checks = []
         for rule in round_.rules:
