@@ -1189,8 +1189,8 @@ def _by_intervals(sit, report) -> dict:
     # only reserves read it; its points grow with the allocation, and past half of what the proposals ask for
     # the reserves are few enough that their own knapsacks take less (at 1,000 proposals: 2.5 s for it against
     # 0.6 s for 56 knapsacks at nine tenths, 0.1 s against 1.9 s for 806 at a twentieth)
-    asked = sum(p.cost for p in sit.order)
-    near = _Near(sit) if len(choice.ids) < len(sit.order) and 2 * budget <= asked else None
+    sought = sum(p.cost for p in sit.order)
+    near = _Near(sit) if len(choice.ids) < len(sit.order) and 2 * budget <= sought else None
     out = {}
     total = len(sit.order)
     for done, p in enumerate(sit.order):
@@ -1255,7 +1255,7 @@ def _best_runs(sit, budget: int, wanted) -> tuple[dict[str, list[list[int]]], Ca
     masks, each best set's changes from the one before it making and ending runs; otherwise from its budget
     intervals.  The best sets are never written out, however many of them hold however many proposals."""
     from .regimes import Orders
-    from .sweep import budget_intervals, frontier
+    from .sweep import budget_intervals, frontier, members
 
     runs: dict[str, list[list[int]]] = {}
     offers: list[tuple[int, int, tuple[str, int]]] = []  # (first, last allocation, offer), ascending
@@ -1288,16 +1288,15 @@ def _best_runs(sit, budget: int, wanted) -> tuple[dict[str, list[list[int]]], Ca
         asked = sum(1 << r for r, item in enumerate(items) if item.id in wanted)
         k = bisect_right(costs, low) - 1
         mask = sets[k] & asked
-        ids = set(_bits_ids(items, mask))
-        now_held(ids, low)
+        now_held(set(members(items, mask)), low)
         for k in range(k + 1, len(costs)):
             new = sets[k] & asked
-            for pid in _bits_ids(items, new & ~mask):  # held from here
+            for pid in members(items, new & ~mask):  # held from here
                 runs.setdefault(pid, []).append([costs[k], budget])
-            for pid in _bits_ids(items, mask & ~new):  # no longer
+            for pid in members(items, mask & ~new):  # no longer
                 runs[pid][-1][1] = costs[k] - 1
             mask = new
-        held = set(_bits_ids(items, mask))
+        held = set(members(items, mask))
 
     starts = [first for first, _, _ in offers]
 
@@ -1306,14 +1305,6 @@ def _best_runs(sit, budget: int, wanted) -> tuple[dict[str, list[list[int]]], Ca
         return offers[i][2] if i >= 0 and offers[i][1] >= allocation else None
 
     return runs, offer_at
-
-
-def _bits_ids(items, mask: int):
-    """The ids of the items of *mask* (bit r: the item of rank r)."""
-    while mask:
-        low = mask & -mask
-        yield items[low.bit_length() - 1].id
-        mask ^= low
 
 
 @attrs.frozen
@@ -1436,23 +1427,19 @@ class _Near:
     def __init__(self, sit):
         from .sweep import frontier
 
-        self.order = sit.order
+        self.order = sit.order  # bit r: the proposal of rank r
         self.bit = {p.id: r for r, p in enumerate(sit.order)}
         self.costs, self.scores, self.sets = frontier(sit.items, sit.budget)
 
     def best_without(self, p: Proposal, room: int) -> tuple[int, int, set[str]] | None:
         """The score, cost and ids of the best set of the others than *p* within *room* (from £0 to the
         allocation), or ``None`` where the best set of them all there holds *p*."""
+        from .sweep import members
+
         j = bisect_right(self.costs, room) - 1
-        mask = self.sets[j]
-        if mask >> self.bit[p.id] & 1:
+        if self.sets[j] >> self.bit[p.id] & 1:
             return None
-        ids, order = set(), self.order
-        while mask:
-            low = mask & -mask
-            ids.add(order[low.bit_length() - 1].id)
-            mask ^= low
-        return self.scores[j], self.costs[j], ids
+        return self.scores[j], self.costs[j], set(members(self.order, self.sets[j]))
 
 
 def _tie_without(sit, items, p: Proposal) -> Tie | None:
@@ -1697,13 +1684,13 @@ class _Within:
     # with the tables, 149 s without)
     LONGEST = 8_000_000
 
-    def __init__(self, highest, now, np):
+    def __init__(self, highest, now, np, rivals: list[Proposal]):
         # highest[u]: the least cost of a set scoring at least u units, each at its most (past the allocation:
         # the allocation and a penny)
         self.highest = highest
         self.now = now  # the same with each at its units now
         self.np = np
-        self._rivals: list[Proposal] | None = None  # the set chosen now, in order
+        self.rivals = rivals  # the set chosen now, in order
 
     @classmethod
     def of(cls, sit, rescore) -> "_Within | None":
@@ -1752,7 +1739,8 @@ class _Within:
             return costs
 
         now = [(p.cost, sit.scores[p.id].units) for p in fits]  # each at most its highest: within *longest*
-        return cls(least_costs(highest), least_costs(now), np)
+        chosen = sit.choice.selection.chosen
+        return cls(least_costs(highest), least_costs(now), np, [p for p in sit.order if p.id in chosen])
 
     def most(self, room: int, now: bool = False) -> int:
         """The most units of a set costing at most *room*, from £0 to the allocation (with each proposal at its
@@ -1770,10 +1758,7 @@ class _Within:
         and *k* and the bound less), for a bisection; the second is sharper, taking the others at their units
         now where *k* costs no more than now."""
         budget = sit.budget
-        chosen = sit.choice.selection.chosen
-        if self._rivals is None:
-            self._rivals = [p for p in sit.order if p.id in chosen]
-        floor = _Together(rescore, k, [] if k.id in chosen else self._rivals)
+        floor = _Together(rescore, k, [] if k.id in sit.choice.selection.chosen else self.rivals)
 
         def level(cost: int, now: bool) -> bool:
             if cost > budget:
@@ -1800,8 +1785,7 @@ class _Together:
                 self.fixed += rescore.units(q, k, k.cost)
                 continue
             x = k.reach * q.cost
-            at = k.cost * q.reach  # where k stands now: the step of each relation is counted from it
-            was = 2 if x < at else 1 if x == at else 0
+            was = rescore.relation(q, k, k.cost)  # where k stands now: each relation's step is counted from it
             steps = rescore.steps(q)
             level = steps[3 - was] if x % q.reach == 0 else steps[2 - was]
             moving.append((x // q.reach, steps[4 - was], level, steps[2 - was]))
