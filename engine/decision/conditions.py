@@ -556,6 +556,11 @@ def _show(field: Field, value) -> str:
     return f"'{value}'"
 
 
+def shown(name: str, value) -> str:
+    """*value* of the field *name* as the explanations write it (``£5,595``, ``3 June 2026``, ``12``)."""
+    return _show(FIELDS[name], value)
+
+
 def _target(cond: Compare, field: Field) -> str:
     if isinstance(cond.value, Later):
         return cond.label or cond.value.name

@@ -7,7 +7,6 @@ from typing import Iterable
 import attrs
 
 from . import conditions
-from .. import fmt
 from ..errors import EngineError, InputError, raise_all
 from ..inputs.proposal import Proposal
 from ..inputs.round import Round, Rule
@@ -85,10 +84,6 @@ _DURABLE_MOST = 2**63 - 1
 _NO_LIMIT = "screen with --engine python, which compares whole numbers of any size"
 
 
-def _shown(field: str, value: int) -> str:
-    return fmt.money(value) if conditions.FIELDS[field].kind == "money" else fmt.count(value)
-
-
 def _beyond_durable(round_: Round, failures_of: dict, proposals: list[Proposal], views: list[dict]) -> list[InputError]:
     """A mistake for each number durable-rules would be given that it cannot compare exactly: in the rules (a
     figure of the round, such as the allocation) and in the fields of the proposals the rules read (*views*:
@@ -103,8 +98,8 @@ def _beyond_durable(round_: Round, failures_of: dict, proposals: list[Proposal],
             if isinstance(value, int) and abs(value) > _DURABLE_MOST:
                 figure = f" ({leaf.ref})" if leaf.ref else ""
                 out.append(InputError(
-                    f"rule {rule.id} compares {leaf.field} with {_shown(leaf.field, value)}{figure}, more than "
-                    f"durable-rules can compare exactly (at most {_shown(leaf.field, _DURABLE_MOST)})",
+                    f"rule {rule.id} compares {leaf.field} with {conditions.shown(leaf.field, value)}{figure}, more than "
+                    f"durable-rules can compare exactly (at most {conditions.shown(leaf.field, _DURABLE_MOST)})",
                     file=round_.file or None, fix=_NO_LIMIT))
     for p, facts in zip(proposals, views):
         for field in sorted(read):
@@ -112,8 +107,8 @@ def _beyond_durable(round_: Round, failures_of: dict, proposals: list[Proposal],
             if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _DURABLE_MOST:
                 line, column = p.places.get(field, (None, None))
                 out.append(InputError(
-                    f"{_shown(field, value)} is more than durable-rules can compare exactly (at most "
-                    f"{_shown(field, _DURABLE_MOST)})", file=p.file or None, field=field, line=line, column=column,
+                    f"{conditions.shown(field, value)} is more than durable-rules can compare exactly (at most "
+                    f"{conditions.shown(field, _DURABLE_MOST)})", file=p.file or None, field=field, line=line, column=column,
                     fix=_NO_LIMIT))
     return out
 
