@@ -1231,18 +1231,26 @@ def _below(sit, budget: int, wanted, read, worked_out) -> tuple:
     """The shortlists at every allocation from £0 to *budget*, regime by regime, as budget intervals that may
     name only *wanted* (ids): each regime read from the arrays of a large round (``read(orders, low, top)``,
     ``None`` where they do not settle it) or else from its own situation (``worked_out(there, low, top)``)."""
-    from .regimes import Orders
     from .sweep import joined
 
-    orders = Orders.of(sit, wanted)
     parts = []
-    for low, high in sit.regimes:
-        if low > budget:
-            break
-        top = min(high, budget)
+    for low, top, orders in _regimes_up_to(sit, budget, wanted):
         part = read(orders, low, top) if orders is not None else None
         parts.append(part if part is not None else worked_out(sit.regime(low, keep=False), low, top))
     return joined(parts)
+
+
+def _regimes_up_to(sit, budget: int, wanted):
+    """Each regime from £0 to *budget*, as ``(low, top, orders)``: its first allocation, its last up to *budget*,
+    and the arrays of a large round that may name only *wanted* (:class:`engine.decision.regimes.Orders`,
+    ``None`` for a small one)."""
+    from .regimes import Orders
+
+    orders = Orders.of(sit, wanted)
+    for low, high in sit.regimes:
+        if low > budget:
+            break
+        yield low, min(high, budget), orders
 
 
 def _best_runs(sit, budget: int, wanted) -> tuple[dict[str, list[list[int]]], Callable]:
@@ -1254,7 +1262,6 @@ def _best_runs(sit, budget: int, wanted) -> tuple[dict[str, list[list[int]]], Ca
     (:class:`engine.decision.regimes.Orders`) where none of its bids could be offered a reduced amount, as bit
     masks, each best set's changes from the one before it making and ending runs; otherwise from its budget
     intervals.  The best sets are never written out, however many of them hold however many proposals."""
-    from .regimes import Orders
     from .sweep import budget_intervals, frontier, members
 
     runs: dict[str, list[list[int]]] = {}
@@ -1268,11 +1275,7 @@ def _best_runs(sit, budget: int, wanted) -> tuple[dict[str, list[list[int]]], Ca
         for pid in ids - held:
             runs.setdefault(pid, []).append([start, budget])
 
-    orders = Orders.of(sit, wanted)
-    for low, high in sit.regimes:
-        if low > budget:
-            break
-        top = min(high, budget)
+    for low, top, orders in _regimes_up_to(sit, budget, wanted):
         bids = orders.bids(low, top) if orders is not None else None
         if bids is None:
             for iv in budget_intervals(sit.regime(low, keep=False), low, top):
