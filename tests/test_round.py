@@ -497,6 +497,19 @@ class TestPanelNotes:
             "p.yaml: panel: 'kcc2' is not an agency of this round's panel (did you mean 'kcc'?)",
         ]
 
+    def test_near_only_in_its_own_words(self):
+        """A name alike a panel organisation's only in words such as 'Council' is another body and gets no note;
+        one alike in its own words is a near miss, whatever words of that kind it leaves out."""
+        round_ = load_round(R2627)
+        assert panel_notes(round_, [_proposal("Kent Police", ["Medway Council", "Council"])]) == []
+        notes = panel_notes(round_, [_proposal("Ashford Council", ["Kent Count Council", "Medway Council"])])
+        assert notes == [
+            "p.yaml: lead_agency: 'Ashford Council' is not an organisation of the panel (did you mean 'Ashford "
+            "Borough Council'?), so no declared interest is found for it",
+            "p.yaml: partners: 'Kent Count Council' is not an organisation of the panel (did you mean 'Kent County "
+            "Council'?), so no declared interest is found for it",
+        ]
+
     def test_no_notes_without_agencies(self):
         """A round that lists no agencies has nothing to say of them."""
         assert panel_notes(load_round(R2526), [_proposal("Kent Polce", panel=[("x", 1)])]) == []

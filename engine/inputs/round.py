@@ -131,6 +131,27 @@ def _organisation_key(name: str) -> str:
     return " ".join(name.casefold().replace("&", " and ").split())
 
 
+# words that say what kind of body an organisation is, not which: two names alike only in these are not near
+_KIND_WORDS = frozenset({"the", "and", "of", "council", "borough", "district"})
+
+
+def _own_words(name: str) -> str:
+    return " ".join(word for word in _organisation_key(name).split() if word not in _KIND_WORDS)
+
+
+def _organisation_hint(name: str, known: list[str]) -> str:
+    """`` (did you mean 'x'?)`` for the panel's organisation *name* nearly is, or ``''``: close as a whole name
+    and in its own words ('Ashford Council' for 'Ashford Borough Council'; 'Medway Council' is no near miss of
+    'Kent County Council', alike only in 'Council')."""
+    own = _own_words(name)
+    if not own:
+        return ""
+    for close in difflib.get_close_matches(name, known, n=len(known), cutoff=0.6):  # the closest first
+        if difflib.SequenceMatcher(None, own, _own_words(close)).ratio() >= 0.6:
+            return f" (did you mean '{close}'?)"
+    return ""
+
+
 @attrs.frozen
 class Panel:
     """The panel of a round: its agencies, and what is done with a score from an agency with an interest."""
@@ -192,7 +213,7 @@ class Panel:
                 if not self.agencies_for(name):
                     if name not in self._hints:
                         known = sorted({known for agency in self.agencies for known in agency.speaks_for})
-                        self._hints[name] = did_you_mean(name, known)
+                        self._hints[name] = _organisation_hint(name, known)
                     if self._hints[name]:
                         out.append((field, name, self._hints[name]))
         return out
