@@ -510,6 +510,13 @@ class TestPanelNotes:
             "Council'?), so no declared interest is found for it",
         ]
 
+    def test_no_hint_without_organisations(self):
+        """With no organisation to be near, a name has no hint (and no error)."""
+        from engine.inputs.round import _organisation_hint
+
+        assert _organisation_hint("Kent Polce", []) == ""
+        assert _organisation_hint("Kent Polce", ["Kent Police"]) == " (did you mean 'Kent Police'?)"
+
     def test_no_notes_without_agencies(self):
         """A round that lists no agencies has nothing to say of them."""
         assert panel_notes(load_round(R2526), [_proposal("Kent Polce", panel=[("x", 1)])]) == []

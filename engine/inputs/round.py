@@ -144,7 +144,7 @@ def _organisation_hint(name: str, known: list[str]) -> str:
     and in its own words ('Ashford Council' for 'Ashford Borough Council'; 'Medway Council' is no near miss of
     'Kent County Council', alike only in 'Council')."""
     own = _own_words(name)
-    if not own:
+    if not own or not known:
         return ""
     for close in difflib.get_close_matches(name, known, n=len(known), cutoff=0.6):  # the closest first
         if difflib.SequenceMatcher(None, own, _own_words(close)).ratio() >= 0.6:
