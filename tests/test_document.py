@@ -30,6 +30,14 @@ def build(rules=R2627, folder=EXAMPLES, overrides=Overrides(), scenarios=()):
                           [load_scenario(s) for s in scenarios])
 
 
+def sweep_json(*args):
+    from engine.cli import cli
+
+    result = CliRunner().invoke(cli, ["sweep", *map(str, args), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 def screen_json(*args):
     from engine.cli import cli
 
@@ -162,7 +170,7 @@ class TestCharts:
         charts = build()["charts"]
         assert "doorstep-crime-door-chains £800 (3%)" in charts["allocation"]["description"]
         assert "left £2,200 (8%)" in charts["allocation"]["description"]
-        intervals = build()["sweep"]["intervals"]
+        intervals = sweep_json(R2627, EXAMPLES)
         changes = sum(a["shortlist"] != b["shortlist"] for a, b in zip(intervals, intervals[1:]))
         assert f"changes at {changes} budgets" in charts["sweep"]["description"]
         total = fmt.points(Fraction(str(screen_json(R2627, EXAMPLES)["total_score"])))

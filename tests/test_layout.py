@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from fractions import Fraction
 from functools import lru_cache
+
+import pytest
 
 from engine import fmt
 from engine.inputs.proposal import load_proposals
@@ -119,13 +122,44 @@ class TestBudgets:
         ivs = data["intervals"]
         assert ivs[0]["from"] == 0 and ivs[-1]["to"] == data["top"]
         assert all(b["from"] == a["to"] + 1 for a, b in zip(ivs, ivs[1:]))
-        first = data["projects"][ivs[1]["shortlist"][0]]
+        first = data["projects"][layout.shortlist_at(data, 1)[0]]
         assert first == {"id": "doorstep-crime-door-chains",
                          "title": "Door chains and no-cold-calling kits for older residents", "amount": "£800.00"}
-        listed = {pid for iv in example_doc()["sweep"]["intervals"] for pid in iv["shortlist"]}
+        listed = {pid for iv in _swept(R2627, EXAMPLES) for pid in iv["shortlist"]}
         assert sorted(p["id"] for p in data["projects"]) == sorted(listed)  # each that some budget shortlists, once
         score = fmt.points(Fraction(str(example_doc()["sweep"]["intervals"][1]["score"])))
         assert ivs[1]["words"] == f"1 project for £800.00, total score {score}"
+
+    @pytest.mark.parametrize("every", [1, 2, 3, layout.EVERY])
+    @pytest.mark.parametrize("key", ["kcsp-2026-27", "kcsp-2024-25"])
+    def test_each_shortlist_is_the_sweeps(self, monkeypatch, every, key):
+        """Each interval's shortlist, read from the last given in full and the changes since, is the one crg sweep
+        gives there, with its size; given in full every interval, every few, or as the page gives them."""
+        monkeypatch.setattr(layout, "EVERY", every)
+        rules, folder = ROUNDS[key]
+        doc = document.build(load_round(rules), load_proposals(folder))
+        data = layout.budgets(doc)
+        swept = _swept(rules, folder)
+        assert len(data["intervals"]) == len(swept) > 3
+        assert sum("shortlist" in iv for iv in data["intervals"]) == -(-len(swept) // every)
+        ids = [p["id"] for p in data["projects"]]
+        for at, (iv, kept, page) in enumerate(zip(swept, doc["sweep"]["intervals"], data["intervals"])):
+            assert sorted(ids[r] for r in layout.shortlist_at(data, at)) == sorted(iv["shortlist"]), at
+            assert kept["size"] == len(iv["shortlist"])
+            assert (page["from"], page["to"]) == (int(Fraction(iv["from"]) * 100), int(Fraction(iv["to"]) * 100))
+        assert list(document.sweep_shortlists(doc["sweep"]["intervals"])) == [set(iv["shortlist"]) for iv in swept]
+
+
+@lru_cache(maxsize=None)
+def _swept(rules, folder) -> list:
+    """What crg sweep --format json gives for a round: each interval with its shortlist in full."""
+    from click.testing import CliRunner
+
+    from engine.cli import cli
+
+    result = CliRunner().invoke(cli, ["sweep", str(rules), str(folder), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 def doc_of(rules, folder, scenarios=()) -> dict:

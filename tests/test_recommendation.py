@@ -115,9 +115,33 @@ class TestKept:
             doc = json.loads(reg.recommendation(run).recommendation_data)
         data = recommendation_bytes({**doc, "schema": 99})
         other = appended(path, run, recommendation=digest(data), recommendation_data=data)
-        with open_register(path) as reg, pytest.raises(RegisterError, match="is of schema 99, and this crg writes "
-                                                                           "schema 1"):
+        with open_register(path) as reg, pytest.raises(RegisterError, match="is of schema 99, and this crg reads "
+                                                                           "schemas 1 to 2"):
             recommendation(reg, other.id)
+
+    def test_document_of_schema_1(self, tmp_path, monkeypatch, clock):
+        """A document kept as crg wrote it before schema 2 (each sweep interval's shortlist in full, as crg sweep
+        gives it) is read as the document of today's schema, the same as crg report makes of the same files."""
+        from click.testing import CliRunner
+
+        from engine.cli import cli
+
+        path = tmp_path / "crg.db"
+        run = record_round(path)
+        with open_register(path) as reg:
+            doc = json.loads(reg.recommendation(run).recommendation_data)
+        rules, folder = ROUNDS["kcsp-2026-27"]
+        swept = json.loads(CliRunner().invoke(cli, ["sweep", str(rules), str(folder), "--format", "json"]).stdout)
+        assert len(swept) == len(doc["sweep"]["intervals"]) > 3
+        old = [{"from": iv["from"], "to": iv["to"], "shortlist": full["shortlist"],
+                **{k: v for k, v in iv.items() if k not in ("from", "to", "size", "entered", "left")}}
+               for iv, full in zip(doc["sweep"]["intervals"], swept)]
+        data = recommendation_bytes({**doc, "schema": 1, "sweep": {**doc["sweep"], "intervals": old}})
+        other = appended(path, run, recommendation=digest(data), recommendation_data=data)
+        with open_register(path) as reg:
+            kept = recommendation(reg, other.id)
+        assert kept.document == doc == live(monkeypatch)
+        assert kept.document["schema"] == document.SCHEMA == 2
 
     def test_run_not_there(self, tmp_path, clock):
         """A run the register does not hold is the error find_run gives."""

@@ -111,6 +111,23 @@ class TestRender:
             assert f'role="img" aria-labelledby="chart-{key}-title chart-{key}-desc"' in text
             assert f'<desc id="chart-{key}-desc">{doc["charts"][key]["description"]}</desc>' in text
 
+    def test_a_table_of_budgets_too_long_to_print(self, monkeypatch):
+        """Past the limit of rows, the table of budgets is named, counted and pointed to, not printed page after
+        page; the slider's data still holds every interval."""
+        doc = example_doc()
+        intervals = len(doc["sweep"]["intervals"])
+        text = html.render(doc).decode("utf-8")
+        assert "too many to print" not in text and "<th scope=\"col\">change to the shortlist</th>" in text
+        monkeypatch.setattr(layout, "LONGEST", intervals - 1)
+        text = html.render(doc).decode("utf-8")
+        assert "change to the shortlist</th>" not in text
+        assert (f"{intervals} intervals of budgets, too many to print: the chart above draws them, and the budget "
+                "slider above and the workbook&#39;s Budgets sheet give each one.") in text
+        data = json.loads(re.search(r'id="budget-data">(.*?)</script>', text, re.S).group(1))
+        assert len(data["intervals"]) == intervals
+        monkeypatch.setattr(layout, "LONGEST", intervals)
+        assert "too many to print" not in html.render(doc).decode("utf-8")
+
 
 # --- the page in a browser ------------------------------------------------------------------------------
 
@@ -273,6 +290,24 @@ class TestSlider:
                     field.fill(fmt.money(pence))
                     field.press("Enter")
                     assert_agrees(v, pence, rules, folder)
+
+    def test_shortlists_given_in_full_every_other_interval(self, visit, tmp_path, monkeypatch):
+        """With each other interval's shortlist given in full and the rest as changes, each budget still shows
+        crg screen's shortlist: at every stop, a penny below and at the top."""
+        monkeypatch.setattr(layout, "EVERY", 2)
+        path = tmp_path / "every.html"
+        crg("report", R2627, EXAMPLES, "-o", path)
+        data = json.loads(re.search(r'<script type="application/json" id="budget-data">(.*?)</script>',
+                                    path.read_text(encoding="utf-8"), re.S).group(1))
+        assert data["every"] == 2 and len(data["intervals"]) > 4
+        assert [("shortlist" in iv) for iv in data["intervals"]] == [i % 2 == 0 for i in range(len(data["intervals"]))]
+        v = visit(path)
+        field = v.page.locator("#budget-amount")
+        for pence in sorted({p for stop in data["stops"] for p in (stop - 1, stop) if p >= 0} | {data["top"]}):
+            field.fill(fmt.money(pence))
+            field.press("Enter")
+            assert_agrees(v, pence)
+        assert not v.errors
 
     def test_the_allocation_used_first(self, visit, example_page):
         """Before anything is moved, the page shows the allocation used and its shortlist."""

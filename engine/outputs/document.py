@@ -18,6 +18,13 @@ Sections, in order: ``round``, ``recommendation`` (one paragraph), ``money``,
 ``sweep`` (the intervals of ``crg sweep --format json``, each with its change
 in words), ``provenance`` and ``decision``.
 
+A sweep interval gives its shortlist by its ``size`` and who ``entered`` and
+who ``left`` it since the interval before (the first: everyone in it), not in
+full: a round of 1,000 proposals has tens of thousands of intervals of
+hundreds of projects each, and the document is kept with every recorded run.
+:func:`sweep_shortlists` gives each one in full.  A document of schema 1 (each
+interval's shortlist in full) is read as schema 2 by :func:`upgraded`.
+
 Written from the decision register (:func:`from_register`), the document
 kept with a run gains ``record`` (the run's number, when it was recorded and
 by whom, the version, the note, its hash, and whether the document was made
@@ -34,15 +41,17 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .. import fmt
+from ..fmt import UNITS
 from ..inputs.money import parse as _pence
 from ..inputs.round import Round
 from ..inputs.scenario import Overrides, Scenario
 from .report import comparison_doc, outcome_doc, round_header, sweep_change, sweep_doc
 
-__all__ = ["KIND", "POLICY_WORDS", "SCHEMA", "build", "files_read", "from_outcomes", "from_register"]
+__all__ = ["KIND", "POLICY_WORDS", "SCHEMA", "build", "files_read", "from_outcomes", "from_register", "sweep_shortlists",
+           "upgraded"]
 
 KIND = "crg recommendation"
-SCHEMA = 1
+SCHEMA = 2
 
 # how each policy chooses, as the recommendation says it
 POLICY_WORDS = {
@@ -101,7 +110,7 @@ def from_outcomes(baseline, comparisons=(), scenarios: Sequence[Scenario] = (), 
         "priorities": _priorities(baseline.round, status["shortlisted"]),
         "proposals": records,
         "scenarios": _scenarios(baseline, comparisons, scenarios),
-        "charts": _charts(baseline, status["shortlisted"], sweep),
+        "charts": _charts(baseline, status["shortlisted"]),
         "sweep": {"policy": baseline.policy, "upfront": fmt.money_json(baseline.upfront),
                   "round_upfront": fmt.money_json(baseline.round.upfront), "intervals": sweep},
         "provenance": _provenance(baseline, files, engine),
@@ -114,12 +123,48 @@ def from_outcomes(baseline, comparisons=(), scenarios: Sequence[Scenario] = (), 
 
 
 def _sweep(outcome) -> list[dict[str, Any]]:
-    """The intervals of ``crg sweep --format json``, each with its change to the shortlist in the sweep table's words."""
+    """The intervals of ``crg sweep --format json``, each with its change to the shortlist in the sweep table's words,
+    and its shortlist as its size and who entered and left it."""
     costs = {d.proposal.id: d.proposal.cost for d in outcome.decisions}
     intervals = sweep_doc(outcome)
     for doc, before, iv in zip(intervals, (None,) + outcome.intervals, outcome.intervals):
         doc["change"] = sweep_change(before, iv, costs)
+        _as_changes(doc, before.chosen if before is not None else ())
     return intervals
+
+
+def _as_changes(interval: dict[str, Any], before) -> None:
+    """*interval*'s ``shortlist`` given instead as its ``size``, who ``entered`` and who ``left`` since *before*
+    (the shortlist of the interval before), each in the order of the shortlist they are or were in."""
+    chosen = interval.pop("shortlist")
+    was, now = set(before), set(chosen)
+    changes = {"size": len(chosen), "entered": [pid for pid in chosen if pid not in was],
+               "left": [pid for pid in before if pid not in now]}
+    # in the place the shortlist had, after the ends of the interval
+    items = list(interval.items())
+    interval.clear()
+    interval.update(items[:2] + list(changes.items()) + items[2:])
+
+
+def sweep_shortlists(intervals: list[dict[str, Any]]):
+    """The shortlist of each of the document's sweep *intervals*, in full: a set of ids, one after the other."""
+    shortlist: set[str] = set()
+    for iv in intervals:
+        shortlist = (shortlist - set(iv["left"])) | set(iv["entered"])
+        yield shortlist
+
+
+def upgraded(doc: dict[str, Any]) -> dict[str, Any]:
+    """*doc* as schema :data:`SCHEMA` has it: a document of schema 1 has each sweep interval's shortlist in full."""
+    if doc.get("schema") != 1:
+        return doc
+    intervals = [dict(iv) for iv in doc["sweep"]["intervals"]]
+    before: list[str] = []
+    for iv in intervals:
+        chosen = iv["shortlist"]
+        _as_changes(iv, before)
+        before = chosen
+    return {**doc, "schema": SCHEMA, "sweep": {**doc["sweep"], "intervals": intervals}}
 
 
 def _round(round_: Round) -> dict[str, Any]:
@@ -205,15 +250,16 @@ def _scenarios(baseline, comparisons, scenarios: Sequence[Scenario]) -> dict[str
     return {"baseline": doc["baseline"], "scenarios": doc["scenarios"]}
 
 
-def _charts(outcome, shortlisted: list[dict[str, Any]], sweep: list[dict[str, Any]]) -> dict[str, Any]:
+def _charts(outcome, shortlisted: list[dict[str, Any]]) -> dict[str, Any]:
     upfront = outcome.upfront
     parts = [f"{r['id']} {fmt.money_short(_pence(r['offered']))} ({fmt.percent(_pence(r['offered']), upfront)})"
              for r in shortlisted]
     parts.append(f"left {fmt.money_short(outcome.remaining)} ({fmt.percent(outcome.remaining, upfront)})")
-    used = next(iv for iv in sweep if _pence(iv["from"]) <= upfront <= _pence(iv["to"]))
-    most = max(sweep, key=lambda iv: (len(iv["shortlist"]), -_pence(iv["from"])))
-    top = _pence(sweep[-1]["to"])
-    changes = sum(a["shortlist"] != b["shortlist"] for a, b in zip(sweep, sweep[1:]))
+    sweep = outcome.intervals
+    used = next(iv for iv in sweep if iv.start <= upfront <= iv.end)
+    most = max(sweep, key=lambda iv: (len(iv.chosen), -iv.start))
+    top = sweep[-1].end
+    changes = sum(a.chosen != b.chosen for a, b in zip(sweep, sweep[1:]))
     return {
         "allocation": {
             "title": f"How the upfront allocation of {fmt.money_short(upfront)} is shared",
@@ -224,11 +270,12 @@ def _charts(outcome, shortlisted: list[dict[str, Any]], sweep: list[dict[str, An
             "title": "Total score and number of projects shortlisted at every upfront allocation",
             "description": (
                 f"From £0 to {fmt.money_short(top)} the shortlist changes at {fmt.count(changes, 'budget')}. "
-                f"At the allocation used, {fmt.money_short(upfront)}, {fmt.count(len(used['shortlist']), 'project')} "
-                f"{'is' if len(used['shortlist']) == 1 else 'are'} shortlisted for "
-                f"{fmt.money_short(_pence(used['allocated']))}, with a total score of "
-                f"{fmt.points(Fraction(str(used['score'])))}. The most shortlisted at once is "
-                f"{fmt.count(len(most['shortlist']), 'project')}, from {fmt.money_short(_pence(most['from']))}. "
+                f"At the allocation used, {fmt.money_short(upfront)}, {fmt.count(len(used.chosen), 'project')} "
+                f"{'is' if len(used.chosen) == 1 else 'are'} shortlisted for "
+                f"{fmt.money_short(used.allocated)}, with a total score of "
+                f"{fmt.points(Fraction(str(fmt.points_json(Fraction(used.score, UNITS)))))}. The most shortlisted at "
+                f"once is "
+                f"{fmt.count(len(most.chosen), 'project')}, from {fmt.money_short(most.start)}. "
                 f"The table of budgets gives the shortlist of every interval."),
         },
     }

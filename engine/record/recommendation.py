@@ -44,7 +44,7 @@ class Recommendation:
 
 def recommendation(register: Register, run_id: int) -> Recommendation:
     """The recommendation document of run *run_id*: kept with it, or made again from its kept files."""
-    from ..outputs.document import KIND, SCHEMA
+    from ..outputs.document import KIND, SCHEMA, upgraded
 
     rec = recorded(register, run_id)
     run = register.recommendation(rec.run)
@@ -54,11 +54,11 @@ def recommendation(register: Register, run_id: int) -> Recommendation:
         raise RegisterError(f"run {run.id}: its recommendation document is missing or not as recorded",
                             file=register.path, fix="crg verify lists what else in the register is not as recorded")
     doc = json.loads(run.recommendation_data)
-    if doc.get("kind") != KIND or doc.get("schema") != SCHEMA:
+    if doc.get("kind") != KIND or doc.get("schema") not in range(1, SCHEMA + 1):
         raise RegisterError(f"run {run.id}: its recommendation document is of schema {doc.get('schema')}, and this "
-                            f"crg writes schema {SCHEMA}", file=register.path,
+                            f"crg reads schemas 1 to {SCHEMA}", file=register.path,
                             fix=f"use the crg that recorded it (crg {run.engine_version})")
-    return Recommendation(Recorded(run, rec.decisions), doc)
+    return Recommendation(Recorded(run, rec.decisions), upgraded(doc))
 
 
 def _rebuilt(register: Register, rec: Recorded) -> Recommendation:

@@ -11,13 +11,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from .layout import NUMBERS, Chart, Form, Heading, Para, Slider, Table, cell_text, figure, sections, subtitle
+from .layout import NUMBERS, Chart, Form, Heading, Para, Slider, Table, cell_text, figure, sections, subtitle, unprinted
 
-__all__ = ["LONGEST", "render"]
+__all__ = ["render"]
 
 MARGIN = 2  # cm, on each side of an A4 page: 17 cm for the text
-# the table of budgets is printed when it has at most this many rows (a round of many proposals can have thousands)
-LONGEST = 200
 
 
 def render(doc: dict[str, Any]) -> bytes:
@@ -61,10 +59,9 @@ def _block(word, styles, doc, block) -> None:
         if block.label:
             p.add_run(block.label + " ").bold = True
         p.add_run(block.text)
-    elif isinstance(block, Table) and block.sheet == "Budgets" and len(block.rows) > LONGEST:
+    elif isinstance(block, Table) and unprinted(block, "the web page's budget slider"):
         word.add_paragraph(block.caption, style=styles["Caption"])
-        word.add_paragraph(f"{len(block.rows):,} intervals of budgets, too many to print: the chart above draws "
-                           "them, and the web page's budget slider and the workbook's Budgets sheet give each one.")
+        word.add_paragraph(unprinted(block, "the web page's budget slider"))
     elif isinstance(block, Table):
         _table(word, styles, block.caption, block.columns,
                [[(cell_text(c), c.kind in NUMBERS) for c in row] for row in block.rows])

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ... import fmt
-from .layout import NUMBERS, Chart, Form, Heading, Para, Slider, Table, budgets, cell_text, figure, sections, subtitle
+from .layout import (NUMBERS, Chart, Form, Heading, Para, Slider, Table, budgets, cell_text, figure, sections,
+                     shortlist_at, subtitle, unprinted)
 
 __all__ = ["render"]
 
@@ -43,11 +44,13 @@ def render(doc: dict[str, Any]) -> bytes:
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     data = budgets(doc)
-    interval = next(iv for iv in data["intervals"] if iv["from"] <= data["upfront"] <= iv["to"])
+    where, interval = next((i, iv) for i, iv in enumerate(data["intervals"]) if iv["from"] <= data["upfront"] <= iv["to"])
     laid = []
     for section in sections(doc):
         blocks = []
         for block in section.blocks:
+            if isinstance(block, Table) and unprinted(block, "the budget slider above"):
+                block = Para(unprinted(block, "the budget slider above"), label=block.caption + ".")
             entry = {"kind": KINDS[type(block)], "block": block}
             if isinstance(block, Chart):
                 entry["svg"] = Markup(chart.svg(figure(doc, block.key), block.title, block.description,
@@ -64,7 +67,7 @@ def render(doc: dict[str, Any]) -> bytes:
                  "left": fmt.money(data["upfront"] - interval["allocated"]),
                  "shortlist": [dict(data["projects"][at], **({"amount": interval["offer"][1]}
                                                              if interval.get("offer", [None])[0] == at else {}))
-                               for at in interval["shortlist"]]},
+                               for at in shortlist_at(data, where)]},
         css=Markup(css),
         script=Markup(script),
         script_hash="sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii"),

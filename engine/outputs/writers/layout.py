@@ -19,9 +19,10 @@ import attrs
 
 from ... import fmt
 from ...inputs.money import parse as pence
+from ..document import sweep_shortlists
 
 __all__ = ["Cell", "Chart", "Form", "Heading", "Para", "Section", "Slider", "Table", "budgets", "cell_text", "figure", "sections",
-           "subtitle"]
+           "shortlist_at", "subtitle", "unprinted"]
 
 NUMBERS = ("money", "score", "points", "count")  # shown aligned right
 
@@ -365,9 +366,28 @@ def _charts(doc) -> Section:
     return Section("charts", "The allocation and the budgets", blocks, (allocation, table))
 
 
+# the table of budgets is printed when it has at most this many rows (a round of many proposals can have tens of
+# thousands: the chart draws them, the web page's slider and the workbook's Budgets sheet give each one)
+LONGEST = 200
+
+
+def unprinted(block: Table, slider: str) -> str | None:
+    """The words printed instead of *block* if it is a table of budgets too long to print (else ``None``);
+    *slider* names the budget slider as the reader finds it."""
+    if block.sheet != "Budgets" or len(block.rows) <= LONGEST:
+        return None
+    return (f"{len(block.rows):,} intervals of budgets, too many to print: the chart above draws them, and {slider} "
+            "and the workbook's Budgets sheet give each one.")
+
+
 def budget_rows(sweep) -> tuple[tuple[Cell, ...], ...]:
-    return tuple((money(iv["from"]), money(iv["to"]), count(len(iv["shortlist"])), money(iv["allocated"]),
+    return tuple((money(iv["from"]), money(iv["to"]), count(iv["size"]), money(iv["allocated"]),
                   score(iv["score"]), text(iv.get("change") or None)) for iv in sweep["intervals"])
+
+
+# the page's intervals give their shortlist in full at every this many (the first included), and in between as who
+# came in and who went out since the interval before
+EVERY = 100
 
 
 def budgets(doc) -> dict[str, Any]:
@@ -376,19 +396,28 @@ def budgets(doc) -> dict[str, Any]:
     reduced offer if one is made).  The page looks up the interval that holds a budget; it computes nothing else.
 
     The stops are the budgets at which the shortlist changes (each interval's start, £0 the first) and the top.
+    An interval's shortlist is given in full (``shortlist``) at every :data:`EVERY` intervals from the first, and
+    otherwise as the positions that came in (``in``) and went out (``out``) since the interval before, either left
+    out when there are none; :func:`shortlist_at` reads it, as the page's script does.
     """
-    listed = {pid for iv in doc["sweep"]["intervals"] for pid in iv["shortlist"]}
+    intervals_of = doc["sweep"]["intervals"]
+    listed = {pid for iv in intervals_of for pid in iv["entered"]}
     projects = [p for p in doc["proposals"] if p["id"] in listed]
     index = {p["id"]: i for i, p in enumerate(projects)}
     intervals = []
-    for iv in doc["sweep"]["intervals"]:
-        n = len(iv["shortlist"])
+    for at, (iv, shortlist) in enumerate(zip(intervals_of, sweep_shortlists(intervals_of))):
+        allocated = pence(iv["allocated"])
         entry = {
-            "from": pence(iv["from"]), "to": pence(iv["to"]), "allocated": pence(iv["allocated"]),
-            "words": f"{fmt.count(n, 'project')} for {fmt.money(pence(iv['allocated']))}, total score "
+            "from": pence(iv["from"]), "to": pence(iv["to"]), "allocated": allocated,
+            "words": f"{fmt.count(iv['size'], 'project')} for {fmt.money(allocated)}, total score "
                      f"{cell_text(score(iv['score']))}",
-            "shortlist": [index[pid] for pid in iv["shortlist"]],
         }
+        if at % EVERY == 0:
+            entry["shortlist"] = sorted(index[pid] for pid in shortlist)
+        else:
+            for key, ids in (("in", iv["entered"]), ("out", iv["left"])):
+                if ids:
+                    entry[key] = sorted(index[pid] for pid in ids)
         if iv.get("reduced_offer"):
             entry["offer"] = [index[iv["reduced_offer"]["id"]], fmt.money(pence(iv["reduced_offer"]["amount"]))]
         intervals.append(entry)
@@ -401,8 +430,19 @@ def budgets(doc) -> dict[str, Any]:
         "stops": stops,
         "labels": [fmt.money(b) for b in stops],
         "start": max(i for i, b in enumerate(stops) if b <= upfront),
+        "every": EVERY,
         "intervals": intervals,
     }
+
+
+def shortlist_at(data: dict[str, Any], at: int) -> list[int]:
+    """The shortlist of the slider's interval *at* (:func:`budgets`), as positions in its projects, in order: from
+    the last interval given in full, each one's changes taken in turn."""
+    start = at - at % data["every"]
+    shortlist = set(data["intervals"][start]["shortlist"])
+    for iv in data["intervals"][start + 1 : at + 1]:
+        shortlist = (shortlist - set(iv.get("out", ()))) | set(iv.get("in", ()))
+    return sorted(shortlist)
 
 
 def figure(doc, key: str):
@@ -414,7 +454,7 @@ def figure(doc, key: str):
         return chart.allocation_figure(title, [(e["id"], pence(e["offered"])) for e in doc["shortlist"]],
                                        pence(doc["money"]["remaining"]), pence(doc["money"]["upfront"]))
     sweep = doc["sweep"]
-    steps = [(pence(iv["from"]), pence(iv["to"]), len(iv["shortlist"]), iv["score"]) for iv in sweep["intervals"]]
+    steps = [(pence(iv["from"]), pence(iv["to"]), iv["size"], iv["score"]) for iv in sweep["intervals"]]
     what_if = any(o["name"] == "upfront" for o in doc["provenance"]["overrides"])
     return chart.steps_figure(title, steps, pence(sweep["upfront"]), what_if)
 

@@ -1,7 +1,8 @@
 (function () {
   "use strict";
   // The budget slider. Every figure comes from the data the page carries: the script only finds the
-  // interval of budgets that holds the one chosen, and shows that interval's shortlist.
+  // interval of budgets that holds the one chosen, and shows that interval's shortlist (given in full
+  // at every data.every intervals, and in between as who came in and who went out).
   var data = JSON.parse(document.getElementById("budget-data").textContent);
   var tool = document.getElementById("budget-tool");
   var slider = document.getElementById("budget");
@@ -18,21 +19,34 @@
     return String((pence - pence % 100) / 100) + "." + (rest.length < 2 ? "0" + rest : rest);
   }
 
-  function find(pence) {
-    for (var i = 0; i < data.intervals.length; i++) {
-      var iv = data.intervals[i];
-      if (iv.from <= pence && pence <= iv.to) { return iv; }
+  function find(pence) {  // the interval that holds pence: the last that starts at or below it
+    var low = 0, high = data.intervals.length - 1;
+    while (low < high) {
+      var mid = Math.ceil((low + high) / 2);
+      if (data.intervals[mid].from <= pence) { low = mid; } else { high = mid - 1; }
     }
-    return null;
+    return low;
+  }
+
+  function shortlistAt(at) {  // positions in data.projects, in order
+    var start = at - at % data.every;
+    var held = new Set(data.intervals[start].shortlist);
+    for (var i = start + 1; i <= at; i++) {
+      (data.intervals[i].out || []).forEach(function (p) { held.delete(p); });
+      (data.intervals[i].in || []).forEach(function (p) { held.add(p); });
+    }
+    return Array.from(held).sort(function (a, b) { return a - b; });
   }
 
   function show(pence, label) {
-    var iv = find(pence);
+    var at = find(pence);
+    var iv = data.intervals[at];
+    var shortlist = shortlistAt(at);
     shown.textContent = label;
     words.textContent = iv.words;
     left.textContent = pounds.format(decimal(pence - iv.allocated));
     list.replaceChildren();
-    iv.shortlist.forEach(function (at) {
+    shortlist.forEach(function (at) {
       var p = data.projects[at];
       var amount = iv.offer && iv.offer[0] === at ? iv.offer[1] : p.amount;
       var item = document.createElement("li");
@@ -42,7 +56,7 @@
       item.append(id, ": " + p.title + " (" + amount + ")");
       list.append(item);
     });
-    if (!iv.shortlist.length) {
+    if (!shortlist.length) {
       var none = document.createElement("li");
       none.textContent = "no project";
       list.append(none);
