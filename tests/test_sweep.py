@@ -135,6 +135,20 @@ class TestProperties:
         for interval in part[:-1]:
             assert full[(interval.start, interval.end)] == interval
 
+    @settings(max_examples=200)
+    @given(rounds(max_items=12), st.sampled_from(POLICIES), st.data())
+    def test_from_low_is_the_full_sweep_from_there(self, items, policy, data):
+        """Swept from a budget *low* up to *upto*, each interval is the full sweep's from there, the first starting
+        at *low* at most, with what it allocates and scores (the walk's window need not start at an event)."""
+        total = sum(i.cost for i in items)
+        upto = data.draw(st.integers(0, total + 3), label="upto")
+        low = data.draw(st.integers(0, upto), label="low")
+        full = [i for i in sweep(items, policy, upto=upto) if i.end >= low]
+        part = sweep(items, policy, upto=upto, low=low)
+        assert part[0].start <= low and part[-1].end == upto
+        assert [(max(i.start, low), i.end, i.chosen, i.allocated, i.score) for i in part] == \
+            [(max(i.start, low), i.end, i.chosen, i.allocated, i.score) for i in full]
+
     @settings(max_examples=100)
     @given(rounds(max_items=7, max_cost=30), st.sampled_from(POLICIES), st.data())
     def test_counterfactuals_agree_with_select(self, items, policy, data):

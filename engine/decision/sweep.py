@@ -66,8 +66,12 @@ def sweep(
     policy: str,
     upto: int | None = None,
     progress: Progress | None = None,
+    low: int = 0,
 ) -> tuple[Interval, ...]:
     """What *policy* chooses from *items* at every budget from 0 to *upto* (default: their total cost).
+
+    With *low*, only the budgets from *low* up are asked about: the first interval given is the one that holds
+    *low*, and it may be given as starting there.
 
     *progress*, if given, is called with ``(done, total)`` in budget pence as the sweep advances;
     for ``optimal``, whose work runs over the items rather than the budgets, ``done`` is the
@@ -83,9 +87,9 @@ def sweep(
     report = progress or (lambda done, total: None)
     report(0, upto)
     if policy == "rank":
-        found = _rank(items, upto, report)
+        found = _rank(items, min(low, upto), upto, report)
     else:
-        found = _optimal(items, upto, report)
+        found = _optimal(items, low, upto, report)
     report(upto, upto)
     return _merged(found)
 
@@ -128,25 +132,31 @@ def _merged(found: list[Interval]) -> tuple[Interval, ...]:
     return tuple(out)
 
 
-def _rank(items: Sequence[Item], upto: int, report: Progress) -> list[Interval]:
-    from .walk import walk_events
+def _rank(items: Sequence[Item], low: int, upto: int, report: Progress) -> list[Interval]:
+    from .walk import walk_events, walk_window
 
-    starts, taken = walk_events([item.cost for item in items], upto)
+    costs = [item.cost for item in items]
+    # from £0, every event; from higher up, only the window's (the walk is not made again from £0 for each of the
+    # many narrow ranges of allocations a large round's sweep is made of)
+    starts, taken = walk_window(costs, low, upto) if low > 0 else walk_events(costs, upto)
     found = []
     for k, start in enumerate(starts):
         end = starts[k + 1] - 1 if k + 1 < len(starts) else upto
         chosen = tuple(items[r].id for r in taken[k])
-        found.append(Interval(start, end, chosen, start, sum(items[r].score for r in taken[k])))
+        # at an event of the walk the item that newly fits leaves nothing over, so what it allocates is the
+        # budget itself; the window's first budget need not be an event
+        allocated = start if k or low == 0 else sum(costs[r] for r in taken[k])
+        found.append(Interval(start, end, chosen, allocated, sum(items[r].score for r in taken[k])))
         report(start, upto)
     return found
 
 
-def _optimal(items: Sequence[Item], upto: int, report: Progress) -> list[Interval]:
+def _optimal(items: Sequence[Item], low: int, upto: int, report: Progress) -> list[Interval]:
     costs, scores, sets = frontier(items, upto, report)
     found = []
-    for k, (cost, score, mask) in enumerate(zip(costs, scores, sets)):
+    for k in range(max(bisect_right(costs, low) - 1, 0), len(costs)):  # from the point that holds low
         end = costs[k + 1] - 1 if k + 1 < len(costs) else upto
-        found.append(Interval(cost, end, members(items, mask), cost, score))
+        found.append(Interval(costs[k], end, members(items, sets[k]), costs[k], scores[k]))
     return found
 
 
@@ -337,7 +347,7 @@ def budget_intervals(situation, low: int = 0, high: int | None = None) -> tuple:
     scores = {item.id: item.score for item in items}
     eligible = frozenset(p.id for p in situation.eligible)
     out: list = []
-    for iv in sweep(items, situation.base_policy, upto=high):
+    for iv in sweep(items, situation.base_policy, upto=high, low=low):
         if iv.end < low:
             continue
         start = max(iv.start, low)
