@@ -240,6 +240,24 @@ class TestJsonInPieces:
         assert "".join(report.outcome_json_parts(done)) == report.outcome_json(done)
         assert json.loads(report.outcome_json(done))["proposals"] == []
 
+    @pytest.mark.parametrize("name", sorted(ROUNDS))
+    @pytest.mark.parametrize("policy", ("rank", "optimal"))
+    def test_the_sweeps_pieces_are_its_document(self, name, policy):
+        """``crg sweep --format json`` writes its list an interval at a time; the pieces make the same text."""
+        inputs = load_inputs(*ROUNDS[name])
+        done = run(inputs.round, inputs.proposals, Overrides(policy=policy), engine="python")
+        done.situation.sweep()
+        pieces = list(report.sweep_json_parts(done))
+        assert len(pieces) == len(done.intervals) + 2 > 3
+        assert "".join(pieces) == report.sweep_json(done)
+        assert [iv["shortlist"] for iv in json.loads("".join(pieces))] == [list(iv.chosen) for iv in done.intervals]
+
+    def test_a_sweep_of_no_interval(self):
+        import types
+
+        none = types.SimpleNamespace(intervals=())
+        assert "".join(report.sweep_json_parts(none)) == report.sweep_json(none) == "[]\n"
+
     @pytest.mark.parametrize("breaks", ("\n", "\u2028", "\u2029", "\x85", "\r", "\x0b\x0c\x1c"))
     def test_hostile_titles(self, breaks):
         """Titles with quotes, markup and line breaks of every kind (JSON escapes some, and writes the others,

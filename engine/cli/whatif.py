@@ -73,4 +73,4 @@ def sweep(rules, proposals, fmt, chart, strict, overrides, engine) -> None:
         from ..outputs.chart import sweep_chart
 
         sweep_chart(outcome, chart)
-    emit(report.sweep_json(outcome) if fmt == "json" else report.sweep_text(outcome, fmt))
+    emit(report.sweep_json_parts(outcome) if fmt == "json" else report.sweep_text(outcome, fmt))

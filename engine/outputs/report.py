@@ -16,7 +16,7 @@ from .assumptions import assumption_lines, assumptions_markdown
 from ..decision.screen import Screening
 
 __all__ = ["FORMATS", "comparison_doc", "outcome_doc", "outcome_json", "outcome_json_parts", "outcome_text", "round_header", "rules_doc",
-           "sweep_change", "sweep_doc"]
+           "sweep_change", "sweep_doc", "sweep_json", "sweep_json_parts"]
 
 FORMATS = ("table", "json", "markdown")
 
@@ -472,22 +472,36 @@ def comparison_text(baseline, comparisons, form: str) -> str:
 
 
 def sweep_doc(outcome) -> list[dict[str, Any]]:
-    return [
-        {
-            "from": fmt.money_json(iv.start),
-            "to": fmt.money_json(iv.end),
-            "shortlist": list(iv.chosen),
-            "allocated": fmt.money_json(iv.allocated),
-            "score": fmt.points_json(Fraction(iv.score, UNITS)),
-            **({"reduced_offer": {"id": iv.offer[0], "amount": fmt.money_json(iv.offer[1])}} if iv.offer else {}),
-        }
-        for iv in outcome.intervals
-    ]
+    return [_interval_doc(iv) for iv in outcome.intervals]
+
+
+def _interval_doc(iv) -> dict[str, Any]:
+    return {
+        "from": fmt.money_json(iv.start),
+        "to": fmt.money_json(iv.end),
+        "shortlist": list(iv.chosen),
+        "allocated": fmt.money_json(iv.allocated),
+        "score": fmt.points_json(Fraction(iv.score, UNITS)),
+        **({"reduced_offer": {"id": iv.offer[0], "amount": fmt.money_json(iv.offer[1])}} if iv.offer else {}),
+    }
 
 
 def sweep_json(outcome) -> str:
     """The ``--format json`` document of ``crg sweep``: a list of intervals."""
     return dumps(sweep_doc(outcome))
+
+
+def sweep_json_parts(outcome) -> Iterator[str]:
+    """:func:`sweep_json`, the same text in pieces, an interval at a time: a round of a thousand proposals has tens
+    of thousands of intervals of hundreds of projects each, never held whole as JSON."""
+    intervals = outcome.intervals
+    if not intervals:
+        yield dumps([])
+        return
+    yield "[\n"
+    for i, iv in enumerate(intervals):
+        yield ("  " if i == 0 else ",\n  ") + layout(_interval_doc(iv), "  ")
+    yield "\n]\n"
 
 
 def sweep_change(before, iv, costs: dict[str, int]) -> str:
