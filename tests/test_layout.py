@@ -5,12 +5,17 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from fractions import Fraction
 from functools import lru_cache
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine import fmt
+from engine.errors import InputError
+from engine.inputs.money import parse as parse_money
 from engine.inputs.proposal import load_proposals
 from engine.inputs.round import load_round
 from engine.inputs.scenario import load_scenario
@@ -103,6 +108,24 @@ class TestCellText:
         """A score is read from its decimal digits, never from the float's binary value."""
         assert layout.score(0.15).value == Fraction(15, 100)
         assert layout.date("2026-04-08").value == dt.date(2026, 4, 8)
+
+
+class TestPence:
+    @given(st.integers(0, 10**22))
+    def test_a_sum_as_the_document_writes_it(self, p):
+        """A sum read from the document's own writing is the sum written, as the money parser reads it."""
+        assert layout.pence(fmt.money_json(p)) == p == parse_money(fmt.money_json(p))
+
+    @pytest.mark.parametrize("text", ["£5,595", "5595", "5,595.50", " 12.30", "12.3", "1.234"])
+    def test_anything_else_as_the_parser_reads_it(self, text):
+        """A sum written otherwise is read, or refused, as the money parser does."""
+        try:
+            expected = parse_money(text)
+        except InputError as exc:
+            with pytest.raises(InputError, match=re.escape(str(exc).splitlines()[0])):
+                layout.pence(text)
+        else:
+            assert layout.pence(text) == expected
 
 
 class TestBudgets:
