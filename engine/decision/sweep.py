@@ -37,7 +37,7 @@ intervals, for the outcome of a round.
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 
 import attrs
@@ -154,10 +154,32 @@ def _rank(items: Sequence[Item], low: int, upto: int, report: Progress) -> list[
 def _optimal(items: Sequence[Item], low: int, upto: int, report: Progress) -> list[Interval]:
     costs, scores, sets = frontier(items, upto, report)
     found = []
+    # one best set differs from the next in a few items: each set's ids are the last one's with those taken out
+    # and put in, not read again bit by bit (a large round's frontier has 10**5 sets of hundreds of items each)
+    ranks: list[int] = []  # of the set, ascending
+    ids: list[str] = []  # theirs, in the same order
+    mask = 0
     for k in range(max(bisect_right(costs, low) - 1, 0), len(costs)):  # from the point that holds low
+        new = sets[k]
+        for r in _bits(mask & ~new):
+            at = bisect_left(ranks, r)
+            del ranks[at], ids[at]
+        for r in _bits(new & ~mask):
+            at = bisect_left(ranks, r)
+            ranks.insert(at, r)
+            ids.insert(at, items[r].id)
+        mask = new
         end = costs[k + 1] - 1 if k + 1 < len(costs) else upto
-        found.append(Interval(costs[k], end, members(items, sets[k]), costs[k], scores[k]))
+        found.append(Interval(costs[k], end, tuple(ids), costs[k], scores[k]))
     return found
+
+
+def _bits(mask: int):
+    """The ranks of the bits of *mask*, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 def members(items: Sequence[Item], mask: int) -> tuple[str, ...]:
