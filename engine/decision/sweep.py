@@ -184,12 +184,7 @@ def _bits(mask: int):
 
 def members(items: Sequence[Item], mask: int) -> tuple[str, ...]:
     """The ids of the items of a set (bit r: the item of rank r), in rank order."""
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(items[low.bit_length() - 1].id)
-        mask ^= low
-    return tuple(out)
+    return tuple(items[r].id for r in _bits(mask))
 
 
 LONG = 64  # points of the frontier past which it is merged on numpy arrays
