@@ -223,6 +223,23 @@ class TestSweepTextEscaped:
         assert not {"a", "strong", "b"} & set(tags) and "**Grant** [x](javascript:y) <b>z</b>" in text
 
 
+class TestShortlistChanges:
+    @settings(max_examples=200)
+    @given(st.lists(st.permutations([f"p{k}" for k in range(30)]).flatmap(
+        lambda ids: st.integers(0, 30).map(lambda n: tuple(ids[:n]))), max_size=8))
+    def test_who_entered_and_left_each_in_its_shortlists_order(self, shortlists):
+        """Who entered and who left each shortlist, in the order of the shortlist they are or were in, as reading
+        every id of both says (one, a few or many of them changing)."""
+        import types
+
+        intervals = [types.SimpleNamespace(chosen=c) for c in shortlists]
+        before: tuple = ()
+        for iv, (entered, left) in zip(intervals, report.shortlist_changes(intervals), strict=True):
+            assert entered == [pid for pid in iv.chosen if pid not in before]
+            assert left == [pid for pid in before if pid not in iv.chosen]
+            before = iv.chosen
+
+
 class TestJsonInPieces:
     """``crg screen --format json`` writes its document a proposal at a time; the pieces make the same text."""
 

@@ -34,6 +34,7 @@ recorded on the run, if any (``recorded``).  Only there does a date appear.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 from fractions import Fraction
 from importlib import metadata
@@ -45,7 +46,7 @@ from ..fmt import UNITS
 from ..inputs.money import parse as _pence
 from ..inputs.round import Round
 from ..inputs.scenario import Overrides, Scenario
-from .report import comparison_doc, outcome_doc, round_header, sweep_change, sweep_doc
+from .report import comparison_doc, interval_doc, outcome_doc, round_header, shortlist_changes, sweep_change
 
 __all__ = ["KIND", "POLICY_WORDS", "SCHEMA", "build", "files_read", "from_outcomes", "from_register", "sweep_shortlists",
            "upgraded"]
@@ -126,24 +127,18 @@ def _sweep(outcome) -> list[dict[str, Any]]:
     """The intervals of ``crg sweep --format json``, each with its change to the shortlist in the sweep table's words,
     and its shortlist as its size and who entered and left it."""
     costs = {d.proposal.id: d.proposal.cost for d in outcome.decisions}
-    intervals = sweep_doc(outcome)
-    for doc, before, iv in zip(intervals, (None,) + outcome.intervals, outcome.intervals):
-        doc["change"] = sweep_change(before, iv, costs)
-        _as_changes(doc, before.chosen if before is not None else ())
-    return intervals
+    befores = (None,) + outcome.intervals
+    return [{**_with_changes(interval_doc(iv, shortlist=False), len(iv.chosen), change),
+             "change": sweep_change(before, iv, costs, change)}
+            for before, iv, change in zip(befores, outcome.intervals, shortlist_changes(outcome.intervals))]
 
 
-def _as_changes(interval: dict[str, Any], before) -> None:
-    """*interval*'s ``shortlist`` given instead as its ``size``, who ``entered`` and who ``left`` since *before*
-    (the shortlist of the interval before), each in the order of the shortlist they are or were in."""
-    chosen = interval.pop("shortlist")
-    was, now = set(before), set(chosen)
-    changes = {"size": len(chosen), "entered": [pid for pid in chosen if pid not in was],
-               "left": [pid for pid in before if pid not in now]}
-    # in the place the shortlist had, after the ends of the interval
+def _with_changes(interval: dict[str, Any], size: int, change: tuple[list[str], list[str]]) -> dict[str, Any]:
+    """*interval* (with no shortlist) with its shortlist's ``size``, and who ``entered`` and who ``left`` it
+    (*change*), where the shortlist was: after its ends."""
     items = list(interval.items())
-    interval.clear()
-    interval.update(items[:2] + list(changes.items()) + items[2:])
+    entered, left = change
+    return {**dict(items[:2]), "size": size, "entered": entered, "left": left, **dict(items[2:])}
 
 
 def sweep_shortlists(intervals: list[dict[str, Any]]):
@@ -158,13 +153,14 @@ def upgraded(doc: dict[str, Any]) -> dict[str, Any]:
     """*doc* as schema :data:`SCHEMA` has it: a document of schema 1 has each sweep interval's shortlist in full."""
     if doc.get("schema") != 1:
         return doc
-    intervals = [dict(iv) for iv in doc["sweep"]["intervals"]]
-    before: list[str] = []
-    for iv in intervals:
-        chosen = iv["shortlist"]
-        _as_changes(iv, before)
-        before = chosen
+    old = doc["sweep"]["intervals"]
+    shortlists = [_Shortlist(tuple(iv["shortlist"])) for iv in old]
+    intervals = [_with_changes({k: v for k, v in iv.items() if k != "shortlist"}, len(kept.chosen), change)
+                 for iv, kept, change in zip(old, shortlists, shortlist_changes(shortlists))]
     return {**doc, "schema": SCHEMA, "sweep": {**doc["sweep"], "intervals": intervals}}
+
+
+_Shortlist = collections.namedtuple("_Shortlist", "chosen")  # a schema 1 interval's, as shortlist_changes reads it
 
 
 def _round(round_: Round) -> dict[str, Any]:
