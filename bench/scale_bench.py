@@ -215,6 +215,9 @@ def parse_args(argv=None):
     ap.add_argument("--sweep-size", type=int, help=f"proposals of the crg sweep runs (default {SWEEP_SIZE})")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"seed of the generator (default {DEFAULT_SEED})")
     ap.add_argument("--quick", action="store_true", help="a smoke run: 12 and 20 proposals, one run each")
+    ap.add_argument("--pipeline", type=int, metavar="N",
+                    help="also time, once each, the rest of the pipeline on N proposals: crg sweep (JSON, and under "
+                         "optimal), crg report in each format, crg record and crg report --run (20 with --quick)")
     args = ap.parse_args(argv)
     try:
         args.sizes = (tuple(sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()}))
@@ -227,6 +230,10 @@ def parse_args(argv=None):
         args.sweep_size = QUICK_SIZES[-1] if args.quick else SWEEP_SIZE
     if args.quick and args.repeat is None:
         args.repeat = 1
+    if args.quick and args.pipeline is None:
+        args.pipeline = QUICK_SIZES[-1]
+    if args.pipeline is not None and args.pipeline < 1:
+        ap.error("--pipeline must be positive")
     return args
 
 
@@ -287,8 +294,45 @@ def main(argv=None) -> int:
                                      repeats(args, args.sweep_size), args.timeout, out)
             failed = failed or (sweeps[policy].problem or "").startswith("FAILED")
 
-    print(report(args, info, crg, imports, rows, sweeps, time.perf_counter() - started))
+        pipeline = []
+        if args.pipeline is not None:
+            folder = folders.get(args.pipeline)
+            if folder is None:
+                folder = work / f"round-{args.pipeline}"
+                write_round(folder, args.pipeline, args.seed)
+            pipeline = run_pipeline(crg, folder, work, args)
+            failed = failed or any((got.problem or "").startswith("FAILED") for _, got, _ in pipeline)
+
+    print(report(args, info, crg, imports, rows, sweeps, pipeline, time.perf_counter() - started))
     return 1 if failed else 0
+
+
+def run_pipeline(crg: list[str], folder: Path, work: Path, args) -> list[tuple[str, "Measure", float | None]]:
+    """The rest of the pipeline on the round in *folder*, each command run once: ``(command, its measure, MB it
+    wrote)``, what it wrote being its output file, its standard output, or what the register grew by."""
+    out, register = work / "pipeline-stdout", work / "crg.db"
+    written = work / "written"
+    found = []
+
+    def timed(label: str, cmd: list[str], target: Path) -> None:
+        note(label)
+        before = register.stat().st_size if target == register and register.exists() else 0
+        got = measure(cmd, 1, args.timeout, out)
+        size = (target.stat().st_size - before) / 2**20 if not got.problem and target.exists() else None
+        found.append((label, got, size))
+
+    for policy, fmt in (("rank", ["--format", "json"]), ("optimal", [])):
+        timed(f"crg sweep --policy {policy}" + (" --format json" if fmt else ""),
+              crg + ["sweep", RULES, str(folder), "--policy", policy, *fmt], out)
+    for suffix in (".html", ".docx", ".xlsx", ".md"):
+        target = written.with_suffix(suffix)
+        timed(f"crg report -o FILE{suffix}", crg + ["report", RULES, str(folder), "-o", str(target)], target)
+    timed("crg record", crg + ["record", RULES, str(folder), "--register", str(register), "--by", "bench",
+                                "--note", "bench"], register)
+    target = written.with_suffix(".run.html")
+    timed("crg report --run 1 -o FILE.html", crg + ["report", "--run", "1", "--register", str(register), "-o",
+                                                     str(target)], target)
+    return found
 
 
 # --- the report -------------------------------------------------------------------------------------
@@ -300,7 +344,7 @@ def ratio(measure: Measure, floor: Measure) -> str:
     return f"{measure.seconds / floor.seconds:.1f}×"
 
 
-def report(args, info, crg, imports: Measure, rows: dict, sweeps: dict, took: float) -> str:
+def report(args, info, crg, imports: Measure, rows: dict, sweeps: dict, pipeline: list, took: float) -> str:
     lines = []
     say = lines.append
     say("crg scale benchmark")
@@ -334,6 +378,16 @@ def report(args, info, crg, imports: Measure, rows: dict, sweeps: dict, took: fl
     say("|---|---:|---:|---:|")
     for policy, got in sweeps.items():
         say(f"| {policy} | {len(got.runs)} | {' | '.join(got.cell())} |")
+    if pipeline:
+        say("")
+        say(f"The rest of the pipeline, {args.pipeline:,} proposals (policy rank unless named; one run each)")
+        say("")
+        say("| command | seconds | peak MB | written MB |")
+        say("|---|---:|---:|---:|")
+        for label, got, size in pipeline:
+            say(f"| {label} | {' | '.join(got.cell())} | {'-' if size is None else f'{size:.2f}'} |")
+        say("")
+        say("Written: the file written, the standard output, or what the register grew by (crg record).")
     say("")
     say("Against the targets of the scale work")
     say("")

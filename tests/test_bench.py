@@ -30,7 +30,11 @@ QUICK = {
                        r"^\| proposals \| runs \| rank s \|", r"^\| 12 \(example round\) \| 1 \| \d+\.\d+ \| \d+ \|",
                        r"^\| 20 \| 1 \| \d+\.\d+ \| \d+ \| \d+\.\d+ \| \d+ \| \d+\.\d+ \| \d+ \| [\d.]+× \| [\d.]+× \|$",
                        r"^\| rank \| 1 \| \d+\.\d+ \| \d+ \|$", r"^\| optimal \| 1 \| \d+\.\d+ \| \d+ \|$",
-                       r"^- example round, rank: \d+\.\d+ s, [\d.]+× the import floor"],
+                       r"^- example round, rank: \d+\.\d+ s, [\d.]+× the import floor",
+                       r"^\| crg sweep --policy optimal \| \d+\.\d+ \| \d+ \| \d+\.\d+ \|$",
+                       r"^\| crg report -o FILE\.docx \| \d+\.\d+ \| \d+ \| \d+\.\d+ \|$",
+                       r"^\| crg record \| \d+\.\d+ \| \d+ \| \d+\.\d+ \|$",
+                       r"^\| crg report --run 1 -o FILE\.html \| \d+\.\d+ \| \d+ \| \d+\.\d+ \|$"],
     "report_bench.py": [r"^\| case +\| format +\| median s", r"^\| example round \(12 proposals\) \| \.html +\| \d+\.\d+",
                         r"^\| 30 generated proposals +\| \.docx +\| \d+\.\d+", r"^load average at the end"],
 }
