@@ -177,6 +177,18 @@ class TestCharts:
         assert f"6 projects are shortlisted for £24,300, with a total score of {total}" in charts["sweep"]["description"]
 
 
+    def test_a_sweep_too_long_to_print_is_said_where_it_is(self, monkeypatch):
+        """Past the rows the web page and the Word document print, the sweep chart's words say where every
+        interval is given, not that the table of budgets gives them."""
+        intervals = len(build()["sweep"]["intervals"])
+        assert build()["charts"]["sweep"]["description"].endswith(
+            "The table of budgets gives the shortlist of every interval.")
+        monkeypatch.setattr(document, "LONGEST", intervals - 1)
+        assert build()["charts"]["sweep"]["description"].endswith(
+            "The workbook's Budgets sheet gives every interval, and the web page's budget slider the shortlist at "
+            "any budget.")
+
+
 class TestProvenance:
     def test_hashes_of_every_file(self):
         """The provenance names the rules file, every proposal file and every scenario file, with its SHA-256."""

@@ -8,7 +8,7 @@ import zipfile
 import docx
 
 from engine.outputs.writers import docx as docx_writer
-from engine.outputs.writers import layout
+from engine.outputs import document
 
 from .conftest import HOSTILE_AGENCY, HOSTILE_TITLES
 from .test_document import screen_json
@@ -77,8 +77,8 @@ class TestLongTables:
         """A table of budgets longer than the limit is named, counted and pointed to, not printed page after page."""
         doc = example_doc()
         first = doc["sweep"]["intervals"][0]
-        doc["sweep"]["intervals"] = [first] * (layout.LONGEST + 1)
+        doc["sweep"]["intervals"] = [first] * (document.LONGEST + 1)
         word = opened(docx_writer.render(doc))
         assert not any(t.rows[0].cells[0].text == "from" for t in word.tables)
-        assert any(p.text.startswith(f"{layout.LONGEST + 1} intervals of budgets, too many to print")
+        assert any(p.text.startswith(f"{document.LONGEST + 1} intervals of budgets, too many to print")
                    for p in word.paragraphs)

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 from engine import fmt
 from engine.inputs.money import parse as parse_money
+from engine.outputs import document
 from engine.outputs.writers import html, layout
 
 from .conftest import HOSTILE_AGENCY, HOSTILE_TITLES
@@ -118,14 +119,14 @@ class TestRender:
         intervals = len(doc["sweep"]["intervals"])
         text = html.render(doc).decode("utf-8")
         assert "too many to print" not in text and "<th scope=\"col\">change to the shortlist</th>" in text
-        monkeypatch.setattr(layout, "LONGEST", intervals - 1)
+        monkeypatch.setattr(document, "LONGEST", intervals - 1)
         text = html.render(doc).decode("utf-8")
         assert "change to the shortlist</th>" not in text
         assert (f"{intervals} intervals of budgets, too many to print: the chart above draws them, and the budget "
                 "slider above and the workbook&#39;s Budgets sheet give each one.") in text
         data = json.loads(re.search(r'id="budget-data">(.*?)</script>', text, re.S).group(1))
         assert len(data["intervals"]) == intervals
-        monkeypatch.setattr(layout, "LONGEST", intervals)
+        monkeypatch.setattr(document, "LONGEST", intervals)
         assert "too many to print" not in html.render(doc).decode("utf-8")
 
 

@@ -48,11 +48,15 @@ from ..inputs.round import Round
 from ..inputs.scenario import Overrides, Scenario
 from .report import comparison_doc, interval_doc, outcome_doc, round_header, shortlist_changes, sweep_change
 
-__all__ = ["KIND", "POLICY_WORDS", "SCHEMA", "build", "files_read", "from_outcomes", "from_register", "sweep_shortlists",
+__all__ = ["KIND", "LONGEST", "POLICY_WORDS", "SCHEMA", "build", "files_read", "from_outcomes", "from_register", "sweep_shortlists",
            "upgraded"]
 
 KIND = "crg recommendation"
 SCHEMA = 2
+
+# the table of budgets is printed (on the web page and in the Word document) when it has at most this many rows:
+# a round of many proposals has tens of thousands, which the chart draws, and the slider and the workbook give
+LONGEST = 200
 
 # how each policy chooses, as the recommendation says it
 POLICY_WORDS = {
@@ -272,7 +276,9 @@ def _charts(outcome, shortlisted: list[dict[str, Any]]) -> dict[str, Any]:
                 f"{fmt.points(Fraction(str(fmt.points_json(Fraction(used.score, UNITS)))))}. The most shortlisted at "
                 f"once is "
                 f"{fmt.count(len(most.chosen), 'project')}, from {fmt.money_short(most.start)}. "
-                f"The table of budgets gives the shortlist of every interval."),
+                + ("The table of budgets gives the shortlist of every interval." if len(sweep) <= LONGEST else
+                   "The workbook's Budgets sheet gives every interval, and the web page's budget slider the "
+                   "shortlist at any budget.")),
         },
     }
 

@@ -20,6 +20,7 @@ import attrs
 
 from ... import fmt
 from ...inputs.money import parse
+from .. import document
 from ..document import sweep_shortlists
 
 __all__ = ["Cell", "Chart", "Form", "Heading", "Para", "Section", "Slider", "Table", "budgets", "cell_text", "figure", "sections",
@@ -377,15 +378,11 @@ def _charts(doc) -> Section:
     return Section("charts", "The allocation and the budgets", blocks, (allocation, table))
 
 
-# the table of budgets is printed when it has at most this many rows (a round of many proposals can have tens of
-# thousands: the chart draws them, the web page's slider and the workbook's Budgets sheet give each one)
-LONGEST = 200
-
-
 def unprinted(block: Table, slider: str) -> str | None:
-    """The words printed instead of *block* if it is a table of budgets too long to print (else ``None``);
-    *slider* names the budget slider as the reader finds it."""
-    if block.sheet != "Budgets" or len(block.rows) <= LONGEST:
+    """The words printed instead of *block* if it is a table of budgets too long to print (more rows than
+    :data:`engine.outputs.document.LONGEST`; else ``None``); *slider* names the budget slider as the reader finds
+    it."""
+    if block.sheet != "Budgets" or len(block.rows) <= document.LONGEST:
         return None
     return (f"{len(block.rows):,} intervals of budgets, too many to print: the chart above draws them, and {slider} "
             "and the workbook's Budgets sheet give each one.")
