@@ -1329,6 +1329,25 @@ class _Shortlist:
         return bit is not None and bool(self.mask >> bit & 1)
 
 
+class _Points:
+    """The frontier's best sets from an allocation *low* up, each read as a :class:`_Shortlist` only when asked for
+    (a large round's frontier has hundreds of thousands of them, and a question reads few)."""
+
+    def __init__(self, costs: list[int], sets: list[int], bits: dict, low: int):
+        self.costs, self.sets, self.bits, self.low = costs, sets, bits, low
+        self.first = bisect_right(costs, low) - 1  # the point that holds low
+
+    def masks(self):
+        """``(k, mask)`` of each point from the first, in order."""
+        return zip(range(self.first, len(self.sets)), self.sets[self.first:])
+
+    def at(self, k: int) -> _Shortlist:
+        return _Shortlist(max(self.costs[k], self.low), self.sets[k], self.bits)
+
+    def __iter__(self):
+        return (self.at(k) for k in range(self.first, len(self.sets)))
+
+
 class _Later:
     """The shortlists from an allocation up to the total eligible cost, range of allocations by range (over which
     the eligible proposals stay the same), worked out only as far as a question needs.
@@ -1358,8 +1377,7 @@ class _Later:
         items = [item for item in there.items if item.cost <= high]
         costs, _, sets = frontier(items, high)
         bits = {item.id: r for r, item in enumerate(items)}
-        first = bisect_right(costs, low) - 1
-        return ("masks", [_Shortlist(max(costs[k], low), sets[k], bits) for k in range(first, len(costs))])
+        return ("masks", _Points(costs, sets, bits, low))
 
     def first_with(self, ids) -> dict:
         """For each of *ids*, the first shortlist that holds it (if any)."""
@@ -1374,16 +1392,17 @@ class _Later:
                         out[pid] = iv
                     left -= found
                 continue
-            bits = shortlists[0].bits if shortlists else {}
+            bits = shortlists.bits
             wanted = 0
             for pid in left:
                 if pid in bits:
                     wanted |= 1 << bits[pid]
             ids_of = {r: pid for pid, r in bits.items()}
-            for shortlist in shortlists:
-                hits = shortlist.mask & wanted
+            for k, mask in shortlists.masks():
+                hits = mask & wanted
                 if not hits:
                     continue
+                shortlist = shortlists.at(k)
                 wanted ^= hits
                 while hits:
                     low = hits & -hits
