@@ -510,6 +510,15 @@ class TestPanelNotes:
             "Council'?), so no declared interest is found for it",
         ]
 
+    @pytest.mark.parametrize(("name", "meant"), [("Dover District Councel", "Dover District Council"),
+                                                 ("Dover Distric Council", "Dover District Council"),
+                                                 ("Swale Borough Counsil", "Swale Borough Council")])
+    def test_a_misspelt_kind_of_body_is_a_near_miss(self, name, meant):
+        """A misspelt 'Council', 'District' or 'Borough' is no word of the body's own: still a near miss."""
+        assert panel_notes(load_round(R2627), [_proposal(name)]) == [
+            f"p.yaml: lead_agency: '{name}' is not an organisation of the panel (did you mean '{meant}'?), so no "
+            "declared interest is found for it"]
+
     def test_no_hint_without_organisations(self):
         """With no organisation to be near, a name has no hint (and no error)."""
         from engine.inputs.round import _organisation_hint

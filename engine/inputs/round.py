@@ -132,11 +132,13 @@ def _organisation_key(name: str) -> str:
 
 
 # words that say what kind of body an organisation is, not which: two names alike only in these are not near
-_KIND_WORDS = frozenset({"the", "and", "of", "council", "borough", "district"})
+_KIND_WORDS = ("the", "and", "of", "council", "borough", "district")
 
 
 def _own_words(name: str) -> str:
-    return " ".join(word for word in _organisation_key(name).split() if word not in _KIND_WORDS)
+    """*name* without the words that say what kind of body it is, misspelt ones too ('Councel', 'Distric')."""
+    return " ".join(word for word in _organisation_key(name).split()
+                    if not difflib.get_close_matches(word, _KIND_WORDS, n=1, cutoff=0.8))
 
 
 def _organisation_hint(name: str, known: list[str]) -> str:
