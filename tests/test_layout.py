@@ -10,7 +10,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import fmt
@@ -164,13 +164,13 @@ class TestBudgets:
         data = layout.budgets(doc)
         swept = _swept(rules, folder)
         assert len(data["intervals"]) == len(swept) > 3
-        assert sum("shortlist" in iv for iv in data["intervals"]) == -(-len(swept) // every)
+        assert all("shortlist" in iv for iv in data["intervals"][::every])
         ids = [p["id"] for p in data["projects"]]
         for at, (iv, kept, page) in enumerate(zip(swept, doc["sweep"]["intervals"], data["intervals"])):
-            assert sorted(ids[r] for r in layout.shortlist_at(data, at)) == sorted(iv["shortlist"]), at
+            assert [ids[r] for r in layout.shortlist_at(data, at)] == iv["shortlist"], at  # in order
             assert kept["size"] == len(iv["shortlist"])
             assert (page["from"], page["to"]) == (int(Fraction(iv["from"]) * 100), int(Fraction(iv["to"]) * 100))
-        assert list(document.sweep_shortlists(doc["sweep"]["intervals"])) == [set(iv["shortlist"]) for iv in swept]
+        assert list(document.sweep_shortlists(doc["sweep"]["intervals"])) == [iv["shortlist"] for iv in swept]
 
 
 @lru_cache(maxsize=None)
@@ -183,6 +183,36 @@ def _swept(rules, folder) -> list:
     result = CliRunner().invoke(cli, ["sweep", str(rules), str(folder), "--format", "json"])
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
+
+
+class TestShortlistsInOrder:
+    @settings(max_examples=200)
+    @given(st.lists(st.permutations([f"p{k}" for k in range(12)]).flatmap(
+        lambda ids: st.integers(0, 12).map(lambda n: tuple(ids[:n]))), min_size=1, max_size=12),
+        st.integers(1, 4))
+    def test_every_shortlist_in_its_order(self, shortlists, every):
+        """Shortlists one after another, any of them in another order than the one before: the document's fields
+        and the slider's data give each one back in full and in order (those who stay reordered: in full)."""
+        import collections
+
+        Interval = collections.namedtuple("Interval", "chosen")
+        fields = list(document._shortlist_fields([Interval(c) for c in shortlists]))
+        assert list(document.sweep_shortlists(fields)) == [list(c) for c in shortlists]
+        for before, now, kept in zip(((),) + tuple(shortlists), shortlists, fields):
+            stay_before = [pid for pid in before if pid in now]
+            stay_now = [pid for pid in now if pid in before]
+            assert ("shortlist" in kept) == (stay_before != stay_now)  # in full exactly where the order moved
+        ids = sorted({pid for c in shortlists for pid in c})
+        intervals = [{"from": f"{k}.00", "to": f"{k}.99", **kept, "allocated": "0.00", "score": 1.0}
+                     for k, kept in enumerate(fields)]
+        doc = {"sweep": {"intervals": intervals, "upfront": "0.00"},
+               "proposals": [{"id": pid, "title": pid, "cost": "1.00"} for pid in ids]}
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(layout, "EVERY", every)
+            data = layout.budgets(doc)
+        listed = [p["id"] for p in data["projects"]]
+        for at, chosen in enumerate(shortlists):
+            assert [listed[r] for r in layout.shortlist_at(data, at)] == list(chosen), at
 
 
 def doc_of(rules, folder, scenarios=()) -> dict:

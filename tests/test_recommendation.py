@@ -134,7 +134,8 @@ class TestKept:
         swept = json.loads(CliRunner().invoke(cli, ["sweep", str(rules), str(folder), "--format", "json"]).stdout)
         assert len(swept) == len(doc["sweep"]["intervals"]) > 3
         old = [{"from": iv["from"], "to": iv["to"], "shortlist": full["shortlist"],
-                **{k: v for k, v in iv.items() if k not in ("from", "to", "size", "entered", "left")}}
+                **{k: v for k, v in iv.items() if k not in ("from", "to", "size", "entered", "at", "left",
+                                                            "shortlist")}}
                for iv, full in zip(doc["sweep"]["intervals"], swept)]
         data = recommendation_bytes({**doc, "schema": 1, "sweep": {**doc["sweep"], "intervals": old}})
         other = appended(path, run, recommendation=digest(data), recommendation_data=data)
@@ -142,6 +143,14 @@ class TestKept:
             kept = recommendation(reg, other.id)
         assert kept.document == doc == live(monkeypatch)
         assert kept.document["schema"] == document.SCHEMA == 2
+        # with more intervals than the web page and the Word document print, its words say where they are
+        monkeypatch.setattr(document, "LONGEST", len(old) - 1)
+        with open_register(path) as reg:
+            words = recommendation(reg, other.id).document["charts"]["sweep"]["description"]
+        assert words.endswith("The workbook's Budgets sheet gives every interval, and the web page's budget slider "
+                              "the shortlist at any budget.")
+        assert words[:words.rindex(". The workbook")] == \
+            doc["charts"]["sweep"]["description"][:doc["charts"]["sweep"]["description"].rindex(". The table")]
 
     def test_run_not_there(self, tmp_path, clock):
         """A run the register does not hold is the error find_run gives."""

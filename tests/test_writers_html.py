@@ -219,18 +219,26 @@ def visit(browser):
         v.close()
 
 
-def screened(pence: int, rules=R2627, folder=EXAMPLES) -> dict:
-    """What crg screen --upfront says at *pence*: the JSON document."""
-    return json.loads(crg("screen", rules, folder, "--upfront", fmt.money_json(pence), "--format", "json"))
+def screened(pence: int, rules=R2627, folder=EXAMPLES, policy: tuple = ()) -> dict:
+    """What crg screen --upfront says at *pence*: the JSON document (*policy*: ``("--policy", P)``, if given)."""
+    return json.loads(crg("screen", rules, folder, "--upfront", fmt.money_json(pence), "--format", "json", *policy))
 
 
-def assert_agrees(v: Visit, pence: int, rules=R2627, folder=EXAMPLES):
-    """The page shows crg screen's shortlist at *pence*, each with the amount it is given, the total and what is left."""
+def swept(rules=R2627, folder=EXAMPLES, policy: tuple = ()) -> list:
+    """What crg sweep --format json says: every interval with its shortlist, in the order the policy takes them."""
+    return json.loads(crg("sweep", rules, folder, "--format", "json", *policy))
+
+
+def assert_agrees(v: Visit, pence: int, rules=R2627, folder=EXAMPLES, policy: tuple = ()):
+    """The page shows crg screen's shortlist at *pence*, each with the amount it is given, the total and what is left,
+    in crg sweep's order."""
     budget, ids, words, left = v.shown()
-    doc = screened(pence, rules, folder)
+    doc = screened(pence, rules, folder, policy)
     shortlisted = {p["id"]: fmt.money(parse_money(p["offered"])) for p in doc["proposals"] if p["status"] == "shortlisted"}
     assert budget == fmt.money(pence)
     assert sorted(ids) == sorted(shortlisted), fmt.money(pence)
+    there = next(iv for iv in swept(rules, folder, policy) if parse_money(iv["from"]) <= pence <= parse_money(iv["to"]))
+    assert ids == there["shortlist"], fmt.money(pence)  # in order
     items = v.page.locator("#budget-list li").all_inner_texts()
     assert all(item.endswith(f"({shortlisted[pid]})") for pid, item in zip(ids, items)), items
     assert f" for {fmt.money(parse_money(doc['allocated']))}," in words, fmt.money(pence)
@@ -308,6 +316,22 @@ class TestSlider:
             field.fill(fmt.money(pence))
             field.press("Enter")
             assert_agrees(v, pence)
+        assert not v.errors
+
+    def test_each_stop_under_optimal(self, visit, tmp_path):
+        """Under optimal, where a project comes into a shortlist between others, each stop and a penny below it
+        shows crg screen's shortlist, in crg sweep's order."""
+        path = tmp_path / "optimal.html"
+        crg("report", R2627, EXAMPLES, "-o", path, "--policy", "optimal")
+        data = json.loads(re.search(r'id="budget-data">(.*?)</script>', path.read_text(encoding="utf-8"), re.S).group(1))
+        lengths = [len(layout.shortlist_at(data, i)) for i in range(len(data["intervals"]))]
+        assert any(place < n - 1 for iv, n in zip(data["intervals"], lengths) for place, _ in iv.get("in", ()))
+        v = visit(path)
+        field = v.page.locator("#budget-amount")
+        for pence in sorted({p for stop in data["stops"] for p in (stop - 1, stop) if p >= 0}):
+            field.fill(fmt.money(pence))
+            field.press("Enter")
+            assert_agrees(v, pence, policy=("--policy", "optimal"))
         assert not v.errors
 
     def test_the_allocation_used_first(self, visit, example_page):

@@ -18,12 +18,15 @@ Sections, in order: ``round``, ``recommendation`` (one paragraph), ``money``,
 ``sweep`` (the intervals of ``crg sweep --format json``, each with its change
 in words), ``provenance`` and ``decision``.
 
-A sweep interval gives its shortlist by its ``size`` and who ``entered`` and
-who ``left`` it since the interval before (the first: everyone in it), not in
-full: a round of 1,000 proposals has tens of thousands of intervals of
-hundreds of projects each, and the document is kept with every recorded run.
-:func:`sweep_shortlists` gives each one in full.  A document of schema 1 (each
-interval's shortlist in full) is read as schema 2 by :func:`upgraded`.
+A sweep interval gives its shortlist by its ``size``, who ``entered`` it (at
+which places of it: ``at``) and who ``left`` it since the interval before (the
+first: everyone in it), not in full: a round of 1,000 proposals has tens of
+thousands of intervals of hundreds of projects each, and the document is kept
+with every recorded run.  Where those who stay are in another order than
+before (the proposals' scores, and so their order, move with those eligible),
+the ``shortlist`` is given in full too.  :func:`sweep_shortlists` gives each
+one in full, in order.  A document of schema 1 (each interval's shortlist in
+full) is read as schema 2 by :func:`upgraded`.
 
 Written from the decision register (:func:`from_register`), the document
 kept with a run gains ``record`` (the run's number, when it was recorded and
@@ -39,7 +42,7 @@ import hashlib
 from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from .. import fmt
 from ..fmt import UNITS
@@ -132,36 +135,76 @@ def _sweep(outcome) -> list[dict[str, Any]]:
     and its shortlist as its size and who entered and left it."""
     costs = {d.proposal.id: d.proposal.cost for d in outcome.decisions}
     befores = (None,) + outcome.intervals
-    return [{**_with_changes(interval_doc(iv, shortlist=False), len(iv.chosen), change),
-             "change": sweep_change(before, iv, costs, change)}
-            for before, iv, change in zip(befores, outcome.intervals, shortlist_changes(outcome.intervals))]
+    return [{**_with_changes(interval_doc(iv, shortlist=False), fields),
+             "change": sweep_change(before, iv, costs, (fields["entered"], fields["left"]))}
+            for before, iv, fields in zip(befores, outcome.intervals, _shortlist_fields(outcome.intervals))]
 
 
-def _with_changes(interval: dict[str, Any], size: int, change: tuple[list[str], list[str]]) -> dict[str, Any]:
-    """*interval* (with no shortlist) with its shortlist's ``size``, and who ``entered`` and who ``left`` it
-    (*change*), where the shortlist was: after its ends."""
+def _shortlist_fields(intervals) -> Iterator[dict[str, Any]]:
+    """For each of the budget *intervals* (each with its shortlist ``chosen``, in order), its shortlist as the
+    document gives it: ``size``, ``entered``, ``at``, ``left``, and the ``shortlist`` in full where those who stay
+    are in another order (checked by making it from the one before, as :func:`sweep_shortlists` does)."""
+    made: list[str] = []  # the shortlist as made from the fields so far (changed in place)
+    for iv, (entered, left) in zip(intervals, shortlist_changes(intervals)):
+        chosen = iv.chosen
+        at = _places(entered, chosen)
+        for pid in left:
+            made.remove(pid)
+        for place, pid in zip(at, entered):
+            made.insert(place, pid)
+        fields = {"size": len(chosen), "entered": entered, "at": at, "left": left}
+        if tuple(made) != chosen:
+            fields["shortlist"], made = list(chosen), list(chosen)
+        yield fields
+
+
+def _places(ids: list[str], shortlist: tuple[str, ...]) -> list[int]:
+    """Where each of *ids* (in the order of *shortlist*) stands in it."""
+    if len(ids) <= 8:
+        return [shortlist.index(pid) for pid in ids]
+    wanted = set(ids)
+    return [k for k, pid in enumerate(shortlist) if pid in wanted]
+
+
+def _changed(shortlist: list[str], entered: list[str], at: list[int], left: list[str]) -> list[str]:
+    """*shortlist* (not changed) with *left* taken out and *entered* put in at the places *at* (ascending)."""
+    out = list(shortlist)
+    for pid in left:
+        out.remove(pid)
+    for place, pid in zip(at, entered):
+        out.insert(place, pid)
+    return out
+
+
+def _with_changes(interval: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """*interval* (with no shortlist) with its shortlist's *fields* where the shortlist was: after its ends."""
     items = list(interval.items())
-    entered, left = change
-    return {**dict(items[:2]), "size": size, "entered": entered, "left": left, **dict(items[2:])}
+    return {**dict(items[:2]), **fields, **dict(items[2:])}
 
 
-def sweep_shortlists(intervals: list[dict[str, Any]]):
-    """The shortlist of each of the document's sweep *intervals*, in full: a set of ids, one after the other."""
-    shortlist: set[str] = set()
+def sweep_shortlists(intervals: list[dict[str, Any]]) -> Iterator[list[str]]:
+    """The shortlist of each of the document's sweep *intervals*, in full and in order, one after the other."""
+    shortlist: list[str] = []
     for iv in intervals:
-        shortlist = (shortlist - set(iv["left"])) | set(iv["entered"])
+        shortlist = (list(iv["shortlist"]) if "shortlist" in iv
+                     else _changed(shortlist, iv["entered"], iv["at"], iv["left"]))
         yield shortlist
 
 
 def upgraded(doc: dict[str, Any]) -> dict[str, Any]:
-    """*doc* as schema :data:`SCHEMA` has it: a document of schema 1 has each sweep interval's shortlist in full."""
+    """*doc* as schema :data:`SCHEMA` has it: a document of schema 1 has each sweep interval's shortlist in full,
+    and says the table of budgets gives them however many there are."""
     if doc.get("schema") != 1:
         return doc
     old = doc["sweep"]["intervals"]
     shortlists = [_Shortlist(tuple(iv["shortlist"])) for iv in old]
-    intervals = [_with_changes({k: v for k, v in iv.items() if k != "shortlist"}, len(kept.chosen), change)
-                 for iv, kept, change in zip(old, shortlists, shortlist_changes(shortlists))]
-    return {**doc, "schema": SCHEMA, "sweep": {**doc["sweep"], "intervals": intervals}}
+    intervals = [_with_changes({k: v for k, v in iv.items() if k != "shortlist"}, fields)
+                 for iv, fields in zip(old, _shortlist_fields(shortlists))]
+    charts = doc["charts"]
+    words = charts["sweep"]["description"]
+    if len(intervals) > LONGEST and words.endswith(_TABLE_WORDS):
+        charts = {**charts, "sweep": {**charts["sweep"], "description": words[:-len(_TABLE_WORDS)] + _NO_TABLE_WORDS}}
+    return {**doc, "schema": SCHEMA, "charts": charts, "sweep": {**doc["sweep"], "intervals": intervals}}
 
 
 _Shortlist = collections.namedtuple("_Shortlist", "chosen")  # a schema 1 interval's, as shortlist_changes reads it
@@ -250,6 +293,12 @@ def _scenarios(baseline, comparisons, scenarios: Sequence[Scenario]) -> dict[str
     return {"baseline": doc["baseline"], "scenarios": doc["scenarios"]}
 
 
+# the sweep chart's last words: where every interval is given, as the table of budgets is printed or not
+_TABLE_WORDS = "The table of budgets gives the shortlist of every interval."
+_NO_TABLE_WORDS = ("The workbook's Budgets sheet gives every interval, and the web page's budget slider the shortlist "
+                   "at any budget.")
+
+
 def _charts(outcome, shortlisted: list[dict[str, Any]]) -> dict[str, Any]:
     upfront = outcome.upfront
     parts = [f"{r['id']} {fmt.money_short(_pence(r['offered']))} ({fmt.percent(_pence(r['offered']), upfront)})"
@@ -276,9 +325,7 @@ def _charts(outcome, shortlisted: list[dict[str, Any]]) -> dict[str, Any]:
                 f"{fmt.points(Fraction(str(fmt.points_json(Fraction(used.score, UNITS)))))}. The most shortlisted at "
                 f"once is "
                 f"{fmt.count(len(most.chosen), 'project')}, from {fmt.money_short(most.start)}. "
-                + ("The table of budgets gives the shortlist of every interval." if len(sweep) <= LONGEST else
-                   "The workbook's Budgets sheet gives every interval, and the web page's budget slider the "
-                   "shortlist at any budget.")),
+                + (_TABLE_WORDS if len(sweep) <= LONGEST else _NO_TABLE_WORDS)),
         },
     }
 

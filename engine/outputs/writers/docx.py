@@ -59,9 +59,9 @@ def _block(word, styles, doc, block) -> None:
         if block.label:
             p.add_run(block.label + " ").bold = True
         p.add_run(block.text)
-    elif isinstance(block, Table) and unprinted(block, "the web page's budget slider"):
+    elif isinstance(block, Table) and (words := unprinted(block, "the web page's budget slider")):
         word.add_paragraph(block.caption, style=styles["Caption"])
-        word.add_paragraph(unprinted(block, "the web page's budget slider"))
+        word.add_paragraph(words)
     elif isinstance(block, Table):
         _table(word, styles, block.caption, block.columns,
                [[(cell_text(c), c.kind in NUMBERS) for c in row] for row in block.rows])

@@ -49,8 +49,8 @@ def render(doc: dict[str, Any]) -> bytes:
     for section in sections(doc):
         blocks = []
         for block in section.blocks:
-            if isinstance(block, Table) and unprinted(block, "the budget slider above"):
-                block = Para(unprinted(block, "the budget slider above"), label=block.caption + ".")
+            if isinstance(block, Table) and (words := unprinted(block, "the budget slider above")):
+                block = Para(words, label=block.caption + ".")
             entry = {"kind": KINDS[type(block)], "block": block}
             if isinstance(block, Chart):
                 entry["svg"] = Markup(chart.svg(figure(doc, block.key), block.title, block.description,

@@ -404,9 +404,11 @@ def budgets(doc) -> dict[str, Any]:
     reduced offer if one is made).  The page looks up the interval that holds a budget; it computes nothing else.
 
     The stops are the budgets at which the shortlist changes (each interval's start, £0 the first) and the top.
-    An interval's shortlist is given in full (``shortlist``) at every :data:`EVERY` intervals from the first, and
-    otherwise as the positions that came in (``in``) and went out (``out``) since the interval before, either left
-    out when there are none; :func:`shortlist_at` reads it, as the page's script does.
+    An interval's shortlist, in the order the policy takes them, is given in full (``shortlist``) at every
+    :data:`EVERY` intervals from the first and where the document gives it in full (those who stay are in another
+    order), and otherwise as the projects that went out (``out``) and those that came in, each with the place it
+    takes (``in``: ``[place, project]``, by place), since the interval before, either left out when there are none;
+    :func:`shortlist_at` reads it, as the page's script does.
     """
     intervals_of = doc["sweep"]["intervals"]
     listed = {pid for iv in intervals_of for pid in iv["entered"]}
@@ -420,12 +422,13 @@ def budgets(doc) -> dict[str, Any]:
             "words": f"{fmt.count(iv['size'], 'project')} for {fmt.money(allocated)}, total score "
                      f"{cell_text(score(iv['score']))}",
         }
-        if at % EVERY == 0:
-            entry["shortlist"] = sorted(index[pid] for pid in shortlist)
+        if at % EVERY == 0 or "shortlist" in iv:
+            entry["shortlist"] = [index[pid] for pid in shortlist]
         else:
-            for key, ids in (("in", iv["entered"]), ("out", iv["left"])):
-                if ids:
-                    entry[key] = sorted(index[pid] for pid in ids)
+            if iv["left"]:
+                entry["out"] = [index[pid] for pid in iv["left"]]
+            if iv["entered"]:
+                entry["in"] = [[place, index[pid]] for place, pid in zip(iv["at"], iv["entered"])]
         if iv.get("reduced_offer"):
             entry["offer"] = [index[iv["reduced_offer"]["id"]], fmt.money(pence(iv["reduced_offer"]["amount"]))]
         intervals.append(entry)
@@ -446,11 +449,16 @@ def budgets(doc) -> dict[str, Any]:
 def shortlist_at(data: dict[str, Any], at: int) -> list[int]:
     """The shortlist of the slider's interval *at* (:func:`budgets`), as positions in its projects, in order: from
     the last interval given in full, each one's changes taken in turn."""
-    start = at - at % data["every"]
-    shortlist = set(data["intervals"][start]["shortlist"])
+    start = at
+    while "shortlist" not in data["intervals"][start]:
+        start -= 1
+    shortlist = list(data["intervals"][start]["shortlist"])
     for iv in data["intervals"][start + 1 : at + 1]:
-        shortlist = (shortlist - set(iv.get("out", ()))) | set(iv.get("in", ()))
-    return sorted(shortlist)
+        for project in iv.get("out", ()):
+            shortlist.remove(project)
+        for place, project in iv.get("in", ()):
+            shortlist.insert(place, project)
+    return shortlist
 
 
 def figure(doc, key: str):

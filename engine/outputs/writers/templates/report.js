@@ -2,7 +2,8 @@
   "use strict";
   // The budget slider. Every figure comes from the data the page carries: the script only finds the
   // interval of budgets that holds the one chosen, and shows that interval's shortlist (given in full
-  // at every data.every intervals, and in between as who came in and who went out).
+  // at every data.every intervals and wherever its order changes, and in between as who went out and
+  // who came in, at which place).
   var data = JSON.parse(document.getElementById("budget-data").textContent);
   var tool = document.getElementById("budget-tool");
   var slider = document.getElementById("budget");
@@ -28,14 +29,15 @@
     return low;
   }
 
-  function shortlistAt(at) {  // positions in data.projects, in order
-    var start = at - at % data.every;
-    var held = new Set(data.intervals[start].shortlist);
+  function shortlistAt(at) {  // positions in data.projects, in the order the policy takes them
+    var start = at;
+    while (!data.intervals[start].shortlist) { start--; }
+    var held = data.intervals[start].shortlist.slice();
     for (var i = start + 1; i <= at; i++) {
-      (data.intervals[i].out || []).forEach(function (p) { held.delete(p); });
-      (data.intervals[i].in || []).forEach(function (p) { held.add(p); });
+      (data.intervals[i].out || []).forEach(function (p) { held.splice(held.indexOf(p), 1); });
+      (data.intervals[i].in || []).forEach(function (pair) { held.splice(pair[0], 0, pair[1]); });
     }
-    return Array.from(held).sort(function (a, b) { return a - b; });
+    return held;
   }
 
   function show(pence, label) {
