@@ -1381,6 +1381,8 @@ class _Later:
 
     def first_with(self, ids) -> dict:
         """For each of *ids*, the first shortlist that holds it (if any)."""
+        from .sweep import ranks_of
+
         left, out = set(ids), {}
         for kind, shortlists in self._parts():
             if not left:
@@ -1404,12 +1406,9 @@ class _Later:
                     continue
                 shortlist = shortlists.at(k)
                 wanted ^= hits
-                while hits:
-                    low = hits & -hits
-                    pid = ids_of[low.bit_length() - 1]
-                    out[pid] = shortlist
-                    left.discard(pid)
-                    hits ^= low
+                for r in ranks_of(hits):
+                    out[ids_of[r]] = shortlist
+                    left.discard(ids_of[r])
                 if not wanted:
                     break
         return out

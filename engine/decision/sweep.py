@@ -161,10 +161,10 @@ def _optimal(items: Sequence[Item], low: int, upto: int, report: Progress) -> li
     mask = 0
     for k in range(max(bisect_right(costs, low) - 1, 0), len(costs)):  # from the point that holds low
         new = sets[k]
-        for r in _bits(mask & ~new):
+        for r in ranks_of(mask & ~new):
             at = bisect_left(ranks, r)
             del ranks[at], ids[at]
-        for r in _bits(new & ~mask):
+        for r in ranks_of(new & ~mask):
             at = bisect_left(ranks, r)
             ranks.insert(at, r)
             ids.insert(at, items[r].id)
@@ -174,7 +174,7 @@ def _optimal(items: Sequence[Item], low: int, upto: int, report: Progress) -> li
     return found
 
 
-def _bits(mask: int):
+def ranks_of(mask: int):
     """The ranks of the bits of *mask*, lowest first."""
     while mask:
         low = mask & -mask
@@ -184,7 +184,7 @@ def _bits(mask: int):
 
 def members(items: Sequence[Item], mask: int) -> tuple[str, ...]:
     """The ids of the items of a set (bit r: the item of rank r), in rank order."""
-    return tuple(items[r].id for r in _bits(mask))
+    return tuple(items[r].id for r in ranks_of(mask))
 
 
 LONG = 64  # points of the frontier past which it is merged on numpy arrays

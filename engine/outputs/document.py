@@ -144,17 +144,14 @@ def _shortlist_fields(intervals) -> Iterator[dict[str, Any]]:
     """For each of the budget *intervals* (each with its shortlist ``chosen``, in order), its shortlist as the
     document gives it: ``size``, ``entered``, ``at``, ``left``, and the ``shortlist`` in full where those who stay
     are in another order (checked by making it from the one before, as :func:`sweep_shortlists` does)."""
-    made: list[str] = []  # the shortlist as made from the fields so far (changed in place)
+    made: list[str] = []  # the shortlist as made from the fields so far
     for iv, (entered, left) in zip(intervals, shortlist_changes(intervals)):
         chosen = iv.chosen
         at = _places(entered, chosen)
-        for pid in left:
-            made.remove(pid)
-        for place, pid in zip(at, entered):
-            made.insert(place, pid)
+        made = _changed(made, entered, at, left)
         fields = {"size": len(chosen), "entered": entered, "at": at, "left": left}
         if tuple(made) != chosen:
-            fields["shortlist"], made = list(chosen), list(chosen)
+            fields["shortlist"] = made = list(chosen)
         yield fields
 
 

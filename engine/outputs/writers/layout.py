@@ -21,7 +21,6 @@ import attrs
 from ... import fmt
 from ...inputs.money import parse
 from .. import document
-from ..document import sweep_shortlists
 
 __all__ = ["Cell", "Chart", "Form", "Heading", "Para", "Section", "Slider", "Table", "budgets", "cell_text", "figure", "sections",
            "shortlist_at", "subtitle", "unprinted"]
@@ -415,7 +414,7 @@ def budgets(doc) -> dict[str, Any]:
     projects = [p for p in doc["proposals"] if p["id"] in listed]
     index = {p["id"]: i for i, p in enumerate(projects)}
     intervals = []
-    for at, (iv, shortlist) in enumerate(zip(intervals_of, sweep_shortlists(intervals_of))):
+    for at, (iv, shortlist) in enumerate(zip(intervals_of, document.sweep_shortlists(intervals_of))):
         allocated = pence(iv["allocated"])
         entry = {
             "from": pence(iv["from"]), "to": pence(iv["to"]), "allocated": allocated,
