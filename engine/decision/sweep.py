@@ -199,7 +199,6 @@ def frontier(items: Sequence[Item], upto: int, report: Progress | None = None) -
     the same order and with the same tie-break."""
     from .regimes import SMALL
 
-    report = report or (lambda done, total: None)
     n = len(items)
     costs, scores, sets = [0], [0], [0]
     packed = None
@@ -209,18 +208,20 @@ def frontier(items: Sequence[Item], upto: int, report: Progress | None = None) -
     most = sum(item.score for item in items if item.score > 0)
     fits = n > SMALL and upto < LIMIT and most < LIMIT
     narrow = upto < 2**31 and most < 2**31
-    for r in range(n - 1, -1, -1):
+    # only the items a best set can hold are added (a large round's regimes leave out nine in ten)
+    for r in [r for r in range(n - 1, -1, -1)
+              if items[r].score > 0 and items[r].cost <= upto and r not in crowded]:
         item = items[r]
-        if item.score > 0 and item.cost <= upto and r not in crowded:
-            if packed is not None:
-                packed.add(item.cost, item.score, r, upto)
-            else:
-                costs, scores, sets = _with(costs, scores, sets, item.cost, item.score, 1 << r, upto)
-                if fits and len(costs) > LONG:
-                    import numpy as np
+        if packed is not None:
+            packed.add(item.cost, item.score, r, upto)
+        else:
+            costs, scores, sets = _with(costs, scores, sets, item.cost, item.score, 1 << r, upto)
+            if fits and len(costs) > LONG:
+                import numpy as np
 
-                    packed = _Packed(np, costs, scores, sets, r, narrow)
-        report(upto * (n - r) // (n + 1), upto)
+                packed = _Packed(np, costs, scores, sets, r, narrow)
+        if report is not None:
+            report(upto * (n - r) // (n + 1), upto)
     if packed is not None:
         return packed.result()
     return costs, scores, sets
@@ -234,9 +235,10 @@ def _crowded_out(items: Sequence[Item], upto: int) -> set[int]:
     A set holding such an item holds fewer than ``m`` others, so one of those that match or beat it is left
     out; put in its place, the set costs no more and scores no less, and where it is the same on both it holds
     the better-ranked item, so it comes first.  The frontier is the same without the item."""
-    able = [r for r, item in enumerate(items) if item.score > 0 and item.cost <= upto]
+    # those that beat an item come before it: by cost, then score, then rank
+    able = sorted((item.cost, -item.score, r) for r, item in enumerate(items) if item.score > 0 and item.cost <= upto)
     most = total = 0
-    for cost in sorted(items[r].cost for r in able):
+    for cost, _, _ in able:
         if total + cost > upto:
             break
         total, most = total + cost, most + 1
@@ -244,8 +246,8 @@ def _crowded_out(items: Sequence[Item], upto: int) -> set[int]:
         return set()
     out: set[int] = set()
     best: list[int] = []  # the scores of the best `most` items met so far (a heap: the least first)
-    for r in sorted(able, key=lambda r: (items[r].cost, -items[r].score, r)):  # those that beat it come first
-        score = items[r].score
+    for _, less, r in able:
+        score = -less
         if len(best) == most and best[0] >= score:
             out.add(r)
         if len(best) < most:
