@@ -715,3 +715,31 @@ def _same_on_arrays_and_off(gr, proposals, policies=("rank", "optimal", "consens
                     patch.setattr(module, name, value)
                 texts.append(outcome_json(run(round_, proposals, overrides, engine="python")))
         assert texts[0] == texts[1], policy
+
+
+@settings(max_examples=40 if CI else 8, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_who_entered_and_left_each_budget_interval(seed):
+    """Over every allocation of a round (its regimes, and reduced offers made or not), who entered and left each
+    budget interval's shortlist is what reading every id of both says, where the sweep tells it and where not."""
+    import types
+
+    from engine.outputs.report import shortlist_changes
+
+    sit = situation(seed, 5, 40)
+    intervals = sit.intervals
+    plain = [types.SimpleNamespace(chosen=iv.chosen) for iv in intervals]  # no change known: every id read
+    assert list(shortlist_changes(intervals)) == list(shortlist_changes(plain))
+    for k in range(1, min(len(intervals), 4)):  # from an interval on, or every other one: the first is read whole
+        assert list(shortlist_changes(intervals[k:])) == list(shortlist_changes(plain[k:]))
+        assert list(shortlist_changes(intervals[::k + 1])) == list(shortlist_changes(plain[::k + 1]))
+    before: tuple = ()
+    for iv, (entered, left) in zip(intervals, shortlist_changes(intervals), strict=True):
+        assert entered == [pid for pid in iv.chosen if pid not in before]
+        assert left == [pid for pid in before if pid not in iv.chosen]
+        before = iv.chosen
+    if sit.base_policy == "optimal" and not sit.round.reduced_offers:
+        # no reduced offer splits an interval: within a regime the sweep tells each change
+        for before, iv in zip(intervals, intervals[1:]):
+            if iv.eligible == before.eligible:
+                assert iv.since is not None and iv.since[0] is before.chosen, iv.start

@@ -213,6 +213,45 @@ class TestFrontierOnArrays:
             assert frontier(items, upto) == on_lists
 
 
+class TestChangesTheSweepKnows:
+    """Under optimal each interval carries who entered and left since the one before it (``since``), as reading
+    every id of both shortlists says; the first interval, and every interval of the rank walk, carries none."""
+
+    @settings(max_examples=300)
+    @given(rounds(max_items=14), st.data())
+    def test_each_change_is_the_one_from_the_interval_before(self, items, data):
+        upto = data.draw(st.integers(0, sum(item.cost for item in items)))
+        low = data.draw(st.integers(0, upto))
+        for policy in ("optimal", "rank"):
+            found = sweep(items, policy, upto=upto, low=low)
+            assert found[0].since is None
+            for before, iv in zip(found, found[1:]):
+                if policy == "rank":
+                    assert iv.since is None
+                    continue
+                was, entered, left = iv.since
+                assert was is before.chosen
+                assert entered == tuple(pid for pid in iv.chosen if pid not in before.chosen)
+                assert left == tuple(pid for pid in before.chosen if pid not in iv.chosen)
+
+    @settings(max_examples=60, deadline=None)
+    @given(rounds(min_items=65, max_items=100, max_cost=40), st.data())
+    def test_the_same_on_arrays(self, items, data):
+        """Past SMALL items, on the frontier merged on arrays, word by word."""
+        from engine.decision import regimes
+        from engine.decision import sweep as sweep_module
+
+        upto = data.draw(st.integers(0, sum(item.cost for item in items)))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(regimes, "SMALL", -1)
+            patch.setattr(sweep_module, "WORD", data.draw(st.sampled_from([64, 5])))
+            found = sweep(items, "optimal", upto=upto)
+        for before, iv in zip(found, found[1:]):
+            assert iv.since == (before.chosen, tuple(pid for pid in iv.chosen if pid not in before.chosen),
+                                tuple(pid for pid in before.chosen if pid not in iv.chosen))
+            assert iv.since[0] is before.chosen
+
+
 def sweep_on_lists(items, upto):
     """The sweep on lists, for the same items."""
     from engine.decision import regimes

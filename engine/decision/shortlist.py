@@ -42,6 +42,8 @@ class BudgetInterval:
     score: int  # score units
     offer: tuple[str, int] | None = None  # a proposal offered its minimum cost, and that amount
     eligible: frozenset = attrs.field(default=frozenset(), eq=False)  # every proposal eligible there (by id)
+    # who entered and left since a shortlist, where the sweep knows it (engine.decision.sweep.SINCE)
+    since: tuple | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen

@@ -59,6 +59,14 @@ class Interval:
     chosen: tuple[str, ...]
     allocated: int
     score: int
+    # who entered and left since a shortlist: ``(shortlist, entered, left)``, the ids in the order of the shortlist
+    # they are or were in, where the sweep knows them (``None``: it does not); see :data:`SINCE`
+    since: tuple | None = attrs.field(default=None, eq=False, repr=False)
+
+
+SINCE = """``since`` is ``(before, entered, left)``: the shortlist of *before* (a tuple: the very object an interval
+holds) with *left* taken out and *entered* put in is this interval's.  It holds only for that object: a reader
+compares the shortlist it has with ``before`` by identity (``is``) and works the change out itself otherwise."""
 
 
 def sweep(
@@ -159,18 +167,25 @@ def _optimal(items: Sequence[Item], low: int, upto: int, report: Progress) -> li
     ranks: list[int] = []  # of the set, ascending
     ids: list[str] = []  # theirs, in the same order
     mask = 0
+    before = None  # the last set's ids
     for k in range(max(bisect_right(costs, low) - 1, 0), len(costs)):  # from the point that holds low
         new = sets[k]
+        left, entered = [], []  # in rank order: the order of the sets they were and are in
         for r in ranks_of(mask & ~new):
             at = bisect_left(ranks, r)
+            left.append(ids[at])
             del ranks[at], ids[at]
         for r in ranks_of(new & ~mask):
             at = bisect_left(ranks, r)
             ranks.insert(at, r)
             ids.insert(at, items[r].id)
+            entered.append(items[r].id)
         mask = new
         end = costs[k + 1] - 1 if k + 1 < len(costs) else upto
-        found.append(Interval(costs[k], end, tuple(ids), costs[k], scores[k]))
+        chosen = tuple(ids)
+        since = (before, tuple(entered), tuple(left)) if before is not None else None
+        found.append(Interval(costs[k], end, chosen, costs[k], scores[k], since))
+        before = chosen
     return found
 
 
@@ -370,6 +385,9 @@ def budget_intervals(situation, low: int = 0, high: int | None = None) -> tuple:
         if iv.end < low:
             continue
         start = max(iv.start, low)
+        if not candidates:  # no reduced offer to make: the interval as the sweep gives it
+            out.append(BudgetInterval(start, iv.end, iv.chosen, iv.allocated, iv.score, None, eligible, iv.since))
+            continue
         taken = set(iv.chosen)
         left_out = [p for p in candidates if p.id not in taken]
         cuts = sorted({start, iv.end + 1} | {b for p in left_out for b in (iv.allocated + p.minimum_cost,

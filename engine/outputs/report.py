@@ -510,15 +510,24 @@ def shortlist_changes(intervals) -> Iterator[tuple[list[str], list[str]]]:
     """For each of the budget *intervals* in turn, who entered its shortlist and who left it since the interval
     before (the first: everyone in it), each in the order of the shortlist they are or were in.
 
-    One set of each shortlist, and the few that change looked up, not every id of every shortlist: under
-    ``optimal`` a round of 1,000 proposals has 185,000 intervals of 600 projects each."""
+    Where the sweep knows the change (an interval's ``since``, :data:`engine.decision.sweep.SINCE`), it is
+    read; otherwise one set of each shortlist is made and the few that change looked up: under ``optimal`` a
+    round of 1,000 proposals has 185,000 intervals of 600 projects each, and making their sets took 7 s."""
     before: tuple[str, ...] = ()
-    was: frozenset[str] = frozenset()
+    was: frozenset[str] | None = frozenset()  # the set of *before*, if made
     for iv in intervals:
-        now = frozenset(iv.chosen)
-        came, went = now - was, was - now
-        yield _in_order(came, iv.chosen), _in_order(went, before)
-        before, was = iv.chosen, now
+        since = getattr(iv, "since", None)
+        if since is not None and since[0] is before:  # the sweep knows the change (sweep.SINCE)
+            yield list(since[1]), list(since[2])
+            was = None
+        else:
+            now = frozenset(iv.chosen)
+            if was is None:
+                was = frozenset(before)
+            came, went = now - was, was - now
+            yield _in_order(came, iv.chosen), _in_order(went, before)
+            was = now
+        before = iv.chosen
 
 
 def _in_order(some: frozenset[str], shortlist: tuple[str, ...]) -> list[str]:
