@@ -724,6 +724,7 @@ def test_who_entered_and_left_each_budget_interval(seed):
     budget interval's shortlist is what reading every id of both says, where the sweep tells it and where not."""
     import types
 
+    from engine.outputs import document
     from engine.outputs.report import shortlist_changes
 
     sit = situation(seed, 5, 40)
@@ -733,6 +734,8 @@ def test_who_entered_and_left_each_budget_interval(seed):
     for k in range(1, min(len(intervals), 4)):  # from an interval on, or every other one: the first is read whole
         assert list(shortlist_changes(intervals[k:])) == list(shortlist_changes(plain[k:]))
         assert list(shortlist_changes(intervals[::k + 1])) == list(shortlist_changes(plain[::k + 1]))
+        # and so the document's fields of each shortlist: places, and the list in full where the order changes
+        assert list(document._shortlist_fields(intervals[::k])) == list(document._shortlist_fields(plain[::k]))
     before: tuple = ()
     for iv, (entered, left) in zip(intervals, shortlist_changes(intervals), strict=True):
         assert entered == [pid for pid in iv.chosen if pid not in before]

@@ -229,10 +229,7 @@ class TestChangesTheSweepKnows:
                 if policy == "rank":
                     assert iv.since is None
                     continue
-                was, entered, left = iv.since
-                assert was is before.chosen
-                assert entered == tuple(pid for pid in iv.chosen if pid not in before.chosen)
-                assert left == tuple(pid for pid in before.chosen if pid not in iv.chosen)
+                assert_told(before, iv)
 
     @settings(max_examples=60, deadline=None)
     @given(rounds(min_items=65, max_items=100, max_cost=40), st.data())
@@ -247,9 +244,20 @@ class TestChangesTheSweepKnows:
             patch.setattr(sweep_module, "WORD", data.draw(st.sampled_from([64, 5])))
             found = sweep(items, "optimal", upto=upto)
         for before, iv in zip(found, found[1:]):
-            assert iv.since == (before.chosen, tuple(pid for pid in iv.chosen if pid not in before.chosen),
-                                tuple(pid for pid in before.chosen if pid not in iv.chosen))
-            assert iv.since[0] is before.chosen
+            assert_told(before, iv)
+
+
+def assert_told(before, iv):
+    """*iv*'s change since *before* (``since``) is what reading every id of both says, and makes its shortlist."""
+    was, entered, left, places = iv.since
+    assert was is before.chosen
+    assert entered == tuple(pid for pid in iv.chosen if pid not in before.chosen)
+    assert left == tuple(pid for pid in before.chosen if pid not in iv.chosen)
+    assert places == tuple(iv.chosen.index(pid) for pid in entered)
+    made = [pid for pid in before.chosen if pid not in left]
+    for place, pid in zip(places, entered):
+        made.insert(place, pid)
+    assert tuple(made) == iv.chosen
 
 
 def sweep_on_lists(items, upto):

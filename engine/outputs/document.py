@@ -49,7 +49,8 @@ from ..fmt import UNITS
 from ..inputs.money import parse as _pence
 from ..inputs.round import Round
 from ..inputs.scenario import Overrides, Scenario
-from .report import comparison_doc, interval_doc, outcome_doc, round_header, shortlist_changes, sweep_change
+from .report import (comparison_doc, interval_doc, known_change, outcome_doc, round_header, shortlist_changes,
+                     sweep_change)
 
 __all__ = ["KIND", "LONGEST", "POLICY_WORDS", "SCHEMA", "build", "files_read", "from_outcomes", "from_register", "sweep_shortlists",
            "upgraded"]
@@ -144,14 +145,21 @@ def _shortlist_fields(intervals) -> Iterator[dict[str, Any]]:
     """For each of the budget *intervals* (each with its shortlist ``chosen``, in order), its shortlist as the
     document gives it: ``size``, ``entered``, ``at``, ``left``, and the ``shortlist`` in full where those who stay
     are in another order (checked by making it from the one before, as :func:`sweep_shortlists` does)."""
-    made: list[str] = []  # the shortlist as made from the fields so far
+    made: list[str] | None = []  # the shortlist as made from the fields so far (None: the one before, in order)
+    before: tuple[str, ...] = ()
     for iv, (entered, left) in zip(intervals, shortlist_changes(intervals)):
         chosen = iv.chosen
-        at = _places(entered, chosen)
-        made = _changed(made, entered, at, left)
-        fields = {"size": len(chosen), "entered": entered, "at": at, "left": left}
-        if tuple(made) != chosen:
-            fields["shortlist"] = made = list(chosen)
+        known = known_change(iv, before)
+        if known is not None:  # the sweep says where they stand, and those who stay keep their order
+            fields = {"size": len(chosen), "entered": entered, "at": list(known[3]), "left": left}
+            made = None
+        else:
+            at = _places(entered, chosen)
+            made = _changed(list(before) if made is None else made, entered, at, left)
+            fields = {"size": len(chosen), "entered": entered, "at": at, "left": left}
+            if tuple(made) != chosen:
+                fields["shortlist"] = made = list(chosen)
+        before = chosen
         yield fields
 
 

@@ -17,7 +17,7 @@ from .assumptions import assumption_lines, assumptions_markdown
 from ..decision.screen import Screening
 
 __all__ = ["FORMATS", "comparison_doc", "outcome_doc", "outcome_json", "outcome_json_parts", "outcome_text", "round_header", "rules_doc",
-           "interval_doc", "shortlist_changes", "sweep_change", "sweep_doc", "sweep_json", "sweep_json_parts"]
+           "interval_doc", "known_change", "shortlist_changes", "sweep_change", "sweep_doc", "sweep_json", "sweep_json_parts"]
 
 FORMATS = ("table", "json", "markdown")
 
@@ -516,8 +516,8 @@ def shortlist_changes(intervals) -> Iterator[tuple[list[str], list[str]]]:
     before: tuple[str, ...] = ()
     was: frozenset[str] | None = frozenset()  # the set of *before*, if made
     for iv in intervals:
-        since = getattr(iv, "since", None)
-        if since is not None and since[0] is before:  # the sweep knows the change (sweep.SINCE)
+        since = known_change(iv, before)
+        if since is not None:
             yield list(since[1]), list(since[2])
             was = None
         else:
@@ -528,6 +528,13 @@ def shortlist_changes(intervals) -> Iterator[tuple[list[str], list[str]]]:
             yield _in_order(came, iv.chosen), _in_order(went, before)
             was = now
         before = iv.chosen
+
+
+def known_change(iv, before: tuple[str, ...]) -> tuple | None:
+    """The change to *iv*'s shortlist from *before* (the shortlist of the interval read before it), where the sweep
+    knows it (its ``since``, :data:`engine.decision.sweep.SINCE`: only for that very tuple), else ``None``."""
+    since = getattr(iv, "since", None)
+    return since if since is not None and since[0] is before else None
 
 
 def _in_order(some: frozenset[str], shortlist: tuple[str, ...]) -> list[str]:
