@@ -746,3 +746,20 @@ def test_who_entered_and_left_each_budget_interval(seed):
         for before, iv in zip(intervals, intervals[1:]):
             if iv.eligible == before.eligible:
                 assert iv.since is not None and iv.since[0] is before.chosen, iv.start
+
+
+@settings(max_examples=40 if CI else 8, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_every_regimes_intervals_read_from_arrays(seed):
+    """The budget intervals from £0 to the total eligible cost, each regime's read from the round's arrays where
+    none of its bids could be offered less, are those of each regime's own situation: the same shortlists, the
+    same proposals eligible, each policy."""
+    sit = situation(seed, 5, 40)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(regimes, "SMALL", 10**9)
+        own = sit.intervals_upto(sit.upto)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(regimes, "SMALL", -1)
+        read = sit.intervals_upto(sit.upto)
+    assert read == own
+    assert [iv.eligible for iv in read] == [iv.eligible for iv in own]

@@ -38,7 +38,6 @@ exact knapsack, after a bound by the linear relaxation rules most of them out.
 
 from __future__ import annotations
 
-import collections
 import functools
 import operator
 from bisect import bisect_left, bisect_right, insort
@@ -1224,9 +1223,6 @@ def _by_intervals(sit, report) -> dict:
     return out
 
 
-_Bid = collections.namedtuple("_Bid", "id cost score")  # an item of the frontier, as a regime's arrays give it
-
-
 def _below(sit, budget: int, wanted, read, worked_out) -> tuple:
     """The shortlists at every allocation from £0 to *budget*, regime by regime, as budget intervals that may
     name only *wanted* (ids): each regime read from the arrays of a large round (``read(orders, low, top)``,
@@ -1276,8 +1272,8 @@ def _best_runs(sit, budget: int, wanted) -> tuple[dict[str, list[list[int]]], Ca
             runs.setdefault(pid, []).append([start, budget])
 
     for low, top, orders in _regimes_up_to(sit, budget, wanted):
-        bids = orders.bids(low, top) if orders is not None else None
-        if bids is None:
+        items = orders.items(low, top) if orders is not None else None
+        if items is None:
             for iv in budget_intervals(sit.regime(low, keep=False), low, top):
                 reduced = iv.offer[0] if iv.offer else None
                 ids = {pid for pid in iv.chosen if pid != reduced and pid in wanted}
@@ -1286,7 +1282,6 @@ def _best_runs(sit, budget: int, wanted) -> tuple[dict[str, list[list[int]]], Ca
                 if iv.offer:
                     offers.append((iv.start, iv.end, iv.offer))
             continue
-        items = [_Bid(p.id, p.cost, units) for p, units in zip(*bids)]
         costs, _, sets = frontier(items, top)
         asked = sum(1 << r for r, item in enumerate(items) if item.id in wanted)
         k = bisect_right(costs, low) - 1

@@ -30,6 +30,8 @@ __all__ = ["Orders", "SMALL"]
 SMALL = 64
 
 
+Bid = collections.namedtuple("Bid", "id cost score")  # a bid let in, as an item of a sweep: its id, cost and units
+
 # the arrays of the proposals that can reach a head (Orders.near), in its order
 _Columns = collections.namedtuple("_Columns", "rank over up under rated full fixed")
 
@@ -192,6 +194,16 @@ class Orders:
         head = np.flatnonzero(bids & (key <= key[asked].max()))
         head = head[np.argsort(key[head], kind="stable")]
         return [self.people[i] for i in near[head].tolist()]
+
+    def items(self, budget: int, upto: int) -> list[Bid] | None:
+        """:meth:`bids` as items of a sweep (id, cost and units), ``None`` where it is."""
+        bids = self.bids(budget, upto)
+        return None if bids is None else [Bid(p.id, p.cost, units) for p, units in zip(*bids)]
+
+    def let_in(self, budget: int) -> frozenset[str]:
+        """The ids of the proposals eligible at the allocation *budget* (both pots)."""
+        self._move_to(budget)
+        return frozenset(self.people[i].id for i in self.np.flatnonzero(self.pool).tolist())
 
     def bids(self, budget: int, upto: int) -> tuple[list[Proposal], list[int]] | None:
         """The upfront bids let in at *budget* that cost at most *upto*, in the order the policy considers them,

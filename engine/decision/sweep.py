@@ -45,7 +45,7 @@ import attrs
 from .arrays import LIMIT
 from .select import Item, check
 
-__all__ = ["Interval", "budget_intervals", "joined", "lowest_budget_keeping", "next_budget_including", "sweep"]
+__all__ = ["Interval", "bids_intervals", "budget_intervals", "joined", "lowest_budget_keeping", "next_budget_including", "sweep"]
 
 Progress = Callable[[int, int], None]
 
@@ -95,6 +95,12 @@ def sweep(
         raise TypeError(f"'upto' must be <int> pence (got {upto!r})")
     if upto < 0:
         raise ValueError(f"'upto' must be >= 0 (got {upto!r})")
+    return _swept(items, policy, upto, progress, low)
+
+
+def _swept(items: Sequence, policy: str, upto: int, progress: Progress | None = None,
+           low: int = 0) -> tuple[Interval, ...]:
+    """:func:`sweep` of *items* already checked (anything with an ``id``, ``cost`` and ``score``: a round's own)."""
     report = progress or (lambda done, total: None)
     report(0, upto)
     if policy == "rank":
@@ -374,18 +380,25 @@ def budget_intervals(situation, low: int = 0, high: int | None = None) -> tuple:
     minimum ``m`` and cost ``c`` can be offered ``m`` for the allocations ``A + m`` to
     ``A + c - 1``; the first such in the order considered is.
     """
-    from .shortlist import BudgetInterval
-
     high = situation.upto if high is None else high
     candidates = [p for p in situation.candidates if p.minimum_cost <= high]
     # a proposal dearer than every allocation asked about is never taken there, nor offered its minimum when
     # that is dearer too: leaving it out of the walk or the knapsack changes nothing up to *high*
     offered = {p.id for p in candidates}
     items = [item for item in situation.items if item.cost <= high or item.id in offered]
+    return bids_intervals(items, candidates, frozenset(p.id for p in situation.eligible), situation.base_policy,
+                          low, high)
+
+
+def bids_intervals(items: Sequence, candidates, eligible: frozenset, policy: str, low: int, high: int) -> tuple:
+    """:func:`budget_intervals` of the bids *items* (in the order considered, with ``id``, ``cost`` and ``score``),
+    the proposals that could be offered a reduced amount (*candidates*) and the ids of those *eligible*, under the
+    base *policy* (``rank`` or ``optimal``), from *low* to *high*."""
+    from .shortlist import BudgetInterval
+
     scores = {item.id: item.score for item in items}
-    eligible = frozenset(p.id for p in situation.eligible)
     out: list = []
-    for iv in sweep(items, situation.base_policy, upto=high, low=low):
+    for iv in _swept(items, policy, high, low=low):
         if iv.end < low:
             continue
         start = max(iv.start, low)
