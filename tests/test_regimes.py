@@ -763,3 +763,29 @@ def test_every_regimes_intervals_read_from_arrays(seed):
         read = sit.intervals_upto(sit.upto)
     assert read == own
     assert [iv.eligible for iv in read] == [iv.eligible for iv in own]
+
+
+@settings(max_examples=40 if CI else 8, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_the_frontier_to_the_top_is_made_once(seed):
+    """Under optimal the counterfactuals and then the sweep each need the frontier of best sets up to the total
+    eligible cost: it is made once, and the sweep after the counterfactuals is the sweep alone."""
+    from engine.decision import counterfactual, sweep as sweep_module
+
+    sit = situation(seed, 5, 40, policies=("optimal",))
+    alone = situation_at(sit.round, sit.proposals, sit.policy, engine="python").intervals
+    made = []
+    real = sweep_module.frontier
+
+    def counted(items, upto, report=None):
+        made.append(upto)
+        return real(items, upto, report)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(regimes, "SMALL", -1)
+        patch.setattr(sweep_module, "frontier", counted)
+        counterfactual.figures(sit)
+        after = sit.intervals
+    assert after == alone
+    assert [iv.eligible for iv in after] == [iv.eligible for iv in alone]
+    assert made.count(sit.upto) <= 1

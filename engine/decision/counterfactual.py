@@ -1258,7 +1258,7 @@ def _best_runs(sit, budget: int, wanted) -> tuple[dict[str, list[list[int]]], Ca
     (:class:`engine.decision.regimes.Orders`) where none of its bids could be offered a reduced amount, as bit
     masks, each best set's changes from the one before it making and ending runs; otherwise from its budget
     intervals.  The best sets are never written out, however many of them hold however many proposals."""
-    from .sweep import budget_intervals, frontier, members
+    from .sweep import budget_intervals, members
 
     runs: dict[str, list[list[int]]] = {}
     offers: list[tuple[int, int, tuple[str, int]]] = []  # (first, last allocation, offer), ascending
@@ -1282,7 +1282,7 @@ def _best_runs(sit, budget: int, wanted) -> tuple[dict[str, list[list[int]]], Ca
                 if iv.offer:
                     offers.append((iv.start, iv.end, iv.offer))
             continue
-        costs, _, sets = frontier(items, top)
+        costs, _, sets = sit.frontier(items, top)
         asked = sum(1 << r for r, item in enumerate(items) if item.id in wanted)
         k = bisect_right(costs, low) - 1
         mask = sets[k] & asked
@@ -1364,13 +1364,13 @@ class _Later:
             yield part
 
     def _part(self, low: int, high: int):
-        from .sweep import budget_intervals, frontier
+        from .sweep import budget_intervals
 
         there = self.sit.regime(low, keep=False)
         if there.candidates or there.base_policy != "optimal":
             return ("intervals", budget_intervals(there, low, high))
         items = [item for item in there.items if item.cost <= high]
-        costs, _, sets = frontier(items, high)
+        costs, _, sets = self.sit.frontier(items, high)
         bits = {item.id: r for r, item in enumerate(items)}
         return ("masks", _Points(costs, sets, bits, low))
 
@@ -1441,11 +1441,9 @@ class _Near:
     nothing is read here."""
 
     def __init__(self, sit):
-        from .sweep import frontier
-
         self.order = sit.order  # bit r: the proposal of rank r
         self.bit = {p.id: r for r, p in enumerate(sit.order)}
-        self.costs, self.scores, self.sets = frontier(sit.items, sit.budget)
+        self.costs, self.scores, self.sets = sit.frontier(sit.items, sit.budget)
 
     def best_without(self, p: Proposal, room: int) -> tuple[int, int, set[str]] | None:
         """The score, cost and ids of the best set of the others than *p* within *room* (from £0 to the

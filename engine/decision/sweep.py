@@ -99,14 +99,15 @@ def sweep(
 
 
 def _swept(items: Sequence, policy: str, upto: int, progress: Progress | None = None,
-           low: int = 0) -> tuple[Interval, ...]:
-    """:func:`sweep` of *items* already checked (anything with an ``id``, ``cost`` and ``score``: a round's own)."""
+           low: int = 0, frontier_of: Callable | None = None) -> tuple[Interval, ...]:
+    """:func:`sweep` of *items* already checked (anything with an ``id``, ``cost`` and ``score``: a round's own);
+    under ``optimal`` the frontier is *frontier_of*'s (called as :func:`frontier` is), if given."""
     report = progress or (lambda done, total: None)
     report(0, upto)
     if policy == "rank":
         found = _rank(items, min(low, upto), upto, report)
     else:
-        found = _optimal(items, low, upto, report)
+        found = _optimal(items, low, upto, report, frontier_of or frontier)
     report(upto, upto)
     return _merged(found)
 
@@ -168,8 +169,8 @@ def _rank(items: Sequence[Item], low: int, upto: int, report: Progress) -> list[
     return found
 
 
-def _optimal(items: Sequence[Item], low: int, upto: int, report: Progress) -> list[Interval]:
-    costs, scores, sets = frontier(items, upto, report)
+def _optimal(items: Sequence[Item], low: int, upto: int, report: Progress, frontier_of: Callable) -> list[Interval]:
+    costs, scores, sets = frontier_of(items, upto, report)
     found = []
     # one best set differs from the next in a few items: each set's ids are the last one's with those taken out
     # and put in, not read again bit by bit (a large round's frontier has 10**5 sets of hundreds of items each)
@@ -387,18 +388,19 @@ def budget_intervals(situation, low: int = 0, high: int | None = None) -> tuple:
     offered = {p.id for p in candidates}
     items = [item for item in situation.items if item.cost <= high or item.id in offered]
     return bids_intervals(items, candidates, frozenset(p.id for p in situation.eligible), situation.base_policy,
-                          low, high)
+                          low, high, situation.frontier)
 
 
-def bids_intervals(items: Sequence, candidates, eligible: frozenset, policy: str, low: int, high: int) -> tuple:
+def bids_intervals(items: Sequence, candidates, eligible: frozenset, policy: str, low: int, high: int,
+                   frontier_of: Callable | None = None) -> tuple:
     """:func:`budget_intervals` of the bids *items* (in the order considered, with ``id``, ``cost`` and ``score``),
     the proposals that could be offered a reduced amount (*candidates*) and the ids of those *eligible*, under the
-    base *policy* (``rank`` or ``optimal``), from *low* to *high*."""
+    base *policy* (``rank`` or ``optimal``), from *low* to *high* (the frontier *frontier_of*'s, if given)."""
     from .shortlist import BudgetInterval
 
     scores = {item.id: item.score for item in items}
     out: list = []
-    for iv in _swept(items, policy, high, low=low):
+    for iv in _swept(items, policy, high, low=low, frontier_of=frontier_of):
         if iv.end < low:
             continue
         start = max(iv.start, low)
