@@ -155,7 +155,7 @@ def proposals(
     starts = days_around(year_start, 120)
     ends = days_around(year_end, 420)
     submitted = days_around(deadline, 40)
-    cost_strategy = costs(allocations)
+    cost_strategy = costs(allocations).filter(lambda pence: pence > 0)  # a bid asks for a penny at least
     prio = st.lists(st.sampled_from(priority_ids), unique=True, max_size=4).map(tuple)
     panel = st.dictionaries(ids_, st.integers(0, 5), max_size=4).map(lambda d: tuple(sorted(d.items())))
     partners = st.lists(texts_, unique=True, max_size=3).map(tuple)
@@ -183,7 +183,7 @@ def proposals(
             submitted=draw(submitted),
             pot=draw(pots),
             cost=cost,
-            minimum_cost=draw(st.one_of(st.none(), st.integers(0, cost))),
+            minimum_cost=draw(st.one_of(st.none(), st.integers(1, cost))),
             pcc_priorities=draw(prio),
             csa_priorities=draw(prio),
             cross_cutting=draw(prio),
@@ -699,7 +699,7 @@ def _grid_proposal(draws, pid: str, earlier: list, sizes: int, any_reach: bool) 
     if earlier and draws.integer(0, 6) == 6:
         return attrs.evolve(draws.choice(earlier), id=pid)
     cost = 4 * GRID * draws.integer(1, sizes)
-    minimum = draws.integer(0, cost // GRID) * GRID if draws.integer(0, 2) == 2 else None
+    minimum = draws.integer(1, cost // GRID) * GRID if draws.integer(0, 2) == 2 else None
     end = YEAR_END_2026_27 - dt.timedelta(days=draws.choice((0, 0, 10, 30, 45, -30)))
     csa = ("asb",) if draws.integer(0, 15) == 15 else _some(draws, CSA_2026_27, 1, 2)
     panel = _some(draws, PANEL_2026_27, 0, 3)

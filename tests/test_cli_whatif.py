@@ -64,6 +64,7 @@ class TestScreenDecision:
         (["--relax", "serves-cs"], "relax", "did you mean 'serves-csa'"),
         (["--without", "dhr-learning-webinar"], "without", "did you mean 'dhr-learning-webinars'"),
         (["--cost", "dhr-learning-webinars=lots"], "--cost", "not a sum of money"),
+        (["--cost", "dhr-learning-webinars=£0"], "--cost", "£0 is not an amount a bid can ask for"),
     ])
     def test_bad_override(self, args, field, hint):
         """A bad override is one short error naming the flag, with exit status 2."""

@@ -185,6 +185,18 @@ class TestFromFile:
         name, line = spoiled(EXAMPLE, "minimum_cost: £6,500", "minimum_cost: £9,000.01")
         assert_names(error_of(name), name, line, "minimum_cost", "more than the cost")
 
+    @pytest.mark.parametrize("line, field", [("cost: £9,000", "cost"), ("minimum_cost: £6,500", "minimum_cost")])
+    def test_nothing_asked_for(self, spoiled, line, field):
+        """A cost or a minimum of £0 is refused at its line: a bid asks for a penny at least (£0 would also divide
+        its people by nothing for value for money)."""
+        name, at = spoiled(EXAMPLE, line, f"{field}: £0.00")
+        assert_names(error_of(name), name, at, field, "£0 is not an amount", "at least £0.01")
+
+    def test_a_penny_is_asked_for(self, spoiled):
+        """A penny is an amount: a minimum of £0.01 is read."""
+        name, _ = spoiled(EXAMPLE, "minimum_cost: £6,500", "minimum_cost: £0.01")
+        assert Proposal.from_file(name).minimum_cost == 1
+
     def test_minimum_equal_to_cost(self, spoiled):
         """A minimum cost equal to the cost is accepted."""
         name, _ = spoiled(EXAMPLE, "minimum_cost: £6,500", "minimum_cost: 9000.00")

@@ -136,6 +136,13 @@ class TestLoadScenario:
         with pytest.raises(InputError, match="one way"):
             load_scenario(path)
 
+    def test_a_cost_of_nothing(self, tmp_path):
+        """A scenario may not set a proposal's cost to £0, as its file may not."""
+        (tmp_path / "s.yaml").write_text("name: x\ncosts:\n  a: £0\n")
+        with pytest.raises(InputError, match="£0 is not an amount") as err:
+            load_scenario(tmp_path / "s.yaml")
+        assert err.value.field == "costs.a"
+
     def test_every_mistake_at_once(self, tmp_path):
         """Several mistakes in one scenario file are reported together, in order of line."""
         (tmp_path / "s.yaml").write_text("name: x\nupfront: £6,00\ncosts:\n  a: lots\nweights:\n  panel: -1\n")

@@ -53,8 +53,8 @@ FIELDS: tuple[Spec, ...] = (
          required=False, default=()),
     Spec("submitted", values.date, "the day the Kent Community Safety Team received it", "2026-04-02"),
     Spec("pot", _pot, "the pot it bids to", "upfront", type="choice", form="upfront or tactical"),
-    Spec("cost", values.money_value, "the amount asked for", "£1,850"),
-    Spec("minimum_cost", values.money_value, "the least it could be delivered for, if scaled down "
+    Spec("cost", values.amount_asked, "the amount asked for", "£1,850"),
+    Spec("minimum_cost", values.amount_asked, "the least it could be delivered for, if scaled down "
          "(at most the cost)", "£1,500", required=False),
     Spec("pcc_priorities", values.slug_list, "ids of the Police and Crime Plan priorities it serves "
          "(listed in the rules file)", "[protecting-people, productive-partnerships]", required=False, default=()),

@@ -165,7 +165,7 @@ def parse_cost(text: str) -> tuple[str, int]:
     if not sep or not pid.strip():
         raise InputError(f"'{text}' is not ID=AMOUNT", field="--cost", fix="write it as --cost some-id=£4,000")
     try:
-        return pid.strip(), money.parse(amount)
+        return pid.strip(), values.amount_asked(amount)
     except InputError as exc:
         raise InputError(exc.problem, field="--cost", fix=exc.fix) from None
 
@@ -200,7 +200,7 @@ def scenario_from_file(file: YamlFile) -> Scenario:
     else:
         relax = tuple((rule, "off") for rule in f.take("relax", values.slug_list, required=False, default=()))
     without = f.take("without", values.slug_list, required=False, default=())
-    costs = _mapping(f, "costs", values.money_value)
+    costs = _mapping(f, "costs", values.amount_asked)
     f.done()
     return Scenario(title, Overrides(upfront, pol, weights, relax, without, costs), file.name)
 
@@ -225,7 +225,7 @@ FIELDS: tuple[Spec, ...] = (
          required=False, type="list or mapping", form="[rule-id, ...], or one 'rule-id: off' or 'rule-id: flag' line each"),
     Spec("without", values.slug_list, "proposals to leave out, as if withdrawn", "[countywide-cctv-upgrade]",
          required=False),
-    Spec("costs", values.money_value, "proposal costs to change, by proposal id", "{asb-community-mediation: 5400}",
+    Spec("costs", values.amount_asked, "proposal costs to change, by proposal id", "{asb-community-mediation: 5400}",
          required=False, type="mapping", form="one 'proposal-id: amount' line each"),
 )
 

@@ -28,6 +28,7 @@ KINDS: dict[Callable, tuple[str, str]] = {
     values.count: ("whole number", "digits, with commas between thousands if you like: 1,200"),
     values.number: ("number", "zero or more, with decimals if needed: 2.5"),
     values.money_value: ("money", "pounds, exact to the penny: £5,595, £3,703.20 or 5595"),
+    values.amount_asked: ("money", "pounds, exact to the penny, £0.01 or more: £5,595, £3,703.20 or 5595"),
     values.yes_no: ("yes or no", "yes or no (true and false are read too)"),
 }
 

@@ -16,7 +16,7 @@ from . import money
 from ..errors import InputError
 
 __all__ = [
-    "count", "date", "money_value", "number", "slug", "slug_list", "text", "text_list", "yes_no",
+    "amount_asked", "count", "date", "money_value", "number", "slug", "slug_list", "text", "text_list", "yes_no",
 ]
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -102,6 +102,16 @@ def money_value(value) -> int:
     if not isinstance(value, str):
         raise InputError(f"expected a sum of money, found {fmt.found(value)}", fix="write it as £5,595 or £3,703.20")
     return money.parse(value)
+
+
+def amount_asked(value) -> int:
+    """Whole pence that a bid asks for (its cost, or the least it could run on): a sum of money of a penny or more.
+    A bid of £0 would take no money and divide its people by nothing for its value for money."""
+    pence = money_value(value)
+    if pence == 0:
+        raise InputError("£0 is not an amount a bid can ask for",
+                         fix="give the amount in pounds, at least £0.01 (a project that needs no money needs no bid)")
+    return pence
 
 
 def yes_no(value) -> bool:
