@@ -74,12 +74,14 @@ def history(round_id, fmt, register) -> None:
 def show(run_id, fmt, register) -> None:
     """Print a run as it was recorded (nothing is recomputed), and the Chair's decision beside it.
 
-    --format markdown gives the whole recommendation document.
+    --format markdown gives the shortlist and every decision with its reason, the
+    assumptions, the Chair's decision and the files screened; crg report --run RUN
+    -o FILE writes the whole recommendation document.
 
     \b
     Example:
       crg show 1
-      crg show 1 --format markdown > recommendation.md
+      crg show 1 --format markdown > run-1.md
     """
     from ..outputs import record as out
     from ..record.chair import recorded

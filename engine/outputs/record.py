@@ -201,7 +201,8 @@ def show_json(rec) -> str:
 
 
 def show_markdown(rec) -> str:
-    """``crg show --format markdown``: the recommendation document, from the record, with the Chair's decision."""
+    """``crg show --format markdown``: the run's shortlist and decisions, from the record, with the Chair's decision
+    and the files screened (the whole document is ``crg report --run``'s)."""
     run = rec.run
     doc = run.document()
     out = [f"# {run.round_name}: the Working Group's recommendation", "",
