@@ -171,10 +171,23 @@ class TestCharts:
         assert "doorstep-crime-door-chains £800 (3%)" in charts["allocation"]["description"]
         assert "left £2,200 (8%)" in charts["allocation"]["description"]
         intervals = sweep_json(R2627, EXAMPLES)
-        changes = sum(a["shortlist"] != b["shortlist"] for a, b in zip(intervals, intervals[1:]))
+        changes = sum(set(a["shortlist"]) != set(b["shortlist"]) for a, b in zip(intervals, intervals[1:]))
         assert f"changes at {changes} budgets" in charts["sweep"]["description"]
         total = fmt.points(Fraction(str(screen_json(R2627, EXAMPLES)["total_score"])))
         assert f"6 projects are shortlisted for £24,300, with a total score of {total}" in charts["sweep"]["description"]
+
+    def test_a_new_order_of_the_same_projects_is_no_change(self):
+        """The sweep chart counts the budgets at which a project comes in or goes out: where the same projects
+        are only taken in another order (value for money judged among others), the shortlist has not changed."""
+        import types
+
+        from engine.decision.shortlist import BudgetInterval
+
+        sweep = (BudgetInterval(0, 99, (), 0, 0), BudgetInterval(100, 199, ("a", "b"), 100, 20),
+                 BudgetInterval(200, 299, ("b", "a"), 100, 21), BudgetInterval(300, 399, ("b",), 50, 12))
+        outcome = types.SimpleNamespace(upfront=150, remaining=50, intervals=sweep)
+        description = document._charts(outcome, [])["sweep"]["description"]
+        assert "the shortlist changes at 2 budgets" in description
 
 
     def test_a_sweep_too_long_to_print_is_said_where_it_is(self, monkeypatch):

@@ -42,6 +42,7 @@ import hashlib
 from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
+from itertools import islice
 from typing import Any, Iterator, Sequence
 
 from .. import fmt
@@ -313,7 +314,8 @@ def _charts(outcome, shortlisted: list[dict[str, Any]]) -> dict[str, Any]:
     used = next(iv for iv in sweep if iv.start <= upfront <= iv.end)
     most = max(sweep, key=lambda iv: (len(iv.chosen), -iv.start))
     top = sweep[-1].end
-    changes = sum(a.chosen != b.chosen for a, b in zip(sweep, sweep[1:]))
+    # budgets at which a project comes in or goes out (not those at which the same projects are only reordered)
+    changes = sum(1 for entered, left in islice(shortlist_changes(sweep), 1, None) if entered or left)
     return {
         "allocation": {
             "title": f"How the upfront allocation of {fmt.money_short(upfront)} is shared",
