@@ -212,6 +212,8 @@ def found(value: Any, width: int = 40) -> str:
 
 _MD_ALWAYS = frozenset("\\`*_[]<>&|~@")  # emphasis, code, links, HTML, entities, tables, strikethrough, e-mail links
 _MD_BREAK = re.compile(r"[ \t]*[\r\n\v\f\x85\u2028\u2029]+[ \t]*")
+# a character escaped wherever it is, or the colon of "://" (the dot of "www." is looked for apart)
+_MD_ESCAPED = re.compile(r"[\\`*_\[\]<>&|~@]|://")
 # what makes a block of a line that starts with it: a heading, a list item, a rule or an underline
 _MD_LINE_START = re.compile(r"#{1,6}(?=[ \t]|$)|[-+](?=[ \t]|$)|-(?=[- \t]*$)|=+(?=[= \t]*$)|\d{1,9}(?=[.)]([ \t]|$))")
 
@@ -228,6 +230,8 @@ def markdown(text: str) -> str:
     """
     text = _MD_BREAK.sub(" ", str(text)).lstrip(" \t")
     start = _MD_LINE_START.match(text)
+    if start is None and _MD_ESCAPED.search(text) is None and "www." not in text.lower():
+        return text  # nothing to escape (most texts: ids, sums, words)
     marker = -1 if start is None else (start.end() if start.group()[0].isdigit() else 0)
     out = []
     for i, ch in enumerate(text):

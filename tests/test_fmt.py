@@ -6,7 +6,7 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from engine import fmt
 
@@ -221,6 +221,24 @@ class TestMarkdown:
         assert tags_and_text(out)[0] == ["table", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]
         cell = re.search(r"<tbody>\n<tr>\n<td>(.*?)</td>\n<td>z</td>", out, re.S)
         assert cell and html.unescape(cell[1]) == plain(text)
+
+    @given(st.one_of(file_text, st.text(alphabet="wW.:/ -+#1)\\`*_[]<>&|~@aİ\u212a\n", max_size=14),
+                     st.lists(st.sampled_from(["www", "WwW", ".", "://", ":/", "a", " ", "x.y"]), max_size=6).map("".join)))
+    @example("see www.example.invalid today")
+    @example("a://b")
+    def test_the_same_as_escaping_each_character(self, text):
+        """Text with nothing to escape is passed through at once; whatever the text, the result is what going
+        through it character by character gives."""
+        import re
+
+        text_ = re.sub(r"[ \t]*[\r\n\v\f\x85\u2028\u2029]+[ \t]*", " ", text).lstrip(" \t")
+        start = fmt._MD_LINE_START.match(text_)
+        marker = -1 if start is None else (start.end() if start.group()[0].isdigit() else 0)
+        expected = "".join(("\\" if ch in "\\`*_[]<>&|~@" or i == marker
+                            or (ch == ":" and text_.startswith("//", i + 1))
+                            or (ch == "." and text_[max(i - 3, 0):i].lower() == "www") else "") + ch
+                           for i, ch in enumerate(text_))
+        assert fmt.markdown(text) == expected
 
     def test_plain_words_unchanged(self):
         """Ordinary words, sums and dates are left as they are."""
