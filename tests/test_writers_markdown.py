@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings, strategies as st
+
 from engine.outputs.writers import layout, markdown
 
 from .conftest import HOSTILE_AGENCY, HOSTILE_TITLES, rendered, tags_and_text
@@ -47,3 +49,26 @@ class TestRender:
         for title in HOSTILE_TITLES.values():
             assert one_line(title) in text
         assert HOSTILE_AGENCY in text and "**cut** <i>x</i> [y](javascript:z)" in text
+
+
+class TestGithubTable:
+    """The table of a Markdown report is laid out as tabulate lays it out, whatever its cells."""
+
+    @settings(max_examples=300)
+    @given(st.sampled_from(["ab é£,.-|\\*x1 ", "ab é£,.-|\\*x1 \t\n\x1b"]).flatmap(lambda chars: st.integers(1, 4).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.text(alphabet=chars, max_size=7).map(lambda t: t.strip(" ") if "\t" not in chars else t),
+                     min_size=n, max_size=n),
+            st.lists(st.lists(st.text(alphabet=chars, max_size=9).map(
+                lambda t: t.strip(" ") if "\t" not in chars else t), min_size=n, max_size=n), min_size=1, max_size=5),
+            st.lists(st.sampled_from(["left", "right"]), min_size=n, max_size=n)))))
+    def test_the_same_as_tabulate(self, table):
+        """Plain cells (laid out here) and cells with line breaks, blanks at the ends or terminal colours (laid out
+        by tabulate): the same text as tabulate's."""
+        from tabulate import tabulate
+
+        from engine.outputs.writers.markdown import github_table
+
+        headers, rows, align = table
+        assert github_table(rows, headers, align) == tabulate(rows, headers, tablefmt="github", colalign=align,
+                                                              disable_numparse=True)

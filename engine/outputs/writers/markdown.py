@@ -45,5 +45,28 @@ def _table(table: Table) -> str:
     align = ["right" if c.kind in NUMBERS else "left" for c in table.rows[0]]
     rows = [[md(cell_text(c)) if c.kind == "text" and c.value is not None else cell_text(c) for c in row]
             for row in table.rows]
-    return f"*{md(table.caption)}*\n\n" + tabulate(rows, [md(c) for c in table.columns], tablefmt="github",
-                                                   colalign=align, disable_numparse=True)
+    return f"*{md(table.caption)}*\n\n" + github_table(rows, [md(c) for c in table.columns], align)
+
+
+def github_table(rows: list[list[str]], headers: list[str], align: list[str]) -> str:
+    """``tabulate(rows, headers, tablefmt="github", colalign=align, disable_numparse=True)``, the same text.
+
+    tabulate works out a type for every cell, which takes seconds over the tens of thousands of rows of a large
+    round's table of budgets.  Where every cell is a line of plain text (no line break, no blank at either end,
+    no terminal colour) and tabulate counts a character as one column, the table is laid out here: each column
+    as wide as its widest cell, and at least its header and two; otherwise tabulate lays it out."""
+    import tabulate as tabulate_module
+
+    cells = [*headers, *(cell for row in rows for cell in row)]
+    if tabulate_module.WIDE_CHARS_MODE or not all(
+            type(c) is str and "\n" not in c and "\x1b" not in c and c == c.strip() for c in cells):
+        return tabulate(rows, headers, tablefmt="github", colalign=align, disable_numparse=True)
+    widths = [len(h) + 2 for h in headers]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+    pads = [str.rjust if a == "right" else str.ljust for a in align]
+
+    def line(row) -> str:
+        return "| " + " | ".join(pad(c, w) for pad, c, w in zip(pads, row, widths)) + " |"
+
+    return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
