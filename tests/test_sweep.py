@@ -249,11 +249,12 @@ class TestChangesTheSweepKnows:
 
 def assert_told(before, iv):
     """*iv*'s change since *before* (``since``) is what reading every id of both says, and makes its shortlist."""
-    was, entered, left, places = iv.since
+    was, left, places = iv.since
+    entered = tuple(iv.chosen[place] for place in places)
     assert was is before.chosen
     assert entered == tuple(pid for pid in iv.chosen if pid not in before.chosen)
     assert left == tuple(pid for pid in before.chosen if pid not in iv.chosen)
-    assert places == tuple(iv.chosen.index(pid) for pid in entered)
+    assert list(places) == sorted(places)
     made = [pid for pid in before.chosen if pid not in left]
     for place, pid in zip(places, entered):
         made.insert(place, pid)

@@ -228,6 +228,7 @@ class Situation:
         allocations over which the eligible proposals stay the same."""
         if "intervals" not in self._kept:
             self._kept["intervals"] = self.intervals_upto(self.upto, progress)
+            (self.base or self)._kept.pop("frontier", None)  # read by nothing after the sweep (Situation.frontier)
         return self._kept["intervals"]
 
     def intervals_upto(self, top: int, progress=None) -> tuple[BudgetInterval, ...]:

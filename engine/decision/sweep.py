@@ -59,17 +59,16 @@ class Interval:
     chosen: tuple[str, ...]
     allocated: int
     score: int
-    # who entered and left since a shortlist, and where they stand: ``(shortlist, entered, left, places)``, where the
-    # sweep knows them (``None``: it does not); see :data:`SINCE`
+    # who left since a shortlist, and where those who entered stand: ``(shortlist, left, places)``, where the sweep
+    # knows them (``None``: it does not); see :data:`SINCE`
     since: tuple | None = attrs.field(default=None, eq=False, repr=False)
 
 
-SINCE = """``since`` is ``(before, entered, left, places)``: *before* is a shortlist (a tuple: the very object an
-interval holds); *entered* and *left* are the ids that came in and went out, in the order of this shortlist and of
-*before*; *places* says where each of *entered* stands in this one.  *before* with *left* taken out and *entered*
-put in at *places* (ascending) is this shortlist, in order: those who stay keep their order.  It holds only for
-that object: a reader compares the shortlist it has with *before* by identity (``is``) and works the change out
-itself otherwise."""
+SINCE = """``since`` is ``(before, left, places)``: *before* is a shortlist (a tuple: the very object an interval
+holds); *left* are the ids that went out, in its order; *places* are where those that came in stand in this
+shortlist, ascending (they are ``chosen[place]``).  *before* with *left* taken out and those put in at *places* is
+this shortlist, in order: those who stay keep their order.  It holds only for that object: a reader compares the
+shortlist it has with *before* by identity (``is``) and works the change out itself otherwise."""
 
 
 def sweep(
@@ -180,7 +179,7 @@ def _optimal(items: Sequence[Item], low: int, upto: int, report: Progress, front
     before = None  # the last set's ids
     for k in range(max(bisect_right(costs, low) - 1, 0), len(costs)):  # from the point that holds low
         new = sets[k]
-        left, entered, places = [], [], []  # in rank order: the order of the sets they were and are in
+        left, places = [], []  # in rank order: the order of the sets they were and are in
         for r in ranks_of(mask & ~new):
             at = bisect_left(ranks, r)
             left.append(ids[at])
@@ -189,12 +188,11 @@ def _optimal(items: Sequence[Item], low: int, upto: int, report: Progress, front
             at = bisect_left(ranks, r)
             ranks.insert(at, r)
             ids.insert(at, items[r].id)
-            entered.append(items[r].id)
             places.append(at)
         mask = new
         end = costs[k + 1] - 1 if k + 1 < len(costs) else upto
         chosen = tuple(ids)
-        since = (before, tuple(entered), tuple(left), tuple(places)) if before is not None else None
+        since = (before, tuple(left), tuple(places)) if before is not None else None
         found.append(Interval(costs[k], end, chosen, costs[k], scores[k], since))
         before = chosen
     return found

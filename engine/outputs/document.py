@@ -152,7 +152,7 @@ def _shortlist_fields(intervals) -> Iterator[dict[str, Any]]:
         chosen = iv.chosen
         known = known_change(iv, before)
         if known is not None:  # the sweep says where they stand, and those who stay keep their order
-            fields = {"size": len(chosen), "entered": entered, "at": list(known[3]), "left": left}
+            fields = {"size": len(chosen), "entered": entered, "at": list(known[2]), "left": left}
             made = None
         else:
             at = _places(entered, chosen)

@@ -518,7 +518,7 @@ def shortlist_changes(intervals) -> Iterator[tuple[list[str], list[str]]]:
     for iv in intervals:
         since = known_change(iv, before)
         if since is not None:
-            yield list(since[1]), list(since[2])
+            yield [iv.chosen[place] for place in since[2]], list(since[1])
             was = None
         else:
             now = frozenset(iv.chosen)
