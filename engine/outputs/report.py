@@ -114,6 +114,11 @@ def _lay(o: Any, out: list[str], line: str) -> None:
             out.append("[]")
             return
         inner = line + "  "
+        try:  # a list of texts (a shortlist: hundreds of ids in each of a sweep's thousands of intervals) in C
+            out.append("[" + inner + ("," + inner).join(map(_encode, o)) + line + "]")
+            return
+        except TypeError:  # not all texts
+            pass
         before = "[" + inner
         for value in o:
             write = _WRITE.get(type(value))
