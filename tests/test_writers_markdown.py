@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from engine.outputs.writers import layout, markdown
 
@@ -55,16 +55,19 @@ class TestGithubTable:
     """The table of a Markdown report is laid out as tabulate lays it out, whatever its cells."""
 
     @settings(max_examples=300)
-    @given(st.sampled_from(["ab é£,.-|\\*x1 ", "ab é£,.-|\\*x1 \t\n\x1b"]).flatmap(lambda chars: st.integers(1, 4).flatmap(
+    @given(st.sampled_from(["ab é£,.-|\\*x1 ", "ab é£,.-|\\*x1 \t\n\r\x0b\x85\u2028\x1b"]).flatmap(lambda chars: st.integers(1, 4).flatmap(
         lambda n: st.tuples(
             st.lists(st.text(alphabet=chars, max_size=7).map(lambda t: t.strip(" ") if "\t" not in chars else t),
                      min_size=n, max_size=n),
             st.lists(st.lists(st.text(alphabet=chars, max_size=9).map(
-                lambda t: t.strip(" ") if "\t" not in chars else t), min_size=n, max_size=n), min_size=1, max_size=5),
+                lambda t: t.strip(" ") if "\t" not in chars else t), min_size=n, max_size=n), max_size=5),
             st.lists(st.sampled_from(["left", "right"]), min_size=n, max_size=n)))))
+    @example((["id", "n"], [["a\rb", "x"]], ["left", "right"]))
+    @example((["id", "n"], [["a\u2028b", "x"]], ["left", "right"]))
+    @example((["id", "n"], [], ["left", "right"]))
     def test_the_same_as_tabulate(self, table):
-        """Plain cells (laid out here) and cells with line breaks, blanks at the ends or terminal colours (laid out
-        by tabulate): the same text as tabulate's."""
+        """Plain cells (laid out here) and cells with line breaks of any kind, blanks at the ends or terminal
+        colours, or no rows at all (laid out by tabulate): the same text as tabulate's."""
         from tabulate import tabulate
 
         from engine.outputs.writers.markdown import github_table

@@ -52,14 +52,15 @@ def github_table(rows: list[list[str]], headers: list[str], align: list[str]) ->
     """``tabulate(rows, headers, tablefmt="github", colalign=align, disable_numparse=True)``, the same text.
 
     tabulate works out a type for every cell, which takes seconds over the tens of thousands of rows of a large
-    round's table of budgets.  Where every cell is a line of plain text (no line break, no blank at either end,
-    no terminal colour) and tabulate counts a character as one column, the table is laid out here: each column
-    as wide as its widest cell, and at least its header and two; otherwise tabulate lays it out."""
+    round's table of budgets.  Where there are rows, every cell is a line of plain text (no line break of any
+    kind, no blank at either end, no terminal colour) and tabulate counts a character as one column, the table
+    is laid out here: each column as wide as its widest cell, and at least its header and two; otherwise
+    tabulate lays it out."""
     import tabulate as tabulate_module
 
     cells = [*headers, *(cell for row in rows for cell in row)]
-    if tabulate_module.WIDE_CHARS_MODE or not all(
-            type(c) is str and "\n" not in c and "\x1b" not in c and c == c.strip() for c in cells):
+    if tabulate_module.WIDE_CHARS_MODE or not rows or not all(
+            type(c) is str and len(c.splitlines()) <= 1 and "\x1b" not in c and c == c.strip() for c in cells):
         return tabulate(rows, headers, tablefmt="github", colalign=align, disable_numparse=True)
     widths = [len(h) + 2 for h in headers]
     for row in rows:
