@@ -789,3 +789,19 @@ def test_the_frontier_to_the_top_is_made_once(seed):
     assert after == alone
     assert [iv.eligible for iv in after] == [iv.eligible for iv in alone]
     assert made.count(sit.upto) <= 1
+
+
+def test_the_kept_frontier_is_that_of_the_same_bids():
+    """The frontier kept for the top allocation is given again only for the same bids, each with the same id, cost
+    and units: another score, cost or id gets its own."""
+    from engine.decision import sweep as sweep_module
+    from engine.decision.regimes import Bid
+
+    sit = situation(7, 5, 10)
+    top = sit.upto
+    bids = [Bid("a", 10, 5), Bid("b", 20, 9), Bid("c", 15, 4)]
+    assert sit.frontier(bids, top) == sweep_module.frontier(bids, top)
+    for other in ([Bid("a", 10, 6), *bids[1:]], [Bid("a", 11, 5), *bids[1:]], [Bid("z", 10, 5), *bids[1:]],
+                  bids[:2]):
+        assert sit.frontier(other, top) == sweep_module.frontier(other, top), other
+    assert sit.frontier(bids, top) == sweep_module.frontier(bids, top)
