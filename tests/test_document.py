@@ -186,7 +186,7 @@ class TestCharts:
         sweep = (BudgetInterval(0, 99, (), 0, 0), BudgetInterval(100, 199, ("a", "b"), 100, 20),
                  BudgetInterval(200, 299, ("b", "a"), 100, 21), BudgetInterval(300, 399, ("b",), 50, 12))
         outcome = types.SimpleNamespace(upfront=150, remaining=50, intervals=sweep)
-        description = document._charts(outcome, [])["sweep"]["description"]
+        description = document._charts(outcome, [], list(document._shortlist_fields(sweep)))["sweep"]["description"]
         assert "the shortlist changes at 2 budgets" in description
 
 

@@ -42,7 +42,6 @@ import hashlib
 from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
-from itertools import islice
 from typing import Any, Iterator, Sequence
 
 from .. import fmt
@@ -50,8 +49,7 @@ from ..fmt import UNITS
 from ..inputs.money import parse as _pence
 from ..inputs.round import Round
 from ..inputs.scenario import Overrides, Scenario
-from .report import (comparison_doc, interval_doc, known_change, outcome_doc, round_header, shortlist_changes,
-                     sweep_change)
+from .report import comparison_doc, interval_doc, outcome_doc, round_header, shortlist_moves, sweep_change
 
 __all__ = ["KIND", "LONGEST", "POLICY_WORDS", "SCHEMA", "build", "files_read", "from_outcomes", "from_register", "sweep_shortlists",
            "upgraded"]
@@ -120,7 +118,7 @@ def from_outcomes(baseline, comparisons=(), scenarios: Sequence[Scenario] = (), 
         "priorities": _priorities(baseline.round, status["shortlisted"]),
         "proposals": records,
         "scenarios": _scenarios(baseline, comparisons, scenarios),
-        "charts": _charts(baseline, status["shortlisted"]),
+        "charts": _charts(baseline, status["shortlisted"], sweep),
         "sweep": {"policy": baseline.policy, "upfront": fmt.money_json(baseline.upfront),
                   "round_upfront": fmt.money_json(baseline.round.upfront), "intervals": sweep},
         "provenance": _provenance(baseline, files, engine),
@@ -148,11 +146,10 @@ def _shortlist_fields(intervals) -> Iterator[dict[str, Any]]:
     are in another order (checked by making it from the one before, as :func:`sweep_shortlists` does)."""
     made: list[str] | None = []  # the shortlist as made from the fields so far (None: the one before, in order)
     before: tuple[str, ...] = ()
-    for iv, (entered, left) in zip(intervals, shortlist_changes(intervals)):
+    for iv, (entered, left, places) in zip(intervals, shortlist_moves(intervals)):
         chosen = iv.chosen
-        known = known_change(iv, before)
-        if known is not None:  # the sweep says where they stand, and those who stay keep their order
-            fields = {"size": len(chosen), "entered": entered, "at": list(known[2]), "left": left}
+        if places is not None:  # the sweep says where they stand, and those who stay keep their order
+            fields = {"size": len(chosen), "entered": entered, "at": list(places), "left": left}
             made = None
         else:
             at = _places(entered, chosen)
@@ -213,7 +210,7 @@ def upgraded(doc: dict[str, Any]) -> dict[str, Any]:
     return {**doc, "schema": SCHEMA, "charts": charts, "sweep": {**doc["sweep"], "intervals": intervals}}
 
 
-_Shortlist = collections.namedtuple("_Shortlist", "chosen")  # a schema 1 interval's, as shortlist_changes reads it
+_Shortlist = collections.namedtuple("_Shortlist", "chosen")  # a schema 1 interval's, as shortlist_moves reads it
 
 
 def _round(round_: Round) -> dict[str, Any]:
@@ -305,7 +302,7 @@ _NO_TABLE_WORDS = ("The workbook's Budgets sheet gives every interval, and the w
                    "at any budget.")
 
 
-def _charts(outcome, shortlisted: list[dict[str, Any]]) -> dict[str, Any]:
+def _charts(outcome, shortlisted: list[dict[str, Any]], intervals: list[dict[str, Any]]) -> dict[str, Any]:
     upfront = outcome.upfront
     parts = [f"{r['id']} {fmt.money_short(_pence(r['offered']))} ({fmt.percent(_pence(r['offered']), upfront)})"
              for r in shortlisted]
@@ -314,8 +311,9 @@ def _charts(outcome, shortlisted: list[dict[str, Any]]) -> dict[str, Any]:
     used = next(iv for iv in sweep if iv.start <= upfront <= iv.end)
     most = max(sweep, key=lambda iv: (len(iv.chosen), -iv.start))
     top = sweep[-1].end
-    # budgets at which a project comes in or goes out (not those at which the same projects are only reordered)
-    changes = sum(1 for entered, left in islice(shortlist_changes(sweep), 1, None) if entered or left)
+    # budgets at which a project comes in or goes out (not those at which the same projects are only reordered),
+    # read from the document's intervals (*intervals*, :func:`_sweep`)
+    changes = sum(1 for iv in intervals[1:] if iv["entered"] or iv["left"])
     return {
         "allocation": {
             "title": f"How the upfront allocation of {fmt.money_short(upfront)} is shared",

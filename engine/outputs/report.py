@@ -17,7 +17,7 @@ from .assumptions import assumption_lines, assumptions_markdown
 from ..decision.screen import Screening
 
 __all__ = ["FORMATS", "comparison_doc", "outcome_doc", "outcome_json", "outcome_json_parts", "outcome_text", "round_header", "rules_doc",
-           "interval_doc", "known_change", "shortlist_changes", "sweep_change", "sweep_doc", "sweep_json", "sweep_json_parts"]
+           "interval_doc", "shortlist_changes", "shortlist_moves", "sweep_change", "sweep_doc", "sweep_json", "sweep_json_parts"]
 
 FORMATS = ("table", "json", "markdown")
 
@@ -513,33 +513,33 @@ def sweep_json_parts(outcome) -> Iterator[str]:
 
 def shortlist_changes(intervals) -> Iterator[tuple[list[str], list[str]]]:
     """For each of the budget *intervals* in turn, who entered its shortlist and who left it since the interval
-    before (the first: everyone in it), each in the order of the shortlist they are or were in.
+    before (the first: everyone in it), each in the order of the shortlist they are or were in."""
+    return ((entered, left) for entered, left, _ in shortlist_moves(intervals))
 
-    Where the sweep knows the change (an interval's ``since``, :data:`engine.decision.sweep.SINCE`), it is
-    read; otherwise one set of each shortlist is made and the few that change looked up: under ``optimal`` a
-    round of 1,000 proposals has 185,000 intervals of 600 projects each, and making their sets took 7 s."""
+
+def shortlist_moves(intervals) -> Iterator[tuple[list[str], list[str], tuple[int, ...] | None]]:
+    """:func:`shortlist_changes`, each with the places where those who entered stand, where the sweep gives them
+    (and those who stay keep their order), else ``None``.
+
+    Where the sweep knows the change (an interval's ``since``, :data:`engine.decision.sweep.SINCE`: only for the
+    very tuple of the interval read before it), it is read; otherwise one set of each shortlist is made and the
+    few that change looked up: under ``optimal`` a round of 1,000 proposals has 185,000 intervals of 600
+    projects each, and making their sets took 7 s."""
     before: tuple[str, ...] = ()
     was: frozenset[str] | None = frozenset()  # the set of *before*, if made
     for iv in intervals:
-        since = known_change(iv, before)
-        if since is not None:
-            yield [iv.chosen[place] for place in since[2]], list(since[1])
+        since = getattr(iv, "since", None)
+        if since is not None and since[0] is before:
+            yield [iv.chosen[place] for place in since[2]], list(since[1]), since[2]
             was = None
         else:
             now = frozenset(iv.chosen)
             if was is None:
                 was = frozenset(before)
             came, went = now - was, was - now
-            yield _in_order(came, iv.chosen), _in_order(went, before)
+            yield _in_order(came, iv.chosen), _in_order(went, before), None
             was = now
         before = iv.chosen
-
-
-def known_change(iv, before: tuple[str, ...]) -> tuple | None:
-    """The change to *iv*'s shortlist from *before* (the shortlist of the interval read before it), where the sweep
-    knows it (its ``since``, :data:`engine.decision.sweep.SINCE`: only for that very tuple), else ``None``."""
-    since = getattr(iv, "since", None)
-    return since if since is not None and since[0] is before else None
 
 
 def _in_order(some: frozenset[str], shortlist: tuple[str, ...]) -> list[str]:
