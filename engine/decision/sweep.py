@@ -106,7 +106,7 @@ def _swept(items: Sequence, policy: str, upto: int, progress: Progress | None = 
     if policy == "rank":
         found = _rank(items, min(low, upto), upto, report)
     else:
-        found = _optimal(items, low, upto, report, frontier_of or frontier)
+        found = _optimal(items, low, upto, progress, frontier_of or frontier)  # the frontier reports, if asked
     report(upto, upto)
     return _merged(found)
 
@@ -170,7 +170,8 @@ def _rank(items: Sequence[Item], low: int, upto: int, report: Progress) -> list[
     return found
 
 
-def _optimal(items: Sequence[Item], low: int, upto: int, report: Progress, frontier_of: Callable) -> list[Interval]:
+def _optimal(items: Sequence[Item], low: int, upto: int, report: Progress | None,
+             frontier_of: Callable) -> list[Interval]:
     costs, scores, sets = frontier_of(items, upto, report)
     found = []
     # one best set differs from the next in a few items: each set's ids are the last one's with those taken out
