@@ -288,6 +288,20 @@ class TestValidate:
                                  "organisation of the panel (did you mean 'Dartford Borough Council'?), so no declared "
                                  "interest is found for it; correct the name, or list it in the rules file's panel\n")
 
+    @pytest.mark.parametrize("command", ["validate", "screen"])
+    def test_a_score_from_an_unlisted_agency(self, command, tmp_path, monkeypatch):
+        """A panel score under a misspelt agency id stops the run (exit 2, nothing on stdout): counted, it would
+        pass over the lead agency's declared interest."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "props").mkdir()
+        spoil(EXAMPLE, tmp_path / "props" / "x.yaml", "  district-councils: 5", "  district-council: 5")
+        result = crg(command, R2627, "props")
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr.startswith(
+            "Error: props/x.yaml:24:3: panel: 'district-council' is not an agency of this round's panel (did you "
+            "mean 'district-councils'?), so whether it has an interest in the proposal cannot be checked\n  fix: ")
+
 
     def test_several_problems_in_several_files(self, tmp_path, monkeypatch):
         """Problems in the rules file and in two proposals are all printed, sorted, then counted; exit 2."""

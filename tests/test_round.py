@@ -13,7 +13,7 @@ from engine.decision import conditions
 from engine.decision.conditions import Compare, Given, Includes, OneOf
 from engine.errors import InputError, InputErrors
 from engine.inputs.proposal import Proposal, load_proposals
-from engine.inputs.round import DEADLINES, RULES_FIELDS, load_round, panel_notes
+from engine.inputs.round import DEADLINES, RULES_FIELDS, Panel, load_round, panel_notes, unknown_agencies
 from . import strategies as S
 from .conftest import PROPOSALS, ROUNDS, RULES, location
 
@@ -487,15 +487,29 @@ class TestPanel:
 class TestPanelNotes:
     """panel_notes"""
 
-    def test_near_miss_and_unknown_agency(self):
-        """A misspelt organisation and a score from an unlisted agency each get a note naming the near name."""
+    def test_near_miss(self):
+        """A misspelt organisation gets a note naming the near name; a score from an unlisted agency gets none
+        (it is a mistake: see test_a_score_from_an_unlisted_agency_is_a_mistake)."""
         p = _proposal("Kent Polce", ["Housing associations"], [("kcc2", 3)])
         notes = panel_notes(load_round(R2627), [p])
         assert notes == [
             "p.yaml: lead_agency: 'Kent Polce' is not an organisation of the panel (did you mean 'Kent Police'?), "
             "so no declared interest is found for it",
-            "p.yaml: panel: 'kcc2' is not an agency of this round's panel (did you mean 'kcc'?)",
         ]
+
+    def test_a_score_from_an_unlisted_agency_is_a_mistake(self):
+        """Whether an agency the panel does not list has an interest cannot be known: its score is a mistake,
+        naming the near id and every listed one; listed agencies and a round listing none give no mistake."""
+        round_ = load_round(R2627)
+        mistakes = unknown_agencies(round_, [_proposal("Kent Police", [], [("kcc2", 3), ("kent-police", 5)])])
+        assert [str(m) for m in mistakes] == [
+            "p.yaml:24:3: panel: 'kcc2' is not an agency of this round's panel (did you mean 'kcc'?), so whether it "
+            "has an interest in the proposal cannot be checked\n  fix: write the agency's id as it is listed under "
+            f"panel in {round_.file} (kent-police, kcc, district-councils, kfrs, probation, nhs-kent-medway), or add "
+            "the agency there"]
+        assert unknown_agencies(round_, [_proposal("Kent Police", [], [("kcc", 3), ("kent-police", 5)])]) == []
+        bare = attrs.evolve(round_, panel=Panel())
+        assert unknown_agencies(bare, [_proposal("Kent Police", [], [("kcc2", 3)])]) == []
 
     def test_near_only_in_its_own_words(self):
         """A name alike a panel organisation's only in words such as 'Council' is another body and gets no note;

@@ -15,7 +15,7 @@ import attrs
 from ..errors import InputWarning, Problems, raise_all
 from .lint import proposal_warnings
 from .proposal import Folder, Proposal, load_folder
-from .round import Round, load_round
+from .round import Round, load_round, unknown_agencies
 from .scenario import Overrides, Scenario, apply, load_scenario
 
 __all__ = ["Inputs", "load_inputs"]
@@ -46,6 +46,8 @@ def load_inputs(rules: str | Path, proposals: str | Path | None = None, scenario
     folder = problems.attempt(load_folder, proposals, progress=progress) if proposals is not None else Folder(())
     loaded = tuple(problems.attempt(load_scenario, path) for path in scenarios)
     if round_ is not None and folder is not None:
+        for mistake in unknown_agencies(round_, folder.proposals):
+            problems.add(mistake)
         problems.attempt(apply, round_, folder.proposals, overrides)
         for scenario in loaded:
             if scenario is not None:

@@ -71,7 +71,7 @@ FIELDS: tuple[Spec, ...] = (
     Spec("evaluation", values.text, "how success will be measured", "Attendance and a follow-up survey.",
          required=False),
     Spec("reach", values.count, "the number of people expected to benefit (an estimate)", "400", required=False),
-    Spec("panel", _panel, "each partner agency's score in the shortlisting exercise", "{kent-police: 5, kcc: 4}",
+    Spec("panel", _panel, "each agency's score, by its id in the rules file's panel", "{kent-police: 5, kcc: 4}",
          required=False, default=(), type="mapping", form="one 'agency: score' line each, scores 0 to 5"),
     Spec("assumed", None, "the values that no source gives, assumed: a field's name, or a key path with dots",
          "[submitted, reach, delivery.start]", required=False, default=(), type="list of key paths",

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEADLINES", "FIGURES", "INTERESTS", "LEFTOVER", "RULES_FIELDS", "SHORTLIST_POLICIES", "Agency", "Interest",
     "Panel", "Priority", "Round", "Rule", "load_round", "panel_findings", "panel_notes", "parse_rules",
-    "unknown_priorities",
+    "unknown_agencies", "unknown_priorities",
 ]
 
 # the deadlines a rules file may give, and the words used for each in explanations
@@ -674,16 +674,31 @@ def unknown_priorities(round_: Round, proposals) -> list[str]:
 
 
 def panel_findings(round_: Round, proposal):
-    """``(field, what)`` for each organisation *proposal* names that nearly matches one the panel speaks for,
-    and for each of its panel scores from an agency the round's panel does not list."""
-    agencies = [a.id for a in round_.panel.agencies]
-    if not agencies:
+    """``(field, what)`` for each organisation *proposal* names that nearly matches one the panel speaks for."""
+    if not round_.panel.agencies:
         return
     for field, name, hint in round_.panel.near_misses(proposal):
         yield field, f"'{name}' is not an organisation of the panel{hint}, so no declared interest is found for it"
-    for agency, _ in proposal.panel:
-        if agency not in agencies:
-            yield "panel", f"'{agency}' is not an agency of this round's panel{did_you_mean(agency, agencies)}"
+
+
+def unknown_agencies(round_: Round, proposals) -> list[InputError]:
+    """A mistake for each panel score of *proposals* from an agency the round's panel does not list (where it
+    lists any): whether such an agency has an interest in the proposal cannot be known, so its score cannot be
+    counted or left out as the round says."""
+    agencies = [a.id for a in round_.panel.agencies]
+    if not agencies:
+        return []
+    where = f"under panel in {round_.file}" if round_.file else "under the rules file's panel"
+    out = []
+    for proposal in proposals:
+        line, column = proposal.places.get("panel", (None, None))
+        out += [InputError(f"'{agency}' is not an agency of this round's panel{did_you_mean(agency, agencies)}, so "
+                           "whether it has an interest in the proposal cannot be checked",
+                           file=proposal.file or None, field="panel", line=line, column=column,
+                           fix=f"write the agency's id as it is listed {where} ({', '.join(agencies)}), or add the "
+                               "agency there")
+                for agency, _ in proposal.panel if agency not in agencies]
+    return out
 
 
 def panel_notes(round_: Round, proposals) -> list[str]:
