@@ -62,3 +62,22 @@ class TestScreenBids:
         result = screen_bids(round_, ledger, [exact], dt.date(2022, 2, 10))
         assert result.bids[0].status == "can be considered"
         assert result.pot.left == 14_614_00
+
+    def test_a_project_of_the_year_is_not_a_new_bid(self):
+        """A bid with the id of a tactical bid already approved by the date, or of a project of the year, is
+        refused, the reason saying when and for how much it was funded: its money is already out of the pot, so
+        it cannot be counted again.  Before the approval the same bid is judged as any other."""
+        round_, ledger = year("2024-25")
+        (bid,) = [b for b in load_proposals(BIDS) if b.id == "doorstep-crime-leaflets"]
+        again = attrs.evolve(bid, id="two-tactical-projects")
+        upfront = attrs.evolve(bid, id="asb-case-reviews-training")
+        after = {b.proposal.id: b for b in screen_bids(round_, ledger, [again, upfront], dt.date(2024, 10, 1)).bids}
+        assert after["two-tactical-projects"].status == "refused"
+        assert after["two-tactical-projects"].reasons()[0] == (
+            "it is already funded: approved as a tactical bid on 30 September 2024 for £13,227")
+        assert after["asb-case-reviews-training"].status == "refused"
+        assert after["asb-case-reviews-training"].reasons()[0] == (
+            "it is already funded: a project of the year, allocated £6,000 from the upfront pot")
+        before = screen_bids(round_, ledger, [again], dt.date(2024, 9, 29)).bids[0]
+        assert before.funded is None
+        assert not any(r.startswith("it is already funded") for r in before.reasons())

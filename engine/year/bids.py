@@ -13,13 +13,14 @@ import datetime as dt
 
 import attrs
 
+from .. import fmt
 from ..decision import conditions
 from ..decision.screen import Screening, screen
 from ..inputs.proposal import Proposal
 from ..inputs.round import Round
 from ..inputs.tactical import TacticalPot
 from .gates import PotState, pot_on
-from .ledger import Ledger, YearState, replay
+from .ledger import Ledger, ProjectState, YearState, replay
 
 __all__ = ["Bid", "BidScreening", "screen_bids"]
 
@@ -30,6 +31,7 @@ class Bid:
 
     screening: Screening
     pot: PotState
+    funded: str | None = None  # why it is already a project of the year, if it is: it cannot be funded twice
 
     @property
     def proposal(self) -> Proposal:
@@ -37,11 +39,13 @@ class Bid:
 
     @property
     def status(self) -> str:
-        return "can be considered" if self.pot.is_open and self.screening.eligible else "refused"
+        return ("can be considered" if self.funded is None and self.pot.is_open and self.screening.eligible
+                else "refused")
 
     def reasons(self) -> tuple[str, ...]:
-        """Why it is refused (the pot first, then each rule it fails), or why it can be considered."""
-        out = [] if self.pot.is_open else [f"the tactical pot is {self.pot.reason}"]
+        """Why it is refused (already funded, the pot, then each rule it fails), or why it can be considered."""
+        out = [] if self.funded is None else [self.funded]
+        out += [] if self.pot.is_open else [f"the tactical pot is {self.pot.reason}"]
         out += [f"{c.reason} (rule {c.rule})" for c in self.screening.rejections]
         if not out:
             out.append(f"the tactical pot is {self.pot.reason}; it meets every rule for in-year bids")
@@ -72,4 +76,15 @@ def screen_bids(round_: Round, ledger: Ledger, bids, day: dt.date, *, engine: st
                                when=conditions.bind(rule.when, figures) if rule.when is not None else None)
                   for rule in rules)
     screened = screen(attrs.evolve(round_, rules=bound), bids, engine=engine)
-    return BidScreening(state, pot, tuple(Bid(s, pot) for s in screened))
+    funded = {row.project.id: _funded(row) for row in state.projects}
+    return BidScreening(state, pot, tuple(Bid(s, pot, funded.get(s.proposal.id)) for s in screened))
+
+
+def _funded(row: ProjectState) -> str:
+    """Why a bid with the id of the project of *row* is not a new bid: the money for it is already allocated
+    (and taken from what is left in the pot)."""
+    if row.bid is not None:
+        return (f"it is already funded: approved as a tactical bid on {fmt.date(row.bid.date)} for "
+                f"{fmt.money_short(row.bid.amount)}")
+    return (f"it is already funded: a project of the year, allocated {fmt.money_short(row.project.allocation)}"
+            + (f" from the {row.project.pot} pot" if row.project.pot else ""))
