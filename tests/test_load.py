@@ -88,6 +88,21 @@ class TestLoadInputs:
         inputs = load_inputs(R2627, EXAMPLES)
         assert [w.field for w in inputs.warnings] == ["csa_priorities"]
 
+    def test_an_allocation_beyond_the_grant_is_warned_of(self, tmp_path, monkeypatch):
+        """An upfront allocation of a penny more than the grant, from a flag or a scenario, is warned of (the run
+        assumes money the round does not have); the whole grant is not."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "s.yaml").write_text("name: x\nupfront: £39,600.01\n", encoding="utf-8")
+        (tmp_path / "t.yaml").write_text("name: y\nupfront: £39,600\n", encoding="utf-8")
+        inputs = load_inputs(R2627, EXAMPLES, ["s.yaml", "t.yaml"], overrides=Overrides(upfront=39_600_01))
+        beyond = [str(w) for w in inputs.warnings if w.field in ("--upfront", "upfront")]
+        words = ("the upfront allocation of £39,600.01 is £0.01 more than the whole grant of £39,600, so the run "
+                 "assumes money the round does not have (the tactical pot stays £13,100); keep the allocation "
+                 "within the grant, unless the what-if is meant to go beyond it")
+        assert beyond == [f"--upfront: {words}", f"s.yaml: upfront: {words}"]
+        inputs = load_inputs(R2627, EXAMPLES, ["t.yaml"], overrides=Overrides(upfront=39_600_00))
+        assert [w.field for w in inputs.warnings] == ["csa_priorities"]
+
     def test_strict_makes_warnings_mistakes(self):
         """With strict, each warning is a mistake with its place and fix."""
         with pytest.raises(InputError) as err:

@@ -12,6 +12,7 @@ from typing import Sequence
 
 import attrs
 
+from .. import fmt
 from ..errors import InputWarning, Problems, raise_all
 from .lint import proposal_warnings
 from .proposal import Folder, Proposal, load_folder
@@ -54,8 +55,25 @@ def load_inputs(rules: str | Path, proposals: str | Path | None = None, scenario
                 problems.attempt(apply, round_, folder.proposals, overrides.then(scenario.overrides),
                                  where=scenario.file)
     problems.check()
-    warnings = sorted(round_.warnings + folder.skipped + proposal_warnings(round_, folder.proposals),
+    beyond = list(_beyond_the_grant(round_, overrides, None))
+    for scenario in loaded:
+        beyond += _beyond_the_grant(round_, overrides.then(scenario.overrides), scenario.file)
+    warnings = sorted(round_.warnings + folder.skipped + proposal_warnings(round_, folder.proposals) + tuple(beyond),
                       key=InputWarning.sort_key)
     if strict:
         raise_all(w.as_error() for w in warnings if not w.note)
     return Inputs(round_, folder.proposals, loaded, tuple(warnings))
+
+
+def _beyond_the_grant(round_: Round, overrides: Overrides, where: str | None):
+    """A warning if *overrides* (from flags, or a scenario in the file *where*) set an upfront allocation larger
+    than the whole grant: the run then spends money the round does not have (the tactical pot is left as the
+    rules file gives it)."""
+    upfront = overrides.upfront
+    if upfront is None or not round_.grant or upfront <= round_.grant:
+        return
+    m = fmt.money_short
+    yield InputWarning(f"the upfront allocation of {m(upfront)} is {m(upfront - round_.grant)} more than the whole "
+                       f"grant of {m(round_.grant)}, so the run assumes money the round does not have (the tactical "
+                       f"pot stays {m(round_.tactical)})", file=where, field="upfront" if where else "--upfront",
+                       fix="keep the allocation within the grant, unless the what-if is meant to go beyond it")
