@@ -710,6 +710,31 @@ class TestErrors:
         assert err.startswith(f"Error: {shown}:"), err
 
 
+    @pytest.mark.parametrize(("args", "said", "path"), [
+        (["scren"], "No such command 'scren' (did you mean 'screen'?).", "crg"),
+        (["screen", "--polcy", "x"], "No such option '--polcy'. Did you mean '--policy'?", "crg screen"),
+        (["screen", R2627], "Missing argument 'PROPOSALS_DIR'.", "crg screen"),
+        (["screen", R2627, EXAMPLES, "--policy", "Rank"],
+         "Invalid value for '--policy': 'Rank' is not one of 'rank', 'optimal', 'consensus-first'.", "crg screen"),
+        (["decide", "1"], "Missing option '--outcome'. Choose from: approved, amended, declined", "crg decide"),
+        (["new", "proposl"], "No such command 'proposl'. Did you mean 'proposal'?", "crg new"),
+    ])
+    def test_a_command_called_wrongly(self, args, said, path):
+        """A mistake in calling a command (a misspelt command or option, a value not allowed, an argument left
+        out) is reported as every other mistake: what is wrong on one line, the fix on the next, exit status 2."""
+        result = crg(*args)
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        path = path.replace("crg", command().name, 1)  # the test runner calls the program by its function's name
+        assert result.stderr == f"Error: {said}\n  fix: see '{path} --help' for how to call it\n"
+
+    def test_crg_alone_gives_its_help(self):
+        """'crg' with no command prints the help, as click does."""
+        result = crg()
+        assert result.exit_code == 2
+        assert result.output.startswith(f"Usage: {command().name} [OPTIONS] COMMAND [ARGS]...\n")
+        assert "\nCommands:\n" in result.output
+
     @pytest.mark.parametrize("case", ["ambiguous cost", "financial year out of calendar"])
     def test_error_from_real_process(self, case, tmp_path):
         """Run as a real process, a mistake exits 2 with no traceback on stderr."""

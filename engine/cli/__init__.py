@@ -5,7 +5,8 @@ returns.  A user's mistake (:class:`~engine.errors.InputError`) is printed as
 one short message on stderr with exit status 2, by the group itself, so no
 command handles it twice; several mistakes found together
 (:class:`~engine.errors.InputErrors`) are printed one after another, in order
-of file and line, with a count.  Output is written only once the whole of it
+of file and line, with a count.  A command called wrongly (an unknown option, a
+value not allowed) is reported the same way, not with click's usage text.  Output is written only once the whole of it
 has been made, so nothing is ever half-written.
 
 Commands are imported only when they run (``crg --version`` and ``crg
@@ -57,6 +58,37 @@ class _Group(click.Group):
             return None
         module, function = COMMANDS[name].split(":")
         return getattr(importlib.import_module(f"{__name__}.{module}"), function)
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        """As click's, but a mistake in how the command is called (an unknown option, a value not allowed, an
+        argument left out) is printed as every other mistake is: one line saying what is wrong, then the fix, and
+        exit status 2."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):  # plain 'crg': the help
+                exc.show()
+                sys.exit(exc.exit_code)
+            words = " ".join(exc.format_message().split())
+            path = exc.ctx.command_path if exc.ctx is not None else "crg"
+            click.echo(f"Error: {words}\n  fix: see '{path} --help' for how to call it", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if type(code) is int else 0)  # click gives the code of an early exit (--help, --version)
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in COMMANDS and not args[0].startswith("-"):
+            from ..errors import did_you_mean
+
+            raise click.UsageError(f"No such command '{args[0]}'{did_you_mean(args[0], COMMANDS)}.", ctx)
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx):
         from ..errors import InputError, InputErrors  # here, so that ``crg --version`` does not load them
