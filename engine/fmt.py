@@ -16,7 +16,7 @@ from typing import Any, Sequence
 __all__ = [
     "PENCE", "count", "date", "found", "markdown", "money", "money_change", "money_json", "money_short", "number",
     "ordinal", "percent", "points", "points_change", "points_json", "pounds", "quoted", "rounded_parts",
-    "rounded_steps", "on_grid", "score",
+    "rounded_steps", "on_grid", "score", "steps",
     "score_value", "short", "timestamp",
 ]
 
@@ -108,25 +108,39 @@ def rounded_parts(parts: Sequence[Fraction], places: int = 1) -> list[str]:
     return [on_grid(f, places) for f in rounded_steps(parts, places)]
 
 
-def rounded_steps(parts: Sequence[Fraction], places: int = 1) -> list[int]:
-    """The *parts* rounded to *places* decimals so that they add up to their total rounded the same way, each
-    as a whole number of steps of the last decimal.
+def rounded_steps(parts: Sequence[Fraction], places: int = 1, total: int | None = None) -> list[int]:
+    """The *parts* rounded to *places* decimals so that they add up to *total* steps (default: their own total
+    rounded the same way), each as a whole number of steps of the last decimal.
 
     Largest remainder: each part is cut down to the grid, then the parts with the
-    largest remainders (ties by position) get one step more until the sum matches.
-    Worked out in whole numbers over the parts' least common denominator.
+    largest remainders (ties by position) get one step more until the sum matches
+    (or, for a *total* below the sum of the parts cut down, those with the smallest
+    remainders, ties by position from the last, one step less).  Worked out in
+    whole numbers over the parts' least common denominator.
     """
     scale = 10 ** places
     parts = [p if isinstance(p, Fraction) else Fraction(p) for p in parts]
     common = math.lcm(*(p.denominator for p in parts)) if parts else 1
     exact = [p.numerator * (common // p.denominator) * scale for p in parts]  # each part * scale, over common
-    total = (2 * sum(exact) + common) // (2 * common)
+    if total is None:
+        total = (2 * sum(exact) + common) // (2 * common)
     floors = [e // common for e in exact]
     short = total - sum(floors)
     order = sorted(range(len(exact)), key=lambda i: (-(exact[i] % common), i))
-    for i in order[:max(short, 0)]:
-        floors[i] += 1
+    for k in range(max(short, 0)):
+        floors[order[k % len(order)]] += 1
+    for k in range(max(-short, 0)):
+        floors[order[-1 - k % len(order)]] -= 1
     return floors
+
+
+def steps(value: Fraction | int, places: int = 1) -> int:
+    """*value* in whole steps of the last of *places* decimals, rounded half away from zero, as :func:`points`
+    shows it."""
+    value = value if isinstance(value, Fraction) else Fraction(value)
+    n, d = value.numerator, value.denominator
+    whole = (abs(n) * 10 ** places * 2 + d) // (2 * d)
+    return -whole if n < 0 else whole
 
 
 def on_grid(steps: int, places: int) -> str:

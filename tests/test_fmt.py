@@ -93,6 +93,15 @@ class TestRoundedParts:
             cut[i] += 1
         assert fmt.rounded_parts(parts, places) == [fmt.points(Fraction(c, scale), places) for c in cut]
 
+    @given(st.lists(fractions, min_size=1, max_size=8), st.integers(-1, 1))
+    def test_a_total_a_step_away(self, parts, moved):
+        """Given a total a step above or below their own, the parts add up to it, each at most a step from where
+        its own total puts it."""
+        natural = fmt.rounded_steps(parts)
+        steps = fmt.rounded_steps(parts, total=sum(natural) + moved)
+        assert sum(steps) == sum(natural) + moved
+        assert all(abs(s - n) <= 1 for s, n in zip(steps, natural))
+
     def test_the_reported_case(self):
         """2.0, 2.5, 2.0, 0.4, 0.8, 0.5 shown as parts of 8.1 add up to 8.1."""
         parts = [Fraction(2), Fraction(5, 2), Fraction(2), Fraction(44, 100), Fraction(76, 100), Fraction(45, 100)]

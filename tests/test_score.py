@@ -450,8 +450,47 @@ def test_a_score_shows_its_parts_and_says_where_they_are_rounded(drawn):
 
     parts = tuple(Part(f"c{i}", f"criterion {i}", points if scored else Fraction(0), Fraction(5), "", scored)
                   for i, (points, scored) in enumerate(drawn))
-    sc = Score(0, 10, parts, False, None, sum((p.points for p in parts), Fraction(0)))
-    shown = iter(fmt.rounded_parts([p.points for p in parts if p.scored]))
-    expected = [(p, next(shown) if p.scored else "not scored") for p in parts]
-    assert sc.terms() == expected
-    assert sc.rounded == any(p.scored and Fraction(text) != p.points for p, text in expected)
+    exact = sum((p.points for p in parts), Fraction(0))
+    sc = Score((2 * exact * UNITS + 1) // 2, 10, parts, False, None, exact)  # thousandths, rounded half up
+    terms = sc.terms()
+    assert [p for p, _ in terms] == list(parts)
+    assert [text for p, text in terms if not p.scored] == ["not scored"] * sum(not p.scored for p in parts)
+    shown = [Fraction(text) for p, text in terms if p.scored]
+    # the shown parts add up to the score as shown (its thousandths to one decimal), each within a step of its own
+    assert sum(shown) == Fraction(fmt.score(sc.units))
+    assert all(abs(s - p.points) < Fraction(1, 10) for s, p in zip(shown, [p for p in parts if p.scored]))
+    assert sc.rounded == any(p.scored and Fraction(text) != p.points for p, text in terms)
+
+
+@given(st.lists(st.fractions(min_value=0, max_value=5, max_denominator=10_000), min_size=1, max_size=7))
+@example([Fraction(5566, 651) - 8, Fraction(8)])  # 8.54992, held as 8.550: shown as 8.6
+def test_the_parts_add_up_to_the_score_as_shown_when_thousandths_round_it_up(points):
+    """A score whose thousandths round up past the exact total's own rounding to one decimal (8.54992 is held as
+    8.550 and shown as 8.6) has parts that add up to what is shown, each within a step of its exact value."""
+    from engine import fmt
+    from engine.decision.score import Part, Score
+
+    parts = tuple(Part(f"c{i}", f"criterion {i}", p, Fraction(5), "") for i, p in enumerate(points))
+    exact = sum(points, Fraction(0))
+    sc = Score((2 * exact * UNITS + 1) // 2, 10, parts, False, None, exact)
+    shown = [Fraction(text) for _, text in sc.terms()]
+    assert sum(shown) == Fraction(fmt.score(sc.units))
+    assert all(abs(s - p) < Fraction(1, 10) for s, p in zip(shown, points))
+
+
+def test_the_reported_weights_show_parts_that_add_up():
+    """With the panel weighted 2.3 (and the others as reported), every proposal of the example round has parts that
+    add up to its score as the table shows it: doorstep-crime-door-chains, 5566/651 = 8.54992, shows 8.6."""
+    from engine import fmt
+    from engine.inputs.proposal import load_proposals
+    from tests.conftest import PROPOSALS
+
+    proposals = [p for p in load_proposals(PROPOSALS / "2026-27-example") if p.pot == "upfront"]
+    for weights in ({"panel": Fraction(23, 10)}, {"deliverability": Fraction(17, 10)}, {"value": Fraction(31, 10)},
+                    {"pcc": Fraction(43, 10)}):
+        scoring = ROUND.scoring
+        for cid, weight in weights.items():
+            scoring = scoring.with_weight(cid, weight)
+        for pid, sc in score_all(proposals, ROUND, scoring).items():
+            shown = sum(Fraction(text) for p, text in sc.terms() if p.scored)
+            assert shown == Fraction(fmt.score(sc.units)), (weights, pid, sc.terms(), sc.units)

@@ -108,10 +108,12 @@ class Score:
 
     @functools.cached_property
     def _shown(self) -> tuple[tuple[Part, int], ...]:
-        """Each scored part with its points as shown, in tenths (worked out once: the explanation and the
-        JSON read them)."""
+        """Each scored part with its points as shown, in tenths, adding up to the score as shown: its thousandths
+        rounded to one decimal, which may be a tenth more than the exact parts' sum rounded (8.54992 is held as
+        8.550 and shown as 8.6).  Worked out once: the explanation and the JSON read them."""
         scored = [part for part in self.parts if part.scored]
-        return tuple(zip(scored, fmt.rounded_steps([part.points for part in scored])))
+        total = fmt.steps(self.points) if scored else None
+        return tuple(zip(scored, fmt.rounded_steps([part.points for part in scored], total=total)))
 
     @functools.cached_property
     def _terms(self) -> tuple[tuple[Part, str], ...]:
