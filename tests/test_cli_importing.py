@@ -120,6 +120,17 @@ class TestImport:
         assert result.exit_code == 2
         assert result.stderr == "Error: no-rules.yaml: file not found\n  fix: check the path\n"
 
+    def test_out_under_a_file(self, tmp_path, monkeypatch):
+        """A folder to write in that cannot be made (a file is in its way) is a mistake naming it, exit status 2."""
+        monkeypatch.chdir(tmp_path)
+        copy_example(tmp_path, "proposals.csv")
+        (tmp_path / "taken").write_text("a file\n", encoding="utf-8")
+        result = crg("import", "proposals.csv", "-o", "taken/new")
+        assert result.exit_code == 2, result.exception
+        assert result.stderr == ("Error: taken/new: -o: the folder cannot be made (Not a directory)\n"
+                                 "  fix: give a folder that can be made and written\n")
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["proposals.csv", "taken"]
+
     def test_out_is_required(self):
         """-o is required (click's usage error, exit 2)."""
         result = crg("import", EXAMPLE / "proposals.csv")

@@ -84,12 +84,12 @@ class TestReportErrors:
 
     def test_cannot_be_replaced(self, tmp_path, monkeypatch):
         """When the finished file cannot be put in place: one message, exit 2, no partial file left behind."""
-        from engine.outputs import writers
+        from engine import files
 
         def refuse(source, target):
             raise PermissionError(13, "Permission denied")
 
-        monkeypatch.setattr(writers.os, "replace", refuse)
+        monkeypatch.setattr(files.os, "replace", refuse)
         path = tmp_path / "r.md"
         result = crg("report", R2627, EXAMPLES, "-o", path)
         assert result.exit_code == 2
@@ -396,13 +396,13 @@ class TestReportRunErrors:
 
     def test_cannot_be_replaced(self, here, monkeypatch):
         """When the finished file cannot be put in place: one message, exit 2, no partial file left behind."""
-        from engine.outputs import writers
+        from engine import files
 
         def refuse(source, target):
             raise PermissionError(13, "Permission denied")
 
         record()
-        monkeypatch.setattr(writers.os, "replace", refuse)
+        monkeypatch.setattr(files.os, "replace", refuse)
         before = sorted(p.name for p in here.iterdir())
         result = crg("report", "--run", "1", "-o", "run.md")
         assert (result.exit_code, result.stderr) == (2, "Error: run.md: -o: cannot be written (Permission denied)\n"

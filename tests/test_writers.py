@@ -8,6 +8,7 @@ import zipfile
 import pytest
 
 from engine.errors import InputError
+from engine import files
 from engine.outputs import writers
 
 from .test_layout import example_doc
@@ -59,7 +60,7 @@ class TestWrite:
         def refuse(source, target):
             raise PermissionError(13, "Permission denied")
 
-        monkeypatch.setattr(writers.os, "replace", refuse)
+        monkeypatch.setattr(files.os, "replace", refuse)
         with pytest.raises(InputError) as caught:
             writers.write(example_doc(), str(tmp_path / "r.md"))
         assert caught.value.problem == "cannot be written (Permission denied)"

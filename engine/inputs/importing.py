@@ -641,7 +641,11 @@ def _bad_cells(file: str, problems: list[CellProblem]) -> BadCells:
 
 def _write_all(folder: Path, texts: list[tuple[Path, str]]) -> None:
     """Write each file beside its place, then rename them all into place: no file is ever half-written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"the folder cannot be made ({exc.strerror})", file=str(folder), field="-o",
+                         fix="give a folder that can be made and written") from None
     temps: list[tuple[Path, Path]] = []
     try:
         for target, text in texts:
@@ -651,6 +655,9 @@ def _write_all(folder: Path, texts: list[tuple[Path, str]]) -> None:
                 stream.write(text)
         for temp, target in temps:
             os.replace(temp, target)
+    except OSError as exc:
+        raise InputError(f"cannot be written ({exc.strerror})", file=str(folder), field="-o",
+                         fix="give a folder that can be written") from None
     finally:
         for temp, _ in temps:
             temp.unlink(missing_ok=True)

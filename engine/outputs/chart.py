@@ -21,6 +21,7 @@ from typing import Sequence
 
 from .. import fmt
 from ..errors import InputError
+from ..files import write_whole
 
 __all__ = ["allocation_figure", "png", "steps_figure", "svg", "sweep_chart", "sweep_figure", "sweep_steps"]
 
@@ -130,12 +131,9 @@ def sweep_chart(outcome, path: str) -> None:
     fig = sweep_figure(outcome)
     target = Path(path)
     data = _svg_file(fig) if target.suffix.lower() == ".svg" else png(fig)
-    partial = target.with_name(target.name + ".part")
     try:
-        partial.write_bytes(data)
-        partial.replace(target)  # never leave a half-written chart behind
+        write_whole(target, data)  # never leave a half-written chart behind
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise InputError(f"cannot write the chart ({exc.strerror})", file=path, field="--chart",
                          fix="give a path in a folder that exists and can be written") from None
 

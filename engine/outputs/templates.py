@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 from .. import fmt
 from ..errors import InputError
+from ..files import write_whole
 
 __all__ = ["proposal_template", "round_template", "write_new"]
 
@@ -31,12 +32,9 @@ def write_new(path: str | Path, text: str, *, flag: str | None = None) -> None:
                          fix="give a new file name, or move the old file away first")
     if not target.parent.is_dir():
         raise InputError("the folder does not exist", file=str(path), field=flag, fix="create the folder first")
-    partial = target.with_name(target.name + ".part")
     try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(target)
+        write_whole(target, text.encode("utf-8"))
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise InputError(f"cannot be written ({exc.strerror})", file=str(path), field=flag) from None
 
 

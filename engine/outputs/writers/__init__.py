@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import importlib
 import io
-import os
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
+from ...files import write_whole
 
 __all__ = ["FORMATS", "check_target", "render", "write"]
 
@@ -51,13 +51,9 @@ def write(doc: dict[str, Any], path: str) -> None:
     """Write *doc* to *path*, in the format its extension names, never leaving a half-written file."""
     target = check_target(path)
     data = render(doc, target.suffix.lower())
-    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        with open(partial, "xb") as out:
-            out.write(data)
-        os.replace(partial, target)
+        write_whole(target, data)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise InputError(f"cannot be written ({exc.strerror})", file=path, field="-o",
                          fix="give a path in a folder that can be written") from None
 
