@@ -746,3 +746,29 @@ class TestErrors:
         assert result.stderr.startswith(f"Error: {shown}:")
         assert "Traceback" not in result.stderr
         assert result.stdout == ""
+
+    @pytest.mark.parametrize("args", [["screen", R2627, EXAMPLES], ["compare", R2627, EXAMPLES, REPO / "scenarios" / "2026-27-example" / "cut-to-20000.yaml"],
+                                      ["rules", R2627], ["screen", R2627, EXAMPLES, "--policy", "Rank"]])
+    def test_the_same_bytes_whatever_the_locale(self, args, tmp_path):
+        """Output and errors are UTF-8 in any locale: under the POSIX locale with Python's UTF-8 mode off, whose
+        encoding cannot write a pound sign, a dash or an ellipsis, the bytes are those of a UTF-8 locale."""
+        def run(**env):
+            plain = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHONIOENCODING"))}
+            return subprocess.run([sys.executable, "-c", "from engine.cli import main; main()", *map(str, args)],
+                                  cwd=tmp_path, capture_output=True, timeout=60,
+                                  env=dict(plain, PYTHONPATH=str(REPO), **env))
+
+        utf8, posix = run(LC_ALL="C.UTF-8"), run(LC_ALL="POSIX", PYTHONUTF8="0")
+        assert (posix.returncode, posix.stdout, posix.stderr) == (utf8.returncode, utf8.stdout, utf8.stderr)
+        assert "£".encode() in utf8.stdout + utf8.stderr or args[-1] == "Rank"
+
+    def test_output_that_cannot_be_written(self, tmp_path):
+        """Output sent to a full disk is one line of error and exit status 2, no traceback."""
+        with open("/dev/full", "w") as full:
+            result = subprocess.run([sys.executable, "-c", "from engine.cli import main; main()", "screen",
+                                     str(R2627), str(EXAMPLES)], cwd=tmp_path, stdout=full, stderr=subprocess.PIPE,
+                                    text=True, timeout=60, env=dict(os.environ, PYTHONPATH=str(REPO)))
+        assert result.returncode == 2
+        assert result.stderr.endswith("Error: stdout: the output cannot be written (No space left on device)\n"
+                                      "  fix: make room where the output goes, or send it somewhere else\n")
+        assert "Traceback" not in result.stderr

@@ -127,5 +127,9 @@ def cli() -> None:
 
 
 def main() -> None:
-    """Entry point of the ``crg`` console script."""
+    """Entry point of the ``crg`` console script.  Its output is UTF-8 whatever the locale (the same bytes
+    everywhere, and no pound sign or dash left that the locale's encoding cannot write)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
     cli(prog_name="crg")

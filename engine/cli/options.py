@@ -7,7 +7,9 @@ rule engine to use) instead of seven loose values.
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
 import sys
 import time
 from collections.abc import Iterable
@@ -88,13 +90,21 @@ def given(ctx: click.Context, *, only: tuple[str, ...] | None = None, besides: t
 
 
 def emit(text: str | Iterable[str]) -> None:
-    """Write the output: a text, or its pieces one by one (made once every decision is taken)."""
-    if isinstance(text, str):
-        sys.stdout.write(text)
-    else:
-        for piece in text:
-            sys.stdout.write(piece)
-    sys.stdout.flush()
+    """Write the output: a text, or its pieces one by one (made once every decision is taken).  Output that
+    cannot be written (a full disk) is one line of error; a closed pipe is left to click, which ends quietly."""
+    try:
+        if isinstance(text, str):
+            sys.stdout.write(text)
+        else:
+            for piece in text:
+                sys.stdout.write(piece)
+        sys.stdout.flush()
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # nothing more is written there, at exit either
+        raise InputError(f"the output cannot be written ({exc.strerror})", field="stdout",
+                         fix="make room where the output goes, or send it somewhere else") from None
 
 
 def chart_path(value: str | None, flag: str = "--chart") -> str | None:
