@@ -79,6 +79,23 @@ def bad(tmp_path: Path, sheets: dict, **kwargs) -> BadCells:
 class TestImportProposals:
     """import_proposals"""
 
+    def test_a_damaged_sheet(self, tmp_path):
+        """A workbook whose sheet is cut short inside the file (openpyxl reads a sheet only when its rows are
+        asked for) is one mistake naming the file; nothing is written."""
+        import zipfile
+
+        good = write_workbook(tmp_path / "good.xlsx", {"Proposals": [["id", "title"], ["a", "A"]] * 50})
+        with zipfile.ZipFile(good) as zin, zipfile.ZipFile(tmp_path / "bad.xlsx", "w") as zout:
+            for item in zin.infolist():
+                data = zin.read(item.filename)
+                zout.writestr(item, data[:len(data) // 2] if item.filename.startswith("xl/worksheets/") else data)
+        with pytest.raises(InputError) as caught:
+            import_proposals(tmp_path / "bad.xlsx", tmp_path / "out")
+        assert str(caught.value) == (
+            f"{tmp_path / 'bad.xlsx'}: is not an Excel workbook that can be read (a sheet is damaged: ParseError)\n"
+            "  fix: open it in the spreadsheet and save it again as an Excel workbook (.xlsx)")
+        assert not (tmp_path / "out").exists()
+
     def test_example_round_from_a_workbook(self, tmp_path):
         """The twelve example proposals, typed into a workbook with Excel dates, import as the same proposals."""
         rows, panel = sheet_rows(EXAMPLES)

@@ -73,6 +73,16 @@ class TestParse:
         data = yamlfile.parse(b"a: 2026-04-08\nb: 5595.0\nc: yes\nd: 010\ne: [1, on]\n", "f.yaml").data
         assert data == {"a": "2026-04-08", "b": "5595.0", "c": "yes", "d": "010", "e": ["1", "on"]}
 
+    @pytest.mark.parametrize("text", ["a: " + "[" * 1000 + "]" * 1000 + "\n", "a: " + "[" * 1000 + "\n",
+                                      "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 1200)) + "  b: 1\n"])
+    def test_nested_too_deeply(self, text):
+        """A file nested hundreds of levels deep (brackets left open, say) is one mistake naming it, not a
+        RecursionError."""
+        with pytest.raises(InputError) as caught:
+            yamlfile.parse(text.encode(), "x.yaml")
+        assert caught.value.file == "x.yaml"
+        assert caught.value.problem == "lists or mappings are nested too deeply to be read (hundreds of levels)"
+
     @pytest.mark.parametrize("written", ["", "~", "null", "Null", "NULL"])
     def test_nulls(self, written):
         """An empty value and the null words are None."""

@@ -182,6 +182,7 @@ def _csv_rows(path: Path, shown: str) -> tuple[tuple[Any, ...], ...]:
 
 def _workbook(path: Path, shown: str, which: int) -> list[Sheet]:
     import zipfile
+    import zlib
 
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
@@ -196,6 +197,11 @@ def _workbook(path: Path, shown: str, which: int) -> list[Sheet]:
     try:
         return [Sheet(shown, sheet.title, (which, i), tuple(tuple(r) for r in sheet.iter_rows(values_only=True)))
                 for i, sheet in enumerate(book.worksheets)]
+    except (SyntaxError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        # a sheet damaged inside the file (its XML cut short, say): openpyxl reads the sheets only now
+        raise InputError(f"is not an Excel workbook that can be read (a sheet is damaged: {exc.__class__.__name__})",
+                         file=shown, fix="open it in the spreadsheet and save it again as an Excel workbook "
+                                         "(.xlsx)") from None
     finally:
         book.close()
 

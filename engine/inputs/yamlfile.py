@@ -199,12 +199,16 @@ def parse(raw: bytes, name: str) -> YamlFile:
         ) from None
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise InputError("the file is empty", file=name, fix="fill it in, or remove it")
-    if _FAST is not None and not _PYTHON_READS.search(text):
-        try:
-            return _compose(text, name, _FAST)
-        except (yaml.YAMLError, InputError, _Unlike):
-            pass  # read again by the Python parser: its messages and places are the ones users see
-    return _compose(text, name, yaml.BaseLoader)
+    try:
+        if _FAST is not None and not _PYTHON_READS.search(text):
+            try:
+                return _compose(text, name, _FAST)
+            except (yaml.YAMLError, InputError, _Unlike):
+                pass  # read again by the Python parser: its messages and places are the ones users see
+        return _compose(text, name, yaml.BaseLoader)
+    except RecursionError:
+        raise InputError("lists or mappings are nested too deeply to be read (hundreds of levels)", file=name,
+                         fix="look for a '[' or '{' left open; a file needs only a few levels") from None
 
 
 # Texts the Python parser reads from the start: where libyaml reads otherwise (a tab; a byte-order mark
