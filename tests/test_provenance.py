@@ -112,6 +112,23 @@ class TestSourcing:
         assert fields[0] == "scoring.out_of" and len(fields) == 20
         assert all(field.startswith("scoring.") for field in fields)
 
+    def test_require_sources_reads_the_files_the_loader_reads(self, tmp_path):
+        """The proposal files checked are those the round is screened from: one named .YAML is checked (its
+        value with no source refused), and a Mac's '._' copy beside the others is skipped, as the loader skips it."""
+        import shutil
+
+        rules, folder = ROUNDS["kcsp-2021-22"]
+        shutil.copytree(folder, tmp_path / "props")
+        (tmp_path / "props" / "._dummy-cctv-cameras.yaml").write_bytes(b"\x00\x05\x16\x07\x00")
+        require_sources(rules, tmp_path / "props")
+        moved = tmp_path / "props" / "dummy-cctv-cameras.YAML"
+        (tmp_path / "props" / "dummy-cctv-cameras.yaml").rename(moved)
+        moved.write_text("".join(line for line in moved.read_text(encoding="utf-8").splitlines(keepends=True)
+                                 if not line.startswith("source:")), encoding="utf-8")
+        with pytest.raises(InputErrors) as err:
+            require_sources(rules, tmp_path / "props")
+        assert {e.file for e in err.value.errors} == {str(moved)}
+
     @pytest.mark.parametrize("key", ["kcsp-2021-22", "kcsp-2024-25", "kcsp-2025-26"])
     def test_require_sources_passes_real_rounds(self, key):
         """The shipped real rounds pass, rules and proposals together."""

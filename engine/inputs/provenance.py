@@ -213,13 +213,15 @@ def unsourced(path: str | Path, *, name: str | None = None) -> list[InputError]:
 def require_sources(rules: str | Path, proposals: str | Path | None = None) -> None:
     """Refuse every value of a real round's files that is neither sourced nor assumed, all at once.
 
-    The rules file is checked, and each proposal file of the folder *proposals*.
+    The rules file is checked, and each proposal file of the folder *proposals*, found as the loader finds them
+    (a stray file skipped, ``.YAML`` read like ``.yaml``).
     """
-    paths = [Path(rules)]
+    from .proposal import proposal_sources
+
+    files = [read(rules, name=str(rules))]
     if proposals is not None:
-        paths += sorted(p for p in Path(proposals).iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-    names = [str(rules)] + [str(Path(str(proposals)) / p.name) for p in paths[1:]]
-    raise_all(problem for path, name in zip(paths, names) for problem in unsourced(path, name=name))
+        files += [source.yaml() for source in proposal_sources(proposals)]
+    raise_all(problem for file in files for problem in unsourced_in(file))
 
 
 def _listed(raw) -> list[str]:
