@@ -71,6 +71,43 @@ class TestStatus:
         out = ok("status", R2122, L2122)
         assert out.startswith("KCSP Crime Reduction Grant 2021/22 on 31 March 2022\n")
 
+    def test_default_date_is_the_uk_date_in_any_time_zone(self, tmp_path):
+        """With no --on, the date is today's in the UK, whatever the machine's time zone: run at once under the
+        time zones 14 hours ahead of UTC and 12 behind (always on different dates), the status of a round of the
+        financial year holding today names the same day, the UK's."""
+        import datetime as dt
+        import os
+        import subprocess
+        import sys
+        from zoneinfo import ZoneInfo
+
+        def uk_today():
+            return dt.datetime.now(ZoneInfo("Europe/London")).date()
+
+        day = uk_today()
+        start = day.year if day.month >= 4 else day.year - 1
+        year = f"{start}/{(start + 1) % 100:02d}"
+        if year == "2026/27":
+            (tmp_path / "r.yaml").write_bytes((RULES / "kcsp-2026-27.yaml").read_bytes())
+        else:
+            assert crg("new", "round", tmp_path / "r.yaml", "--from", RULES / "kcsp-2026-27.yaml", "--year",
+                       year).exit_code == 0
+        (tmp_path / "l.yaml").write_text(
+            f"round: kcsp-{start}-{(start + 1) % 100:02d}\nshortlisted: {start}-04-01\nprojects:\n"
+            "  - {id: a, title: A, pot: upfront, allocation: £800}\n", encoding="utf-8")
+
+        def status(zone):
+            return subprocess.run([sys.executable, "-c", "from engine.cli import main; main()", "status", "r.yaml",
+                                   "l.yaml"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                                  env=dict(os.environ, PYTHONPATH=str(REPO), TZ=zone)).stdout.splitlines()[0]
+
+        for _ in range(3):  # the UK's date can turn between the runs: then try again
+            before = uk_today()
+            ahead, behind = status("Pacific/Kiritimati"), status("Etc/GMT+12")
+            if uk_today() == before:
+                break
+        assert ahead == behind == f"KCSP Crime Reduction Grant {year} on {before.day} {before:%B %Y}"
+
     def test_warning_on_stderr(self):
         """The 2025/26 split warning goes to stderr."""
         result = crg("status", *YEARS["2025-26"], "--on", "2025-09-01", "--format", "json")

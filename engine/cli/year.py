@@ -16,16 +16,14 @@ def _load(rules: str, ledger: str):
 
 
 def day_asked(round_, on: str | None):
-    """The date of ``--on`` (checked), or today."""
-    import datetime as dt
+    """The date of ``--on`` (checked), or today in the UK."""
+    from ..year.ledger import day_in_year, today_in_kent
 
-    from ..year.ledger import day_in_year
-
-    return day_in_year(round_, on, today=dt.date.today(), field="--on")
+    return day_in_year(round_, on, today=today_in_kent(), field="--on")
 
 
 ON = click.option("--on", "on", metavar="DATE", default=None,
-                  help="The date, YYYY-MM-DD (default: today, or the nearer end of the financial year).")
+                  help="The date, YYYY-MM-DD (default: today in the UK, or the nearer end of the financial year).")
 
 
 @click.command()

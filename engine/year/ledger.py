@@ -48,7 +48,7 @@ from ..inputs.round import Round, parse_financial_year
 from ..inputs.yamlfile import Fields, dotted, read
 
 __all__ = ["EVENTS", "NOT_REPORTED", "POTS", "EarlierProject", "Event", "Ledger", "Project", "ProjectState",
-           "YearState", "day_in_year", "load_ledger", "replay"]
+           "YearState", "day_in_year", "load_ledger", "replay", "today_in_kent"]
 
 POTS = ("upfront", "tactical")
 NOT_REPORTED = "not reported"  # a project whose pot the reports do not give
@@ -285,6 +285,14 @@ def _event(e: Fields, round_: Round, index: int) -> Event | None:
     )
     e.done()
     return event
+
+
+def today_in_kent() -> dt.date:
+    """Today's date where the partnership is (the UK's, in British Summer Time from its first hour), whatever
+    the machine's time zone: a round's dates and its financial year are the UK's."""
+    from zoneinfo import ZoneInfo  # its data from the system, or else from the tzdata package
+
+    return dt.datetime.now(ZoneInfo("Europe/London")).date()
 
 
 def day_in_year(round_: Round, text: str | None, *, today: dt.date, field: str = "date") -> dt.date:
