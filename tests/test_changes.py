@@ -98,6 +98,16 @@ class TestDiffRuns:
             assert m.reasons[-1].startswith("now: Reserve:")
         assert {t.path for t in d.totals} >= {"upfront", "allocated", "remaining"}
 
+    def test_scores_shown_with_one_decimal(self, tmp_path, clock):
+        """A score that moved is shown with one decimal, as every command shows it; one that moved too little to
+        show so is said to have (7.514 to 7.55 is 7.5 to 7.6; cuckooing-awareness-housing stays 7.8)."""
+        path = tmp_path / "crg.db"
+        before = record_round(path)
+        after = record_round(path, overrides=Overrides.from_flags(relax=("received-by-deadline=flag",)))
+        said = {m.id: [r for r in m.reasons if "its score" in r] for m in diff_runs(before, after).moves}
+        assert said["dhr-learning-webinars"] == ["its score went from 7.5 to 7.6"]
+        assert said["cuckooing-awareness-housing"] == ["its score moved too little to show at one decimal (7.8)"]
+
     def test_edited_file_moves(self, tmp_path, monkeypatch, clock):
         """An edited proposal file is named with the values that changed, as written, and its move explained."""
         monkeypatch.chdir(tmp_path)

@@ -233,7 +233,9 @@ def _reasons(x, y, file: FileChange | None, context: list[str]) -> list[str]:
         elif was["passed"] != c["passed"]:
             out.append(f"rule {c['rule']} now " + ("passes" if c["passed"] else f"fails: {c['reason']}"))
     if None not in (x["score"], y["score"]) and x["score"] != y["score"]:
-        out.append(f"its score went from {_points(x['score'])} to {_points(y['score'])}")
+        was, now = _points(x["score"]), _points(y["score"])
+        out.append(f"its score went from {was} to {now}" if was != now
+                   else f"its score moved too little to show at one decimal ({now})")
     if not out:
         out.append("nothing of its own changed; " + ("; ".join(context) if context else "other proposals did"))
     out.append(f"now: {y['explanation']}")
@@ -241,7 +243,8 @@ def _reasons(x, y, file: FileChange | None, context: list[str]) -> list[str]:
 
 
 def _points(value: float) -> str:
-    return fmt.number(Fraction(str(value)))
+    """A score as the record holds it (three decimals), shown with one, as every command shows a score."""
+    return fmt.points(Fraction(str(value)))
 
 
 def _written_value(value) -> str:
