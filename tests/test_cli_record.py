@@ -88,7 +88,14 @@ class TestHistory:
         """--round keeps the runs of that round."""
         record()
         assert json.loads(crg("history", "--round", "kcsp-2025-26", "--format", "json").stdout) == []
-        assert crg("history", "--round", "kcsp-2025-26").stdout == "No runs recorded.\n"
+        assert crg("history", "--round", "kcsp-2025-26").stdout == (
+            "No runs of round 'kcsp-2025-26' recorded (did you mean 'kcsp-2026-27'?); the register holds runs of "
+            "kcsp-2026-27.\n")
+        assert crg("history", "--round", "other").stdout == (
+            "No runs of round 'other' recorded; the register holds runs of kcsp-2026-27.\n")
+        assert crg("history", "--round", "kcsp-2026-2").stdout == (
+            "No runs of round 'kcsp-2026-2' recorded (did you mean 'kcsp-2026-27'?); the register holds runs of "
+            "kcsp-2026-27.\n")
 
     def test_no_register(self, here):
         """history with no register is one line, exit 2, and makes none."""

@@ -64,7 +64,8 @@ def history(round_id, fmt, register) -> None:
 
     with open_register(register) as reg:
         records = runs_with_decisions(reg, round_id)
-    emit(out.history_json(records) if fmt == "json" else out.history_text(records))
+        rounds = reg.round_ids() if round_id is not None and not records else []
+    emit(out.history_json(records) if fmt == "json" else out.history_text(records, round_id, rounds))
 
 
 @click.command()

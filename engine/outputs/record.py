@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
-from typing import Any
+from typing import Any, Sequence
 
 from tabulate import tabulate
 
 from .. import fmt
+from ..errors import did_you_mean
 from ..inputs.money import parse as _pence
 from ..record.changes import ABSENT
 from .report import dumps
@@ -97,9 +98,13 @@ def _decided(d) -> str:
     return f"{d.outcome} by {d.by}{changes}"
 
 
-def history_text(records) -> str:
-    """``crg history``: one line per run, oldest first."""
+def history_text(records, round_id: str | None = None, rounds: Sequence[str] = ()) -> str:
+    """``crg history``: one line per run, oldest first.  With none of round *round_id* while the register holds
+    runs of *rounds*, it says so, naming the nearest (the id may be misspelt)."""
     if not records:
+        if round_id is not None and rounds:
+            return (f"No runs of round '{round_id}' recorded{did_you_mean(round_id, rounds)}; the register holds "
+                    f"runs of {', '.join(rounds)}.\n")
         return "No runs recorded.\n"
     rows = []
     for rec in records:

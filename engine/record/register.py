@@ -237,6 +237,11 @@ class Register:
         with _sql(self.path):
             return [row[0] for row in self._db.execute("SELECT id FROM runs ORDER BY id")]
 
+    def round_ids(self) -> list[str]:
+        """The ids of the rounds with a run in the register, in order."""
+        with _sql(self.path):
+            return [row[0] for row in self._db.execute("SELECT DISTINCT round_id FROM runs ORDER BY round_id")]
+
     def runs(self, round_id: str | None = None) -> list[Run]:
         """Every run, oldest first (only those of *round_id*, if given), each with its input files."""
         if round_id is None:
