@@ -81,6 +81,18 @@ class TestLoadInputs:
             load_inputs(R2627, EXAMPLES, ["s.yaml"])
         assert str(err.value).startswith("s.yaml: relax: no rule 'no-such-rule'")
 
+    def test_two_scenarios_of_one_name(self, tmp_path, monkeypatch):
+        """Two scenarios with the same name would head two columns alike: the second is refused, naming the
+        first; other names pass."""
+        monkeypatch.chdir(tmp_path)
+        for name, title in (("a.yaml", "cut"), ("b.yaml", "cut"), ("c.yaml", "cut more")):
+            (tmp_path / name).write_text(f"name: {title}\nupfront: £20,000\n", encoding="utf-8")
+        with pytest.raises(InputError) as err:
+            load_inputs(R2627, EXAMPLES, ["a.yaml", "b.yaml", "c.yaml"])
+        assert str(err.value) == ("b.yaml: name: 'cut' is also the name of a.yaml, so the two would be told apart by "
+                                  "nothing in the comparison\n  fix: give each scenario a name of its own")
+        assert [s.name for s in load_inputs(R2627, EXAMPLES, ["a.yaml", "c.yaml"]).scenarios] == ["cut", "cut more"]
+
     def test_warnings_gathered(self):
         """The rules file's warnings and those of the proposals come back together, in order."""
         inputs = load_inputs(RULES / "kcsp-2025-26.yaml", PROPOSALS / "2025-26")

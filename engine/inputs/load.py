@@ -13,7 +13,7 @@ from typing import Sequence
 import attrs
 
 from .. import fmt
-from ..errors import InputWarning, Problems, raise_all
+from ..errors import InputError, InputWarning, Problems, raise_all
 from .lint import proposal_warnings
 from .proposal import Folder, Proposal, load_folder
 from .round import Round, load_round, unknown_agencies
@@ -46,6 +46,15 @@ def load_inputs(rules: str | Path, proposals: str | Path | None = None, scenario
     round_ = problems.attempt(load_round, rules)
     folder = problems.attempt(load_folder, proposals, progress=progress) if proposals is not None else Folder(())
     loaded = tuple(problems.attempt(load_scenario, path) for path in scenarios)
+    named: dict[str, str] = {}
+    for scenario in loaded:
+        if scenario is None:
+            continue
+        if scenario.name in named:
+            problems.add(InputError(f"'{scenario.name}' is also the name of {named[scenario.name]}, so the two would "
+                                    "be told apart by nothing in the comparison", file=scenario.file, field="name",
+                                    fix="give each scenario a name of its own"))
+        named.setdefault(scenario.name, scenario.file)
     if round_ is not None and folder is not None:
         for mistake in unknown_agencies(round_, folder.proposals):
             problems.add(mistake)
