@@ -280,11 +280,11 @@ class TestValidate:
         """A misspelt lead agency is valid but gets a note on stderr naming the panel's organisation it is close to."""
         monkeypatch.chdir(tmp_path)
         (tmp_path / "props").mkdir()
-        spoil(EXAMPLE, tmp_path / "props" / "x.yaml", "lead_agency: Dartford Borough Council",
+        spoil(EXAMPLE, tmp_path / "props" / EXAMPLE.name, "lead_agency: Dartford Borough Council",
               "lead_agency: Dartfrod Borough Council")
         result = crg("validate", R2627, "props")
         assert result.exit_code == 0, result.stderr
-        assert result.stderr == ("Note: props/x.yaml:3:14: lead_agency: 'Dartfrod Borough Council' is not an "
+        assert result.stderr == (f"Note: props/{EXAMPLE.name}:3:14: lead_agency: 'Dartfrod Borough Council' is not an "
                                  "organisation of the panel (did you mean 'Dartford Borough Council'?), so no declared "
                                  "interest is found for it; correct the name, or list it in the rules file's panel\n")
 

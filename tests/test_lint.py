@@ -95,6 +95,19 @@ class TestPriorities:
         assert warned(proposal(cross_cutting=("early-intervention",))) == []
 
 
+class TestFileName:
+    @pytest.mark.parametrize("file", ["props/p.yaml", "props/p.YAML", "p.yml", ""])
+    def test_named_after_its_id(self, file):
+        """A file named after its id (whatever its suffix), or a proposal from no file, is not warned of."""
+        assert warned(proposal(file=file)) == []
+
+    def test_named_otherwise(self):
+        """A file not named after its id is warned of at the id, with both names."""
+        (w,) = warned(proposal(file="props/alpha.yaml", places={"id": (1, 5)}))
+        assert w == ("props/alpha.yaml:1:5: id: the file is named alpha.yaml but the proposal's id is 'p'; rename "
+                     "the file to p.yaml, or correct the id")
+
+
 class TestOrder:
     def test_by_file_and_line(self):
         """Warnings come in order of file, then line."""

@@ -10,6 +10,7 @@ Each finding is an :class:`~engine.errors.InputWarning` placed at the field;
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from typing import Iterable, Sequence
 
@@ -78,6 +79,17 @@ def _notes(round_: Round, p: Proposal) -> Iterable[InputWarning]:
                   "is it copied from another round? bring the notes up to date")
 
 
+def _file_name(p: Proposal) -> Iterable[InputWarning]:
+    """A proposal file is named after its id: one that is not was probably copied and its id left, or renamed."""
+    if not p.file:
+        return
+    name = os.path.basename(p.file)
+    stem = os.path.splitext(name)[0]
+    if stem != p.id:
+        yield _at(p, "id", f"the file is named {name} but the proposal's id is '{p.id}'",
+                  f"rename the file to {p.id}{os.path.splitext(name)[1]}, or correct the id")
+
+
 def _panel(round_: Round, p: Proposal) -> Iterable[InputWarning]:
     for field, what in panel_findings(round_, p):
         yield attrs.evolve(_at(p, field, what, "correct the name, or list it in the rules file's panel"), note=True)
@@ -103,6 +115,7 @@ def proposal_warnings(round_: Round, proposals: Sequence[Proposal]) -> tuple[Inp
             out.append(_at(p, "illustrative", "marked as a made-up example in a folder of real proposals",
                            "remove 'illustrative: true' if it is real, or move the file out of the folder"))
         out += _notes(round_, p)
+        out += _file_name(p)
         out += _priorities(round_, p)
         out += _panel(round_, p)
     return tuple(sorted(out, key=InputWarning.sort_key))
