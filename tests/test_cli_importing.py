@@ -90,6 +90,21 @@ class TestImport:
         assert forced.exit_code == 0
         assert forced.stdout.splitlines()[0] == "new/street-pastors-margate.yaml  (proposals.csv: row 2, replaced)"
 
+    def test_an_id_another_file_holds(self, tmp_path, monkeypatch):
+        """A row whose id a file of the folder already holds under another name is refused, even with --force,
+        naming that file; nothing is written."""
+        monkeypatch.chdir(tmp_path)
+        copy_example(tmp_path, "proposals.csv")
+        assert crg("import", "proposals.csv", "-o", "new").exit_code == 0
+        (tmp_path / "new" / "scam-call-blockers.yaml").rename(tmp_path / "new" / "my-scam.yaml")
+        before = {p.name: p.read_bytes() for p in (tmp_path / "new").iterdir()}
+        again = crg("import", "proposals.csv", "-o", "new", "--force")
+        assert again.exit_code == 2
+        assert again.stderr == ("Error: new/scam-call-blockers.yaml: the id 'scam-call-blockers' is already used by "
+                                "new/my-scam.yaml; nothing was written\n  fix: give the row another id, or remove or "
+                                "rename my-scam.yaml first\n")
+        assert {p.name: p.read_bytes() for p in (tmp_path / "new").iterdir()} == before
+
     def test_workbook_with_panel_sheet(self, tmp_path, monkeypatch):
         """A workbook's second sheet gives the panel's scores."""
         monkeypatch.chdir(tmp_path)

@@ -603,6 +603,7 @@ def import_proposals(path: str | Path, out: str | Path, *, round_=None, panel: s
         more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
         raise InputError(f"already exists{more}; nothing was written", file=str(existing[0]),
                          fix="pass --force to replace, or write to another folder with -o")
+    _check_ids_free(folder, {proposal.id: target for (_, proposal), (_, target) in zip(found, targets)})
     _write_all(folder, [(target, proposal_text(dict(row.values, panel=row.panel_scores()),
                                                comment=f"Imported from {row.where}."))
                         for row, target in targets])
@@ -643,6 +644,26 @@ def _bad_cells(file: str, problems: list[CellProblem]) -> BadCells:
     rows = len({(p.cell.order, p.cell.row) for p in cells})
     return BadCells(f"{len(cells)} bad cell{'s' if len(cells) != 1 else ''} in {rows} row{'s' if rows != 1 else ''}; "
                     f"nothing was written", file=file, cells=tuple(cells))
+
+
+def _check_ids_free(folder: Path, targets: dict[str, Path]) -> None:
+    """Refuse to write a proposal whose id another file of *folder* already holds (a file not named after its
+    id): the folder would then hold the id twice.  A file that cannot be read is left to ``crg validate``."""
+    if not folder.is_dir():
+        return
+    from .yamlfile import parse
+
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in (".yaml", ".yml") or path in targets.values() or not path.is_file():
+            continue
+        try:
+            data = parse(path.read_bytes(), str(path)).data
+        except (InputError, OSError):
+            continue
+        pid = data.get("id") if isinstance(data, dict) else None
+        if isinstance(pid, str) and pid in targets:
+            raise InputError(f"the id '{pid}' is already used by {path}; nothing was written", file=str(targets[pid]),
+                             fix=f"give the row another id, or remove or rename {path.name} first")
 
 
 def _write_all(folder: Path, texts: list[tuple[Path, str]]) -> None:
