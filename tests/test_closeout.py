@@ -96,6 +96,23 @@ class TestCloseOut:
             "Spent £38,934.60. Returned to the OPCC: £726.40 (£696 of underspends, plus £30.40 paid over but never "
             "allocated).")
 
+    def test_allocations_never_paid_over_are_unspent_not_returned(self):
+        """Where the OPCC paid over less than was allocated, a line's money left is 'unspent', not 'returned' (the
+        ledger does not say whose allocation was never paid over); where it paid them all, it is 'returned'."""
+        text = ("round: kcsp-2026-27\nshortlisted: 2026-05-01\nprojects:\n"
+                "  - {id: a, title: A, pot: upfront, allocation: '£1,000'}\n"
+                "  - {id: b, title: B, pot: upfront, allocation: £500}\n"
+                "events:\n  - {date: 2026-05-10, event: paid, amount: 'PAID', source: s}\n")
+        short = close_out(R2627, from_text(text.replace("PAID", "£1,000")))
+        assert short.line_word == "unspent" and short.table()[0][6] == "unspent"
+        assert [line.reason for line in short.lines] == ["no spend recorded; £1,000 unspent",
+                                                         "no spend recorded; £500 unspent"]
+        assert short.returned == 1_000_00
+        paid = close_out(R2627, from_text(text.replace("PAID", "£1,500")))
+        assert paid.line_word == "returned" and paid.table()[0][6] == "returned"
+        assert [line.reason for line in paid.lines] == ["no spend recorded; £1,000 returned",
+                                                        "no spend recorded; £500 returned"]
+
     def test_provisional_without_close_out(self):
         """A ledger with no close-out gives a statement marked provisional (closed_out is None)."""
         text = ("round: kcsp-2026-27\nshortlisted: 2026-05-01\nprojects:\n  - id: a\n    title: A\n"

@@ -213,7 +213,7 @@ def closeout_text(closeout, form: str = "table") -> str:
     """The table (or Markdown section) of ``crg closeout``; Markdown also lists what rests on assumptions."""
     c = closeout
     carried = bool(c.carried)
-    headers = ["project", "pot", "allocated", "spent"] + (["carried"] if carried else []) + ["returned", "reason"]
+    headers = ["project", "pot", "allocated", "spent"] + (["carried"] if carried else []) + [c.line_word, "reason"]
     rows = [[line.project, line.pot, fmt.money(line.allocated), fmt.money(line.spent)]
             + ([fmt.money(line.carried)] if carried else []) + [fmt.money(line.returned), line.reason]
             for line in c.lines]

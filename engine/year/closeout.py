@@ -88,6 +88,13 @@ class Closeout:
         return -sum(line.returned for line in self.lines if line.returned < 0)
 
     @property
+    def line_word(self) -> str:
+        """What a line's money left over is called: ``returned`` where every allocation was paid over (each
+        project's underspend is then part of the refund), else ``unspent`` (the OPCC kept some allocations, and the
+        ledger does not say whose)."""
+        return "returned" if self.paid >= self.allocated else "unspent"
+
+    @property
     def unallocated_returned(self) -> int:
         """Money paid over but never allocated (below zero: allocations never paid over)."""
         return self.paid - self.allocated
@@ -121,7 +128,7 @@ class Closeout:
         One row per project, then a total row, then the money never allocated
         and the total returned.
         """
-        headers = ("project", "title", "pot", "allocated", "spent", "carried", "returned", "reason")
+        headers = ("project", "title", "pot", "allocated", "spent", "carried", self.line_word, "reason")
         rows = [(line.project, line.title, line.pot, pounds(line.allocated), pounds(line.spent),
                  pounds(line.carried), pounds(line.returned), line.reason) for line in self.lines]
         rows.append(("total", "", "", pounds(self.allocated), pounds(self.spent), pounds(self.carried),
@@ -138,7 +145,7 @@ def pounds(pence: int) -> Decimal:
     return Decimal(pence).scaleb(-2)
 
 
-def _reason(row: ProjectState) -> str:
+def _reason(row: ProjectState, word: str = "returned") -> str:
     m = fmt.money_short
     p = row.project
     returned = p.allocation - row.spent - row.carried
@@ -155,7 +162,7 @@ def _reason(row: ProjectState) -> str:
     if returned > 0:
         if row.spent == 0 and row.withdrawn is None and not row.carried:
             said.append("no spend recorded")
-        said.append(f"{m(returned)} returned")
+        said.append(f"{m(returned)} {word}")
     elif returned < 0:
         said.append(f"{m(-returned)} over its allocation, met from the round's underspends")
     elif not row.carried:
@@ -166,9 +173,10 @@ def _reason(row: ProjectState) -> str:
 def close_out(round_: Round, ledger: Ledger) -> Closeout:
     """The year-end statement of *ledger*: its state at the end of the financial year, line by line."""
     state = replay(round_, ledger)
+    word = "returned" if state.paid >= sum(row.project.allocation for row in state.projects) else "unspent"
     lines = tuple(
         Line(row.project.id, row.project.title, row.project.pot or "not reported", row.project.allocation,
-             row.spent, row.carried, row.project.allocation - row.spent - row.carried, _reason(row))
+             row.spent, row.carried, row.project.allocation - row.spent - row.carried, _reason(row, word))
         for row in state.projects
     )
     return Closeout(round_, state.closed_out, round_.grant, state.paid, lines, ledger)
