@@ -83,6 +83,24 @@ class TestParse:
         assert caught.value.file == "x.yaml"
         assert caught.value.problem == "lists or mappings are nested too deeply to be read (hundreds of levels)"
 
+    @pytest.mark.parametrize(("text", "amount", "column"), [
+        ("costs: {a: £6,000}\n", "£6,000", 12), ("costs: {a: 1,250.50, b: 3}\n", "1,250.50", 12),
+        ("c: {a: £1,000,000}\n", "£1,000,000", 8)])
+    def test_a_sum_split_by_its_comma_in_braces(self, text, amount, column):
+        """A sum with a comma written inside { } is cut in two there (a key of digits with no value): a mistake
+        saying so, at the sum, with the fix."""
+        with pytest.raises(InputError) as caught:
+            yamlfile.parse(text.encode(), "s.yaml")
+        assert str(caught.value) == (
+            f"s.yaml:1:{column}: {text.split(':')[0]}: the comma splits the amount '{amount}' apart: inside {{ }} a "
+            f"comma ends a value\n  fix: quote it ('{amount}'), or write one 'key: value' line each")
+
+    @pytest.mark.parametrize("text", ["costs: {a: '£6,000'}\n", "costs:\n  a: £6,000\n", "m: {a: x, 000: y}\n",
+                                      "m: {a: 6, b: 7}\n"])
+    def test_sums_that_are_not_split(self, text):
+        """A sum quoted or on a line of its own, or digits as a key with a value, read as written."""
+        yamlfile.parse(text.encode(), "s.yaml")
+
     @pytest.mark.parametrize("written", ["", "~", "null", "Null", "NULL"])
     def test_nulls(self, written):
         """An empty value and the null words are None."""

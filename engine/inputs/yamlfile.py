@@ -218,6 +218,16 @@ def parse(raw: bytes, name: str) -> YamlFile:
 _PYTHON_READS = re.compile("[\t\x85\u2028\u2029\ufeff]|\r(?!\n)|[|>][-+0-9]*#")
 
 
+# a mapping in braces cut at the comma of a sum: {a: £6,000} reads as a: '£6' and a key '000' with no value
+_SPLIT_START = re.compile(r"£?[0-9]{1,3}(,[0-9]{3})*")
+_SPLIT_THOUSANDS = re.compile(r"[0-9]{3}(\.[0-9]{1,2})?")
+
+
+def _bare(node) -> bool:
+    """Whether *node* is a value left empty (the key before it had none)."""
+    return isinstance(node, yaml.ScalarNode) and node.style is None and node.value == ""
+
+
 class _Unlike(Exception):
     """libyaml placed a node where the Python parser would not."""
 
@@ -318,7 +328,8 @@ class _Reader:
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, path + (i,), flow=node.flow_style) for i, item in enumerate(node.value)]
         out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
+        before = None  # the value of the key before, in a mapping written in braces
+        for at, (key_node, value_node) in enumerate(node.value):
             key_mark = key_node.start_mark
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
                 raise InputError(
@@ -326,6 +337,22 @@ class _Reader:
                     line=key_mark.line + 1, column=key_mark.column + 1,
                 )
             key = key_node.value
+            if node.flow_style and _SPLIT_THOUSANDS.fullmatch(key) and _bare(value_node) and before is not None \
+                    and isinstance(before, yaml.ScalarNode) and before.style is None \
+                    and _SPLIT_START.fullmatch(before.value):
+                parts = [before.value]
+                for k, v in node.value[at:]:
+                    if not (isinstance(k, yaml.ScalarNode) and _SPLIT_THOUSANDS.fullmatch(k.value) and _bare(v)):
+                        break
+                    parts.append(k.value)
+                amount = ",".join(parts)
+                raise InputError(
+                    f"the comma splits the amount '{amount}' apart: inside {{ }} a comma ends a value",
+                    file=name, field=dotted(path), line=before.start_mark.line + 1,
+                    column=before.start_mark.column + 1,
+                    fix=f"quote it ('{amount}'), or write one 'key: value' line each",
+                )
+            before = value_node
             if self.last_line is not None and self._unlike(key_node, node.flow_style):
                 raise _Unlike(path)
             if key in out:
