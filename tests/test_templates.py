@@ -96,6 +96,23 @@ class TestRoundTemplate:
         assert "Every date is moved on by\n# 2 years" in text
         assert "#   rank             go down the ranking" in text
 
+    def test_a_round_made_from_a_made_round(self, tmp_path):
+        """A round made from one made the same way says only what was done this time: one head note, naming the
+        file it came from and the years moved, and each date marked with the date it was moved from, not the date
+        of the round before that."""
+        (tmp_path / "r2728.yaml").write_text(round_template(R2627, "2027/28"), encoding="utf-8")
+        once = round_template(tmp_path / "r2728.yaml", "2028/29")
+        twice = round_template(R2627, "2028/29")
+        assert once.count("# Made by 'crg new round'") == 1
+        assert once.startswith(f"# Made by 'crg new round' from {tmp_path / 'r2728.yaml'} for 2028/29. Every date is "
+                               "moved on by\n# 1 year ")
+        assert "proposals_due: 2028-04-08  # moved on from 8 April 2027\n" in once
+        assert "moved on from 8 April 2026" not in once
+        # past the head, the same as the round moved on two years at once, but for the dates each says it came from
+        body = [re.sub(r"  # moved on from .*", "", line) for line in once.split("\n\n", 1)[1].splitlines()]
+        assert body == [re.sub(r"  # moved on from .*", "", line) for line in twice.split("\n\n", 1)[1].splitlines()]
+        assert load_round(tmp_path / "r2728.yaml").year_start == dt.date(2027, 4, 1)
+
     @pytest.mark.parametrize("year, problem", [("2026/27", "already the rules of 2026/27"),
                                                ("2027-28", "not a financial year")])
     def test_bad_year(self, year, problem):

@@ -163,6 +163,8 @@ def moved_on(text: str, file, source_year: int, years: int) -> str:
             here = here[:at] + new + here[at + len(old):]
             if comment:
                 comments.append(comment)
+        if comments:
+            here = _MOVED_NOTE.sub("", here)  # a file made this way before: its note names the year before
         if comments and "#" not in here:
             here += "  # " + "; ".join(comments)
         lines[line - 1] = here
@@ -172,6 +174,19 @@ def moved_on(text: str, file, source_year: int, years: int) -> str:
                 line = line.replace(old_form, new_form)
             lines[number] = line
     return "\n".join(line for number, line in enumerate(lines, start=1) if number not in emptied) + "\n"
+
+
+_MOVED_NOTE = re.compile(r"  # moved on from [0-9]{1,2} [A-Z][a-z]+ [0-9]{4}$")
+_HEAD = "# Made by 'crg new round' from "
+
+
+def _without_head(raw: str) -> str:
+    """*raw* without the note :func:`round_template` puts at the head of a file it makes (its lines up to the
+    first blank one), so that a round made from a made round says only what was done this time."""
+    if not raw.startswith(_HEAD):
+        return raw
+    head, _, rest = raw.partition("\n\n")
+    return rest if all(line.startswith("#") for line in head.splitlines()) else raw
 
 
 def _at(data: Any, path: tuple) -> Any:
@@ -201,12 +216,16 @@ def round_template(source: str | Path, year: str, *, name: str | None = None) ->
                          fix="give the year of the new round, e.g. --year " + _year_forms(start.year + 1)[0])
     raw = Path(source).read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     head = [
-        f"# Made by 'crg new round' from {source} for {target}. Every date is moved on by",
+        f"{_HEAD}{source} for {target}. Every date is moved on by",
         f"# {abs(years)} year{'s' if abs(years) != 1 else ''} (each marked 'moved on from'); the money, the priorities, "
         "the rules and",
-        "# the scoring are kept. Check each against this year's papers, and update the sources.",
+        "# the scoring are kept. Check each against this year's papers, and update the sources",
+        "# ('crg validate --strict' lists every value still to source or mark as assumed).",
         "",
     ]
-    text = "\n".join(head) + "\n" + moved_on(raw, file, round_.year_start.year, years)
+    kept = _without_head(raw)
+    if kept is not raw:  # the place of each value moves up with the lines taken off
+        file = parse(kept.encode("utf-8"), str(source))
+    text = "\n".join(head) + "\n" + moved_on(kept, file, round_.year_start.year, years)
     round_from_file(parse(text.encode("utf-8"), name or "the new round"))
     return text
