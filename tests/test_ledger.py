@@ -234,6 +234,30 @@ class TestReplay:
             (two.sizes, two.paid, two.opened_by_opcc, two.closed_by_opcc, two.closed_out)
 
 
+class TestMovedOnTheShortlistDay:
+    TEXT = ("round: kcsp-2026-27\nshortlisted: 2026-05-01\nprojects:\n"
+            "  - {id: a, title: A, pot: upfront, allocation: '£20,000'}\n"
+            "  - {id: b, title: B, pot: upfront, allocation: '£7,500.50'}\n"
+            "events:\n  - {date: DAY, event: moved, amount: '£1,000.50', from: tactical, to: upfront, source: s}\n")
+
+    @pytest.mark.parametrize("day", ["2026-04-27", "2026-05-01"])
+    def test_money_moved_by_the_shortlist_day_holds_its_projects(self, day):
+        """Upfront projects allocated £1,000.50 more than the upfront pot are held by money moved into it before
+        or on the shortlist's day (the Chair funding more than the allocation)."""
+        state = replay(R2627, from_text(self.TEXT.replace("DAY", day)))
+        assert state.size("upfront") == 27_500_50 and state.size("tactical") == 12_099_50
+
+    def test_money_moved_after_it_does_not(self):
+        """Moved the day after, the projects are more than the pot held on the shortlist's day: a mistake whose fix
+        names the 'moved' event and the day."""
+        with pytest.raises(InputError) as err:
+            replay(R2627, from_text(self.TEXT.replace("DAY", "2026-05-02")))
+        assert err.value.problem == "the upfront projects are allocated £27,500.50, more than the upfront pot holds " \
+                                    "(£26,500)"
+        assert err.value.fix == ("check each project's allocation and pot; money the Chair agreed to move into the "
+                                 "upfront pot is a 'moved' event dated no later than the shortlist (2026-05-01)")
+
+
 class TestDayInYear:
     """day_in_year"""
 

@@ -462,7 +462,8 @@ class _Book:
                 raise InputError(
                     f"the {pot} projects are allocated {fmt.money_short(total)}, more than the {pot} pot holds "
                     f"({fmt.money_short(self.sizes[pot])})", file=self.ledger.file, field="projects",
-                    fix="check each project's allocation and pot")
+                    fix=f"check each project's allocation and pot; money the Chair agreed to move into the {pot} "
+                        f"pot is a 'moved' event dated no later than the shortlist ({self.ledger.shortlisted})")
         if self.left() < 0:
             raise InputError(f"the projects are allocated {fmt.money_short(self.allocated())}, more than the grant "
                              f"of {fmt.money_short(self.round.grant)}", file=self.ledger.file, field="projects",
@@ -484,7 +485,8 @@ class _Book:
         if self.closed_out is not None:
             self.fail(e, "date", f"comes after the close-out of {fmt.date(self.closed_out)}",
                       "close the year out with its last event, or correct the date")
-        if e.date >= self.ledger.shortlisted:
+        # money moved between the pots on the shortlist's own day is moved before the projects take their allocations
+        if e.date > self.ledger.shortlisted or (e.date == self.ledger.shortlisted and e.kind != "moved"):
             self.shortlist()
         getattr(self, "_" + e.kind.replace(" ", "_"))(e)
         self.seen.append(e)
