@@ -241,11 +241,26 @@ class TestMovedOnTheShortlistDay:
             "events:\n  - {date: DAY, event: moved, amount: '£1,000.50', from: tactical, to: upfront, source: s}\n")
 
     @pytest.mark.parametrize("day", ["2026-04-27", "2026-05-01"])
-    def test_money_moved_by_the_shortlist_day_holds_its_projects(self, day):
+    @pytest.mark.parametrize("paid", ["", "  - {date: 2026-05-01, event: paid, amount: '£10,000', source: s}\n"])
+    def test_money_moved_by_the_shortlist_day_holds_its_projects(self, day, paid):
         """Upfront projects allocated £1,000.50 more than the upfront pot are held by money moved into it before
-        or on the shortlist's day (the Chair funding more than the allocation)."""
-        state = replay(R2627, from_text(self.TEXT.replace("DAY", day)))
+        or on the shortlist's day (the Chair funding more than the allocation), whatever else happened that day
+        (a payment comes before a move in the order of a day's events)."""
+        state = replay(R2627, from_text(self.TEXT.replace("DAY", day) + paid))
         assert state.size("upfront") == 27_500_50 and state.size("tactical") == 12_099_50
+
+    def test_money_moved_out_on_the_shortlist_day_is_checked_at_its_event(self):
+        """Moving more out of a pot on the shortlist's day than it has left is a mistake at the move, naming what
+        is left."""
+        text = ("round: kcsp-2026-27\nshortlisted: 2026-05-01\nprojects:\n"
+                "  - {id: a, title: A, pot: upfront, allocation: '£20,000'}\n"
+                "events:\n  - {date: 2026-05-01, event: moved, amount: '£7,000', from: upfront, to: tactical, "
+                "source: s}\n")
+        with pytest.raises(InputError) as err:
+            replay(R2627, from_text(text))
+        assert err.value.field == "events[1].amount"
+        assert err.value.problem == ("moves £7,000 from the upfront pot, which has only £6,500 not allocated on "
+                                     "1 May 2026")
 
     def test_money_moved_after_it_does_not(self):
         """Moved the day after, the projects are more than the pot held on the shortlist's day: a mistake whose fix

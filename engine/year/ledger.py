@@ -456,8 +456,13 @@ class _Book:
         self.listed = True
         for p in self.ledger.projects:
             self.rows[p.id] = ProjectState(p, cost=p.allocation, approved=p.pot == "tactical")
+        # money moved into a pot on the shortlist's own day holds the projects allocated that day, whatever the
+        # order of that day's events (a move out is checked at its own event, against what is left then)
+        coming = {pot: sum(e.amount for e in self.ledger.events if e.kind == "moved" and e.to_pot == pot
+                           and e.date == self.ledger.shortlisted and not any(e is seen for seen in self.seen))
+                  for pot in POTS}
         for pot in POTS:
-            if self.left(pot) < 0:
+            if self.left(pot) + coming[pot] < 0:
                 total = sum(p.allocation for p in self.ledger.projects if p.pot == pot)
                 raise InputError(
                     f"the {pot} projects are allocated {fmt.money_short(total)}, more than the {pot} pot holds "
@@ -485,8 +490,7 @@ class _Book:
         if self.closed_out is not None:
             self.fail(e, "date", f"comes after the close-out of {fmt.date(self.closed_out)}",
                       "close the year out with its last event, or correct the date")
-        # money moved between the pots on the shortlist's own day is moved before the projects take their allocations
-        if e.date > self.ledger.shortlisted or (e.date == self.ledger.shortlisted and e.kind != "moved"):
+        if e.date >= self.ledger.shortlisted:
             self.shortlist()
         getattr(self, "_" + e.kind.replace(" ", "_"))(e)
         self.seen.append(e)
