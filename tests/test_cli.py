@@ -762,11 +762,23 @@ class TestErrors:
         assert (posix.returncode, posix.stdout, posix.stderr) == (utf8.returncode, utf8.stdout, utf8.stderr)
         assert "£".encode() in utf8.stdout + utf8.stderr or args[-1] == "Rank"
 
-    def test_output_that_cannot_be_written(self, tmp_path):
-        """Output sent to a full disk is one line of error and exit status 2, no traceback."""
+    def test_a_name_that_is_not_utf8(self, tmp_path):
+        """A mistake naming a folder whose name is not UTF-8 is printed with the odd byte escaped, exit 2."""
+        os.mkdir(os.path.join(os.fsencode(tmp_path), b"bad\xffdir"))
+        result = subprocess.run([sys.executable, "-c", "from engine.cli import main; main()", "screen", str(R2627),
+                                 os.path.join(os.fsencode(tmp_path), b"bad\xffdir")], cwd=tmp_path,
+                                capture_output=True, timeout=60, env=dict(os.environ, PYTHONPATH=str(REPO)))
+        assert result.returncode == 2
+        assert result.stderr == (f"Error: {tmp_path}/bad\\udcffdir: holds no proposal files (*.yaml)\n"
+                                 "  fix: add one YAML file per proposal\n").encode()
+
+    @pytest.mark.parametrize("args", [["screen", R2627, EXAMPLES], ["--help"], ["screen", "--help"], ["--version"]])
+    def test_output_that_cannot_be_written(self, args, tmp_path):
+        """Output sent to a full disk (a command's, or the help or the version) is one line of error and exit
+        status 2, no traceback."""
         with open("/dev/full", "w") as full:
-            result = subprocess.run([sys.executable, "-c", "from engine.cli import main; main()", "screen",
-                                     str(R2627), str(EXAMPLES)], cwd=tmp_path, stdout=full, stderr=subprocess.PIPE,
+            result = subprocess.run([sys.executable, "-c", "from engine.cli import main; main()", *map(str, args)],
+                                    cwd=tmp_path, stdout=full, stderr=subprocess.PIPE,
                                     text=True, timeout=60, env=dict(os.environ, PYTHONPATH=str(REPO)))
         assert result.returncode == 2
         assert result.stderr.endswith("Error: stdout: the output cannot be written (No space left on device)\n"

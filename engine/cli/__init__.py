@@ -16,6 +16,7 @@ maps each name to ``module:function`` in this package.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import sys
 
@@ -129,7 +130,16 @@ def cli() -> None:
 def main() -> None:
     """Entry point of the ``crg`` console script.  Its output is UTF-8 whatever the locale (the same bytes
     everywhere, and no pound sign or dash left that the locale's encoding cannot write)."""
-    for stream in (sys.stdout, sys.stderr):
+    # a name that is not UTF-8 (a file's, say) is written as its own bytes on stdout, escaped on stderr
+    for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "backslashreplace")):
         if hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8")
-    cli(prog_name="crg")
+            stream.reconfigure(encoding="utf-8", errors=errors)
+    try:
+        cli(prog_name="crg")
+    except OSError as exc:  # the help or the version, sent where nothing can be written
+        if exc.errno == errno.EPIPE:
+            raise
+        from .options import unwritable
+
+        click.echo(f"Error: {unwritable(exc)}", err=True)
+        sys.exit(2)

@@ -102,9 +102,15 @@ def emit(text: str | Iterable[str]) -> None:
     except OSError as exc:
         if exc.errno == errno.EPIPE:
             raise
-        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # nothing more is written there, at exit either
-        raise InputError(f"the output cannot be written ({exc.strerror})", field="stdout",
-                         fix="make room where the output goes, or send it somewhere else") from None
+        raise unwritable(exc) from None
+
+
+def unwritable(exc: OSError) -> InputError:
+    """The mistake of output that cannot be written (a full disk); stdout is then set aside, so that nothing
+    more is written there, at exit either."""
+    sys.stdout = open(os.devnull, "w", encoding="utf-8")
+    return InputError(f"the output cannot be written ({exc.strerror})", field="stdout",
+                      fix="make room where the output goes, or send it somewhere else")
 
 
 def chart_path(value: str | None, flag: str = "--chart") -> str | None:
