@@ -141,8 +141,12 @@ def proposals(
     allocations=(UPFRONT_2026_27, TACTICAL_2026_27),
     full: bool = False,
     light: bool = False,
+    panel_agencies: tuple[str, ...] = (),
 ):
     """Valid :class:`Proposal` values, their dates and cost near the edges of a round's rules.
+
+    *panel_agencies*, if given, are the ids the panel scores are drawn under (a round that lists its panel
+    refuses any other).
 
     *priority_ids* is where the priority lists are drawn from (a round's ids and some unknown
     ones); *full* also fills the fields no rule reads (assumed, source, notes, illustrative);
@@ -157,7 +161,8 @@ def proposals(
     submitted = days_around(deadline, 40)
     cost_strategy = costs(allocations).filter(lambda pence: pence > 0)  # a bid asks for a penny at least
     prio = st.lists(st.sampled_from(priority_ids), unique=True, max_size=4).map(tuple)
-    panel = st.dictionaries(ids_, st.integers(0, 5), max_size=4).map(lambda d: tuple(sorted(d.items())))
+    panel = st.dictionaries(st.sampled_from(panel_agencies) if panel_agencies else ids_, st.integers(0, 5),
+                            max_size=4).map(lambda d: tuple(sorted(d.items())))
     partners = st.lists(texts_, unique=True, max_size=3).map(tuple)
     agencies = st.one_of(st.sampled_from(AGENCIES), texts_)
     pots = st.sampled_from(POTS)

@@ -37,6 +37,18 @@ class TestRecord:
                    env={"CRG_REGISTER": "b.db"}).exit_code == 0
         assert sorted(p.name for p in here.glob("*.db")) == ["a.db", "b.db", "c.db"]
 
+    def test_a_score_from_an_unlisted_agency(self, here):
+        """A mistake crg screen refuses in the files read together (a panel score under a misspelt agency) is
+        refused by record too, and nothing is kept."""
+        path = here / "props" / "asb-community-mediation.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("  district-councils: 5", "  district-council: 5"),
+                        encoding="utf-8")
+        result = crg("record", "rules.yaml", "props", "--by", "x")
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr.startswith("Error: props/asb-community-mediation.yaml:24:3: panel: 'district-council' "
+                                        "is not an agency of this round's panel")
+        assert not (here / "crg.db").exists()
+
     def test_warning_on_stderr(self, here):
         """A round's warning goes to stderr, as with screen."""
         result = crg("record", RULES.parent / "kcsp-2025-26.yaml", ROUNDS["kcsp-2025-26"][1], "--by", "x")

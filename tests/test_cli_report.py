@@ -102,6 +102,16 @@ class TestReportErrors:
         result = crg("report", R2627, EXAMPLES)
         assert result.exit_code == 2 and "Missing option '-o'" in result.stderr
 
+    def test_two_scenarios_of_one_name(self, tmp_path):
+        """Two scenarios of one name are refused, as crg compare refuses them; nothing is written."""
+        for name in ("a.yaml", "b.yaml"):
+            (tmp_path / name).write_text("name: cut\nupfront: £20,000\n", encoding="utf-8")
+        result = crg("report", R2627, EXAMPLES, "-o", tmp_path / "r.md", "--scenario", tmp_path / "a.yaml",
+                     "--scenario", tmp_path / "b.yaml")
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"Error: {tmp_path / 'b.yaml'}: name: 'cut' is also the name of ")
+        assert not (tmp_path / "r.md").exists()
+
     def test_bad_scenario(self, tmp_path):
         """A scenario naming an unknown rule is bad input naming the scenario file; nothing is written."""
         scenario = tmp_path / "bad.yaml"

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.errors import InputError
+from engine.inputs.round import load_round
 from engine.inputs.scenario import Overrides
 from engine.inputs.yamlfile import Source
 from engine.record import runs
@@ -98,7 +99,8 @@ class TestRecord:
 def random_rounds(draw):
     """A shipped rules file, a folder of generated proposals for it, the what-ifs and the rule engine."""
     key = draw(st.sampled_from(sorted(ROUNDS)))
-    files = draw(S.proposal_folders(max_size=5))
+    agencies = tuple(a.id for a in load_round(ROUNDS[key][0]).panel.agencies)
+    files = draw(S.proposal_folders(max_size=5, panel_agencies=agencies))
     upfront = draw(st.one_of(st.none(), S.costs().map(lambda pence: f"{pence // 100}.{pence % 100:02d}")))
     policy = draw(st.sampled_from([None, "rank", "optimal", "consensus-first"]))
     return key, files, Overrides.from_flags(upfront=upfront, policy=policy), draw(st.sampled_from(["durable", "python"]))

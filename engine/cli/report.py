@@ -58,13 +58,12 @@ def report(ctx, rules, proposals, output, run_id, register, scenarios, strict, o
 def _of_files(rules, proposals, scenarios, strict, overrides, engine) -> dict:
     """The recommendation of the files, screened now."""
     from ..inputs.load import load_inputs
-    from ..inputs.scenario import load_scenario
     from ..outputs import document
 
     with Progress() as progress:
-        inputs = load_inputs(rules, proposals, overrides=overrides, strict=strict, progress=progress.stage(READING))
-        loaded = [load_scenario(path) for path in scenarios]
-        doc = document.build(inputs.round, inputs.proposals, overrides, loaded, engine=engine)
+        inputs = load_inputs(rules, proposals, scenarios, overrides=overrides, strict=strict,
+                             progress=progress.stage(READING))
+        doc = document.build(inputs.round, inputs.proposals, overrides, inputs.scenarios, engine=engine)
     warn(inputs.warnings)
     return doc
 

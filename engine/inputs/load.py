@@ -46,32 +46,44 @@ def load_inputs(rules: str | Path, proposals: str | Path | None = None, scenario
     round_ = problems.attempt(load_round, rules)
     folder = problems.attempt(load_folder, proposals, progress=progress) if proposals is not None else Folder(())
     loaded = tuple(problems.attempt(load_scenario, path) for path in scenarios)
+    if round_ is not None and folder is not None:
+        read_together(problems, round_, folder.proposals, [s for s in loaded if s is not None], overrides)
+    problems.check()
+    warnings = sorted(round_.warnings + folder.skipped + together_warnings(round_, folder.proposals, loaded, overrides),
+                      key=InputWarning.sort_key)
+    if strict:
+        raise_all(w.as_error() for w in warnings if not w.note)
+    return Inputs(round_, folder.proposals, loaded, tuple(warnings))
+
+
+def read_together(problems: Problems, round_: Round, proposals: Sequence[Proposal], scenarios: Sequence[Scenario],
+                  overrides: Overrides = Overrides()) -> None:
+    """Add to *problems* every mistake of the files read together (each read well on its own): two scenarios of
+    one name, a panel score from an agency the round does not list, an override or a scenario naming a rule or
+    proposal the round does not have.  Every command that screens files goes through here, a recorded run's
+    included."""
     named: dict[str, str] = {}
-    for scenario in loaded:
-        if scenario is None:
-            continue
+    for scenario in scenarios:
         if scenario.name in named:
             problems.add(InputError(f"'{scenario.name}' is also the name of {named[scenario.name]}, so the two would "
                                     "be told apart by nothing in the comparison", file=scenario.file, field="name",
                                     fix="give each scenario a name of its own"))
         named.setdefault(scenario.name, scenario.file)
-    if round_ is not None and folder is not None:
-        for mistake in unknown_agencies(round_, folder.proposals):
-            problems.add(mistake)
-        problems.attempt(apply, round_, folder.proposals, overrides)
-        for scenario in loaded:
-            if scenario is not None:
-                problems.attempt(apply, round_, folder.proposals, overrides.then(scenario.overrides),
-                                 where=scenario.file)
-    problems.check()
+    for mistake in unknown_agencies(round_, proposals):
+        problems.add(mistake)
+    problems.attempt(apply, round_, proposals, overrides)
+    for scenario in scenarios:
+        problems.attempt(apply, round_, proposals, overrides.then(scenario.overrides), where=scenario.file)
+
+
+def together_warnings(round_: Round, proposals: Sequence[Proposal], scenarios: Sequence[Scenario],
+                      overrides: Overrides = Overrides()) -> tuple[InputWarning, ...]:
+    """The warnings of the files read together: each proposal's against the round, and an upfront allocation
+    beyond the grant."""
     beyond = list(_beyond_the_grant(round_, overrides, None))
-    for scenario in loaded:
+    for scenario in scenarios:
         beyond += _beyond_the_grant(round_, overrides.then(scenario.overrides), scenario.file)
-    warnings = sorted(round_.warnings + folder.skipped + proposal_warnings(round_, folder.proposals) + tuple(beyond),
-                      key=InputWarning.sort_key)
-    if strict:
-        raise_all(w.as_error() for w in warnings if not w.note)
-    return Inputs(round_, folder.proposals, loaded, tuple(warnings))
+    return proposal_warnings(round_, proposals) + tuple(beyond)
 
 
 def _beyond_the_grant(round_: Round, overrides: Overrides, where: str | None):

@@ -18,10 +18,11 @@ from typing import Any, Sequence
 
 import attrs
 
-from ..errors import InputError
+from ..errors import InputError, Problems
+from ..inputs.load import read_together
 from ..inputs.proposal import proposal_sources, proposals_from
 from ..inputs.round import Round, round_from_file
-from ..inputs.scenario import Overrides, apply, run as run_round, scenario_from_file
+from ..inputs.scenario import Overrides, run as run_round, scenario_from_file
 from ..inputs.yamlfile import Source
 from .changes import Difference, differences
 from .model import GENESIS, Input, Run, decision_hash, digest, run_hash
@@ -77,9 +78,11 @@ def _screen(inputs: Inputs, overrides: Overrides, engine: str):
     round_ = round_from_file(inputs.rules.yaml())
     proposals = proposals_from(inputs.proposals)
     scenarios = [scenario_from_file(source.yaml()) for source in inputs.scenarios]
+    problems = Problems()
+    read_together(problems, round_, proposals, scenarios)  # as screen reads them; an unknown id in its own file
+    problems.check()
     combined = overrides
     for sc in scenarios:
-        apply(round_, proposals, sc.overrides, where=sc.file)  # an unknown id is named in its own file
         combined = combined.then(sc.overrides)
     outcome = run_round(round_, proposals, combined, engine=engine)
     keys = {p.file: p.id for p in proposals}
