@@ -81,3 +81,19 @@ class TestScreenBids:
         before = screen_bids(round_, ledger, [again], dt.date(2024, 9, 29)).bids[0]
         assert before.funded is None
         assert not any(r.startswith("it is already funded") for r in before.reasons())
+
+    def test_a_withdrawn_project_is_not_funded(self):
+        """A project withdrawn by the date has its money back in the pot: a bid under its id is judged as any
+        other, not refused as already funded."""
+        from engine.year.ledger import replay
+
+        round_, ledger = year("2021-22")
+        withdrawn = [row.project.id for row in replay(round_, ledger).projects if row.withdrawn is not None]
+        assert withdrawn == ["community-safety-conference", "missing-persons-webapp-seminar"]
+        (bid,) = [b for b in load_proposals(BIDS) if b.id == "doorstep-crime-leaflets"]
+        again = attrs.evolve(bid, id="community-safety-conference")
+        kept = attrs.evolve(bid, id="dummy-cctv-cameras")
+        after = {b.proposal.id: b for b in screen_bids(round_, ledger, [again, kept], dt.date(2022, 3, 25)).bids}
+        assert after["community-safety-conference"].funded is None
+        assert after["dummy-cctv-cameras"].funded == (
+            "it is already funded: a project of the year, allocated £750 from the upfront pot")
