@@ -109,8 +109,8 @@ class TestLoadInputs:
         inputs = load_inputs(R2627, EXAMPLES, ["s.yaml", "t.yaml"], overrides=Overrides(upfront=39_600_01))
         beyond = [str(w) for w in inputs.warnings if w.field in ("--upfront", "upfront")]
         words = ("the upfront allocation of £39,600.01 is £0.01 more than the whole grant of £39,600, so the run "
-                 "assumes money the round does not have (the tactical pot stays £13,100); keep the allocation "
-                 "within the grant, unless the what-if is meant to go beyond it")
+                 "assumes money the round does not have (the tactical pot's £13,100 is not taken from); keep the "
+                 "allocation within the grant, unless the what-if is meant to go beyond it")
         assert beyond == [f"--upfront: {words}", f"s.yaml: upfront: {words}"]
         inputs = load_inputs(R2627, EXAMPLES, ["t.yaml"], overrides=Overrides(upfront=39_600_00))
         assert [w.field for w in inputs.warnings] == ["csa_priorities"]

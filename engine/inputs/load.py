@@ -96,5 +96,6 @@ def _beyond_the_grant(round_: Round, overrides: Overrides, where: str | None):
     m = fmt.money_short
     yield InputWarning(f"the upfront allocation of {m(upfront)} is {m(upfront - round_.grant)} more than the whole "
                        f"grant of {m(round_.grant)}, so the run assumes money the round does not have (the tactical "
-                       f"pot stays {m(round_.tactical)})", file=where, field="upfront" if where else "--upfront",
+                       f"pot's {m(round_.tactical)} is not taken from)", file=where,
+                       field="upfront" if where else "--upfront",
                        fix="keep the allocation within the grant, unless the what-if is meant to go beyond it")
