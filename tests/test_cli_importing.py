@@ -105,6 +105,15 @@ class TestImport:
                                 "rename my-scam.yaml first\n")
         assert {p.name: p.read_bytes() for p in (tmp_path / "new").iterdir()} == before
 
+    def test_a_hidden_file_is_not_in_the_way(self, tmp_path, monkeypatch):
+        """A hidden file of the folder, which the loader skips, does not hold an id against a row."""
+        monkeypatch.chdir(tmp_path)
+        copy_example(tmp_path, "proposals.csv")
+        (tmp_path / "new").mkdir()
+        (tmp_path / "new" / ".scam-call-blockers.yaml").write_text("id: scam-call-blockers\n", encoding="utf-8")
+        assert crg("import", "proposals.csv", "-o", "new").exit_code == 0
+        assert (tmp_path / "new" / "scam-call-blockers.yaml").exists()
+
     def test_workbook_with_panel_sheet(self, tmp_path, monkeypatch):
         """A workbook's second sheet gives the panel's scores."""
         monkeypatch.chdir(tmp_path)

@@ -35,7 +35,7 @@ import yaml
 
 from .. import fmt
 from ..errors import InputError, InputErrors, did_you_mean
-from .proposal import Proposal
+from .proposal import Proposal, proposal_sources
 from .yamlfile import parse
 
 __all__ = ["BadCells", "Cell", "Imported", "import_proposals", "proposal_text", "read_sheets"]
@@ -653,17 +653,23 @@ def _check_ids_free(folder: Path, targets: dict[str, Path]) -> None:
         return
     from .yamlfile import parse
 
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in (".yaml", ".yml") or path in targets.values() or not path.is_file():
+    try:
+        sources = proposal_sources(folder)  # the files the loader reads, named as it names them
+    except InputError:  # no proposal file yet, or one that cannot be read: crg validate says which
+        return
+    written = {str(path) for path in targets.values()}
+    for source in sources:
+        if source.name in written:
             continue
         try:
-            data = parse(path.read_bytes(), str(path)).data
-        except (InputError, OSError):
+            data = parse(source.data, source.name).data
+        except InputError:
             continue
+        path = source.name
         pid = data.get("id") if isinstance(data, dict) else None
         if isinstance(pid, str) and pid in targets:
             raise InputError(f"the id '{pid}' is already used by {path}; nothing was written", file=str(targets[pid]),
-                             fix=f"give the row another id, or remove or rename {path.name} first")
+                             fix=f"give the row another id, or remove or rename {os.path.basename(path)} first")
 
 
 def _write_all(folder: Path, texts: list[tuple[Path, str]]) -> None:
