@@ -113,6 +113,19 @@ class TestRoundTemplate:
         assert body == [re.sub(r"  # moved on from .*", "", line) for line in twice.split("\n\n", 1)[1].splitlines()]
         assert load_round(tmp_path / "r2728.yaml").year_start == dt.date(2027, 4, 1)
 
+    def test_several_dates_on_a_line_made_twice(self, tmp_path):
+        """Dates written on one line ({...}) made into a round twice carry only the last notes, one per date."""
+        text = R2627.read_text(encoding="utf-8")
+        start = text.index("deadlines:\n")
+        end = text.index("\n\n", start)
+        one_line = "deadlines: {proposals_due: 2026-04-08, working_group: 2026-04-27, delivery_end: 2027-03-31}"
+        (tmp_path / "r.yaml").write_text(text[:start] + one_line + text[end:], encoding="utf-8")
+        (tmp_path / "r2728.yaml").write_text(round_template(tmp_path / "r.yaml", "2027/28"), encoding="utf-8")
+        twice = round_template(tmp_path / "r2728.yaml", "2028/29")
+        (line,) = [line for line in twice.splitlines() if line.startswith("deadlines: {")]
+        assert line.endswith("  # moved on from 31 March 2028; moved on from 27 April 2027; moved on from 8 April "
+                             "2027")
+
     @pytest.mark.parametrize("year, problem", [("2026/27", "already the rules of 2026/27"),
                                                ("2027-28", "not a financial year")])
     def test_bad_year(self, year, problem):

@@ -176,7 +176,8 @@ def moved_on(text: str, file, source_year: int, years: int) -> str:
     return "\n".join(line for number, line in enumerate(lines, start=1) if number not in emptied) + "\n"
 
 
-_MOVED_NOTE = re.compile(r"  # moved on from [0-9]{1,2} [A-Z][a-z]+ [0-9]{4}$")
+_DAY = r"moved on from [0-9]{1,2} [A-Z][a-z]+ [0-9]{4}"
+_MOVED_NOTE = re.compile(rf"  # {_DAY}(; {_DAY})*$")  # one date's note, or those of several on one line
 _HEAD = "# Made by 'crg new round' from "
 
 
