@@ -12,17 +12,25 @@ cost is compared with.
 
 from __future__ import annotations
 
-import attrs
-from hypothesis import given, settings, strategies as st
+import functools
+import random
 
-from engine.inputs.round import load_round
+import attrs
+from hypothesis import example, given, settings, strategies as st
+
+from engine.inputs.proposal import load_proposals
+from engine.inputs.round import load_round, round_from_file
 from engine.inputs.scenario import Overrides, run
-from tests.conftest import PROFILE, ROUNDS
-from tests.strategies import priced_rounds
+from engine.inputs.yamlfile import parse
+from tests.conftest import PROFILE, REPO, ROUNDS
+from tests.strategies import PricedRound, priced_rounds
 from tests.whatif import Round, check_explanations, check_outcome
 
 ROUND_2026_27 = load_round(ROUNDS["kcsp-2026-27"][0])
 RULES = {on: attrs.evolve(ROUND_2026_27, reduced_offers=on) for on in (True, False)}
+# five generated bids whose greatest costs, under rank at £6,630.62 with bids eligible at most £4,000 or at least
+# the allocation, once made the search move the others' order over two crossings at once, in the wrong order
+CUT_EXAMPLE = load_proposals(REPO / "tests" / "data" / "cut-below-allocation")
 
 
 def _checked(pr, rng, engine: str = "durable") -> int:
@@ -48,6 +56,33 @@ def test_every_figure_comes_true_past_64_bits(pr, scale, rng):
     proposals = tuple(attrs.evolve(p, cost=p.cost * scale, minimum_cost=p.minimum_cost and p.minimum_cost * scale)
                       for p in pr.proposals)
     _checked(attrs.evolve(pr, proposals=proposals, budget=pr.budget * scale), rng, engine="python")
+
+
+@functools.lru_cache(maxsize=None)
+def _cut_round(pounds: int, reduced_offers: bool):
+    """The 2026/27 round with no rule that a bid fit the allocation, and one that it cost at most £*pounds* or at
+    least the whole allocation: a bid's eligibility then changes at costs below the allocation, more than once."""
+    text = ROUNDS["kcsp-2026-27"][0].read_text(encoding="utf-8").replace("\nrules:\n", (
+        "\nrules:\n  - id: cheap-or-whole\n    says: A bid is small, or the whole allocation.\n    source: a test\n"
+        f"    severity: reject\n    check: {{any of: [{{cost: {{at most: {pounds}}}}}, "
+        "{cost: {at least: money.upfront}}]}\n\n"), 1)
+    round_ = round_from_file(parse(text.encode("utf-8"), "cut.yaml"))
+    rules = tuple(rule for rule in round_.rules if rule.id != "fits-upfront-allocation")
+    return attrs.evolve(round_, rules=rules, reduced_offers=reduced_offers)
+
+
+@settings(max_examples=150 if PROFILE == "ci" else 25)
+@given(priced_rounds(), st.sampled_from((500, 2_000, 4_000, 6_000)), st.randoms(use_true_random=False))
+@example(PricedRound(tuple(CUT_EXAMPLE), 663_062, "rank", True), 4_000, random.Random(0))
+def test_every_figure_comes_true_where_eligibility_turns_below_the_allocation(pr, pounds, rng):
+    """With a bid eligible only when small or the whole allocation, every figure holds when its what-if is run,
+    and fails a penny beyond: the search for a reserve's greatest cost goes down over several stretches of
+    eligibility, the others' order carried from one to the next."""
+    round_ = _cut_round(pounds, pr.reduced_offers)
+    outcome = run(round_, pr.proposals, Overrides(upfront=pr.budget, policy=pr.policy))
+    r = Round(round_, pr.proposals, pr.policy, pr.budget)
+    check_outcome(r, outcome, rng)
+    check_explanations(r, outcome)
 
 
 @settings(max_examples=60 if PROFILE == "ci" else 10)

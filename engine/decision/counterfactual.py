@@ -816,8 +816,11 @@ class _CostSearch:
             if config is None or config.cost < up or configs.get("index", index) < index:
                 config = configs["walk"] = _Order(self, k, up, among)
             else:
-                for boundary in bounds[index:configs.get("index", index)]:
-                    config.move(crossings[boundary], up)
+                # every proposal that crosses between the order's cost and *up*, moved at once: each one's place
+                # is found by its key at the order's cost, so none may be moved before the others are found
+                crossed = {q.id: q for boundary in bounds[index:configs.get("index", index)]
+                           for q in crossings[boundary]}
+                config.move(list(crossed.values()), up)
             configs["index"] = index
             if not config.settled():
                 everyone = self.sit.order
