@@ -49,6 +49,16 @@ class TestRecord:
                                         "is not an agency of this round's panel")
         assert not (here / "crg.db").exists()
 
+    def test_the_warnings_of_screen(self, here):
+        """record warns of what screen warns of, in the same words and order: the proposals' warnings and an
+        allocation beyond the grant too."""
+        screened = crg("screen", "rules.yaml", "props", "--upfront", "£45,000")
+        recorded = crg("record", "rules.yaml", "props", "--upfront", "£45,000", "--by", "x")
+        assert recorded.exit_code == 0
+        assert recorded.stderr == screened.stderr
+        assert "csa_priorities: 'asb' is not an id of this round" in recorded.stderr
+        assert "more than the whole grant of £39,600" in recorded.stderr
+
     def test_warning_on_stderr(self, here):
         """A round's warning goes to stderr, as with screen."""
         result = crg("record", RULES.parent / "kcsp-2025-26.yaml", ROUNDS["kcsp-2025-26"][1], "--by", "x")

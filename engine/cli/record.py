@@ -39,10 +39,12 @@ def record(rules, proposals, scenarios, by, note, register, overrides, engine) -
     from ..record.register import open_register
     from ..record.runs import Inputs, screened
 
-    run, outcome = screened(Inputs.from_paths(rules, proposals, scenarios), overrides, engine=engine, by=by, note=note)
+    warnings: list = []
+    run, outcome = screened(Inputs.from_paths(rules, proposals, scenarios), overrides, engine=engine, by=by, note=note,
+                            warnings=warnings)
     with open_register(register, create=True) as reg:  # only once the round has screened
         run = reg.append_run(run)
-    warn(outcome.round.warnings)
+    warn(warnings)
     emit(recorded_text(run))
 
 

@@ -73,14 +73,22 @@ class Inputs:
                    tuple(i.source() for i in run.inputs_of("scenario")))
 
 
-def _screen(inputs: Inputs, overrides: Overrides, engine: str):
-    """Load *inputs* and run the round with *overrides*, then each scenario's on top, in turn."""
+def _read(inputs: Inputs):
+    """The round, proposals and scenarios of *inputs*, checked together as ``crg screen`` checks them (an unknown
+    id named in its own file)."""
     round_ = round_from_file(inputs.rules.yaml())
     proposals = proposals_from(inputs.proposals)
     scenarios = [scenario_from_file(source.yaml()) for source in inputs.scenarios]
     problems = Problems()
-    read_together(problems, round_, proposals, scenarios)  # as screen reads them; an unknown id in its own file
+    read_together(problems, round_, proposals, scenarios)
     problems.check()
+    return round_, proposals, scenarios
+
+
+def _screen(inputs: Inputs, overrides: Overrides, engine: str, read=None):
+    """Load *inputs* (unless *read* gives them, from :func:`_read`) and run the round with *overrides*, then each
+    scenario's on top, in turn."""
+    round_, proposals, scenarios = read or _read(inputs)
     combined = overrides
     for sc in scenarios:
         combined = combined.then(sc.overrides)
@@ -145,16 +153,25 @@ def _plain(value: Any) -> Any:
 
 
 def screened(inputs: Inputs, overrides: Overrides = Overrides(), *, engine: str = "durable",
-             by: str | None = None, note: str | None = None):
+             by: str | None = None, note: str | None = None, warnings: list | None = None):
     """Screen *inputs*: ``(the run to record, not yet in a register; the outcome)``.
 
-    *by* defaults to the login name.
+    *by* defaults to the login name.  *warnings*, if given, is extended with the warnings of the files, as
+    ``crg screen`` gives them.
     """
     from ..outputs import report
 
     by = _words(by, "--by") if by is not None else getpass.getuser()
     note = _words(note, "--note") if note is not None else None
-    round_, outcome, files = _screen(inputs, overrides, engine)
+    read = _read(inputs)
+    if warnings is not None:
+        from ..errors import InputWarning
+        from ..inputs.load import together_warnings
+
+        round_, proposals, scenarios = read
+        warnings.extend(sorted(round_.warnings + together_warnings(round_, proposals, scenarios, overrides),
+                               key=InputWarning.sort_key))
+    round_, outcome, files = _screen(inputs, overrides, engine, read)
     kept = recommendation_bytes(recommendation_document(outcome, files, engine))
     run = Run(
         recorded_at=clock(), engine_version=engine_version(), engine=engine, by=by, note=note,
