@@ -762,6 +762,18 @@ class TestErrors:
         assert (posix.returncode, posix.stdout, posix.stderr) == (utf8.returncode, utf8.stdout, utf8.stderr)
         assert "£".encode() in utf8.stdout + utf8.stderr or args[-1] == "Rank"
 
+    def test_another_failure_is_not_said_to_be_the_output(self, monkeypatch):
+        """Only a failure for want of room is reported as output that cannot be written; any other reaching the
+        console script (a defect) is shown as it is."""
+        import engine.cli as entry
+
+        def refused(**kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(entry, "cli", refused)
+        with pytest.raises(PermissionError):
+            entry.main()
+
     def test_a_name_that_is_not_utf8(self, tmp_path):
         """A mistake naming a folder whose name is not UTF-8 is printed with the odd byte escaped, exit 2."""
         os.mkdir(os.path.join(os.fsencode(tmp_path), b"bad\xffdir"))

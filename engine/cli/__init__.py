@@ -127,6 +127,10 @@ def cli() -> None:
     """
 
 
+# what writing fails with when there is no room for it (every other file crg writes says so itself)
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
 def main() -> None:
     """Entry point of the ``crg`` console script.  Its output is UTF-8 whatever the locale (the same bytes
     everywhere, and no pound sign or dash left that the locale's encoding cannot write)."""
@@ -137,7 +141,7 @@ def main() -> None:
     try:
         cli(prog_name="crg")
     except OSError as exc:  # the help or the version, sent where nothing can be written
-        if exc.errno == errno.EPIPE:
+        if exc.errno not in _NO_ROOM:  # a failure of another kind is not the output's: a defect, shown whole
             raise
         from .options import unwritable
 
