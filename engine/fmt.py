@@ -67,13 +67,7 @@ def money_change(pence: int) -> str:
 
 def points(value: Fraction | int, places: int = 1) -> str:
     """``7.4``: a number of points rounded half up to *places* decimals (``8.0``, not ``8``)."""
-    value = value if isinstance(value, Fraction) else Fraction(value)
-    n, d = value.numerator, value.denominator
-    scale = 10 ** places
-    whole = (abs(n) * scale * 2 + d) // (2 * d)  # |value| * scale, rounded half up, in whole numbers
-    sign = "-" if n < 0 and whole else ""
-    text = f"{sign}{whole // scale}"
-    return text + (f".{whole % scale:0{places}d}" if places else "")
+    return on_grid(steps(value, places), places)
 
 
 def score(units: int) -> str:
@@ -135,11 +129,11 @@ def rounded_steps(parts: Sequence[Fraction], places: int = 1, total: int | None 
 
 
 def steps(value: Fraction | int, places: int = 1) -> int:
-    """*value* in whole steps of the last of *places* decimals, rounded half away from zero, as :func:`points`
-    shows it."""
+    """*value* in whole steps of the last of *places* decimals, rounded half away from zero: what
+    :func:`points` shows."""
     value = value if isinstance(value, Fraction) else Fraction(value)
     n, d = value.numerator, value.denominator
-    whole = (abs(n) * 10 ** places * 2 + d) // (2 * d)
+    whole = (abs(n) * 10 ** places * 2 + d) // (2 * d)  # |value| * 10**places, rounded half up, in whole numbers
     return -whole if n < 0 else whole
 
 
