@@ -651,8 +651,6 @@ def _check_ids_free(folder: Path, targets: dict[str, Path]) -> None:
     id): the folder would then hold the id twice.  A file that cannot be read is left to ``crg validate``."""
     if not folder.is_dir():
         return
-    from .yamlfile import parse
-
     try:
         sources = proposal_sources(folder)  # the files the loader reads, named as it names them
     except InputError:  # no proposal file yet, or one that cannot be read: crg validate says which
@@ -662,14 +660,14 @@ def _check_ids_free(folder: Path, targets: dict[str, Path]) -> None:
         if source.name in written:
             continue
         try:
-            data = parse(source.data, source.name).data
+            data = source.yaml().data
         except InputError:
             continue
-        path = source.name
         pid = data.get("id") if isinstance(data, dict) else None
         if isinstance(pid, str) and pid in targets:
-            raise InputError(f"the id '{pid}' is already used by {path}; nothing was written", file=str(targets[pid]),
-                             fix=f"give the row another id, or remove or rename {os.path.basename(path)} first")
+            raise InputError(f"the id '{pid}' is already used by {source.name}; nothing was written",
+                             file=str(targets[pid]),
+                             fix=f"give the row another id, or remove or rename {os.path.basename(source.name)} first")
 
 
 def _write_all(folder: Path, texts: list[tuple[Path, str]]) -> None:
