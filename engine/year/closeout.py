@@ -89,10 +89,8 @@ class Closeout:
 
     @property
     def line_word(self) -> str:
-        """What a line's money left over is called: ``returned`` where every allocation was paid over (each
-        project's underspend is then part of the refund), else ``unspent`` (the OPCC kept some allocations, and the
-        ledger does not say whose)."""
-        return "returned" if self.paid >= self.allocated else "unspent"
+        """What a line's money left over is called (:func:`_left_word`)."""
+        return _left_word(self.paid, self.allocated)
 
     @property
     def unallocated_returned(self) -> int:
@@ -145,6 +143,13 @@ def pounds(pence: int) -> Decimal:
     return Decimal(pence).scaleb(-2)
 
 
+def _left_word(paid: int, allocated: int) -> str:
+    """What a line's money left over is called: ``returned`` where every allocation was paid over (each project's
+    underspend is then part of the refund), else ``unspent`` (the OPCC kept some allocations, and the ledger does
+    not say whose)."""
+    return "returned" if paid >= allocated else "unspent"
+
+
 def _reason(row: ProjectState, word: str = "returned") -> str:
     m = fmt.money_short
     p = row.project
@@ -173,7 +178,7 @@ def _reason(row: ProjectState, word: str = "returned") -> str:
 def close_out(round_: Round, ledger: Ledger) -> Closeout:
     """The year-end statement of *ledger*: its state at the end of the financial year, line by line."""
     state = replay(round_, ledger)
-    word = "returned" if state.paid >= sum(row.project.allocation for row in state.projects) else "unspent"
+    word = _left_word(state.paid, sum(row.project.allocation for row in state.projects))
     lines = tuple(
         Line(row.project.id, row.project.title, row.project.pot or "not reported", row.project.allocation,
              row.spent, row.carried, row.project.allocation - row.spent - row.carried, _reason(row, word))
