@@ -228,6 +228,20 @@ def _bare(node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.style is None and node.value == ""
 
 
+def _split_sum(value, pairs) -> str | None:
+    """The sum a mapping in braces was cut at its commas, as written (``'£6,000'``), where *value* is the start of
+    one and *pairs* (the mapping's pairs from the next key on) begin with its groups of three digits as keys with
+    no value; ``None`` otherwise."""
+    if not (isinstance(value, yaml.ScalarNode) and value.style is None and _SPLIT_START.fullmatch(value.value)):
+        return None
+    parts = [value.value]
+    for key, rest in pairs:
+        if not (isinstance(key, yaml.ScalarNode) and _SPLIT_THOUSANDS.fullmatch(key.value) and _bare(rest)):
+            break
+        parts.append(key.value)
+    return ",".join(parts) if len(parts) > 1 else None
+
+
 class _Unlike(Exception):
     """libyaml placed a node where the Python parser would not."""
 
@@ -337,21 +351,15 @@ class _Reader:
                     line=key_mark.line + 1, column=key_mark.column + 1,
                 )
             key = key_node.value
-            if node.flow_style and _SPLIT_THOUSANDS.fullmatch(key) and _bare(value_node) and before is not None \
-                    and isinstance(before, yaml.ScalarNode) and before.style is None \
-                    and _SPLIT_START.fullmatch(before.value):
-                parts = [before.value]
-                for k, v in node.value[at:]:
-                    if not (isinstance(k, yaml.ScalarNode) and _SPLIT_THOUSANDS.fullmatch(k.value) and _bare(v)):
-                        break
-                    parts.append(k.value)
-                amount = ",".join(parts)
-                raise InputError(
-                    f"the comma splits the amount '{amount}' apart: inside {{ }} a comma ends a value",
-                    file=name, field=dotted(path), line=before.start_mark.line + 1,
-                    column=before.start_mark.column + 1,
-                    fix=f"quote it ('{amount}'), or write one 'key: value' line each",
-                )
+            if node.flow_style and before is not None:
+                amount = _split_sum(before, node.value[at:])
+                if amount is not None:
+                    raise InputError(
+                        f"the comma splits the amount '{amount}' apart: inside {{ }} a comma ends a value",
+                        file=name, field=dotted(path), line=before.start_mark.line + 1,
+                        column=before.start_mark.column + 1,
+                        fix=f"quote it ('{amount}'), or write one 'key: value' line each",
+                    )
             before = value_node
             if self.last_line is not None and self._unlike(key_node, node.flow_style):
                 raise _Unlike(path)
