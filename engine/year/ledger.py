@@ -457,9 +457,10 @@ class _Book:
         for p in self.ledger.projects:
             self.rows[p.id] = ProjectState(p, cost=p.allocation, approved=p.pot == "tactical")
         # money moved into a pot on the shortlist's own day holds the projects allocated that day, whatever the
-        # order of that day's events (a move out is checked at its own event, against what is left then)
-        coming = {pot: sum(e.amount for e in self.ledger.events if e.kind == "moved" and e.to_pot == pot
-                           and e.date == self.ledger.shortlisted and not any(e is seen for seen in self.seen))
+        # order of that day's events (a move out is checked at its own event, against what is left then); the
+        # events are applied in order, so those still to come are those past the ones seen
+        coming = {pot: sum(e.amount for e in self.ledger.events[len(self.seen):] if e.kind == "moved"
+                           and e.to_pot == pot and e.date == self.ledger.shortlisted)
                   for pot in POTS}
         for pot in POTS:
             if self.left(pot) + coming[pot] < 0:
