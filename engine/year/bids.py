@@ -76,8 +76,9 @@ def screen_bids(round_: Round, ledger: Ledger, bids, day: dt.date, *, engine: st
                                when=conditions.bind(rule.when, figures) if rule.when is not None else None)
                   for rule in rules)
     screened = screen(attrs.evolve(round_, rules=bound), bids, engine=engine)
-    funded = {row.project.id: _funded(row) for row in state.projects if row.withdrawn is None}  # a withdrawn one's
-    # money is back in the pot: a bid under its id is judged as any other
+    # a project of the year is not a new bid; a withdrawn one's money is back in the pot, so a bid under its id is
+    # judged as any other
+    funded = {row.project.id: _funded(row) for row in state.projects if row.withdrawn is None}
     return BidScreening(state, pot, tuple(Bid(s, pot, funded.get(s.proposal.id)) for s in screened))
 
 
