@@ -1592,11 +1592,11 @@ def _ranked_at(sit, rescore, k: Proposal, cost: int) -> tuple[list[Proposal], di
     """The upfront proposals in the order the policy considers them when *k* costs *cost*, and their units.
 
     Only *k* and the proposals it passes on people per pound on the way (:meth:`_Rescore.moved`) can change
-    their place: they are taken out of the order now and put back where their keys fall."""
+    their place: they are taken out of the order now and put back where their keys fall (the keys are all
+    different: each ends with an id), the others keeping theirs."""
     base = rescore.ranking
     units = dict(base.units)
     moving = {k.id} | {pid for pid in rescore.moved(k, cost) if pid in units}
-    staying = [pair for pair in zip(base.keys, base.order) if pair[1].id not in moving]  # in the order now
     mine = rescore.units(k, k, cost)
     units[k.id] = mine
     moved = [(base.key(k, mine, cost), k)]
@@ -1605,10 +1605,14 @@ def _ranked_at(sit, rescore, k: Proposal, cost: int) -> tuple[list[Proposal], di
             p = base.by_id[pid]
             units[pid], key = base.shifted(p, rescore.step(p, k, cost))
             moved.append((key, p))
-    moved.sort(key=_first)
-    # two runs in order, merged by one stable sort (the keys are all different: each ends with an id)
-    merged = sorted(staying + moved, key=_first)
-    return [p for _, p in merged], units
+    keys, order = list(base.keys), list(base.order)
+    for at in sorted((base.place[pid] for pid in moving), reverse=True):  # from the back: the places hold
+        del keys[at], order[at]
+    for key, p in moved:
+        at = bisect_left(keys, key)
+        keys.insert(at, key)
+        order.insert(at, p)
+    return order, units
 
 
 _first = operator.itemgetter(0)
@@ -1624,6 +1628,7 @@ class _Ranking:
         self.scores = sit.scores
         self.units = {p.id: sit.scores[p.id].units for p in sit.order}
         self.by_id = {p.id: p for p in sit.order}
+        self.place = {p.id: r for r, p in enumerate(sit.order)}  # in the order now
         self.order = list(sit.order)
         self.keys = [self.key(p, self.units[p.id], p.cost) for p in sit.order]
 
