@@ -57,7 +57,7 @@ class TestRecord:
         assert recorded.exit_code == 0
         assert recorded.stderr == screened.stderr
         assert "csa_priorities: 'asb' is not an id of this round" in recorded.stderr
-        assert "more than the whole grant of £39,600" in recorded.stderr
+        assert "come to £18,500 more than the grant of £39,600" in recorded.stderr
 
     def test_warning_on_stderr(self, here):
         """A round's warning goes to stderr, as with screen."""

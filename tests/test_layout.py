@@ -97,6 +97,25 @@ class TestSections:
         assert "--scenario FILE" in section.blocks[0].text
 
 
+class TestMoney:
+    @pytest.mark.parametrize("upfront, row", [
+        ("26500.00", None),  # the two pots come to the grant
+        ("20000.00", ("Of the grant, in neither pot", "6500.00")),
+        ("29150.00", ("Beyond the grant, in the two pots", "2650.00")),
+    ])
+    def test_what_the_two_pots_leave_of_the_grant(self, upfront, row):
+        """Where the upfront allocation (a what-if's) and the tactical pot do not come to the grant, the money table
+        says by how much, so that its figures account for the whole grant."""
+        doc = example_doc(False)
+        doc["money"]["upfront"] = upfront
+        money = next(s for s in layout.sections(doc) if s.key == "money").sheets[0]
+        last = money.rows[-1]
+        if row is None:
+            assert last[0].value == "Returned to the OPCC"
+        else:
+            assert (last[0].value, last[1].value) == (row[0], parse_money(row[1]))
+
+
 class TestCellText:
     def test_kinds(self):
         """Each kind of cell is shown by engine.fmt, and an empty one as '-'."""

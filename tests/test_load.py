@@ -101,18 +101,21 @@ class TestLoadInputs:
         assert [w.field for w in inputs.warnings] == ["csa_priorities"]
 
     def test_an_allocation_beyond_the_grant_is_warned_of(self, tmp_path, monkeypatch):
-        """An upfront allocation of a penny more than the grant, from a flag or a scenario, is warned of (the run
-        assumes money the round does not have); the whole grant is not."""
+        """An upfront allocation that, with the tactical pot, comes to a penny more than the grant, from a flag or
+        a scenario, is warned of (the run assumes money the round does not have); one that comes to the grant, or
+        less, or the round's own, is not."""
         monkeypatch.chdir(tmp_path)
-        (tmp_path / "s.yaml").write_text("name: x\nupfront: £39,600.01\n", encoding="utf-8")
-        (tmp_path / "t.yaml").write_text("name: y\nupfront: £39,600\n", encoding="utf-8")
-        inputs = load_inputs(R2627, EXAMPLES, ["s.yaml", "t.yaml"], overrides=Overrides(upfront=39_600_01))
+        (tmp_path / "s.yaml").write_text("name: x\nupfront: £26,500.01\n", encoding="utf-8")
+        (tmp_path / "t.yaml").write_text("name: y\nupfront: £26,500\n", encoding="utf-8")
+        (tmp_path / "u.yaml").write_text("name: z\nupfront: £20,000\n", encoding="utf-8")
+        inputs = load_inputs(R2627, EXAMPLES, ["s.yaml", "t.yaml", "u.yaml"], overrides=Overrides(upfront=26_500_01))
         beyond = [str(w) for w in inputs.warnings if w.field in ("--upfront", "upfront")]
-        words = ("the upfront allocation of £39,600.01 is £0.01 more than the whole grant of £39,600, so the run "
-                 "assumes money the round does not have (the tactical pot's £13,100 is not taken from); keep the "
-                 "allocation within the grant, unless the what-if is meant to go beyond it")
+        words = ("the upfront allocation of £26,500.01 and the tactical pot of £13,100 come to £0.01 more than the "
+                 "grant of £39,600, so the run assumes money the round does not have (only money of the grant left "
+                 "over is added to the tactical pot); keep the allocation within £26,500, the grant less the tactical "
+                 "pot, unless the what-if is meant to go beyond it")
         assert beyond == [f"--upfront: {words}", f"s.yaml: upfront: {words}"]
-        inputs = load_inputs(R2627, EXAMPLES, ["t.yaml"], overrides=Overrides(upfront=39_600_00))
+        inputs = load_inputs(R2627, EXAMPLES, ["t.yaml", "u.yaml"], overrides=Overrides(upfront=20_000_00))
         assert [w.field for w in inputs.warnings] == ["csa_priorities"]
 
     def test_strict_makes_warnings_mistakes(self):

@@ -93,6 +93,50 @@ class TestStatuses:
         assert returned.tactical == EXAMPLE_ROUND.tactical and returned.returned == returned.remaining
 
 
+class TestMoneyOfTheGrant:
+    """An upfront allocation set by a what-if need not leave the tactical pot and the grant as the rules file has
+    them: what is left of it goes on (to the tactical pot, or back) only as far as it is money of the grant."""
+
+    @pytest.mark.parametrize("upfront, left, held, tactical", [
+        (20_000_00, 750_00, 750_00, 13_850_00),  # the two pots come to less than the grant: all of it
+        (26_500_00, 2_200_00, 2_200_00, 15_300_00),  # the round's own
+        (29_150_00, 4_850_00, 2_200_00, 15_300_00),  # £2,650 over: only the grant's £2,200 goes on
+        (39_000_00, 5_700_00, 0, 13_100_00),  # the shortlist alone takes more than the grant leaves
+    ])
+    def test_example_round(self, upfront, left, held, tactical):
+        outcome = decide(EXAMPLE_ROUND, EXAMPLE, upfront=upfront)
+        assert (outcome.remaining, outcome.held, outcome.tactical, outcome.returned) == (left, held, tactical, 0)
+        returned = decide(attrs.evolve(EXAMPLE_ROUND, leftover="returned"), EXAMPLE, upfront=upfront)
+        assert (returned.tactical, returned.returned) == (EXAMPLE_ROUND.tactical, held)
+
+    def test_words_say_how_much_is_the_grants(self):
+        outcome = decide(EXAMPLE_ROUND, EXAMPLE, upfront=29_150_00)
+        assert outcome.leftover_words() == (
+            "£4,850 of the upfront allocation is left, but only £2,200 of it is money of the grant (the upfront "
+            "allocation of £29,150 and the tactical pot of £13,100 come to £2,650 more than the grant of £39,600): "
+            "that £2,200 is added to the tactical pot, making it £15,300.")
+        outcome = decide(EXAMPLE_ROUND, EXAMPLE, upfront=39_000_00)
+        assert outcome.leftover_words().startswith(
+            "£5,700 of the upfront allocation is left, but none of it is money of the grant (")
+        assert outcome.leftover_words().endswith("): nothing is added to the tactical pot.")
+
+    @settings(max_examples=60, deadline=None)
+    @given(upfront=st.integers(0, 80_000_00), returned=st.booleans())
+    def test_no_money_is_made(self, upfront, returned):
+        """Whatever the allocation: the pots never hold more of the grant than the shortlist leaves, and where the
+        two pots come to the grant or less, all that is left goes on."""
+        round_ = attrs.evolve(EXAMPLE_ROUND, leftover="returned") if returned else EXAMPLE_ROUND
+        outcome = decide(round_, EXAMPLE, upfront=upfront, counterfactuals=False)
+        grant, pot = round_.grant, round_.tactical
+        gone_on = outcome.returned + outcome.tactical - pot
+        assert gone_on == outcome.held and 0 <= outcome.held <= outcome.remaining
+        if upfront + pot <= grant:
+            assert outcome.held == outcome.remaining
+        else:
+            assert outcome.held == max(0, grant - pot - outcome.allocated)
+            assert pot + outcome.allocated + outcome.held <= max(grant, pot + outcome.allocated)
+
+
 class TestReducedOffer:
     def test_minimum_cost_offered_when_only_way_to_fit(self):
         """With £6,900 left and a £9,000 proposal deliverable for £6,500, it is offered £6,500 and told so."""

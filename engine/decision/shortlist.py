@@ -327,11 +327,37 @@ class Outcome:
         """The shortlist at every upfront allocation from £0 to the total eligible cost (or the allocation)."""
         return self.situation.intervals
 
+    @property
+    def held(self) -> int:
+        """What is left of the upfront allocation that is money of the grant (:func:`grant_left`)."""
+        return grant_left(self.round, self.allocated, self.remaining)
+
     def leftover_words(self) -> str:
         if not self.remaining:
             return "Nothing is left of the upfront allocation."
-        return f"{fmt.money_short(self.remaining)} of the upfront allocation is left: {LEFTOVER[self.round.leftover]}" + (
-            f", making it {fmt.money_short(self.tactical)}." if self.round.leftover == "tactical pot" else ".")
+        m, r = fmt.money_short, self.round
+        where = LEFTOVER[r.leftover] + (f", making it {m(self.tactical)}" if r.leftover == "tactical pot" else "")
+        held = self.held
+        if held == self.remaining:
+            return f"{m(self.remaining)} of the upfront allocation is left: {where}."
+        # an allocation set beyond what the grant leaves after the tactical pot: the excess is no money of the grant
+        over = self.upfront + r.tactical - r.grant
+        beyond = (f"the upfront allocation of {m(self.upfront)} and the tactical pot of {m(r.tactical)} come to "
+                  f"{m(over)} more than the grant of {m(r.grant)}")
+        if not held:
+            return f"{m(self.remaining)} of the upfront allocation is left, but none of it is money of the grant " \
+                   f"({beyond}): nothing is {LEFTOVER[r.leftover]}."
+        return f"{m(self.remaining)} of the upfront allocation is left, but only {m(held)} of it is money of the " \
+               f"grant ({beyond}): that {m(held)} is {where}."
+
+
+def grant_left(round_: Round, allocated: int, remaining: int) -> int:
+    """What is left of the upfront allocation that is money of the grant: all of *remaining*, unless the
+    allocation in use and the tactical pot come to more than the grant (a what-if that over-allocates), when only
+    what the grant holds beyond the tactical pot and the shortlist is (never below nothing)."""
+    if not round_.grant:
+        return remaining
+    return max(0, min(remaining, round_.grant - round_.tactical - allocated))
 
 
 def rank_key(p: Proposal, s: Score):
@@ -405,8 +431,9 @@ def decide(round_: Round, proposals: Sequence[Proposal], *, policy: str | None =
     screenings, scores, budget = situation.screenings, situation.scores, situation.budget
     choice = situation.choice
     remaining = budget - choice.allocated
-    tactical = round_.tactical + (remaining if round_.leftover == "tactical pot" else 0)
-    returned = remaining if round_.leftover == "returned" else 0
+    held = grant_left(round_, choice.allocated, remaining)
+    tactical = round_.tactical + (held if round_.leftover == "tactical pot" else 0)
+    returned = held if round_.leftover == "returned" else 0
 
     found = figures(situation, progress=progress) if counterfactuals else {}
     steps = {step.id: step for step in choice.selection.steps}

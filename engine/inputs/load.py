@@ -16,7 +16,7 @@ from .. import fmt
 from ..errors import InputError, InputWarning, Problems, raise_all
 from .lint import proposal_warnings
 from .proposal import Folder, Proposal, load_folder
-from .round import Round, load_round, unknown_agencies
+from .round import LEFTOVER, Round, load_round, unknown_agencies
 from .scenario import Overrides, Scenario, apply, load_scenario
 
 __all__ = ["Inputs", "load_inputs"]
@@ -87,15 +87,16 @@ def together_warnings(round_: Round, proposals: Sequence[Proposal], scenarios: S
 
 
 def _beyond_the_grant(round_: Round, overrides: Overrides, where: str | None):
-    """A warning if *overrides* (from flags, or a scenario in the file *where*) set an upfront allocation larger
-    than the whole grant: the run then spends money the round does not have (the tactical pot is left as the
-    rules file gives it)."""
+    """A warning if *overrides* (from flags, or a scenario in the file *where*) set an upfront allocation that,
+    with the tactical pot the rules file gives, comes to more than the grant: the run then commits money the round
+    does not have, and only what the grant holds of what is left goes on to the tactical pot (or back)."""
     upfront = overrides.upfront
-    if upfront is None or not round_.grant or upfront <= round_.grant:
+    if upfront is None or upfront == round_.upfront or not round_.grant or upfront + round_.tactical <= round_.grant:
         return
     m = fmt.money_short
-    yield InputWarning(f"the upfront allocation of {m(upfront)} is {m(upfront - round_.grant)} more than the whole "
-                       f"grant of {m(round_.grant)}, so the run assumes money the round does not have (the tactical "
-                       f"pot's {m(round_.tactical)} is not taken from)", file=where,
-                       field="upfront" if where else "--upfront",
-                       fix="keep the allocation within the grant, unless the what-if is meant to go beyond it")
+    yield InputWarning(f"the upfront allocation of {m(upfront)} and the tactical pot of {m(round_.tactical)} come to "
+                       f"{m(upfront + round_.tactical - round_.grant)} more than the grant of {m(round_.grant)}, so the "
+                       f"run assumes money the round does not have (only money of the grant left over is "
+                       f"{LEFTOVER[round_.leftover]})", file=where, field="upfront" if where else "--upfront",
+                       fix=f"keep the allocation within {m(max(0, round_.grant - round_.tactical))}, the grant less the "
+                           "tactical pot, unless the what-if is meant to go beyond it")

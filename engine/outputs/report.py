@@ -375,7 +375,7 @@ def outcome_text(outcome, form: str) -> str:
     totals = (f"What-if: {premises}.\n" if premises else "") + (
         f"Policy {outcome.policy}. Upfront allocation {fmt.money(outcome.upfront)}: {counts['shortlisted']} "
         f"shortlisted for {fmt.money(outcome.allocated)} (total score {fmt.score(outcome.score_total)}), "
-        f"{fmt.money(outcome.remaining)} left ({LEFTOVER[outcome.round.leftover]}); tactical pot "
+        f"{fmt.money(outcome.remaining)} left ({_where_left(outcome)}); tactical pot "
         f"{fmt.money(outcome.tactical)}. {counts['reserve']} in reserve, {counts['tactical']} tactical, "
         f"{counts['ineligible']} ineligible.")
     concerns = [f"{d.proposal.id}: " + "; ".join(c.reason for c in d.screening.concerns)
@@ -414,6 +414,7 @@ def comparison_doc(baseline, comparisons) -> dict[str, Any]:
             "upfront": fmt.money_json(outcome.upfront),
             "allocated": fmt.money_json(outcome.allocated),
             "remaining": fmt.money_json(outcome.remaining),
+            "tactical": fmt.money_json(outcome.tactical),
             "total_score": fmt.points_json(Fraction(outcome.score_total, UNITS)),
             "shortlist": [d.proposal.id for d in outcome.shortlist],
         }
@@ -449,6 +450,7 @@ def comparison_text(baseline, comparisons, form: str) -> str:
         ["upfront"] + [fmt.money(o.upfront) for o in outcomes],
         ["allocated"] + [fmt.money(o.allocated) for o in outcomes],
         ["remaining"] + [fmt.money(o.remaining) for o in outcomes],
+        ["tactical pot"] + [fmt.money(o.tactical) for o in outcomes],
         ["total score"] + [fmt.score(o.score_total) for o in outcomes],
         ["shortlisted"] + [str(len(o.shortlist)) for o in outcomes],
         ["entered"] + ["-"] + [", ".join(c.entered) or "-" for c in comparisons],
@@ -615,3 +617,11 @@ def _cells(rows, shown) -> list[list]:
 def _change_json(pence: int) -> str:
     return ("+" if pence > 0 else "") + fmt.money_json(pence)
 
+
+def _where_left(outcome) -> str:
+    """Where what is left of the upfront allocation goes, as far as it is money of the grant."""
+    where = LEFTOVER[outcome.round.leftover]
+    if outcome.held == outcome.remaining:
+        return where
+    return f"{fmt.money(outcome.held)} of it money of the grant, {where}" if outcome.held else \
+        f"none of it money of the grant, so nothing {where}"

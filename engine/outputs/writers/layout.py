@@ -193,6 +193,13 @@ def _money(doc) -> Section:
         (text("Tactical pot with what is left"), money(m["tactical"])),
         (text("Returned to the OPCC"), money(m["returned"])),
     ]
+    if m["grant"] is not None:
+        # the two pots of the rules file and an allocation set by a what-if need not come to the grant
+        gap = pence(m["grant"]) - pence(m["upfront"]) - pence(m["tactical_pot"])
+        if gap > 0:
+            rows.append((text("Of the grant, in neither pot"), money(fmt.money_json(gap))))
+        elif gap < 0:
+            rows.append((text("Beyond the grant, in the two pots"), money(fmt.money_json(-gap))))
     table = Table("The money of the round", ("item", "amount"), tuple(rows), sheet="Money")
     dates = Table("The dates of the round", ("date", "day"),
                   tuple((text(d["label"]), date(d["date"])) for d in r["deadlines"]), sheet="Dates")
