@@ -21,8 +21,8 @@ from .registers import EARLIER_VERSIONS, clock, record_round  # noqa: F401
 
 R2627, EXAMPLES = ROUNDS["kcsp-2026-27"]
 SCENARIOS = REPO / "scenarios" / "2026-27-example"
-SECTIONS = ["kind", "schema", "title", "round", "recommendation", "money", "shortlist", "reserve", "tactical",
-            "ineligible", "priorities", "proposals", "scenarios", "charts", "sweep", "provenance", "decision"]
+SECTIONS = ["kind", "schema", "title", "round", "recommendation", "money", "assumptions", "shortlist", "reserve",
+            "tactical", "ineligible", "priorities", "proposals", "scenarios", "charts", "sweep", "provenance", "decision"]
 
 
 def build(rules=R2627, folder=EXAMPLES, overrides=Overrides(), scenarios=()):
@@ -62,6 +62,16 @@ class TestBuild:
     def test_sections_in_reading_order(self):
         """The document holds every section, in the order the Chair reads them."""
         assert list(build()) == SECTIONS
+
+    def test_what_rests_on_assumptions(self):
+        """The Chair's document lists every value a real round takes as assumed: the rules file's (the panel's own
+        included) and each proposal's, the reading of the cost printed as '£6,00' among them."""
+        doc = build(*ROUNDS["kcsp-2024-25"])
+        rows = {(a["file"], a["field"]): a["value"] for a in doc["assumptions"]}
+        assert rows[("asb-case-reviews-training", "cost")] == "£6,000"
+        assert rows[("rules", "deadlines.proposals_due")] == "2024-04-19"
+        assert rows[("rules", "panel.interests")] == "leave out"
+        assert ("rules", "panel.agencies") in rows
 
     def test_json_round_trip(self):
         """The document is plain JSON: it reads back equal."""

@@ -26,7 +26,7 @@ from .conftest import REPO, ROUNDS
 
 R2627, EXAMPLES = ROUNDS["kcsp-2026-27"]
 SCENARIOS = REPO / "scenarios" / "2026-27-example"
-HEADINGS = ["The recommendation", "The money", "The shortlist", "The reserve list", "The tactical bids",
+HEADINGS = ["The recommendation", "The money", "What rests on assumptions", "The shortlist", "The reserve list", "The tactical bids",
             "The ineligible proposals", "The priorities served",
             "Every proposal: rationale, score and what would change it", "The scenarios compared with the baseline",
             "The allocation and the budgets", "Provenance", "The Chair's decision"]

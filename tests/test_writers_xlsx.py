@@ -16,7 +16,7 @@ from .conftest import HOSTILE_AGENCY, HOSTILE_TITLES
 from .test_document import screen_json
 from .test_layout import R2627, EXAMPLES, doc_of, example_doc
 
-SHEETS = ["Recommendation", "Money", "Dates", "Shortlist", "Reserve", "Tactical bids", "Ineligible", "Priorities",
+SHEETS = ["Recommendation", "Money", "Dates", "Assumptions", "Shortlist", "Reserve", "Tactical bids", "Ineligible", "Priorities",
           "Proposals", "Score breakdown", "Scenarios", "Allocation", "Budgets", "Provenance", "Files", "Decision"]
 
 

@@ -504,9 +504,19 @@ def round_from_file(file: YamlFile) -> Round:
     panel = f.sub("panel", required=False)
     if panel is not None:
         rnd["panel"] = _panel(panel)
-    rnd["assumed"] = provenance.assumed_values(f)
+    rnd["assumed"] = provenance.assumed_values(f) + _panel_assumed_values(f.data, rnd.get("panel"))
     f.done()
     return Round(**rnd, warnings=tuple(file.warnings), file=file.name, sources=tuple(sources))
+
+
+def _panel_assumed_values(data: dict, panel: "Panel | None") -> tuple[tuple[str, str], ...]:
+    """``(path, the value as written)`` of each part of the panel its own ``assumed:`` lists (``panel.agencies``),
+    unless the file's ``assumed:`` already names the whole panel."""
+    if panel is None or "panel" in (data.get("assumed") or ()):
+        return ()
+    written = data.get("panel") or {}
+    return tuple((f"panel.{part}", provenance.shown(written.get(part, panel.interests if part == "interests" else None)))
+                 for part in panel.assumed)
 
 
 def _section_source(f: Fields, section: str, sources: list) -> None:

@@ -111,6 +111,7 @@ def from_outcomes(baseline, comparisons=(), scenarios: Sequence[Scenario] = (), 
         "round": _round(baseline.round),
         "recommendation": _recommendation(baseline, status),
         "money": _money(baseline),
+        "assumptions": _assumptions(baseline),
         "shortlist": [_entry(r, "offered", "rank", "score", "concerns") for r in status["shortlisted"]],
         "reserve": [_entry(r, "rank", "score", "concerns", "shortlisted_from") for r in status["reserve"]],
         "tactical": [_entry(r, "score", "concerns") for r in status["tactical"]],
@@ -333,6 +334,16 @@ def _charts(outcome, shortlisted: list[dict[str, Any]], intervals: list[dict[str
                 + (_TABLE_WORDS if len(sweep) <= LONGEST else _NO_TABLE_WORDS)),
         },
     }
+
+
+def _assumptions(outcome) -> list[dict[str, str]]:
+    """Every value the round and its proposals take as assumed (no published report gives it), in the order of
+    :func:`engine.inputs.provenance.assumptions`: whose it is (``rules`` or a proposal's id), the field and the value
+    (``""`` for free text)."""
+    from ..inputs import provenance
+
+    return [{"file": a.owner, "field": a.path, "value": a.value}
+            for a in provenance.assumptions(outcome.round, [d.proposal for d in outcome.decisions])]
 
 
 def _provenance(outcome, files: Sequence[tuple[str, str, str]], engine: str) -> dict[str, Any]:

@@ -145,6 +145,7 @@ def sections(doc: dict[str, Any]) -> list[Section]:
     return [
         _recommendation(doc),
         _money(doc),
+        *([_assumed(doc)] if doc.get("assumptions") else []),  # (a document kept before they were listed has none)
         _shortlist(doc),
         _reserve(doc),
         _tactical(doc),
@@ -210,6 +211,16 @@ def _money(doc) -> Section:
     if dates.rows:
         blocks.append(dates)
     return Section("money", "The money", tuple(blocks), (table, dates) if dates.rows else (table,))
+
+
+def _assumed(doc) -> Section:
+    """The values the figures rest on that no published report gives."""
+    table = Table("The values each file marks as assumed", ("file", "field", "value"),
+                  tuple((text(a["file"]), text(a["field"]), text(a["value"] or None)) for a in doc["assumptions"]),
+                  sheet="Assumptions")
+    lead = Para("No published report gives the values below: each file marks them as assumed, and the figures of "
+                "this recommendation rest on them as written here.")
+    return Section("assumptions", "What rests on assumptions", (lead, table), (table,))
 
 
 def _shortlist(doc) -> Section:
