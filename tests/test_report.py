@@ -206,9 +206,14 @@ class TestRulesDoc:
 
 class TestChecks:
     def test_checks_carry_the_source(self):
-        """Each check in crg screen --format json names the source of its rule."""
+        """Each check in crg screen --format json names the source of its rule, and says so where the file lists
+        the rule as assumed."""
         doc = json.loads(crg("screen", R2627, EXAMPLES, "--format", "json"))
-        rules = {r["id"]: r["source"] for r in __import__("yaml").safe_load(R2627.read_text())["rules"]}
+        written = __import__("yaml").safe_load(R2627.read_text())
+        assumed = set(written["assumed"])
+        rules = {r["id"]: r["source"] + ("; the rule itself is assumed, as no published report gives it"
+                                         if f"rules.{r['id']}" in assumed else "") for r in written["rules"]}
+        assert any(source != r["source"] for source, r in zip(rules.values(), written["rules"]))
         for p in doc["proposals"]:
             assert all(c["source"] == rules[c["rule"]] for c in p["checks"])
 

@@ -356,6 +356,27 @@ class TestRule:
 
 
 
+class TestAssumedSources:
+    """A rule's source says what of it the file assumes, so that no explanation citing it passes an assumption
+    off as the report's."""
+
+    def test_an_assumed_figure(self):
+        """2024/25: the closing date is assumed; the rule that reads it cites the report, and says so."""
+        source = load_round(RULES / "kcsp-2024-25.yaml").rule("received-by-deadline").source
+        assert source == ("KCSP Working Group update, 4 July 2024 (para 2.4, proposals received for the meeting of "
+                          "29 April 2024); the deadline is assumed, as no published report gives it")
+
+    def test_an_assumed_rule_and_a_sourced_one(self):
+        round_ = load_round(RULES / "kcsp-2026-27.yaml")
+        assert round_.rule("starts-in-year").source.endswith(
+            "; the rule itself is assumed, as no published report gives it")
+        assert "assumed" not in round_.rule("received-by-deadline").source
+
+    def test_kept_under_another_allocation(self):
+        round_ = load_round(RULES / "kcsp-2024-25.yaml")
+        assert round_.with_upfront(1).rule("received-by-deadline").source == round_.rule("received-by-deadline").source
+
+
 class TestRulesFields:
     """RULES_FIELDS: the table the reference lists is the one the loader reads"""
 

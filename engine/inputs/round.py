@@ -505,8 +505,27 @@ def round_from_file(file: YamlFile) -> Round:
     if panel is not None:
         rnd["panel"] = _panel(panel)
     rnd["assumed"] = provenance.assumed_values(f) + _panel_assumed_values(f.data, rnd.get("panel"))
+    if rnd.get("rules"):
+        rnd["rules"] = tuple(_cited(rule, {path for path, _ in rnd["assumed"]}) for rule in rnd["rules"])
     f.done()
     return Round(**rnd, warnings=tuple(file.warnings), file=file.name, sources=tuple(sources))
+
+
+def _cited(rule: Rule, assumed: set[str]) -> Rule:
+    """*rule* with its source saying what of it no published report gives: the rule itself, or a figure of the
+    round it reads (the deadline), where the file lists them as assumed; an explanation that names the source
+    then does not pass an assumption off as the report's."""
+    def is_assumed(path: str) -> bool:
+        return any(path == a or path.startswith(a + ".") for a in assumed)
+
+    notes = []
+    if is_assumed(f"rules.{rule.id}"):
+        notes.append("the rule itself is assumed, as no published report gives it")
+    read = [getattr(leaf, "ref", None) for cond in (rule.check, rule.when) if cond is not None
+            for leaf in conditions.leaves(cond)]
+    for ref in dict.fromkeys(r for r in read if r and is_assumed(r)):
+        notes.append(f"{FIGURES[ref][1]} is assumed, as no published report gives it")
+    return attrs.evolve(rule, source="; ".join((rule.source, *notes))) if notes else rule
 
 
 def _panel_assumed_values(data: dict, panel: "Panel | None") -> tuple[tuple[str, str], ...]:
