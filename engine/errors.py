@@ -114,6 +114,14 @@ class Problems:
         """Keep *exc* (one mistake, or several) for the report."""
         self.found.extend(exc.errors if isinstance(exc, InputErrors) else [exc])
 
+    def add_all(self, other: "Problems") -> None:
+        """Keep the mistakes *other* found too."""
+        self.found.extend(other.found)
+
+    def add_each(self, errors: Iterable[InputError]) -> None:
+        """Keep each of *errors*."""
+        self.found.extend(errors)
+
     def attempt(self, func, *args, **kwargs):
         """``func(*args, **kwargs)``; if it finds mistakes, keep them and give ``None``."""
         try:

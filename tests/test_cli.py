@@ -410,6 +410,37 @@ class TestValidateStrict:
                                  "£13,220 add up to £39,660, £1 short of the grant of £39,661\n")
         assert crg("validate", rules, folder).exit_code == 0
 
+    def test_mistakes_of_every_kind_at_once(self, tmp_path):
+        """A proposal that cannot be read does not hide a mistake another proposal only shows with the round (a
+        panel agency the round does not list): both are reported in one run, with the count."""
+        rules, folder = ROUNDS["kcsp-2024-25"]
+        shutil.copytree(folder, tmp_path / "p")
+        speakers = tmp_path / "p" / "community-safety-learning-speakers.yaml"
+        speakers.write_text(speakers.read_text(encoding="utf-8").replace("cost: £1,500\n", "cost: £1,50\n"),
+                            encoding="utf-8")
+        training = tmp_path / "p" / "asb-case-reviews-training.yaml"
+        training.write_text(training.read_text(encoding="utf-8").replace("  probation: 3\n",
+                                                                         "  probation: 3\n  foo-agency: 4\n"),
+                            encoding="utf-8")
+        result = crg("validate", rules, tmp_path / "p")
+        assert result.exit_code == 2
+        lines = result.stderr.splitlines()
+        assert [line.split(": ")[2] for line in lines if line.startswith("Error: ")] == ["panel", "cost"]
+        assert lines[-1] == "2 problems in 2 files"
+
+    def test_strict_reports_the_unsourced_with_the_rest(self, tmp_path):
+        """With --strict, a value neither sourced nor assumed is reported with the warnings made mistakes, not
+        after them: 2025/26's £1 short split and a proposal with no source come out together."""
+        rules, folder = ROUNDS["kcsp-2025-26"]
+        shutil.copytree(folder, tmp_path / "p")
+        champions = tmp_path / "p" / "vawg-champions-schools.yaml"
+        champions.write_text("".join(line for line in champions.read_text(encoding="utf-8").splitlines(True)
+                                     if not line.startswith("source:")), encoding="utf-8")
+        result = crg("validate", "--strict", rules, tmp_path / "p")
+        assert result.exit_code == 2
+        assert "£1 short of the grant of £39,661" in result.stderr
+        assert "vawg-champions-schools.yaml:7:7: cost: a value of a real round with no source" in result.stderr
+
     def test_2022_23_passes(self):
         """The 2022/23 rules file, with no proposals, passes."""
         result = crg("validate", "--strict", RULES / "kcsp-2022-23.yaml")

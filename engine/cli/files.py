@@ -29,14 +29,11 @@ def validate(rules: str, proposals: str | None, scenarios: tuple[str, ...], stri
       crg validate rules/kcsp-2026-27.yaml proposals/2026-27-example scenarios/2026-27-example/*.yaml --strict
       crg validate --strict rules/kcsp-2021-22.yaml proposals/2021-22
     """
-    from ..inputs.load import load_inputs
-    from ..inputs.provenance import require_sources
+    from ..inputs.load import validated
     from ..outputs import summary
 
     with Progress() as progress:
-        inputs = load_inputs(rules, proposals, scenarios, strict=strict, progress=progress.stage(READING))
-    if strict:
-        require_sources(rules, proposals)
+        inputs = validated(rules, proposals, scenarios, strict=strict, progress=progress.stage(READING))
     warn(inputs.warnings)
     emit(summary.validated(inputs, rules, proposals))
 

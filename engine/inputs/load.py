@@ -15,7 +15,7 @@ import attrs
 from .. import fmt
 from ..errors import InputError, InputWarning, Problems, raise_all
 from .lint import proposal_warnings
-from .proposal import Folder, Proposal, load_folder
+from .proposal import Folder, Proposal, read_folder
 from .round import LEFTOVER, Round, load_round, unknown_agencies
 from .scenario import Overrides, Scenario, apply, load_scenario
 
@@ -44,10 +44,15 @@ def load_inputs(rules: str | Path, proposals: str | Path | None = None, scenario
     """
     problems = Problems()
     round_ = problems.attempt(load_round, rules)
-    folder = problems.attempt(load_folder, proposals, progress=progress) if proposals is not None else Folder(())
+    before = len(problems.found)
+    folder = read_folder(proposals, problems, progress=progress) if proposals is not None else Folder(())
+    whole = len(problems.found) == before  # every proposal file read well
     loaded = tuple(problems.attempt(load_scenario, path) for path in scenarios)
     if round_ is not None and folder is not None:
-        read_together(problems, round_, folder.proposals, [s for s in loaded if s is not None], overrides)
+        # the proposals read well are checked with the round in the same run; the ids a what-if names only when
+        # none is missing for a mistake of its own
+        read_together(problems, round_, folder.proposals, [s for s in loaded if s is not None], overrides,
+                      whole=whole)
     problems.check()
     warnings = sorted(round_.warnings + folder.skipped + together_warnings(round_, folder.proposals, loaded, overrides),
                       key=InputWarning.sort_key)
@@ -56,8 +61,24 @@ def load_inputs(rules: str | Path, proposals: str | Path | None = None, scenario
     return Inputs(round_, folder.proposals, loaded, tuple(warnings))
 
 
+def validated(rules: str | Path, proposals: str | Path | None = None, scenarios: Sequence[str | Path] = (), *,
+              strict: bool = False, progress=None) -> Inputs:
+    """:func:`load_inputs` as ``crg validate`` checks them: with *strict*, every warning a mistake and every value
+    of a real round's files sourced or assumed (:func:`engine.inputs.provenance.require_sources`), the mistakes of
+    all three kinds raised together."""
+    from .provenance import require_sources
+
+    problems = Problems()
+    inputs = problems.attempt(load_inputs, rules, proposals, scenarios, progress=progress)
+    if strict:
+        problems.add_each(w.as_error() for w in (inputs.warnings if inputs is not None else ()) if not w.note)
+        problems.attempt(require_sources, rules, proposals)
+    problems.check()
+    return inputs
+
+
 def read_together(problems: Problems, round_: Round, proposals: Sequence[Proposal], scenarios: Sequence[Scenario],
-                  overrides: Overrides = Overrides()) -> None:
+                  overrides: Overrides = Overrides(), *, whole: bool = True) -> None:
     """Add to *problems* every mistake of the files read together (each read well on its own): two scenarios of
     one name, a panel score from an agency the round does not list, an override or a scenario naming a rule or
     proposal the round does not have.  Every command that screens files goes through here, a recorded run's
@@ -71,6 +92,8 @@ def read_together(problems: Problems, round_: Round, proposals: Sequence[Proposa
         named.setdefault(scenario.name, scenario.file)
     for mistake in unknown_agencies(round_, proposals):
         problems.add(mistake)
+    if not whole:  # (with *whole* false, some proposal files could not be read: the ids are not checked)
+        return
     problems.attempt(apply, round_, proposals, overrides)
     for scenario in scenarios:
         problems.attempt(apply, round_, proposals, overrides.then(scenario.overrides), where=scenario.file)

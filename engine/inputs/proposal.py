@@ -197,6 +197,19 @@ def load_folder(folder: str | Path, *, progress=None) -> Folder:
     return Folder(proposals_from(sources, progress=progress, problems=problems), skipped)
 
 
+def read_folder(folder: str | Path, problems: Problems, *, progress=None) -> Folder | None:
+    """:func:`load_folder`, keeping every mistake in *problems* instead of raising it: the proposals that were read
+    well, so that what can only be checked with the round (a panel agency, an id a what-if names) is checked on
+    them in the same run; ``None`` where the folder itself cannot be read."""
+    try:
+        sources, skipped, found = _folder(folder)
+    except InputError as exc:
+        problems.add(exc)
+        return None
+    problems.add_all(found)
+    return Folder(_read_all(sources, problems, progress), skipped)
+
+
 def proposal_sources(folder: str | Path) -> tuple[Source, ...]:
     """The bytes of every proposal file in *folder* (as :func:`load_folder` finds them), each named as
     *folder* was given, in order of name."""
@@ -264,6 +277,13 @@ def proposals_from(sources, *, progress=None, problems: Problems | None = None) 
     at once (with those already in *problems*), and two with the same id are refused, naming both.
     *progress*, if given, is called with ``(files read, files in all)`` after each file."""
     problems = problems if problems is not None else Problems()
+    proposals = _read_all(sources, problems, progress)
+    problems.check()
+    return proposals
+
+
+def _read_all(sources, problems: Problems, progress=None) -> tuple[Proposal, ...]:
+    """The proposals of *sources* that read well, in order of id, every mistake kept in *problems*."""
     by_id: dict[str, Proposal] = {}
     for done, source in enumerate(sources, 1):
         proposal = problems.attempt(_from_source, source)
@@ -278,7 +298,6 @@ def proposals_from(sources, *, progress=None, problems: Problems | None = None) 
             ))
             continue
         by_id[proposal.id] = proposal
-    problems.check()
     return tuple(by_id[key] for key in sorted(by_id))
 
 
