@@ -97,3 +97,16 @@ class TestScreenBids:
         assert after["community-safety-conference"].funded is None
         assert after["dummy-cctv-cameras"].funded == (
             "it is already funded: a project of the year, allocated £750 from the upfront pot")
+
+    def test_none_after_the_close_out(self):
+        """After the close-out the pot is closed: a bid that fits what is left (£100 of the £156) is refused."""
+        from .conftest import RULES, ledger_from_text
+        from engine.inputs.round import load_round
+
+        round_ = load_round(RULES / "kcsp-2024-25.yaml")
+        text = (REPO / "ledgers" / "2024-25.yaml").read_text(encoding="utf-8").replace("2025-03-31", "2025-03-20")
+        (bid,) = [b for b in load_proposals(BIDS) if b.id == "doorstep-crime-leaflets"]
+        small = attrs.evolve(bid, cost=100_00, delivery=attrs.evolve(bid.delivery, end=dt.date(2025, 3, 30)))
+        (screened,) = screen_bids(round_, ledger_from_text(text, round_), [small], dt.date(2025, 3, 25)).bids
+        assert screened.status == "refused"
+        assert screened.reasons() == ("the tactical pot is closed: the year was closed out on 20 March 2025",)
