@@ -506,7 +506,8 @@ def ledger_years(draw, max_projects: int = 5, max_days: int = 8):
 
     The year is simulated here, day by day, drawing only events that the state
     allows (a spend within a project's cost and within what the OPCC has paid,
-    a move within what a pot has left, ...).  The events of one day are written
+    a move within what a pot has left, a tactical award only while the pot is
+    open, ...).  The events of one day are written
     in the engine's order for a day, each kind at most once per project, so
     that no order within a day can change the result.  *expected* holds, built
     from the drawn amounts, each project's ``allocation``, ``spent``,
@@ -534,7 +535,7 @@ def ledger_years(draw, max_projects: int = 5, max_days: int = 8):
                                      withdrawn=False, completed=False)
     shortlisted = dt.date(2026, 4, 1) + dt.timedelta(days=draw(st.integers(0, 60)))
     days = sorted(draw(st.lists(st.integers(0, 300), max_size=max_days, unique=True)))
-    state = dict(paid=0, opened=False, closed=False)
+    state = dict(paid=0, opened=False, closed=False, approved=not any(p["pot"] != "tactical" for p in projects.values()))
     events: list[str] = []
 
     def event(day, kind, **fields):
@@ -555,6 +556,7 @@ def ledger_years(draw, max_projects: int = 5, max_days: int = 8):
             state["paid"] += amount
             event(day, "paid", amount=_pence_text(amount))
         if draw(st.booleans()):
+            state["approved"] = True  # every upfront (or unreported) project's case: the 2026/27 pot's condition
             event(day, "business case approved")
         if draw(st.booleans()):
             source, target = draw(st.sampled_from([("upfront", "tactical"), ("tactical", "upfront")]))
@@ -563,10 +565,11 @@ def ledger_years(draw, max_projects: int = 5, max_days: int = 8):
                 sizes[source] -= amount
                 sizes[target] += amount
                 event(day, "moved", amount=_pence_text(amount), **{"from": source, "to": target})
-        if not state["opened"] and draw(st.booleans()):
+        if not state["opened"] and not state["closed"] and draw(st.booleans()):
             state["opened"] = True
             event(day, "tactical pot opened")
-        if draw(st.booleans()) and left("tactical") >= 1:
+        pot_open = (state["approved"] or state["opened"]) and not state["closed"]  # a closing comes last in a day
+        if pot_open and draw(st.booleans()) and left("tactical") >= 1:
             amount = draw(st.integers(1, left("tactical")))
             pid = f"bid{bids}"
             bids += 1

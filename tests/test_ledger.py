@@ -165,10 +165,87 @@ class TestLoadLedger:
     def test_bid_beyond_pot(self):
         """A tactical bid for more than the tactical pot has left is refused."""
         text = ("round: kcsp-2026-27\nshortlisted: 2026-05-01\nprojects:\n  - id: a\n    title: A\n    pot: upfront\n"
-                "    allocation: £100\nevents:\n  - date: 2026-06-01\n    event: tactical bid approved\n"
+                "    allocation: £100\nevents:\n  - {date: 2026-05-15, event: business case approved, source: x}\n"
+                "  - date: 2026-06-01\n    event: tactical bid approved\n"
                 "    project: b\n    title: B\n    amount: £13,100.01\n    source: x\n")
         with pytest.raises(InputError, match=r"awards £13,100.01, more than the £13,100 left in the tactical pot"):
             replay(R2627, from_text(text))
+
+
+# a 2026/27 year: two upfront projects shortlisted on 27 April, their business case approved on 15 May, the grant
+# paid and £2,200 moved to the tactical pot on 20 May
+YEAR_2026_27 = ("round: kcsp-2026-27\nshortlisted: 2026-04-27\nprojects:\n"
+                "  - {id: a, title: A, pot: upfront, allocation: '£20,000'}\n"
+                "  - {id: b, title: B, pot: upfront, allocation: '£4,300'}\n"
+                "events:\n"
+                "  - {date: 2026-05-15, event: business case approved, source: s}\n"
+                "  - {date: 2026-05-20, event: paid, amount: '£39,600', source: s}\n"
+                "  - {date: 2026-05-20, event: moved, amount: '£2,200', from: upfront, to: tactical, source: s}\n")
+
+
+def award(day: str, amount: str = "£100", project: str = "bid") -> str:
+    return (f"  - {{date: {day}, event: tactical bid approved, project: {project}, title: Bid, amount: '{amount}', "
+            "source: s}\n")
+
+
+def mistake(text: str, round_=R2627) -> InputError:
+    with pytest.raises(InputError) as err:
+        replay(round_, from_text(text, round_))
+    return err.value
+
+
+class TestTacticalAwards:
+    """a tactical bid approved only while the pot is open, by the same reading as crg status"""
+
+    def test_after_the_opcc_closed_it(self):
+        """An award after the OPCC closed the pot is refused at its date, naming the closing and its source; one on
+        the closing day itself still comes before it."""
+        closed = "  - {date: 2026-06-01, event: tactical pot closed, source: OPCC letter}\n"
+        err = mistake(YEAR_2026_27 + closed + award("2026-07-01"))
+        assert err.field == "events[5].date"
+        assert err.problem == ("awards £100 to bid on 1 July 2026, but the tactical pot is closed: the OPCC closed it "
+                               "on 1 June 2026 (source: OPCC letter)")
+        assert err.fix == "correct the date, or remove the award: no bid can be approved once the pot is closed"
+        assert replay(R2627, from_text(YEAR_2026_27 + closed + award("2026-06-01"))).left("tactical") == 15_200_00
+
+    def test_2024_25_after_the_opcc_closed_it(self, spoiled):
+        """The same in 2024/25, whose rules file does not read the OPCC's closing."""
+        name, _ = spoiled(YEARS["2024-25"][1], "events:\n",
+                          "events:\n  - {date: 2024-09-01, event: tactical pot closed, source: OPCC letter}\n")
+        message = error_of(name, RULES / "kcsp-2024-25.yaml")
+        assert "awards £13,227 to two-tactical-projects on 30 September 2024, but the tactical pot is closed: the " \
+               "OPCC closed it on 1 September 2024 (source: OPCC letter)" in message
+
+    def test_while_it_is_locked(self):
+        """An award before the pot opens is refused at its date, naming what holds it and the day the ledger
+        opens it."""
+        err = mistake(YEAR_2026_27 + award("2026-05-10"))
+        assert err.field == "events[4].date"
+        assert err.problem == ("awards £100 to bid on 10 May 2026, but the tactical pot is locked: still waiting for "
+                               "the OPCC to approve the business case of A, B; by this ledger it opens on 15 May 2026")
+        assert err.fix == ("date the award on or after the day the pot opens, or record the OPCC's opening of it "
+                           "('event: tactical pot opened') on or before this date")
+
+    def test_while_it_is_locked_for_good(self):
+        """With no approval nor opening in the ledger, the error says so."""
+        err = mistake(YEAR_2026_27.replace("event: business case approved", "event: completed, project: a")
+                      + award("2026-06-10"))
+        assert err.problem.endswith("still waiting for the OPCC to approve the business case of A, B; this ledger "
+                                    "does not record it opening")
+
+    def test_opened_by_the_opcc(self):
+        """The OPCC's opening lets an award through before the business case is approved."""
+        text = YEAR_2026_27.replace("2026-05-15", "2026-06-15") + \
+            "  - {date: 2026-05-21, event: tactical pot opened, source: s}\n" + award("2026-05-22")
+        assert replay(R2627, from_text(text)).project("bid").approved
+
+    def test_no_opening_after_the_closing(self):
+        """An opening after the OPCC's closing is refused: a closed pot stays closed."""
+        text = YEAR_2026_27 + "  - {date: 2026-06-01, event: tactical pot closed, source: s}\n" \
+            "  - {date: 2026-06-02, event: tactical pot opened, source: s}\n"
+        err = mistake(text)
+        assert err.field == "events[5].date"
+        assert err.problem == "the OPCC closed the tactical pot on 1 June 2026, before this opening"
 
 
 class TestReplay:

@@ -30,7 +30,9 @@ spent, a cost revised before the spend it allows, the close-out last).
 :func:`load_ledger` reads the file and replays the whole year once, so that a
 ledger that loads is consistent: a spend beyond a project's cost without a
 revision, an event about a project the ledger does not have, an event after
-the close-out, each is bad input placed at its line.
+the close-out, a tactical award while the pot is locked or closed (read by
+:func:`~engine.year.gates.pot_on`, as ``crg status`` reads it), each is bad
+input placed at its line.
 """
 
 from __future__ import annotations
@@ -525,12 +527,16 @@ class _Book:
         if self.opened is not None:
             self.fail(e, "event", f"the OPCC already opened the tactical pot on {fmt.date(self.opened)}",
                       "record the opening once")
+        if self.closed is not None:
+            self.fail(e, "date", f"the OPCC closed the tactical pot on {fmt.date(self.closed)}, before this opening",
+                      "correct the date of the opening or of the closing; a pot closed stays closed")
         self.opened = e.date
 
     def _tactical_bid_approved(self, e: Event) -> None:
         if e.project in self.rows or e.project in self.earlier or e.project in {p.id for p in self.ledger.projects}:
             self.fail(e, "project", f"'{e.project}' is already a project of this ledger",
                       "give the bid an id of its own")
+        self.pot_open_for(e)
         left = self.left("tactical")
         if e.amount > left:
             self.fail(e, "amount", f"awards {fmt.money_short(e.amount)}, more than the {fmt.money_short(left)} left "
@@ -605,6 +611,51 @@ class _Book:
             self.fail(e, "project", f"{e.project} was withdrawn on {fmt.date(row.withdrawn.date)}",
                       "correct the project or the date")
         return row
+
+    def pot_open_for(self, e: Event) -> None:
+        """Refuse the award *e* unless the tactical pot is open on its day (by the same reading as crg status)."""
+        from .gates import pot_on  # the gates read the state this module builds
+
+        pot = pot_on(self.state(e.date))
+        award = f"awards {fmt.money_short(e.amount)} to {e.project} on {fmt.date(e.date)}"
+        source = f" (source: {pot.source})" if pot.source else ""
+        if pot.state == "closed":
+            self.fail(e, "date", f"{award}, but the tactical pot is {pot.reason}{source}",
+                      "correct the date, or remove the award: no bid can be approved once the pot is closed")
+        if pot.state == "locked":
+            opens = self.opening_day(e.date)
+            when = (f"by this ledger it opens on {fmt.date(opens)}" if opens is not None
+                    else "this ledger does not record it opening")
+            self.fail(e, "date", f"{award}, but the tactical pot is {pot.reason}; {when}",
+                      "date the award on or after the day the pot opens, or record the OPCC's opening of it "
+                      "('event: tactical pot opened') on or before this date")
+
+    def opening_day(self, after: dt.date) -> dt.date | None:
+        """The first day after *after* on which the ledger's own events open the tactical pot, if any: the events
+        that move its gates replayed alone (an award or a spend cannot open it)."""
+        from .gates import pot_on
+
+        moving = ("business case approved", "tactical pot opened", "completed", "withdrawn", "tactical pot closed",
+                  "closed out")
+        known = {p.id for p in self.ledger.projects} | set(self.earlier)
+        events = [e for e in self.ledger.events if e.kind in moving and (e.project is None or e.project in known)]
+        days = sorted({e.date for e in events if e.date > after}
+                      | ({self.ledger.shortlisted} if self.ledger.shortlisted > after else set()))
+        book = _Book(self.round, self.ledger)
+        taken = 0
+        try:
+            for day in days:
+                while taken < len(events) and events[taken].date <= day:
+                    book.apply(events[taken])
+                    taken += 1
+                if day >= self.ledger.shortlisted:
+                    book.shortlist()
+                pot = pot_on(book.state(day))
+                if pot.state != "locked":
+                    return day if pot.is_open else None
+        except InputError:  # a mistake of the ledger is reported where the whole replay meets it
+            return None
+        return None
 
     def before_shortlist(self, e: Event, field: str) -> None:
         self.fail(e, "date", f"{fmt.date(e.date)} is before the shortlist of {fmt.date(self.ledger.shortlisted)}, "
