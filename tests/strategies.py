@@ -507,7 +507,7 @@ def ledger_years(draw, max_projects: int = 5, max_days: int = 8):
     The year is simulated here, day by day, drawing only events that the state
     allows (a spend within a project's cost and within what the OPCC has paid,
     a move within what a pot has left, a tactical award only while the pot is
-    open, ...).  The events of one day are written
+    open, a cost above an allocation only as far as its pot can meet it, ...).  The events of one day are written
     in the engine's order for a day, each kind at most once per project, so
     that no order within a day can change the result.  *expected* holds, built
     from the drawn amounts, each project's ``allocation``, ``spent``,
@@ -519,10 +519,29 @@ def ledger_years(draw, max_projects: int = 5, max_days: int = 8):
     def allocated(pot="all"):
         return sum(p["allocation"] for p in projects.values() if pot == "all" or p["pot"] == pot)
 
+    def freed(p):  # as the engine counts it: allocated money not needed, below zero when dearer
+        committed = 0 if p["withdrawn"] else max(p["cost"] - p["spent"] - p["carried"], 0)
+        return p["allocation"] - p["spent"] - p["carried"] - committed
+
+    def freed_in(pot):
+        return sum(freed(p) for p in projects.values() if p["pot"] == pot)
+
+    def over(pot="all"):  # cost above allocations the pot's freed money does not meet
+        if pot == "all":
+            return sum(over(group) for group in LEDGER_POTS)
+        return max(0, -freed_in(pot))
+
     def left(pot):
-        grant_left = GRANT_2026_27 - allocated()
-        own = sizes[pot] - allocated(pot)
+        grant_left = GRANT_2026_27 - allocated() - over()
+        own = sizes[pot] - allocated(pot) - over(pot)
         return min(own, grant_left) if any(p["pot"] is None for p in projects.values()) else own
+
+    def dearer_by(pot):
+        """The most a cost in *pot* may rise by and its pot, and the grant, still meet it."""
+        room = freed_in(pot) + GRANT_2026_27 - allocated() - over() + over(pot)
+        if pot is not None:
+            room = min(room, freed_in(pot) + sizes[pot] - allocated(pot))
+        return room
 
     for i in range(draw(st.integers(1, max_projects))):
         pot = draw(st.sampled_from(LEDGER_POTS))
@@ -580,7 +599,8 @@ def ledger_years(draw, max_projects: int = 5, max_days: int = 8):
         revised = draw(st.lists(st.sampled_from(live), unique=True, max_size=2)) if live else []
         for pid in sorted(revised):
             p = projects[pid]
-            cost = draw(st.integers(p["spent"] + p["carried"], p["allocation"] * 2 + 100))
+            highest = max(p["cost"] + dearer_by(p["pot"]), p["spent"] + p["carried"])
+            cost = draw(st.integers(p["spent"] + p["carried"], min(p["allocation"] * 2 + 100, highest)))
             p["cost"] = cost
             event(day, "cost revised", project=pid, cost=_pence_text(cost))
         for kind in ("spent", "carried"):

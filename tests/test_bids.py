@@ -110,3 +110,26 @@ class TestScreenBids:
         (screened,) = screen_bids(round_, ledger_from_text(text, round_), [small], dt.date(2025, 3, 25)).bids
         assert screened.status == "refused"
         assert screened.reasons() == ("the tactical pot is closed: the year was closed out on 20 March 2025",)
+
+    def test_a_cost_above_its_allocation_leaves_less_for_bids(self):
+        """A tactical award of £1,000 whose cost is revised to £1,250 takes £1,250 from what the pot has left, as
+        the ledger counts it: a bid of the £14,300 left before the revision is refused, one of the £14,050 left
+        after it can be considered."""
+        from .conftest import RULES, ledger_from_text
+        from engine.inputs.round import load_round
+
+        round_ = load_round(RULES / "kcsp-2026-27.yaml")
+        text = ("round: kcsp-2026-27\nshortlisted: 2026-04-27\nprojects:\n"
+                "  - {id: a, title: A, pot: upfront, allocation: '£24,300'}\nevents:\n"
+                "  - {date: 2026-05-15, event: business case approved, source: s}\n"
+                "  - {date: 2026-05-20, event: moved, amount: '£2,200', from: upfront, to: tactical, source: s}\n"
+                "  - {date: 2026-06-01, event: tactical bid approved, project: t, title: T, amount: '£1,000', "
+                "source: s}\n"
+                "  - {date: 2026-06-05, event: cost revised, project: t, cost: '£1,250', reason: r, source: s}\n")
+        (bid,) = [b for b in load_proposals(BIDS) if b.id == "doorstep-crime-leaflets"]
+        within = attrs.evolve(bid.delivery, end=dt.date(2027, 3, 1))
+        bids = [attrs.evolve(bid, id="before", cost=14_300_00, delivery=within),
+                attrs.evolve(bid, id="after", cost=14_050_00, delivery=within)]
+        result = screen_bids(round_, ledger_from_text(text, round_), bids, dt.date(2026, 6, 6))
+        assert result.pot.left == 14_050_00
+        assert {b.proposal.id: b.status for b in result.bids} == {"before": "refused", "after": "can be considered"}

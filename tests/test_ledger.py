@@ -248,6 +248,58 @@ class TestTacticalAwards:
         assert err.problem == "the OPCC closed the tactical pot on 1 June 2026, before this opening"
 
 
+def revised(day: str, cost: str, project: str = "b") -> str:
+    return f"  - {{date: {day}, event: cost revised, project: {project}, cost: '{cost}', reason: dearer, source: s}}\n"
+
+
+class TestCostAboveTheAllocation:
+    """a cost revised above a project's allocation is met from its pot: what its other projects freed, then what
+    the pot has left; never beyond it"""
+
+    def test_beyond_the_pot_is_refused_at_the_revision(self):
+        """The upfront pot has nothing left (£2,200 moved out): a cost £300 above B's allocation is refused at the
+        revision, the fix saying how to record the extra money."""
+        err = mistake(YEAR_2026_27 + revised("2026-06-01", "£4,600"))
+        assert err.field == "events[4].cost"
+        assert err.problem == ("£4,600 is £300 more than the allocation of b (£4,300), but on 1 June 2026 the upfront "
+                               "pot has only £0 to meet it (not allocated, or freed by its other projects): it would "
+                               "be over-committed by £300")
+        assert err.fix == ("record the money agreed for it as a 'moved' event of at least £300 into the upfront pot "
+                           "on or before this date, or correct the cost")
+
+    def test_money_moved_in_meets_it_and_leaves_less_for_bids(self):
+        """With £300 moved from the tactical pot the same day, the revision stands: the tactical pot has £300 less
+        left, so an award of what it had before is refused, and nothing is over-committed."""
+        text = YEAR_2026_27 + revised("2026-06-01", "£4,600") + \
+            "  - {date: 2026-06-01, event: moved, amount: '£300', from: tactical, to: upfront, source: s}\n"
+        state = replay(R2627, from_text(text))
+        assert (state.left("upfront"), state.over("upfront"), state.left("tactical")) == (0, 300_00, 15_000_00)
+        assert state.allocated() + state.over() + state.left() == R2627.grant
+        err = mistake(text + award("2026-06-02", "£15,300"))
+        assert err.problem == "awards £15,300, more than the £15,000 left in the tactical pot on 2 June 2026"
+        spent = text + award("2026-06-02", "£15,000") + \
+            "  - {date: 2026-07-01, event: spent, project: b, amount: '£4,600', source: s}\n"
+        state = replay(R2627, from_text(spent))
+        assert state.committed() + state.spent() == R2627.grant and state.left() == 0
+
+    def test_met_from_what_the_pot_left_before_an_award(self):
+        """A pot with money left meets the extra from it: the tactical pot's money left falls by it."""
+        text = YEAR_2026_27 + award("2026-06-01", "£1,000", "t") + revised("2026-06-05", "£1,250", "t")
+        state = replay(R2627, from_text(text))
+        assert state.left("tactical") == 15_300_00 - 1_250_00 and state.project("t").freed == -250_00
+
+    def test_met_from_money_freed_the_same_day(self):
+        """A project withdrawn the same day frees the money: the day's events are checked once all are in (a
+        withdrawal comes after a revision in the order of a day), as the real 2021/22 cards were met by the
+        conference and seminar withdrawn on 24 March 2022."""
+        text = YEAR_2026_27 + revised("2026-06-01", "£4,600") + \
+            "  - {date: 2026-06-01, event: withdrawn, project: a, reason: r, source: s}\n"
+        state = replay(R2627, from_text(text))
+        assert (state.left("upfront"), state.over("upfront"), state.freed("upfront")) == (0, 0, 19_700_00)
+        round_, ledger = year("2021-22")
+        assert replay(round_, ledger).left("upfront") == 0
+
+
 class TestReplay:
     """replay"""
 
@@ -292,9 +344,10 @@ class TestReplay:
             assert row.project.allocation == row.spent + row.carried + row.committed + row.freed
             assert row.committed >= 0
         assert state.size("upfront") + state.size("tactical") == R2627.upfront + R2627.tactical
-        assert state.allocated() + state.left() == R2627.grant
+        assert state.allocated() + state.over() + state.left() == R2627.grant
+        assert state.left() >= 0 and state.spent() + state.carried() + state.committed() <= R2627.grant
         for pot in ("upfront", "tactical"):
-            assert state.left(pot) <= state.size(pot) - state.allocated(pot)
+            assert 0 <= state.left(pot) <= state.size(pot) - state.allocated(pot) - state.over(pot)
         assert state.spent() + state.carried() <= state.paid <= R2627.grant
 
     @given(S.ledger_years(), st.data())

@@ -399,21 +399,43 @@ class YearState:
         """Whether some project's pot is not reported (then each pot's money left is a bound)."""
         return any(p.project.pot is None for p in self.projects)
 
+    def over(self, pot: str | None = "all") -> int:
+        """Cost above the allocations of *pot*'s projects that the money they freed does not meet (:func:`_over`)."""
+        return _over(self.projects, pot)
+
     def left(self, pot: str | None = "all") -> int:
-        """Money of *pot* (or of the whole grant) not allocated to any project.
+        """Money of *pot* (or of the whole grant) not allocated to any project, less what it must find for costs
+        above allocations (:meth:`over`).
 
         When some projects' pots are not reported, a pot's money left is not
         known: it is at most what its own projects leave and at most what the
         whole grant has left, and the smaller of the two is given.
         """
-        grant_left = self.round.grant - self.allocated()
-        if pot == "all":
-            return grant_left
-        own = self.size(pot) - self.allocated(pot)
-        return min(own, grant_left) if self.unreported else own
+        return _left(self.round.grant, dict(self.sizes), self.projects, pot)
 
     def project(self, project_id: str) -> ProjectState:
         return next(p for p in self.projects if p.project.id == project_id)
+
+
+def _over(rows, pot: str | None = "all") -> int:
+    """Cost above allocations that *pot* must find: a project revised to cost more than its allocation draws first
+    on what the other projects of its pot freed (withdrawn, or cheaper), and the rest on the money the pot has
+    left.  Freed money itself is never added to what is left: what no dearer project needs is returned to the
+    OPCC at the year's end.  For the whole grant, the sum over the pots (and the projects whose pot is not
+    reported, as one)."""
+    if pot == "all":
+        return sum(_over(rows, group) for group in POTS + (None,))
+    return max(0, -sum(r.freed for r in rows if r.project.pot == pot))
+
+
+def _left(grant: int, sizes: dict[str, int], rows, pot: str | None = "all") -> int:
+    """Money of *pot* (or of the grant) neither allocated nor needed for a cost above an allocation."""
+    rows = tuple(rows)
+    grant_left = grant - sum(r.project.allocation for r in rows) - _over(rows)
+    if pot == "all":
+        return grant_left
+    own = sizes[pot] - sum(r.project.allocation for r in rows if r.project.pot == pot) - _over(rows, pot)
+    return min(own, grant_left) if any(r.project.pot is None for r in rows) else own
 
 
 def replay(round_: Round, ledger: Ledger, until: dt.date | None = None) -> YearState:
@@ -427,7 +449,10 @@ def replay(round_: Round, ledger: Ledger, until: dt.date | None = None) -> YearS
     for event in ledger.events:
         if event.date > day:
             break
+        if book.seen and event.date != book.seen[-1].date:
+            book.day_done()
         book.apply(event)
+    book.day_done()
     if day >= ledger.shortlisted:
         book.shortlist()
     return book.state(day)
@@ -448,6 +473,7 @@ class _Book:
         self.closed: dt.date | None = None
         self.closed_out: dt.date | None = None
         self.seen: list[Event] = []
+        self.raised: list[Event] = []  # the costs revised upward on the day being replayed
         self.listed = False
 
     # -- the shortlist: the ledger's projects take their allocations ------------------------------
@@ -481,11 +507,47 @@ class _Book:
         return sum(r.project.allocation for r in self.rows.values() if pot == "all" or r.project.pot == pot)
 
     def left(self, pot: str = "all") -> int:
-        grant_left = self.round.grant - self.allocated()
-        if pot == "all":
-            return grant_left
-        own = self.sizes[pot] - self.allocated(pot)
-        return min(own, grant_left) if any(r.project.pot is None for r in self.rows.values()) else own
+        return _left(self.round.grant, self.sizes, self.rows.values(), pot)
+
+    def day_done(self) -> None:
+        """At the end of a day, each pot must still meet its projects' costs above their allocations.
+
+        Checked once the day's events are all in (a project withdrawn the same
+        day may free the money a dearer one needs), and refused at the day's
+        last revision of a cost upward in the pot that falls short.
+        """
+        raised, self.raised = self.raised, []
+        rows = tuple(self.rows.values())
+        for pot in POTS + ("all",):
+            if pot == "all":
+                short = -self.left()
+            else:
+                short = -(self.sizes[pot] - self.allocated(pot) - _over(rows, pot))
+            if short <= 0:
+                continue
+            blamed = [e for e in raised if pot == "all" or self.rows[e.project].project.pot == pot]
+            if not blamed:  # cannot happen: only a cost revised upward makes a pot short by the end of a day
+                raise InputError(f"the costs above the projects' allocations leave the {pot} pot "
+                                 f"{fmt.money_short(short)} short", file=self.ledger.file, field="events")
+            e = blamed[-1]
+            allocation = self.rows[e.project].project.allocation
+            where = "the grant" if pot == "all" else f"the {pot} pot"
+            if e.amount > allocation:
+                extra = e.amount - allocation
+                problem = (f"{fmt.money_short(e.amount)} is {fmt.money_short(extra)} more than the allocation of "
+                           f"{e.project} ({fmt.money_short(allocation)}), but on {fmt.date(e.date)} {where} has only "
+                           f"{fmt.money_short(max(extra - short, 0))} to meet it (not allocated, or freed by its "
+                           f"other projects): it would be over-committed by {fmt.money_short(short)}")
+            else:
+                problem = (f"{fmt.money_short(e.amount)} for {e.project} takes back money its lower cost had freed "
+                           f"for other projects' costs above their allocations: {where} would be over-committed by "
+                           f"{fmt.money_short(short)} on {fmt.date(e.date)}")
+            if pot == "all":
+                fix = "correct the cost; the grant has no more money to meet it"
+            else:
+                fix = (f"record the money agreed for it as a 'moved' event of at least {fmt.money_short(short)} into "
+                       f"the {pot} pot on or before this date, or correct the cost")
+            self.fail(e, "cost", problem, fix)
 
     # -- each event ---------------------------------------------------------------------------------
 
@@ -550,6 +612,8 @@ class _Book:
             self.fail(e, "cost", f"{fmt.money_short(e.amount)} is less than the "
                                  f"{fmt.money_short(row.spent + row.carried)} already spent or carried on "
                                  f"{e.project}", "check the cost, or the spends recorded before it")
+        if e.amount > row.cost:
+            self.raised.append(e)
         self.rows[e.project] = attrs.evolve(row, cost=e.amount, revised=e)
 
     def _spent(self, e: Event) -> None:
