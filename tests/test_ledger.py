@@ -299,6 +299,17 @@ class TestCostAboveTheAllocation:
         round_, ledger = year("2021-22")
         assert replay(round_, ledger).left("upfront") == 0
 
+    def test_freed_money_cannot_be_moved(self):
+        """Money freed by a withdrawn project is not money left: moving it is refused, saying where it goes."""
+        text = YEAR_2026_27 + "  - {date: 2026-06-01, event: withdrawn, project: b, reason: r, source: s}\n" \
+            "  - {date: 2026-06-02, event: moved, amount: '£4,300', from: upfront, to: tactical, source: s}\n"
+        err = mistake(text)
+        assert err.problem == ("moves £4,300 from the upfront pot, which has only £0 not allocated on 2 June 2026; "
+                               "the £4,300 freed by its projects (withdrawn, or cheaper) is not part of it: freed "
+                               "money meets other projects' costs above their allocations, and what is not needed "
+                               "is returned to the OPCC at the year's end")
+        assert err.fix == "move no more than the pot has left; freed money cannot be moved"
+
 
 class TestReplay:
     """replay"""

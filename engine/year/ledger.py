@@ -579,9 +579,13 @@ class _Book:
     def _moved(self, e: Event) -> None:
         left = self.left(e.from_pot)
         if e.amount > left:
+            freed = sum(r.freed for r in self.rows.values() if r.project.pot == e.from_pot)
+            why = (f"; the {fmt.money_short(freed)} freed by its projects (withdrawn, or cheaper) is not part of it: "
+                   f"freed money meets other projects' costs above their allocations, and what is not needed is "
+                   f"returned to the OPCC at the year's end" if freed > 0 else "")
             self.fail(e, "amount", f"moves {fmt.money_short(e.amount)} from the {e.from_pot} pot, which has only "
-                                   f"{fmt.money_short(left)} not allocated on {fmt.date(e.date)}",
-                      "move no more than the pot has left")
+                                   f"{fmt.money_short(left)} not allocated on {fmt.date(e.date)}{why}",
+                      "move no more than the pot has left" + ("; freed money cannot be moved" if freed > 0 else ""))
         self.sizes[e.from_pot] -= e.amount
         self.sizes[e.to_pot] += e.amount
 
