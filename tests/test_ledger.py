@@ -148,6 +148,16 @@ class TestLoadLedger:
         assert location(message) == (str(L2122), 8)
         assert "the ledger is for the round 'kcsp-2021-22', but the rules file is for 'kcsp-2024-25'" in message
 
+    def test_known_fields_named_once(self):
+        """A field the file lacks is noted as read more than once; the list of known fields names each once."""
+        from engine.errors import InputErrors
+
+        with pytest.raises(InputErrors) as err:
+            from_text("round: kcsp-2026-27\nshortlisted: 2026-05-01\nzzzz: 1\n")
+        (unknown,) = [e for e in err.value.errors if e.field == "zzzz"]
+        assert unknown.fix == ("remove it; the known fields are round, shortlisted, projects, earlier_projects, "
+                               "events, source, notes, assumed")
+
     def test_unknown_event(self, spoiled):
         """An unknown kind of event is refused with the near kind."""
         name, line = spoiled(L2122, "    event: tactical pot opened", "    event: tactical pot open")

@@ -501,7 +501,8 @@ class Fields:
                 if key in self._known or key in self._misspelt:
                     continue
                 hint = did_you_mean(key, self._known)
-                fix = "correct the name" if hint else "remove it; the known fields are " + ", ".join(self._known)
+                known = dict.fromkeys(self._known)  # a field is noted each time it is read: name it once
+                fix = "correct the name" if hint else "remove it; the known fields are " + ", ".join(known)
                 self.file.problem(self.file.error(self.path + (key,), f"{fmt.quoted(key)} is not a known field{hint}",
                                                   fix=fix, at_key=True))
         if not self.path:
