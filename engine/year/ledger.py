@@ -47,7 +47,7 @@ from .. import fmt
 from ..errors import InputError, did_you_mean
 from ..inputs import provenance, values
 from ..inputs.round import Round, parse_financial_year
-from ..inputs.yamlfile import Fields, dotted, read
+from ..inputs.yamlfile import Fields, dotted, looks_like, read
 
 __all__ = ["EVENTS", "NOT_REPORTED", "POTS", "EarlierProject", "Event", "Ledger", "Project", "ProjectState",
            "YearState", "day_in_year", "load_ledger", "replay", "today_in_kent"]
@@ -172,8 +172,18 @@ class Ledger:
     @classmethod
     def from_fields(cls, f: Fields, round_: Round) -> "Ledger":
         """Read a ledger file's fields, each checked; the events are not yet replayed."""
-        round_id = f.take("round", values.slug)
-        if round_id != round_.id:
+        other = looks_like(f.data)
+        if other is not None and other[0] != "a ledger":
+            kind, marks = other
+            fix = ("give the round's ledger here, after its rules file (crg status RULES LEDGER)"
+                   if kind == "a rules file"
+                   else "give the round's ledger here (its file under ledgers/), after the rules file")
+            raise f.error(None, f"this looks like {kind}, not a ledger (it has {', '.join(marks)})", fix=fix)
+        if not any(key in f.data for key in ("round", "shortlisted", "projects", "events")):
+            raise f.error(None, "this is not a ledger: it has none of a ledger's fields (round, shortlisted, "
+                                "projects, events)", fix="give the round's ledger here, after the rules file")
+        round_id = f.take("round", values.slug)  # when missing, the mistake is kept and reported with the rest
+        if round_id is not None and round_id != round_.id:
             raise f.error("round", f"the ledger is for the round '{round_id}', but the rules file is for '{round_.id}'",
                           fix="give the rules file of the ledger's round, or correct 'round'")
         shortlisted = f.take("shortlisted", lambda v: _in_year(values.date(v), round_))
