@@ -24,10 +24,12 @@ class TestScreenBids:
     """screen_bids"""
 
     def test_locked(self):
-        """While the pot is locked every bid is refused, the reason naming what holds it."""
+        """While the pot is locked every bid is refused, the reason naming what holds it (after saying that the
+        bid, received in February 2022, was not yet received)."""
         bids = bids_on(dt.date(2021, 12, 1))
         assert {b.status for b in bids.values()} == {"refused"}
         assert bids["doorstep-crime-leaflets"].reasons() == (
+            "not yet received on 1 December 2021: submitted 7 February 2022",
             "the tactical pot is locked: still waiting for earlier years' projects: Crime prevention education videos "
             "(2020/21), Hate crime publicity material (2020/21), Kent Community Vulnerability Guidance web app "
             "(2019/20); and the OPCC has not opened it",)
@@ -133,3 +135,19 @@ class TestScreenBids:
         result = screen_bids(round_, ledger_from_text(text, round_), bids, dt.date(2026, 6, 6))
         assert result.pot.left == 14_050_00
         assert {b.proposal.id: b.status for b in result.bids} == {"before": "refused", "after": "can be considered"}
+
+    def test_no_bid_before_it_is_received(self):
+        """A bid submitted after the date is not yet a bid: refused, saying when it came; a proposal for the
+        upfront pot is no in-year bid either.  Both are refused while the pot is open and they fit."""
+        (bid,) = [b for b in load_proposals(BIDS) if b.id == "doorstep-crime-leaflets"]
+        round_, ledger = year("2021-22")
+        late = attrs.evolve(bid, id="late", submitted=dt.date(2022, 2, 11))
+        upfront = attrs.evolve(bid, id="upfront", pot="upfront")
+        bids = {b.proposal.id: b for b in screen_bids(round_, ledger, [bid, late, upfront], dt.date(2022, 2, 10)).bids}
+        assert bids["doorstep-crime-leaflets"].status == "can be considered"
+        assert bids["late"].status == bids["upfront"].status == "refused"
+        assert bids["late"].reasons() == ("not yet received on 10 February 2022: submitted 11 February 2022",)
+        assert bids["upfront"].reasons() == (
+            "a proposal for the upfront pot, not an in-year bid: an in-year bid says 'pot: tactical'",)
+        on_the_day = screen_bids(round_, ledger, [late], dt.date(2022, 2, 11)).bids[0]
+        assert on_the_day.status == "can be considered"

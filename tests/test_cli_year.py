@@ -138,6 +138,20 @@ class TestTactical:
         assert {c["rule"] for c in bids["youth-holiday-diversion"]["checks"]} == {"deliverable-by-year-end",
                                                                                   "fits-what-is-left"}
 
+    def test_warnings_as_validate_gives_them(self):
+        """The bids folder's warnings are printed on stderr, the same as crg validate prints for it (here, bids of
+        2021/22 read against the 2024/25 round)."""
+        rules, ledger = YEARS["2024-25"]
+        result = crg("tactical", rules, ledger, BIDS, "--on", "2025-03-30")
+        assert result.exit_code == 0
+        warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning: ")]
+        validated = crg("validate", rules, BIDS)
+        assert validated.exit_code == 0
+        assert len(warnings) == 17 and warnings == [line for line in validated.stderr.splitlines()
+                                                    if line.startswith("Warning: ")]
+        assert f"Warning: {BIDS / 'doorstep-crime-leaflets.yaml'}:8:17: pcc_priorities: 'fight-crime-asb' is not an " \
+               "id of this round (did you mean 'prevent-crime-asb'?)" in result.stderr
+
     def test_markdown(self):
         """--format markdown gives a section with the pot's state and a table."""
         out = ok("tactical", R2122, L2122, BIDS, "--on", "2021-12-01", "--format", "markdown")
