@@ -79,14 +79,15 @@ class TestScreenBids:
             "it is already funded: approved as a tactical bid on 30 September 2024 for £13,227")
         assert after["asb-case-reviews-training"].status == "refused"
         assert after["asb-case-reviews-training"].reasons()[0] == (
-            "it is already funded: a project of the year, allocated £6,000 from the upfront pot")
+            "it is already funded: a project of the year, allocated £6,000 from the upfront pot at the shortlist of "
+            "29 April 2024")
         before = screen_bids(round_, ledger, [again], dt.date(2024, 9, 29)).bids[0]
         assert before.funded is None
         assert not any(r.startswith("it is already funded") for r in before.reasons())
 
     def test_a_withdrawn_project_is_not_funded(self):
-        """A project withdrawn by the date has its money back in the pot: a bid under its id is judged as any
-        other, not refused as already funded."""
+        """A project withdrawn by the date holds no money: a bid under its id is judged as any other, not refused
+        as already funded."""
         from engine.year.ledger import replay
 
         round_, ledger = year("2021-22")
@@ -98,7 +99,8 @@ class TestScreenBids:
         after = {b.proposal.id: b for b in screen_bids(round_, ledger, [again, kept], dt.date(2022, 3, 25)).bids}
         assert after["community-safety-conference"].funded is None
         assert after["dummy-cctv-cameras"].funded == (
-            "it is already funded: a project of the year, allocated £750 from the upfront pot")
+            "it is already funded: a project of the year, allocated £750 from the upfront pot at the shortlist of "
+            "13 July 2021")
 
     def test_none_after_the_close_out(self):
         """After the close-out the pot is closed: a bid that fits what is left (£100 of the £156) is refused."""

@@ -78,9 +78,10 @@ def screen_bids(round_: Round, ledger: Ledger, bids, day: dt.date, *, engine: st
                                when=conditions.bind(rule.when, figures) if rule.when is not None else None)
                   for rule in rules)
     screened = screen(attrs.evolve(round_, rules=bound), bids, engine=engine)
-    # a project of the year is not a new bid; a withdrawn one's money is back in the pot, so a bid under its id is
-    # judged as any other
-    funded = {row.project.id: _funded(row) for row in state.projects if row.withdrawn is None}
+    # a project of the year is not a new bid; a withdrawn one holds no money (what it freed is not added to what the
+    # pot has left: it is returned at the year's end), so a bid under its id is judged as any other
+    funded = {row.project.id: _funded(row, state.ledger.shortlisted) for row in state.projects
+              if row.withdrawn is None}
     return BidScreening(state, pot, tuple(Bid(s, pot, funded.get(s.proposal.id), _not_a_bid(s.proposal, day))
                                           for s in screened))
 
@@ -95,11 +96,12 @@ def _not_a_bid(proposal: Proposal, day: dt.date) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _funded(row: ProjectState) -> str:
+def _funded(row: ProjectState, shortlisted: dt.date) -> str:
     """Why a bid with the id of the project of *row* is not a new bid: the money for it is already allocated
-    (and taken from what is left in the pot)."""
+    (and taken from what is left in the pot), when and how much."""
     if row.bid is not None:
         return (f"it is already funded: approved as a tactical bid on {fmt.date(row.bid.date)} for "
                 f"{fmt.money_short(row.bid.amount)}")
     return (f"it is already funded: a project of the year, allocated {fmt.money_short(row.project.allocation)}"
-            + (f" from the {row.project.pot} pot" if row.project.pot else ""))
+            + (f" from the {row.project.pot} pot" if row.project.pot else "")
+            + f" at the shortlist of {fmt.date(shortlisted)}")
