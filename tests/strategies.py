@@ -506,7 +506,8 @@ def ledger_years(draw, max_projects: int = 5, max_days: int = 8):
 
     The year is simulated here, day by day, drawing only events that the state
     allows (a spend within a project's cost and within what the OPCC has paid,
-    a move within what a pot has left, ...).  The events of one day are written
+    a move within what a pot has left, a tactical award only while the pot is
+    open, a cost above an allocation only as far as its pot can meet it, ...).  The events of one day are written
     in the engine's order for a day, each kind at most once per project, so
     that no order within a day can change the result.  *expected* holds, built
     from the drawn amounts, each project's ``allocation``, ``spent``,
@@ -518,10 +519,29 @@ def ledger_years(draw, max_projects: int = 5, max_days: int = 8):
     def allocated(pot="all"):
         return sum(p["allocation"] for p in projects.values() if pot == "all" or p["pot"] == pot)
 
+    def freed(p):  # as the engine counts it: allocated money not needed, below zero when dearer
+        committed = 0 if p["withdrawn"] else max(p["cost"] - p["spent"] - p["carried"], 0)
+        return p["allocation"] - p["spent"] - p["carried"] - committed
+
+    def freed_in(pot):
+        return sum(freed(p) for p in projects.values() if p["pot"] == pot)
+
+    def over(pot="all"):  # cost above allocations the pot's freed money does not meet
+        if pot == "all":
+            return sum(over(group) for group in LEDGER_POTS)
+        return max(0, -freed_in(pot))
+
     def left(pot):
-        grant_left = GRANT_2026_27 - allocated()
-        own = sizes[pot] - allocated(pot)
+        grant_left = GRANT_2026_27 - allocated() - over()
+        own = sizes[pot] - allocated(pot) - over(pot)
         return min(own, grant_left) if any(p["pot"] is None for p in projects.values()) else own
+
+    def dearer_by(pot):
+        """The most a cost in *pot* may rise by and its pot, and the grant, still meet it."""
+        room = freed_in(pot) + GRANT_2026_27 - allocated() - over() + over(pot)
+        if pot is not None:
+            room = min(room, freed_in(pot) + sizes[pot] - allocated(pot))
+        return room
 
     for i in range(draw(st.integers(1, max_projects))):
         pot = draw(st.sampled_from(LEDGER_POTS))
@@ -534,7 +554,7 @@ def ledger_years(draw, max_projects: int = 5, max_days: int = 8):
                                      withdrawn=False, completed=False)
     shortlisted = dt.date(2026, 4, 1) + dt.timedelta(days=draw(st.integers(0, 60)))
     days = sorted(draw(st.lists(st.integers(0, 300), max_size=max_days, unique=True)))
-    state = dict(paid=0, opened=False, closed=False)
+    state = dict(paid=0, opened=False, closed=False, approved=not any(p["pot"] != "tactical" for p in projects.values()))
     events: list[str] = []
 
     def event(day, kind, **fields):
@@ -555,6 +575,7 @@ def ledger_years(draw, max_projects: int = 5, max_days: int = 8):
             state["paid"] += amount
             event(day, "paid", amount=_pence_text(amount))
         if draw(st.booleans()):
+            state["approved"] = True  # every upfront (or unreported) project's case: the 2026/27 pot's condition
             event(day, "business case approved")
         if draw(st.booleans()):
             source, target = draw(st.sampled_from([("upfront", "tactical"), ("tactical", "upfront")]))
@@ -563,10 +584,11 @@ def ledger_years(draw, max_projects: int = 5, max_days: int = 8):
                 sizes[source] -= amount
                 sizes[target] += amount
                 event(day, "moved", amount=_pence_text(amount), **{"from": source, "to": target})
-        if not state["opened"] and draw(st.booleans()):
+        if not state["opened"] and not state["closed"] and draw(st.booleans()):
             state["opened"] = True
             event(day, "tactical pot opened")
-        if draw(st.booleans()) and left("tactical") >= 1:
+        pot_open = (state["approved"] or state["opened"]) and not state["closed"]  # a closing comes last in a day
+        if pot_open and draw(st.booleans()) and left("tactical") >= 1:
             amount = draw(st.integers(1, left("tactical")))
             pid = f"bid{bids}"
             bids += 1
@@ -577,7 +599,8 @@ def ledger_years(draw, max_projects: int = 5, max_days: int = 8):
         revised = draw(st.lists(st.sampled_from(live), unique=True, max_size=2)) if live else []
         for pid in sorted(revised):
             p = projects[pid]
-            cost = draw(st.integers(p["spent"] + p["carried"], p["allocation"] * 2 + 100))
+            highest = max(p["cost"] + dearer_by(p["pot"]), p["spent"] + p["carried"])
+            cost = draw(st.integers(p["spent"] + p["carried"], min(p["allocation"] * 2 + 100, highest)))
             p["cost"] = cost
             event(day, "cost revised", project=pid, cost=_pence_text(cost))
         for kind in ("spent", "carried"):

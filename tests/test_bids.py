@@ -24,10 +24,12 @@ class TestScreenBids:
     """screen_bids"""
 
     def test_locked(self):
-        """While the pot is locked every bid is refused, the reason naming what holds it."""
+        """While the pot is locked every bid is refused, the reason naming what holds it (after saying that the
+        bid, received in February 2022, was not yet received)."""
         bids = bids_on(dt.date(2021, 12, 1))
         assert {b.status for b in bids.values()} == {"refused"}
         assert bids["doorstep-crime-leaflets"].reasons() == (
+            "not yet received on 1 December 2021: submitted 7 February 2022",
             "the tactical pot is locked: still waiting for earlier years' projects: Crime prevention education videos "
             "(2020/21), Hate crime publicity material (2020/21), Kent Community Vulnerability Guidance web app "
             "(2019/20); and the OPCC has not opened it",)
@@ -77,14 +79,15 @@ class TestScreenBids:
             "it is already funded: approved as a tactical bid on 30 September 2024 for £13,227")
         assert after["asb-case-reviews-training"].status == "refused"
         assert after["asb-case-reviews-training"].reasons()[0] == (
-            "it is already funded: a project of the year, allocated £6,000 from the upfront pot")
+            "it is already funded: a project of the year, allocated £6,000 from the upfront pot at the shortlist of "
+            "29 April 2024")
         before = screen_bids(round_, ledger, [again], dt.date(2024, 9, 29)).bids[0]
         assert before.funded is None
         assert not any(r.startswith("it is already funded") for r in before.reasons())
 
     def test_a_withdrawn_project_is_not_funded(self):
-        """A project withdrawn by the date has its money back in the pot: a bid under its id is judged as any
-        other, not refused as already funded."""
+        """A project withdrawn by the date holds no money: a bid under its id is judged as any other, not refused
+        as already funded."""
         from engine.year.ledger import replay
 
         round_, ledger = year("2021-22")
@@ -96,4 +99,57 @@ class TestScreenBids:
         after = {b.proposal.id: b for b in screen_bids(round_, ledger, [again, kept], dt.date(2022, 3, 25)).bids}
         assert after["community-safety-conference"].funded is None
         assert after["dummy-cctv-cameras"].funded == (
-            "it is already funded: a project of the year, allocated £750 from the upfront pot")
+            "it is already funded: a project of the year, allocated £750 from the upfront pot at the shortlist of "
+            "13 July 2021")
+
+    def test_none_after_the_close_out(self):
+        """After the close-out the pot is closed: a bid that fits what is left (£100 of the £156) is refused."""
+        from .conftest import RULES, ledger_from_text
+        from engine.inputs.round import load_round
+
+        round_ = load_round(RULES / "kcsp-2024-25.yaml")
+        text = (REPO / "ledgers" / "2024-25.yaml").read_text(encoding="utf-8").replace("2025-03-31", "2025-03-20")
+        (bid,) = [b for b in load_proposals(BIDS) if b.id == "doorstep-crime-leaflets"]
+        small = attrs.evolve(bid, cost=100_00, delivery=attrs.evolve(bid.delivery, end=dt.date(2025, 3, 30)))
+        (screened,) = screen_bids(round_, ledger_from_text(text, round_), [small], dt.date(2025, 3, 25)).bids
+        assert screened.status == "refused"
+        assert screened.reasons() == ("the tactical pot is closed: the year was closed out on 20 March 2025",)
+
+    def test_a_cost_above_its_allocation_leaves_less_for_bids(self):
+        """A tactical award of £1,000 whose cost is revised to £1,250 takes £1,250 from what the pot has left, as
+        the ledger counts it: a bid of the £14,300 left before the revision is refused, one of the £14,050 left
+        after it can be considered."""
+        from .conftest import RULES, ledger_from_text
+        from engine.inputs.round import load_round
+
+        round_ = load_round(RULES / "kcsp-2026-27.yaml")
+        text = ("round: kcsp-2026-27\nshortlisted: 2026-04-27\nprojects:\n"
+                "  - {id: a, title: A, pot: upfront, allocation: '£24,300'}\nevents:\n"
+                "  - {date: 2026-05-15, event: business case approved, source: s}\n"
+                "  - {date: 2026-05-20, event: moved, amount: '£2,200', from: upfront, to: tactical, source: s}\n"
+                "  - {date: 2026-06-01, event: tactical bid approved, project: t, title: T, amount: '£1,000', "
+                "source: s}\n"
+                "  - {date: 2026-06-05, event: cost revised, project: t, cost: '£1,250', reason: r, source: s}\n")
+        (bid,) = [b for b in load_proposals(BIDS) if b.id == "doorstep-crime-leaflets"]
+        within = attrs.evolve(bid.delivery, end=dt.date(2027, 3, 1))
+        bids = [attrs.evolve(bid, id="before", cost=14_300_00, delivery=within),
+                attrs.evolve(bid, id="after", cost=14_050_00, delivery=within)]
+        result = screen_bids(round_, ledger_from_text(text, round_), bids, dt.date(2026, 6, 6))
+        assert result.pot.left == 14_050_00
+        assert {b.proposal.id: b.status for b in result.bids} == {"before": "refused", "after": "can be considered"}
+
+    def test_no_bid_before_it_is_received(self):
+        """A bid submitted after the date is not yet a bid: refused, saying when it came; a proposal for the
+        upfront pot is no in-year bid either.  Both are refused while the pot is open and they fit."""
+        (bid,) = [b for b in load_proposals(BIDS) if b.id == "doorstep-crime-leaflets"]
+        round_, ledger = year("2021-22")
+        late = attrs.evolve(bid, id="late", submitted=dt.date(2022, 2, 11))
+        upfront = attrs.evolve(bid, id="upfront", pot="upfront")
+        bids = {b.proposal.id: b for b in screen_bids(round_, ledger, [bid, late, upfront], dt.date(2022, 2, 10)).bids}
+        assert bids["doorstep-crime-leaflets"].status == "can be considered"
+        assert bids["late"].status == bids["upfront"].status == "refused"
+        assert bids["late"].reasons() == ("not yet received on 10 February 2022: submitted 11 February 2022",)
+        assert bids["upfront"].reasons() == (
+            "a proposal for the upfront pot, not an in-year bid: an in-year bid says 'pot: tactical'",)
+        on_the_day = screen_bids(round_, ledger, [late], dt.date(2022, 2, 11)).bids[0]
+        assert on_the_day.status == "can be considered"

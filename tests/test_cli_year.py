@@ -138,6 +138,20 @@ class TestTactical:
         assert {c["rule"] for c in bids["youth-holiday-diversion"]["checks"]} == {"deliverable-by-year-end",
                                                                                   "fits-what-is-left"}
 
+    def test_warnings_as_validate_gives_them(self):
+        """The bids folder's warnings are printed on stderr, the same as crg validate prints for it (here, bids of
+        2021/22 read against the 2024/25 round)."""
+        rules, ledger = YEARS["2024-25"]
+        result = crg("tactical", rules, ledger, BIDS, "--on", "2025-03-30")
+        assert result.exit_code == 0
+        warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning: ")]
+        validated = crg("validate", rules, BIDS)
+        assert validated.exit_code == 0
+        assert len(warnings) == 17 and warnings == [line for line in validated.stderr.splitlines()
+                                                    if line.startswith("Warning: ")]
+        assert f"Warning: {BIDS / 'doorstep-crime-leaflets.yaml'}:8:17: pcc_priorities: 'fight-crime-asb' is not an " \
+               "id of this round (did you mean 'prevent-crime-asb'?)" in result.stderr
+
     def test_markdown(self):
         """--format markdown gives a section with the pot's state and a table."""
         out = ok("tactical", R2122, L2122, BIDS, "--on", "2021-12-01", "--format", "markdown")
@@ -189,6 +203,14 @@ def _ledger_case(old, new, command="status"):
     return make
 
 
+def _written(text, command="status"):
+    """A case run on a ledger l.yaml holding *text*."""
+    def make(tmp):
+        (tmp / "l.yaml").write_text(text, encoding="utf-8")
+        return [command, str(R2122), "l.yaml"]
+    return make
+
+
 ERRORS = {
     "missing ledger": (lambda tmp: ["closeout", str(R2122), "nope.yaml"],
                        "Error: nope.yaml: file not found\n  fix: check the path\n"),
@@ -222,6 +244,28 @@ ERRORS = {
         f"Error: {REPO / 'tests' / 'data' / 'bad-ledgers' / '2021-22-overspent.yaml'}:19:13: events[2].amount: brings "
         "mental-health-crisis-cards to £831.60, more than its allocation of £582\n  fix: record a 'cost revised' "
         "event on or before this date, or correct the amount\n"),
+    "ledger without a round": (
+        _written(L2122.read_text(encoding="utf-8").replace("round: kcsp-2021-22\n", "")),
+        "Error: l.yaml:8:1: round: 'round' is missing\n  fix: add 'round: ...'\n"),
+    "proposal given as the ledger": (
+        lambda tmp: ["status", str(R2122), str(BIDS / "county-radio-campaign.yaml")],
+        f"Error: {BIDS / 'county-radio-campaign.yaml'}:1:1: this looks like a proposal, not a ledger (it has "
+        "lead_agency, partners, submitted, cost, pcc_priorities, csa_priorities, delivery)\n"
+        "  fix: give the round's ledger here (its file under ledgers/), after the rules file\n"),
+    "not a ledger at all": (
+        _written("title: x\n"),
+        "Error: l.yaml:1:1: this is not a ledger: it has none of a ledger's fields (round, shortlisted, projects, "
+        "events)\n  fix: give the round's ledger here, after the rules file\n"),
+    "ledger and rules file swapped": (
+        lambda tmp: ["status", str(L2122), str(R2122)],
+        f"Error: {L2122}:8:1: this looks like a ledger, not a rules file (it has shortlisted, projects, "
+        "earlier_projects, events)\n  fix: give the round's rules file here; its ledger comes after it "
+        "(crg status RULES LEDGER)\n"),
+    "rules file given twice": (
+        lambda tmp: ["tactical", str(R2122), str(R2122), str(BIDS)],
+        f"Error: {R2122}:6:1: this looks like a rules file, not a ledger (it has money, deadlines, priorities, "
+        "tactical_pot, scoring, selection)\n  fix: give the round's ledger here, after its rules file (crg status "
+        "RULES LEDGER)\n"),
     "bids folder missing": (
         lambda tmp: ["tactical", str(R2122), str(L2122), "nobids"],
         "Error: nobids: folder not found\n  fix: give the folder that holds the proposal files\n"),

@@ -13,7 +13,7 @@ from engine.decision.conditions import Compare
 from engine.year.gates import closing_words, facts, last_open_day, pot_on
 from engine.year.ledger import replay
 
-from .conftest import RULES, ledger_from_text, year
+from .conftest import RULES, YEARS, ledger_from_text, year
 
 D = dt.date
 
@@ -65,6 +65,62 @@ class TestPotOn:
         closed = pot("2025-26", D(2026, 1, 1))
         assert closed.reason == "closed: it is 1 January 2026, after the closing of the tactical pot of 31 December 2025"
         assert not closed.exact and closed.left == 30_40
+
+    # the brief's 2026/27 year: six upfront projects approved on 15 May, the grant paid and £2,200 moved on 20 May
+    YEAR_2026_27 = (
+        "round: kcsp-2026-27\nshortlisted: 2026-04-27\nprojects:\n"
+        "  - {id: a, title: A, pot: upfront, allocation: '£20,000'}\n"
+        "  - {id: b, title: B, pot: upfront, allocation: '£4,300'}\n"
+        "events:\n"
+        "  - {date: BUSINESS_CASE, event: business case approved, source: s}\n"
+        "  - {date: 2026-05-20, event: paid, amount: '£39,600', source: s}\n"
+        "  - {date: 2026-05-20, event: moved, amount: '£2,200', from: upfront, to: tactical, source: s}\n")
+
+    def year_2026_27(self, more: str = "", business_case: str = "2026-05-15"):
+        round_ = load_round(RULES / "kcsp-2026-27.yaml")
+        return round_, ledger_from_text(self.YEAR_2026_27.replace("BUSINESS_CASE", business_case) + more, round_)
+
+    def test_closed_by_the_opcc_whatever_the_gates_read(self):
+        """The ledger's 'tactical pot closed' closes the pot from its day in a round whose rules file has no
+        closing gate (2026/27), naming the day and the event's source."""
+        round_, ledger = self.year_2026_27("  - {date: 2026-06-01, event: tactical pot closed, source: OPCC letter}\n")
+        assert pot_on(replay(round_, ledger, D(2026, 5, 31))).state == "open"
+        p = pot_on(replay(round_, ledger, D(2026, 6, 15)))
+        assert (p.state, p.reason, p.source) == ("closed", "closed: the OPCC closed it on 1 June 2026", "OPCC letter")
+        assert p.days_left is None and closing_words(p) == "" and p.left == 15_300_00
+
+    def test_2024_25_closed_by_the_opcc(self, spoiled):
+        """The same in 2024/25, whose rules file has no closing gate either."""
+        round_ = load_round(RULES / "kcsp-2024-25.yaml")
+        name, _ = spoiled(YEARS["2024-25"][1], "events:\n",
+                          "events:\n  - {date: 2024-10-01, event: tactical pot closed, source: OPCC letter}\n")
+        from engine.year.ledger import load_ledger
+
+        p = pot_on(replay(round_, load_ledger(name, round_), D(2024, 10, 2)))
+        assert (p.state, p.reason) == ("closed", "closed: the OPCC closed it on 1 October 2024")
+
+    def test_closed_out_closes_it(self):
+        """After the close-out nothing may follow: the pot is closed from that day, its source the close-out's."""
+        p = pot("2024-25", D(2025, 3, 31))
+        assert (p.state, p.reason) == ("closed", "closed: the year was closed out on 31 March 2025")
+        assert p.source == "KCSP minutes, 2025 (undated, para 4, £156 returned)" and p.days_left is None
+        assert pot("2024-25", D(2025, 3, 30)).state == "open"
+        round_ = load_round(RULES / "kcsp-2024-25.yaml")  # the spends and the close-out on 20 March instead
+        text = YEARS["2024-25"][1].read_text(encoding="utf-8").replace("2025-03-31", "2025-03-20")
+        p = pot_on(replay(round_, ledger_from_text(text, round_), D(2025, 3, 25)))
+        assert (p.state, p.reason) == ("closed", "closed: the year was closed out on 20 March 2025")
+
+    def test_opened_by_the_opcc_whatever_the_gates_read(self):
+        """The ledger's 'tactical pot opened' opens the pot before its condition holds, in a round whose opening
+        gate does not read it (2026/27: once every business case is approved)."""
+        round_, ledger = self.year_2026_27("  - {date: 2026-05-21, event: tactical pot opened, source: OPCC email}\n",
+                                           business_case="2026-05-25")
+        assert pot_on(replay(round_, ledger, D(2026, 5, 20))).state == "locked"
+        p = pot_on(replay(round_, ledger, D(2026, 5, 22)))
+        assert (p.state, p.reason, p.source) == ("open", "open: the OPCC opened it on 21 May 2026", "OPCC email")
+        assert p.days_left == 313
+        after = pot_on(replay(round_, ledger, D(2026, 5, 25)))
+        assert (after.state, after.reason) == ("open", "open: every upfront business case is approved")
 
     def test_no_gates(self):
         """A rules file with no tactical_pot section leaves the pot open all year."""

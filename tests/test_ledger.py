@@ -148,6 +148,16 @@ class TestLoadLedger:
         assert location(message) == (str(L2122), 8)
         assert "the ledger is for the round 'kcsp-2021-22', but the rules file is for 'kcsp-2024-25'" in message
 
+    def test_known_fields_named_once(self):
+        """A field the file lacks is noted as read more than once; the list of known fields names each once."""
+        from engine.errors import InputErrors
+
+        with pytest.raises(InputErrors) as err:
+            from_text("round: kcsp-2026-27\nshortlisted: 2026-05-01\nzzzz: 1\n")
+        (unknown,) = [e for e in err.value.errors if e.field == "zzzz"]
+        assert unknown.fix == ("remove it; the known fields are round, shortlisted, projects, earlier_projects, "
+                               "events, source, notes, assumed")
+
     def test_unknown_event(self, spoiled):
         """An unknown kind of event is refused with the near kind."""
         name, line = spoiled(L2122, "    event: tactical pot opened", "    event: tactical pot open")
@@ -165,10 +175,150 @@ class TestLoadLedger:
     def test_bid_beyond_pot(self):
         """A tactical bid for more than the tactical pot has left is refused."""
         text = ("round: kcsp-2026-27\nshortlisted: 2026-05-01\nprojects:\n  - id: a\n    title: A\n    pot: upfront\n"
-                "    allocation: £100\nevents:\n  - date: 2026-06-01\n    event: tactical bid approved\n"
+                "    allocation: £100\nevents:\n  - {date: 2026-05-15, event: business case approved, source: x}\n"
+                "  - date: 2026-06-01\n    event: tactical bid approved\n"
                 "    project: b\n    title: B\n    amount: £13,100.01\n    source: x\n")
         with pytest.raises(InputError, match=r"awards £13,100.01, more than the £13,100 left in the tactical pot"):
             replay(R2627, from_text(text))
+
+
+# a 2026/27 year: two upfront projects shortlisted on 27 April, their business case approved on 15 May, the grant
+# paid and £2,200 moved to the tactical pot on 20 May
+YEAR_2026_27 = ("round: kcsp-2026-27\nshortlisted: 2026-04-27\nprojects:\n"
+                "  - {id: a, title: A, pot: upfront, allocation: '£20,000'}\n"
+                "  - {id: b, title: B, pot: upfront, allocation: '£4,300'}\n"
+                "events:\n"
+                "  - {date: 2026-05-15, event: business case approved, source: s}\n"
+                "  - {date: 2026-05-20, event: paid, amount: '£39,600', source: s}\n"
+                "  - {date: 2026-05-20, event: moved, amount: '£2,200', from: upfront, to: tactical, source: s}\n")
+
+
+def award(day: str, amount: str = "£100", project: str = "bid") -> str:
+    return (f"  - {{date: {day}, event: tactical bid approved, project: {project}, title: Bid, amount: '{amount}', "
+            "source: s}\n")
+
+
+def mistake(text: str, round_=R2627) -> InputError:
+    with pytest.raises(InputError) as err:
+        replay(round_, from_text(text, round_))
+    return err.value
+
+
+class TestTacticalAwards:
+    """a tactical bid approved only while the pot is open, by the same reading as crg status"""
+
+    def test_after_the_opcc_closed_it(self):
+        """An award after the OPCC closed the pot is refused at its date, naming the closing and its source; one on
+        the closing day itself still comes before it."""
+        closed = "  - {date: 2026-06-01, event: tactical pot closed, source: OPCC letter}\n"
+        err = mistake(YEAR_2026_27 + closed + award("2026-07-01"))
+        assert err.field == "events[5].date"
+        assert err.problem == ("awards £100 to bid on 1 July 2026, but the tactical pot is closed: the OPCC closed it "
+                               "on 1 June 2026 (source: OPCC letter)")
+        assert err.fix == "correct the date, or remove the award: no bid can be approved once the pot is closed"
+        assert replay(R2627, from_text(YEAR_2026_27 + closed + award("2026-06-01"))).left("tactical") == 15_200_00
+
+    def test_2024_25_after_the_opcc_closed_it(self, spoiled):
+        """The same in 2024/25, whose rules file does not read the OPCC's closing."""
+        name, _ = spoiled(YEARS["2024-25"][1], "events:\n",
+                          "events:\n  - {date: 2024-09-01, event: tactical pot closed, source: OPCC letter}\n")
+        message = error_of(name, RULES / "kcsp-2024-25.yaml")
+        assert "awards £13,227 to two-tactical-projects on 30 September 2024, but the tactical pot is closed: the " \
+               "OPCC closed it on 1 September 2024 (source: OPCC letter)" in message
+
+    def test_while_it_is_locked(self):
+        """An award before the pot opens is refused at its date, naming what holds it and the day the ledger
+        opens it."""
+        err = mistake(YEAR_2026_27 + award("2026-05-10"))
+        assert err.field == "events[4].date"
+        assert err.problem == ("awards £100 to bid on 10 May 2026, but the tactical pot is locked: still waiting for "
+                               "the OPCC to approve the business case of A, B; by this ledger it opens on 15 May 2026")
+        assert err.fix == ("date the award on or after the day the pot opens, or record the OPCC's opening of it "
+                           "('event: tactical pot opened') on or before this date")
+
+    def test_while_it_is_locked_for_good(self):
+        """With no approval nor opening in the ledger, the error says so."""
+        err = mistake(YEAR_2026_27.replace("event: business case approved", "event: completed, project: a")
+                      + award("2026-06-10"))
+        assert err.problem.endswith("still waiting for the OPCC to approve the business case of A, B; this ledger "
+                                    "does not record it opening")
+
+    def test_opened_by_the_opcc(self):
+        """The OPCC's opening lets an award through before the business case is approved."""
+        text = YEAR_2026_27.replace("2026-05-15", "2026-06-15") + \
+            "  - {date: 2026-05-21, event: tactical pot opened, source: s}\n" + award("2026-05-22")
+        assert replay(R2627, from_text(text)).project("bid").approved
+
+    def test_no_opening_after_the_closing(self):
+        """An opening after the OPCC's closing is refused: a closed pot stays closed."""
+        text = YEAR_2026_27 + "  - {date: 2026-06-01, event: tactical pot closed, source: s}\n" \
+            "  - {date: 2026-06-02, event: tactical pot opened, source: s}\n"
+        err = mistake(text)
+        assert err.field == "events[5].date"
+        assert err.problem == "the OPCC closed the tactical pot on 1 June 2026, before this opening"
+
+
+def revised(day: str, cost: str, project: str = "b") -> str:
+    return f"  - {{date: {day}, event: cost revised, project: {project}, cost: '{cost}', reason: dearer, source: s}}\n"
+
+
+class TestCostAboveTheAllocation:
+    """a cost revised above a project's allocation is met from its pot: what its other projects freed, then what
+    the pot has left; never beyond it"""
+
+    def test_beyond_the_pot_is_refused_at_the_revision(self):
+        """The upfront pot has nothing left (£2,200 moved out): a cost £300 above B's allocation is refused at the
+        revision, the fix saying how to record the extra money."""
+        err = mistake(YEAR_2026_27 + revised("2026-06-01", "£4,600"))
+        assert err.field == "events[4].cost"
+        assert err.problem == ("£4,600 is £300 more than the allocation of b (£4,300), but on 1 June 2026 the upfront "
+                               "pot has only £0 to meet it (not allocated, or freed by its other projects): it would "
+                               "be over-committed by £300")
+        assert err.fix == ("record the money agreed for it as a 'moved' event of at least £300 into the upfront pot "
+                           "on or before this date, or correct the cost")
+
+    def test_money_moved_in_meets_it_and_leaves_less_for_bids(self):
+        """With £300 moved from the tactical pot the same day, the revision stands: the tactical pot has £300 less
+        left, so an award of what it had before is refused, and nothing is over-committed."""
+        text = YEAR_2026_27 + revised("2026-06-01", "£4,600") + \
+            "  - {date: 2026-06-01, event: moved, amount: '£300', from: tactical, to: upfront, source: s}\n"
+        state = replay(R2627, from_text(text))
+        assert (state.left("upfront"), state.over("upfront"), state.left("tactical")) == (0, 300_00, 15_000_00)
+        assert state.allocated() + state.over() + state.left() == R2627.grant
+        err = mistake(text + award("2026-06-02", "£15,300"))
+        assert err.problem == "awards £15,300, more than the £15,000 left in the tactical pot on 2 June 2026"
+        spent = text + award("2026-06-02", "£15,000") + \
+            "  - {date: 2026-07-01, event: spent, project: b, amount: '£4,600', source: s}\n"
+        state = replay(R2627, from_text(spent))
+        assert state.committed() + state.spent() == R2627.grant and state.left() == 0
+
+    def test_met_from_what_the_pot_left_before_an_award(self):
+        """A pot with money left meets the extra from it: the tactical pot's money left falls by it."""
+        text = YEAR_2026_27 + award("2026-06-01", "£1,000", "t") + revised("2026-06-05", "£1,250", "t")
+        state = replay(R2627, from_text(text))
+        assert state.left("tactical") == 15_300_00 - 1_250_00 and state.project("t").freed == -250_00
+
+    def test_met_from_money_freed_the_same_day(self):
+        """A project withdrawn the same day frees the money: the day's events are checked once all are in (a
+        withdrawal comes after a revision in the order of a day), as the real 2021/22 cards were met by the
+        conference and seminar withdrawn on 24 March 2022."""
+        text = YEAR_2026_27 + revised("2026-06-01", "£4,600") + \
+            "  - {date: 2026-06-01, event: withdrawn, project: a, reason: r, source: s}\n"
+        state = replay(R2627, from_text(text))
+        assert (state.left("upfront"), state.over("upfront"), state.freed("upfront")) == (0, 0, 19_700_00)
+        round_, ledger = year("2021-22")
+        assert replay(round_, ledger).left("upfront") == 0
+
+    def test_freed_money_cannot_be_moved(self):
+        """Money freed by a withdrawn project is not money left: moving it is refused, saying where it goes."""
+        text = YEAR_2026_27 + "  - {date: 2026-06-01, event: withdrawn, project: b, reason: r, source: s}\n" \
+            "  - {date: 2026-06-02, event: moved, amount: '£4,300', from: upfront, to: tactical, source: s}\n"
+        err = mistake(text)
+        assert err.problem == ("moves £4,300 from the upfront pot, which has only £0 not allocated on 2 June 2026; "
+                               "the £4,300 freed by its projects (withdrawn, or cheaper) is not part of it: freed "
+                               "money meets other projects' costs above their allocations, and what is not needed "
+                               "is returned to the OPCC at the year's end")
+        assert err.fix == "move no more than the pot has left; freed money cannot be moved"
 
 
 class TestReplay:
@@ -215,9 +365,10 @@ class TestReplay:
             assert row.project.allocation == row.spent + row.carried + row.committed + row.freed
             assert row.committed >= 0
         assert state.size("upfront") + state.size("tactical") == R2627.upfront + R2627.tactical
-        assert state.allocated() + state.left() == R2627.grant
+        assert state.allocated() + state.over() + state.left() == R2627.grant
+        assert state.left() >= 0 and state.spent() + state.carried() + state.committed() <= R2627.grant
         for pot in ("upfront", "tactical"):
-            assert state.left(pot) <= state.size(pot) - state.allocated(pot)
+            assert 0 <= state.left(pot) <= state.size(pot) - state.allocated(pot) - state.over(pot)
         assert state.spent() + state.carried() <= state.paid <= R2627.grant
 
     @given(S.ledger_years(), st.data())

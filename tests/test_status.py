@@ -51,11 +51,14 @@ class TestStatusOn:
 
     @given(S.ledger_years(), st.integers(0, 364))
     def test_each_line_adds_up(self, drawn, offset):
-        """On any date of a random year: size = allocated + left, allocated = spent + carried + committed + freed."""
+        """On any date of a random year: size = allocated + over + left, allocated = spent + carried + committed +
+        freed, and a pot's cost above its allocations is what its freed money does not meet."""
         text, _ = drawn
         s = status_on(R2627, ledger_from_text(text, R2627), R2627.year_start + dt.timedelta(days=offset))
         for line in s.lines:
             assert line.allocated == line.spent + line.carried + line.committed + line.freed
             if line.exact and line.size is not None:
-                assert line.size == line.allocated + line.left
+                assert line.size == line.allocated + line.over + line.left
+            if line.pot in ("upfront", "tactical"):
+                assert line.over == max(0, -line.freed)
         assert s.paid + s.held == R2627.grant

@@ -61,22 +61,26 @@ def status(rules: str, ledger: str, on: str | None, fmt: str) -> None:
 def tactical(rules: str, ledger: str, bids: str, on: str | None, fmt: str) -> None:
     """Screen in-year bids against the tactical pot as it stands on a date.
 
-    A bid is a proposal file.  Each gets its status and every reason: the
-    pot locked (and by what) or closed (and when), more asked than is left,
-    delivery after the end of the financial year, or any other rule of the
-    rules file's tactical_pot section.
+    A bid is a proposal file (pot: tactical).  Each gets its status and
+    every reason: not yet received on the date, the pot locked (and by what)
+    or closed (and when), more asked than is left, delivery after the end of
+    the financial year, or any other rule of the rules file's tactical_pot
+    section.  The bids get the warnings crg validate gives (a priority id the
+    round does not list, a date copied from another round).
 
     \b
     Example:
       crg tactical rules/kcsp-2021-22.yaml ledgers/2021-22.yaml bids/2021-22-example --on 2022-02-10
     """
-    from ..inputs.proposal import load_proposals
+    from ..inputs.load import load_inputs
     from ..outputs import year as render
     from ..year.bids import screen_bids
+    from ..year.ledger import load_ledger
 
-    round_, book = _load(rules, ledger)
-    result = screen_bids(round_, book, load_proposals(bids), day_asked(round_, on))
-    warn(round_.warnings)
+    inputs = load_inputs(rules, bids)  # the bids read against the round, with the warnings other commands give
+    book = load_ledger(ledger, inputs.round)
+    result = screen_bids(inputs.round, book, inputs.proposals, day_asked(inputs.round, on))
+    warn(inputs.warnings)
     emit(render.bids_json(result) if fmt == "json" else render.bids_text(result, fmt))
 
 

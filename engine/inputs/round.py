@@ -17,7 +17,7 @@ from ..decision.conditions import Condition, Ref
 from ..errors import InputError, InputErrors, InputWarning, did_you_mean
 from ..decision.score import MEASURES, Scoring, default_scoring, parse_scoring
 from .schema import Spec
-from .yamlfile import Fields, YamlFile, read
+from .yamlfile import Fields, YamlFile, looks_like, read
 
 if TYPE_CHECKING:
     from .tactical import TacticalPot
@@ -420,6 +420,12 @@ def policy(value) -> str:
 def round_from_file(file: YamlFile) -> Round:
     """Read and check a whole rules file; every mistake in it is raised at once."""
     f = file.fields("a round's rules")
+    other = looks_like(file.data)
+    if other is not None and other[0] != "a rules file":
+        kind, marks = other
+        fix = ("give the round's rules file here; its ledger comes after it (crg status RULES LEDGER)"
+               if kind == "a ledger" else "give the round's rules file here (rules/kcsp-2026-27.yaml, say)")
+        raise file.error((), f"this looks like {kind}, not a rules file (it has {', '.join(marks)})", fix=fix)
     head = f.sub("round")
     fy_text, start, end = head.take("financial_year", parse_financial_year, default=(None, None, None))
     rnd = dict(

@@ -34,7 +34,7 @@ import yaml
 from .. import fmt
 from ..errors import InputError, InputWarning, Problems, did_you_mean
 
-__all__ = ["Fields", "Source", "YamlFile", "parse", "parser", "read"]
+__all__ = ["Fields", "Source", "YamlFile", "looks_like", "parse", "parser", "read"]
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -141,6 +141,24 @@ class YamlFile:
         if not isinstance(self.data, dict):
             raise self.error((), f"expected {what} as a mapping of 'field: value' lines, found {fmt.found(self.data)}")
         return Fields(self, ())
+
+
+# the top-level fields only one kind of crg file has ('round' is a rules file's and a ledger's)
+_MARKS = {
+    "a rules file": ("money", "deadlines", "priorities", "tactical_pot", "scoring", "selection"),
+    "a ledger": ("shortlisted", "projects", "earlier_projects", "events"),
+    "a proposal": ("lead_agency", "partners", "submitted", "cost", "pcc_priorities", "csa_priorities", "delivery"),
+}
+
+
+def looks_like(data: Any) -> tuple[str, tuple[str, ...]] | None:
+    """The kind of crg file *data* (a file's top level) looks like, and the fields that say so: the kind with the
+    most of its own fields, when it has two or more of them."""
+    if not isinstance(data, dict):
+        return None
+    found = {kind: tuple(k for k in marks if k in data) for kind, marks in _MARKS.items()}
+    kind = max(found, key=lambda k: len(found[k]))
+    return (kind, found[kind]) if len(found[kind]) >= 2 else None
 
 
 def dotted(path: tuple) -> str | None:
@@ -501,7 +519,8 @@ class Fields:
                 if key in self._known or key in self._misspelt:
                     continue
                 hint = did_you_mean(key, self._known)
-                fix = "correct the name" if hint else "remove it; the known fields are " + ", ".join(self._known)
+                known = dict.fromkeys(self._known)  # a field is noted each time it is read: name it once
+                fix = "correct the name" if hint else "remove it; the known fields are " + ", ".join(known)
                 self.file.problem(self.file.error(self.path + (key,), f"{fmt.quoted(key)} is not a known field{hint}",
                                                   fix=fix, at_key=True))
         if not self.path:

@@ -19,7 +19,7 @@ from .. import fmt
 from ..decision import conditions
 from ..decision.conditions import Compare
 from ..inputs.tactical import TacticalPot
-from .ledger import YearState
+from .ledger import Event, YearState
 
 __all__ = ["PotState", "closing_words", "facts", "last_open_day", "pot_on"]
 
@@ -72,8 +72,19 @@ def last_open_day(pot: TacticalPot | None, year_end: dt.date) -> dt.date:
     return min(days)
 
 
+def _event(state: YearState, kind: str) -> Event | None:
+    """The ledger's event of *kind* up to the state's date (each is recorded at most once)."""
+    return next((e for e in state.events if e.kind == kind), None)
+
+
 def pot_on(state: YearState) -> PotState:
-    """Whether the tactical pot is locked, open or closed on the state's date, with the reason."""
+    """Whether the tactical pot is locked, open or closed on the state's date, with the reason.
+
+    The rules file's gates decide, except where the ledger records the OPCC's
+    word or the year's end, which hold in every round whatever the gates read:
+    the OPCC closing the pot, or the close-out, closes it; the OPCC opening it
+    opens it while its condition does not yet hold.
+    """
     pot = state.round.tactical_pot or TacticalPot()
     seen = facts(state)
     last = last_open_day(pot, state.round.year_end)
@@ -81,10 +92,17 @@ def pot_on(state: YearState) -> PotState:
     if pot.closes is not None and conditions.evaluate(pot.closes.when, seen):
         return PotState("closed", f"closed: {conditions.explain(pot.closes.when, seen)}", pot.closes.source,
                         last, None, **money)
+    for kind, words in (("tactical pot closed", "the OPCC closed it on"), ("closed out", "the year was closed out on")):
+        event = _event(state, kind)
+        if event is not None:
+            return PotState("closed", f"closed: {words} {fmt.date(event.date)}", event.source, last, None, **money)
     if pot.opens is not None and not conditions.evaluate(pot.opens.when, seen):
-        return PotState("locked", f"locked: {conditions.explain(pot.opens.when, seen)}", pot.opens.source,
-                        last, None, **money)
-    if pot.opens is None:
+        opened = _event(state, "tactical pot opened")
+        if opened is None:
+            return PotState("locked", f"locked: {conditions.explain(pot.opens.when, seen)}", pot.opens.source,
+                            last, None, **money)
+        why, source = f"open: the OPCC opened it on {fmt.date(opened.date)}", opened.source
+    elif pot.opens is None:
         why, source = "open: the rules file sets no condition for opening it", None
     else:
         why, source = f"open: {conditions.explain(pot.opens.when, seen)}", pot.opens.source

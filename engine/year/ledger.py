@@ -30,7 +30,9 @@ spent, a cost revised before the spend it allows, the close-out last).
 :func:`load_ledger` reads the file and replays the whole year once, so that a
 ledger that loads is consistent: a spend beyond a project's cost without a
 revision, an event about a project the ledger does not have, an event after
-the close-out, each is bad input placed at its line.
+the close-out, a tactical award while the pot is locked or closed (read by
+:func:`~engine.year.gates.pot_on`, as ``crg status`` reads it), each is bad
+input placed at its line.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from .. import fmt
 from ..errors import InputError, did_you_mean
 from ..inputs import provenance, values
 from ..inputs.round import Round, parse_financial_year
-from ..inputs.yamlfile import Fields, dotted, read
+from ..inputs.yamlfile import Fields, dotted, looks_like, read
 
 __all__ = ["EVENTS", "NOT_REPORTED", "POTS", "EarlierProject", "Event", "Ledger", "Project", "ProjectState",
            "YearState", "day_in_year", "load_ledger", "replay", "today_in_kent"]
@@ -170,8 +172,18 @@ class Ledger:
     @classmethod
     def from_fields(cls, f: Fields, round_: Round) -> "Ledger":
         """Read a ledger file's fields, each checked; the events are not yet replayed."""
-        round_id = f.take("round", values.slug)
-        if round_id != round_.id:
+        other = looks_like(f.data)
+        if other is not None and other[0] != "a ledger":
+            kind, marks = other
+            fix = ("give the round's ledger here, after its rules file (crg status RULES LEDGER)"
+                   if kind == "a rules file"
+                   else "give the round's ledger here (its file under ledgers/), after the rules file")
+            raise f.error(None, f"this looks like {kind}, not a ledger (it has {', '.join(marks)})", fix=fix)
+        if not any(key in f.data for key in ("round", "shortlisted", "projects", "events")):
+            raise f.error(None, "this is not a ledger: it has none of a ledger's fields (round, shortlisted, "
+                                "projects, events)", fix="give the round's ledger here, after the rules file")
+        round_id = f.take("round", values.slug)  # when missing, the mistake is kept and reported with the rest
+        if round_id is not None and round_id != round_.id:
             raise f.error("round", f"the ledger is for the round '{round_id}', but the rules file is for '{round_.id}'",
                           fix="give the rules file of the ledger's round, or correct 'round'")
         shortlisted = f.take("shortlisted", lambda v: _in_year(values.date(v), round_))
@@ -397,21 +409,43 @@ class YearState:
         """Whether some project's pot is not reported (then each pot's money left is a bound)."""
         return any(p.project.pot is None for p in self.projects)
 
+    def over(self, pot: str | None = "all") -> int:
+        """Cost above the allocations of *pot*'s projects that the money they freed does not meet (:func:`_over`)."""
+        return _over(self.projects, pot)
+
     def left(self, pot: str | None = "all") -> int:
-        """Money of *pot* (or of the whole grant) not allocated to any project.
+        """Money of *pot* (or of the whole grant) not allocated to any project, less what it must find for costs
+        above allocations (:meth:`over`).
 
         When some projects' pots are not reported, a pot's money left is not
         known: it is at most what its own projects leave and at most what the
         whole grant has left, and the smaller of the two is given.
         """
-        grant_left = self.round.grant - self.allocated()
-        if pot == "all":
-            return grant_left
-        own = self.size(pot) - self.allocated(pot)
-        return min(own, grant_left) if self.unreported else own
+        return _left(self.round.grant, dict(self.sizes), self.projects, pot)
 
     def project(self, project_id: str) -> ProjectState:
         return next(p for p in self.projects if p.project.id == project_id)
+
+
+def _over(rows, pot: str | None = "all") -> int:
+    """Cost above allocations that *pot* must find: a project revised to cost more than its allocation draws first
+    on what the other projects of its pot freed (withdrawn, or cheaper), and the rest on the money the pot has
+    left.  Freed money itself is never added to what is left: what no dearer project needs is returned to the
+    OPCC at the year's end.  For the whole grant, the sum over the pots (and the projects whose pot is not
+    reported, as one)."""
+    if pot == "all":
+        return sum(_over(rows, group) for group in POTS + (None,))
+    return max(0, -sum(r.freed for r in rows if r.project.pot == pot))
+
+
+def _left(grant: int, sizes: dict[str, int], rows, pot: str | None = "all") -> int:
+    """Money of *pot* (or of the grant) neither allocated nor needed for a cost above an allocation."""
+    rows = tuple(rows)
+    grant_left = grant - sum(r.project.allocation for r in rows) - _over(rows)
+    if pot == "all":
+        return grant_left
+    own = sizes[pot] - sum(r.project.allocation for r in rows if r.project.pot == pot) - _over(rows, pot)
+    return min(own, grant_left) if any(r.project.pot is None for r in rows) else own
 
 
 def replay(round_: Round, ledger: Ledger, until: dt.date | None = None) -> YearState:
@@ -425,7 +459,10 @@ def replay(round_: Round, ledger: Ledger, until: dt.date | None = None) -> YearS
     for event in ledger.events:
         if event.date > day:
             break
+        if book.seen and event.date != book.seen[-1].date:
+            book.day_done()
         book.apply(event)
+    book.day_done()
     if day >= ledger.shortlisted:
         book.shortlist()
     return book.state(day)
@@ -446,6 +483,7 @@ class _Book:
         self.closed: dt.date | None = None
         self.closed_out: dt.date | None = None
         self.seen: list[Event] = []
+        self.raised: list[Event] = []  # the costs revised upward on the day being replayed
         self.listed = False
 
     # -- the shortlist: the ledger's projects take their allocations ------------------------------
@@ -479,11 +517,47 @@ class _Book:
         return sum(r.project.allocation for r in self.rows.values() if pot == "all" or r.project.pot == pot)
 
     def left(self, pot: str = "all") -> int:
-        grant_left = self.round.grant - self.allocated()
-        if pot == "all":
-            return grant_left
-        own = self.sizes[pot] - self.allocated(pot)
-        return min(own, grant_left) if any(r.project.pot is None for r in self.rows.values()) else own
+        return _left(self.round.grant, self.sizes, self.rows.values(), pot)
+
+    def day_done(self) -> None:
+        """At the end of a day, each pot must still meet its projects' costs above their allocations.
+
+        Checked once the day's events are all in (a project withdrawn the same
+        day may free the money a dearer one needs), and refused at the day's
+        last revision of a cost upward in the pot that falls short.
+        """
+        raised, self.raised = self.raised, []
+        rows = tuple(self.rows.values())
+        for pot in POTS + ("all",):
+            if pot == "all":
+                short = -self.left()
+            else:
+                short = -(self.sizes[pot] - self.allocated(pot) - _over(rows, pot))
+            if short <= 0:
+                continue
+            blamed = [e for e in raised if pot == "all" or self.rows[e.project].project.pot == pot]
+            if not blamed:  # cannot happen: only a cost revised upward makes a pot short by the end of a day
+                raise InputError(f"the costs above the projects' allocations leave the {pot} pot "
+                                 f"{fmt.money_short(short)} short", file=self.ledger.file, field="events")
+            e = blamed[-1]
+            allocation = self.rows[e.project].project.allocation
+            where = "the grant" if pot == "all" else f"the {pot} pot"
+            if e.amount > allocation:
+                extra = e.amount - allocation
+                problem = (f"{fmt.money_short(e.amount)} is {fmt.money_short(extra)} more than the allocation of "
+                           f"{e.project} ({fmt.money_short(allocation)}), but on {fmt.date(e.date)} {where} has only "
+                           f"{fmt.money_short(max(extra - short, 0))} to meet it (not allocated, or freed by its "
+                           f"other projects): it would be over-committed by {fmt.money_short(short)}")
+            else:
+                problem = (f"{fmt.money_short(e.amount)} for {e.project} takes back money its lower cost had freed "
+                           f"for other projects' costs above their allocations: {where} would be over-committed by "
+                           f"{fmt.money_short(short)} on {fmt.date(e.date)}")
+            if pot == "all":
+                fix = "correct the cost; the grant has no more money to meet it"
+            else:
+                fix = (f"record the money agreed for it as a 'moved' event of at least {fmt.money_short(short)} into "
+                       f"the {pot} pot on or before this date, or correct the cost")
+            self.fail(e, "cost", problem, fix)
 
     # -- each event ---------------------------------------------------------------------------------
 
@@ -515,9 +589,13 @@ class _Book:
     def _moved(self, e: Event) -> None:
         left = self.left(e.from_pot)
         if e.amount > left:
+            freed = sum(r.freed for r in self.rows.values() if r.project.pot == e.from_pot)
+            why = (f"; the {fmt.money_short(freed)} freed by its projects (withdrawn, or cheaper) is not part of it: "
+                   f"freed money meets other projects' costs above their allocations, and what is not needed is "
+                   f"returned to the OPCC at the year's end" if freed > 0 else "")
             self.fail(e, "amount", f"moves {fmt.money_short(e.amount)} from the {e.from_pot} pot, which has only "
-                                   f"{fmt.money_short(left)} not allocated on {fmt.date(e.date)}",
-                      "move no more than the pot has left")
+                                   f"{fmt.money_short(left)} not allocated on {fmt.date(e.date)}{why}",
+                      "move no more than the pot has left" + ("; freed money cannot be moved" if freed > 0 else ""))
         self.sizes[e.from_pot] -= e.amount
         self.sizes[e.to_pot] += e.amount
 
@@ -525,12 +603,16 @@ class _Book:
         if self.opened is not None:
             self.fail(e, "event", f"the OPCC already opened the tactical pot on {fmt.date(self.opened)}",
                       "record the opening once")
+        if self.closed is not None:
+            self.fail(e, "date", f"the OPCC closed the tactical pot on {fmt.date(self.closed)}, before this opening",
+                      "correct the date of the opening or of the closing; a pot closed stays closed")
         self.opened = e.date
 
     def _tactical_bid_approved(self, e: Event) -> None:
         if e.project in self.rows or e.project in self.earlier or e.project in {p.id for p in self.ledger.projects}:
             self.fail(e, "project", f"'{e.project}' is already a project of this ledger",
                       "give the bid an id of its own")
+        self.pot_open_for(e)
         left = self.left("tactical")
         if e.amount > left:
             self.fail(e, "amount", f"awards {fmt.money_short(e.amount)}, more than the {fmt.money_short(left)} left "
@@ -544,6 +626,8 @@ class _Book:
             self.fail(e, "cost", f"{fmt.money_short(e.amount)} is less than the "
                                  f"{fmt.money_short(row.spent + row.carried)} already spent or carried on "
                                  f"{e.project}", "check the cost, or the spends recorded before it")
+        if e.amount > row.cost:
+            self.raised.append(e)
         self.rows[e.project] = attrs.evolve(row, cost=e.amount, revised=e)
 
     def _spent(self, e: Event) -> None:
@@ -605,6 +689,51 @@ class _Book:
             self.fail(e, "project", f"{e.project} was withdrawn on {fmt.date(row.withdrawn.date)}",
                       "correct the project or the date")
         return row
+
+    def pot_open_for(self, e: Event) -> None:
+        """Refuse the award *e* unless the tactical pot is open on its day (by the same reading as crg status)."""
+        from .gates import pot_on  # the gates read the state this module builds
+
+        pot = pot_on(self.state(e.date))
+        award = f"awards {fmt.money_short(e.amount)} to {e.project} on {fmt.date(e.date)}"
+        source = f" (source: {pot.source})" if pot.source else ""
+        if pot.state == "closed":
+            self.fail(e, "date", f"{award}, but the tactical pot is {pot.reason}{source}",
+                      "correct the date, or remove the award: no bid can be approved once the pot is closed")
+        if pot.state == "locked":
+            opens = self.opening_day(e.date)
+            when = (f"by this ledger it opens on {fmt.date(opens)}" if opens is not None
+                    else "this ledger does not record it opening")
+            self.fail(e, "date", f"{award}, but the tactical pot is {pot.reason}; {when}",
+                      "date the award on or after the day the pot opens, or record the OPCC's opening of it "
+                      "('event: tactical pot opened') on or before this date")
+
+    def opening_day(self, after: dt.date) -> dt.date | None:
+        """The first day after *after* on which the ledger's own events open the tactical pot, if any: the events
+        that move its gates replayed alone (an award or a spend cannot open it)."""
+        from .gates import pot_on
+
+        moving = ("business case approved", "tactical pot opened", "completed", "withdrawn", "tactical pot closed",
+                  "closed out")
+        known = {p.id for p in self.ledger.projects} | set(self.earlier)
+        events = [e for e in self.ledger.events if e.kind in moving and (e.project is None or e.project in known)]
+        days = sorted({e.date for e in events if e.date > after}
+                      | ({self.ledger.shortlisted} if self.ledger.shortlisted > after else set()))
+        book = _Book(self.round, self.ledger)
+        taken = 0
+        try:
+            for day in days:
+                while taken < len(events) and events[taken].date <= day:
+                    book.apply(events[taken])
+                    taken += 1
+                if day >= self.ledger.shortlisted:
+                    book.shortlist()
+                pot = pot_on(book.state(day))
+                if pot.state != "locked":
+                    return day if pot.is_open else None
+        except InputError:  # a mistake of the ledger is reported where the whole replay meets it
+            return None
+        return None
 
     def before_shortlist(self, e: Event, field: str) -> None:
         self.fail(e, "date", f"{fmt.date(e.date)} is before the shortlist of {fmt.date(self.ledger.shortlisted)}, "

@@ -15,7 +15,8 @@ __all__ = ["PotLine", "Status", "status_on"]
 
 @attrs.frozen
 class PotLine:
-    """One pot's money on the date.  ``size = allocated + left`` and ``allocated = spent + carried + committed + freed``."""
+    """One pot's money on the date.  ``size = allocated + over + left`` and
+    ``allocated = spent + carried + committed + freed``."""
 
     pot: str  # upfront | tactical | not reported | grant
     size: int | None  # None for the projects whose pot is not reported
@@ -24,8 +25,9 @@ class PotLine:
     carried: int
     committed: int  # still to be paid out on projects going ahead
     freed: int  # allocated but no longer needed (withdrawn, cheaper); below zero when dearer
-    left: int | None  # not allocated; None when it cannot be known
+    left: int | None  # neither allocated nor needed for a cost above an allocation; None when it cannot be known
     exact: bool = True  # whether *left* is exact, rather than an upper bound
+    over: int = 0  # cost above allocations that the pot's freed money does not meet, so taken from what it has left
 
 
 @attrs.frozen
@@ -55,7 +57,7 @@ def _line(state: YearState, pot: str | None, label: str, size: int | None) -> Po
     key = "all" if label == "grant" else pot
     left = state.left(key) if size is not None else None
     return PotLine(label, size, state.allocated(key), state.spent(key), state.carried(key), state.committed(key),
-                   state.freed(key), left, exact=label == "grant" or not state.unreported)
+                   state.freed(key), left, exact=label == "grant" or not state.unreported, over=state.over(key))
 
 
 def status_on(round_: Round, ledger: Ledger, day: dt.date) -> Status:
