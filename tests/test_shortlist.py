@@ -156,6 +156,24 @@ class TestReducedOffer:
 BUDGETS = st.integers(min_value=0, max_value=4_000_000)
 
 
+class TestSweepWhateverTheAllocation:
+    @settings(max_examples=30, deadline=None)
+    @given(budget=st.integers(0, 70_000_00), policy=st.sampled_from(["rank", "optimal", "consensus-first"]))
+    def test_the_same_budgets_from_any_allocation(self, budget, policy):
+        """The shortlist at every allocation does not hang on the allocation in use: from £800 (where the rules
+        of 2026/27 let only the £800 proposal in) the sweep still runs to £60,300, where everything fits, as it
+        does from £26,500; only an allocation above that carries it further."""
+        def swept(upfront):
+            outcome = decide(EXAMPLE_ROUND, EXAMPLE, upfront=upfront, policy=policy, counterfactuals=False)
+            return [(iv.start, iv.end, iv.chosen, iv.offer) for iv in outcome.intervals]
+
+        here, there = swept(budget), swept(26_500_00)
+        assert there[-1][1] == 60_300_00
+        if budget > 60_300_00:  # the last range, where everything fits, runs on to the allocation in use
+            there[-1] = (there[-1][0], budget, *there[-1][2:])
+        assert here == there
+
+
 class TestAgainstTheSweep:
     @settings(max_examples=60)
     @given(budget=BUDGETS, policy=st.sampled_from(["rank", "optimal", "consensus-first"]))

@@ -200,17 +200,27 @@ class Situation:
 
     @functools.cached_property
     def upto(self) -> int:
-        """The largest allocation that what-ifs look at: the total cost of the proposals eligible there
-        (at least the allocation in use)."""
+        """The largest allocation that what-ifs look at: past it no shortlist changes.  At least the allocation in
+        use; the total cost of the upfront proposals eligible at any allocation, whichever lets them in (from the
+        allocation in use, one that only a larger allocation lets in would be missed); and the last allocation
+        at which a proposal's eligibility changes."""
         if self.base is not None:
             return self.base.upto
         limit = max(self.budget, sum(p.cost for p in self.order))
-        while True:
-            there = self.regime(limit)
-            total = sum(p.cost for p in there.order)
-            if total <= limit:
-                return limit
-            limit = total
+        if not self.cuts:
+            return limit
+        # the upfront total at each allocation at which eligibility changes, the changes added up in order
+        costs = {s.proposal.id: s.proposal.cost for s in self.screenings if s.proposal.pot == "upfront"}
+        steps: dict[int, int] = {}
+        for pid, (starts, flags) in self._pieces.items():
+            if pid in costs:
+                for start, flag, before in zip(starts, flags, (False,) + flags):
+                    steps[start] = steps.get(start, 0) + (flag - before) * costs[pid]
+        total = 0
+        for start in sorted(steps):
+            total += steps[start]
+            limit = max(limit, total)
+        return max(limit, self.cuts[-1])
 
     @property
     def regimes(self) -> list[tuple[int, int]]:
