@@ -171,8 +171,8 @@ class TestShow:
             assert part in out, part
 
     @pytest.mark.parametrize("args, message", [
-        (["show", "4"], "Error: crg.db: run 4 is not in the register (it holds run 1)\n"),
-        (["show", "one"], "Error: RUN: 'one' is not a run number (crg history lists them)\n"),
+        (["show", "4"], "Error: crg.db: run 4 is not in the register (it holds run 1)\n  fix: give the number of a run it holds (crg history lists them)\n"),
+        (["show", "one"], "Error: RUN: 'one' is not a run number (crg history lists them)\n  fix: give a run's number, e.g. 1\n"),
     ])
     def test_errors(self, args, message, here):
         """A run that is not there, or not a number, is one line, exit 2."""
@@ -215,7 +215,7 @@ class TestReplay:
         holder = None
         if case == "missing run":
             args = ["replay", "2"]
-            message = "Error: crg.db: run 2 is not in the register (it holds run 1)\n"
+            message = "Error: crg.db: run 2 is not in the register (it holds run 1)\n  fix: give the number of a run it holds (crg history lists them)\n"
         elif case == "text file":
             (here / "crg.db").write_text("not a register\n" * 300)
             message = "Error: crg.db: is not a register (not an SQLite database)\n"
@@ -277,7 +277,7 @@ class TestDiff:
     def test_missing_run(self, here):
         """A run that is not there is one line, exit 2."""
         record()
-        failed(crg("diff", "1", "5"), "Error: crg.db: run 5 is not in the register (it holds run 1)\n")
+        failed(crg("diff", "1", "5"), "Error: crg.db: run 5 is not in the register (it holds run 1)\n  fix: give the number of a run it holds (crg history lists them)\n")
 
 
 class TestDecide:

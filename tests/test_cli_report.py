@@ -45,8 +45,8 @@ class TestReport:
         assert result.exit_code == 0, result.stderr
         text = path.read_text(encoding="utf-8")
         assert "These figures take the what-if: upfront allocation set to £25,000." in text
-        assert "| figure      | baseline" in text and "panel counts more" in text and "late proposal accepted" in text
-        assert text.count("| upfront     | £25,000.00 ") == 1
+        assert "| figure       | baseline" in text and "panel counts more" in text and "late proposal accepted" in text
+        assert text.count("| upfront      | £25,000.00 ") == 1
 
     def test_json_figures_match_screen(self, tmp_path):
         """The figures written are crg screen's on the same inputs."""
@@ -373,12 +373,13 @@ class TestReportRunErrors:
          "Error: crg report writes the recommendation of RULES and PROPOSALS_DIR, or of a recorded run with --run RUN "
          "(crg history lists the runs)\n  fix: give one of the two\n"),
         (["rules.yaml"],
-         "Error: PROPOSALS_DIR: the folder of proposals to screen is missing (it comes after the rules file)\n"),
+         "Error: PROPOSALS_DIR: the folder of proposals to screen is missing (it comes after the rules file)\n"
+         "  fix: give the folder after the rules file: crg report RULES PROPOSALS_DIR -o FILE\n"),
         (["rules.yaml", "props", "--register", "crg.db"],
          "Error: --register: names the register to read a recorded run from, so it needs --run RUN\n"
          "  fix: add --run RUN, or leave --register out\n"),
-        (["--run", "4"], "Error: crg.db: run 4 is not in the register (it holds run 1)\n"),
-        (["--run", "one"], "Error: RUN: 'one' is not a run number (crg history lists them)\n"),
+        (["--run", "4"], "Error: crg.db: run 4 is not in the register (it holds run 1)\n  fix: give the number of a run it holds (crg history lists them)\n"),
+        (["--run", "one"], "Error: RUN: 'one' is not a run number (crg history lists them)\n  fix: give a run's number, e.g. 1\n"),
         (["--run", "1", "--register", "none.db"], "Error: none.db: there is no register here (crg record makes one)\n"),
         (["--run", "1", "--register", "rules.yaml"], "Error: rules.yaml: is not a register (not an SQLite database)\n"),
         (["--run", "1", "--register", "props"], "Error: props: is a folder, not a register\n"),

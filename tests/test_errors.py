@@ -94,3 +94,24 @@ class TestInputWarning:
         """Made a mistake (for --strict), it keeps its place and fix."""
         err = InputWarning("copied?", file="a.yaml", field="submitted", line=5, column=12, fix="check it").as_error()
         assert str(err) == "a.yaml:5:12: submitted: copied?\n  fix: check it"
+
+
+class TestEveryMistakeSaysHowToFixIt:
+    def test_every_input_error_of_the_engine_has_a_fix(self):
+        """Every mistake the engine raises about a user's input names how to fix it: each ``InputError(...)``
+        in engine/ is given a ``fix=`` (or its keywords from a mapping), and so is each mistake placed in a file
+        (``error`` and ``refuse`` with their third argument)."""
+        import ast
+        from pathlib import Path
+
+        missing = []
+        for path in sorted((Path(__file__).resolve().parent.parent / "engine").rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call) or any(k.arg in ("fix", None) for k in node.keywords):
+                    continue
+                name = getattr(node.func, "id", getattr(node.func, "attr", None))
+                # InputError(problem, ...); a file's error(path, problem, fix) and refuse(key, problem, fix)
+                if name == "InputError" or (name in ("error", "refuse") and isinstance(node.func, ast.Attribute)
+                                            and len(node.args) < 3):
+                    missing.append(f"{path.name}:{node.lineno}")
+        assert missing == []

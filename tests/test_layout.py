@@ -116,6 +116,38 @@ class TestMoney:
             assert (last[0].value, last[1].value) == (row[0], parse_money(row[1]))
 
 
+class TestIneligibleSheet:
+    def test_a_cost_counted_once(self):
+        """A proposal that fails two rules has two rows, its cost on the first alone: the column adds up to what
+        the ineligible proposals ask for."""
+        doc = example_doc(False)
+        entry = doc["ineligible"][0]
+        entry["failed"] = entry["failed"] + [dict(entry["failed"][0], rule="another-rule")]
+        sheet = next(s for s in layout.sections(doc) if s.key == "ineligible").sheets[0]
+        rows = [r for r in sheet.rows if r[0].value == entry["id"]]
+        assert [r[2].value for r in rows] == [parse_money(entry["cost"]), None]
+        assert sum(r[2].value or 0 for r in sheet.rows) == sum(parse_money(e["cost"]) for e in doc["ineligible"])
+
+
+class TestScenarioChanges:
+    def test_told_as_compare_tells_them(self):
+        """A score that moves less than its one decimal shows is named among those that moved too little, as crg
+        compare names it, not told as 'score 7.8 → 7.8'."""
+        doc = example_doc()
+        side = doc["scenarios"]["scenarios"][0]
+        side["changes"] = [
+            {"id": "a", "direction": "same", "text": "score 7.8 → 7.8: value moved", "score_before": "7.81",
+             "score_after": "7.79"},
+            {"id": "b", "direction": "same", "text": "score 7.9 → 7.7: value moved", "score_before": "7.9",
+             "score_after": "7.7"},
+        ]
+        section = next(s for s in layout.sections(doc) if s.key == "scenarios")
+        words = [b.text for b in section.blocks if isinstance(b, layout.Para)]
+        assert "b score 7.9 → 7.7: value moved" in words
+        assert "Scores that moved too little to show at one decimal: a." in words
+        assert not any(w.startswith("a score") for w in words)
+
+
 class TestCellText:
     def test_kinds(self):
         """Each kind of cell is shown by engine.fmt, and an empty one as '-'."""

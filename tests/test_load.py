@@ -93,6 +93,14 @@ class TestLoadInputs:
                                   "nothing in the comparison\n  fix: give each scenario a name of its own")
         assert [s.name for s in load_inputs(R2627, EXAMPLES, ["a.yaml", "c.yaml"]).scenarios] == ["cut", "cut more"]
 
+    def test_a_scenario_named_baseline(self, tmp_path, monkeypatch):
+        """'baseline' heads the comparison's first column: a scenario of that name is refused."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "a.yaml").write_text("name: baseline\nupfront: £20,000\n", encoding="utf-8")
+        with pytest.raises(InputError) as err:
+            load_inputs(R2627, EXAMPLES, ["a.yaml"])
+        assert str(err.value).startswith("a.yaml: name: 'baseline' is also the name of the run without the scenarios")
+
     def test_warnings_gathered(self):
         """The rules file's warnings and those of the proposals come back together, in order."""
         inputs = load_inputs(RULES / "kcsp-2025-26.yaml", PROPOSALS / "2025-26")

@@ -187,7 +187,8 @@ class TestFindRun:
         with open_register(path) as reg:
             with pytest.raises(InputError) as exc:
                 find_run(reg, 3)
-        assert str(exc.value) == f"{path}: run 3 is not in the register (it holds run 1)"
+        assert str(exc.value) == (f"{path}: run 3 is not in the register (it holds run 1)\n"
+                                  "  fix: give the number of a run it holds (crg history lists them)")
 
     @pytest.mark.parametrize("text", ["x", "-1", "1.5", ""])
     def test_not_a_number(self, text):

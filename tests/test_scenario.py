@@ -87,6 +87,12 @@ class TestApply:
         with pytest.raises(InputError, match="did you mean 'dhr-learning-webinars'"):
             apply(ROUND, PROPOSALS, Overrides(without=("dhr-learning-webinar",)))
 
+    def test_a_cost_for_a_proposal_taken_out(self):
+        """A cost given to a proposal the same what-ifs take out would count for nothing: refused."""
+        with pytest.raises(InputError, match="'nte-welfare-training' is given a cost and also taken out"):
+            apply(ROUND, PROPOSALS, Overrides(without=("nte-welfare-training",),
+                                              costs=(("nte-welfare-training", 400000),)))
+
 
 class TestDescribe:
     def test_every_override_is_described(self):

@@ -103,7 +103,7 @@ def _one_source(ctx, rules, proposals, run_id) -> None:
                          "with --run RUN (crg history lists the runs)", fix="give one of the two")
     if proposals is None:
         raise InputError("the folder of proposals to screen is missing (it comes after the rules file)",
-                         field="PROPOSALS_DIR")
+                         field="PROPOSALS_DIR", fix="give the folder after the rules file: crg report RULES PROPOSALS_DIR -o FILE")
     typed = given(ctx, only=("register",))
     if typed:
         raise InputError("names the register to read a recorded run from, so it needs --run RUN", field=typed[0],

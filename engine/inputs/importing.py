@@ -90,6 +90,8 @@ class Cell:
         sheet = f"sheet {self.sheet}, " if self.sheet is not None else ""
         return (f"{self.file}: " if file else "") + f"{sheet}row {self.row}"
 
+_READABLE = "check that the file is there and that you may read it"
+
 
 def _letter(column: int) -> str:
     """``A``, ``Z``, ``AA``: a column's letters."""
@@ -172,7 +174,7 @@ def _csv_rows(path: Path, shown: str) -> tuple[tuple[Any, ...], ...]:
         raise InputError(f"is not UTF-8 text (byte {exc.start + 1})", file=shown,
                          fix="save it from the spreadsheet as 'CSV UTF-8'") from None
     except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror})", file=shown) from None
+        raise InputError(f"cannot be read ({exc.strerror})", file=shown, fix=_READABLE) from None
     try:
         return tuple(tuple(row) for row in csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
@@ -193,7 +195,7 @@ def _workbook(path: Path, shown: str, which: int) -> list[Sheet]:
         raise InputError(f"is not an Excel workbook that can be read ({exc.__class__.__name__})", file=shown,
                          fix="open it in the spreadsheet and save it as an Excel workbook (.xlsx)") from None
     except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror})", file=shown) from None
+        raise InputError(f"cannot be read ({exc.strerror})", file=shown, fix=_READABLE) from None
     try:
         return [Sheet(shown, sheet.title, (which, i), tuple(tuple(r) for r in sheet.iter_rows(values_only=True)))
                 for i, sheet in enumerate(book.worksheets)]

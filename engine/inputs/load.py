@@ -83,7 +83,7 @@ def read_together(problems: Problems, round_: Round, proposals: Sequence[Proposa
     one name, a panel score from an agency the round does not list, an override or a scenario naming a rule or
     proposal the round does not have.  Every command that screens files goes through here, a recorded run's
     included."""
-    named: dict[str, str] = {}
+    named: dict[str, str] = {"baseline": "the run without the scenarios, which every comparison shows first"}
     for scenario in scenarios:
         if scenario.name in named:
             problems.add(InputError(f"'{scenario.name}' is also the name of {named[scenario.name]}, so the two would "

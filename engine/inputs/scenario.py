@@ -258,11 +258,15 @@ def apply(round_: Round, proposals: Sequence[Proposal], o: Overrides,
         else:
             rules = [attrs.evolve(r, severity="flag") if r.id == rule_id else r for r in rules]
     ids = [p.id for p in proposals]
-    for pid in list(o.without) + [pid for pid, _ in o.costs]:
+    for pid in dict.fromkeys(list(o.without) + [pid for pid, _ in o.costs]):
         if pid not in ids:
             problems.add(InputError(f"no proposal '{pid}'{did_you_mean(pid, ids)}", file=where,
                                     field="without" if pid in o.without else "costs",
                                     fix="use the id of a proposal in the folder"))
+        elif pid in o.without and pid in dict(o.costs):
+            problems.add(InputError(f"'{pid}' is given a cost and also taken out, so its cost would count for "
+                                    "nothing", file=where, field="costs",
+                                    fix="either take it out or give it a cost, not both"))
     problems.check()
     costs = dict(o.costs)
     changed = []

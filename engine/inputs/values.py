@@ -26,7 +26,8 @@ _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 def text(value) -> str:
     """A non-empty line or paragraph of text."""
     if not isinstance(value, str):
-        raise InputError(f"expected text, found {fmt.found(value)}")
+        raise InputError(f"expected text, found {fmt.found(value)}",
+                         fix="write the value as words after the colon, on the same line (in quotes if they hold ': ')")
     value = value.strip()
     if not value:
         raise InputError("is empty", fix="write the text, or remove the field")

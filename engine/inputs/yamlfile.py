@@ -139,7 +139,9 @@ class YamlFile:
     def fields(self, what: str) -> "Fields":
         """The top level of the file, which must be a mapping."""
         if not isinstance(self.data, dict):
-            raise self.error((), f"expected {what} as a mapping of 'field: value' lines, found {fmt.found(self.data)}")
+            raise self.error((), f"expected {what} as a mapping of 'field: value' lines, found {fmt.found(self.data)}",
+                             fix="write one 'field: value' line for each field, from the start of the line "
+                                 "(crg fields lists them)")
         return Fields(self, ())
 
 
@@ -191,7 +193,8 @@ class Source:
         except IsADirectoryError:
             raise InputError("is a folder, not a YAML file", file=shown, fix="give the path of a .yaml file") from None
         except OSError as exc:
-            raise InputError(f"cannot be read ({exc.strerror})", file=shown) from None
+            raise InputError(f"cannot be read ({exc.strerror})", file=shown,
+                             fix="check that the file is there and that you may read it") from None
 
     @property
     def sha256(self) -> str:
@@ -279,7 +282,8 @@ def _compose(text: str, name: str, loader) -> YamlFile:
             fix="check the indentation and quoting on this line or the one before",
         ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {fmt.short(' '.join(str(exc).split()), 80)}", file=name) from None
+        raise InputError(f"not valid YAML: {fmt.short(' '.join(str(exc).split()), 80)}", file=name,
+                         fix="check the indentation and quoting where the message points") from None
     if not nodes or nodes == [None]:
         raise InputError("the file is empty", file=name, fix="fill it in, or remove it")
     if len(nodes) != 1 or nodes[0] is None:
@@ -367,6 +371,7 @@ class _Reader:
                 raise InputError(
                     "a key must be a plain word", file=name, field=dotted(path),
                     line=key_mark.line + 1, column=key_mark.column + 1,
+                    fix="write the field's name as a word followed by a colon, with no quotes, brackets or '?'",
                 )
             key = key_node.value
             if node.flow_style and before is not None:
@@ -508,7 +513,8 @@ class Fields:
         for part in path:
             value = value[part]
         if not isinstance(value, dict):
-            self.file.problem(self.file.error(path, f"expected a mapping, found {fmt.found(value)}"))
+            self.file.problem(self.file.error(path, f"expected a mapping, found {fmt.found(value)}",
+                                              "write its fields as 'field: value' lines, indented under it"))
             return Fields.absent(self.file, path)
         return Fields(self.file, path)
 

@@ -35,7 +35,8 @@ def write_new(path: str | Path, text: str, *, flag: str | None = None) -> None:
     try:
         write_whole(target, text.encode("utf-8"))
     except OSError as exc:
-        raise InputError(f"cannot be written ({exc.strerror})", file=str(path), field=flag) from None
+        raise InputError(f"cannot be written ({exc.strerror})", file=str(path), field=flag,
+                         fix="write it to a folder you may write to, with room for it") from None
 
 
 # --- a new proposal -----------------------------------------------------------------------------------

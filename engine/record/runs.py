@@ -203,7 +203,8 @@ def _words(text: str, flag: str) -> str:
 def run_number(text: str) -> int:
     """The run number the user typed."""
     if not text.strip().isdigit():
-        raise InputError(f"'{text}' is not a run number (crg history lists them)", field="RUN")
+        raise InputError(f"'{text}' is not a run number (crg history lists them)", field="RUN",
+                         fix="give a run's number, e.g. 1")
     return int(text)
 
 
@@ -214,7 +215,8 @@ def find_run(register: Register, run_id: int) -> Run:
         ids = register.run_ids()
         held = ("it holds no runs yet" if not ids else f"it holds run {ids[0]}" if len(ids) == 1 else
                 f"it holds runs {ids[0]} and {ids[1]}" if len(ids) == 2 else f"it holds runs {ids[0]} to {ids[-1]}")
-        raise InputError(f"run {run_id} is not in the register ({held})", file=register.path)
+        raise InputError(f"run {run_id} is not in the register ({held})", file=register.path,
+                         fix="give the number of a run it holds (crg history lists them)")
     return run
 
 

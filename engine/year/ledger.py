@@ -538,7 +538,8 @@ class _Book:
             blamed = [e for e in raised if pot == "all" or self.rows[e.project].project.pot == pot]
             if not blamed:  # cannot happen: only a cost revised upward makes a pot short by the end of a day
                 raise InputError(f"the costs above the projects' allocations leave the {pot} pot "
-                                 f"{fmt.money_short(short)} short", file=self.ledger.file, field="events")
+                                 f"{fmt.money_short(short)} short", file=self.ledger.file, field="events",
+                                 fix="record a 'moved' event of at least that much into the pot")
             e = blamed[-1]
             allocation = self.rows[e.project].project.allocation
             where = "the grant" if pot == "all" else f"the {pot} pot"

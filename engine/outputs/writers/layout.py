@@ -266,8 +266,10 @@ def _ineligible(doc) -> Section:
         rows = tuple((text(f["rule"]), text(f["reason"]), text(f["source"])) for f in e["failed"])
         blocks.append(Table(f"{e['id']}: {e['title']} ({fmt.money(pence(e['cost']))}, {e['lead_agency']})",
                             ("rule failed", "why", "source of the rule"), rows))
-        sheet_rows += [(text(e["id"]), text(e["title"]), money(e["cost"]), *row) for row in rows]
-    sheet = Table("Ineligible proposals, one row for each rule failed",
+        # the cost once, on the proposal's first row: a column that adds up to what the proposals ask for
+        sheet_rows += [(text(e["id"]), text(e["title"]), money(e["cost"] if i == 0 else None), *row)
+                       for i, row in enumerate(rows)]
+    sheet = Table("Ineligible proposals, one row for each rule failed (the cost on the first)",
                   ("id", "title", "cost", "rule failed", "why", "source of the rule"), tuple(sheet_rows),
                   sheet="Ineligible")
     if not blocks:
@@ -343,6 +345,8 @@ def _scenarios(doc) -> Section:
         (text("upfront"), *(money(s["upfront"]) for s in sides)),
         (text("allocated"), *(money(s["allocated"]) for s in sides)),
         (text("remaining"), *(money(s["remaining"]) for s in sides)),
+        *([(text("tactical pot"), *(money(s["tactical"]) for s in sides))] if all("tactical" in s for s in sides)
+          else []),  # (a document kept before it was given has none)
         (text("total score"), *(score(s["total_score"]) for s in sides)),
         (text("shortlisted"), *(count(len(s["shortlist"])) for s in sides)),
         (text("entered"), text(None), *(text(", ".join(s["entered"]) or None) for s in sc["scenarios"])),
@@ -367,8 +371,21 @@ def _scenarios(doc) -> Section:
                            f"{fmt.money_change(_signed(s['remaining_change']))}, total score "
                            f"{fmt.points_change(round(Fraction(str(s['total_score_change'])) * fmt.UNITS))}.",
                            "Against the baseline:"))
-        blocks += [Para(f"{ch['id']} {ch['text']}") for ch in s["changes"]] or [Para("The shortlist is the same.")]
+        # as crg compare tells them: a score that moved less than its one decimal shows is named, not told
+        listed = [ch for ch in s["changes"] if "score_before" not in ch or _shown(ch["score_before"]) !=
+                  _shown(ch["score_after"])]
+        slight = [ch["id"] for ch in s["changes"] if ch not in listed]
+        if not s["entered"] and not s["left"]:
+            blocks.append(Para("The shortlist is the same."))
+        blocks += [Para(f"{ch['id']} {ch['text']}") for ch in listed]
+        if slight:
+            blocks.append(Para(f"Scores that moved too little to show at one decimal: {', '.join(slight)}."))
     return Section("scenarios", "The scenarios compared with the baseline", tuple(blocks), (sheet,))
+
+
+def _shown(points: str) -> str:
+    """A score as the document holds it (``"7.825"``), as shown at one decimal."""
+    return fmt.score(round(Fraction(points) * fmt.UNITS))
 
 
 def _signed(value: str) -> int:
