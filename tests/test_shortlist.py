@@ -93,6 +93,18 @@ class TestStatuses:
         assert returned.tactical == EXAMPLE_ROUND.tactical and returned.returned == returned.remaining
 
 
+class TestConsensusWords:
+    def test_how_many_agencies_make_it(self):
+        """Under consensus-first, a consensus of the one agency whose score counts (the others left out for their
+        interests) is told as one agency's, not as the panel's alone."""
+        rules, folder = ROUNDS["kcsp-2024-25"]
+        outcome = decide(load_round(rules), load_proposals(folder), policy="consensus-first")
+        words = {d.proposal.id: d.explanation for d in outcome.decisions}
+        assert "reached consensus on it (the one agency whose score counts gave it 3 or more)" in \
+            words["community-safety-learning-speakers"]
+        assert any("(all 3 agencies whose scores count gave it 3 or more)" in w for w in words.values())
+
+
 class TestMoneyOfTheGrant:
     """An upfront allocation set by a what-if need not leave the tactical pot and the grant as the rules file has
     them: what is left of it goes on (to the tactical pot, or back) only as far as it is money of the grant."""

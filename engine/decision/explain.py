@@ -93,8 +93,17 @@ def _shortlisted(sit, d, found: Keep, head: str) -> str:
         text += f"; part of the highest-scoring set of proposals that fits within {fmt.money_short(sit.budget)}"
         return text + _tie_words(sit, found.tie, with_it=False) + "."
     if sit.policy == "consensus-first" and d.score.consensus:
-        text += "; considered first, as the panel reached consensus on it"
+        text += f"; considered first, as the panel reached consensus on it ({_consensus_words(sit, p)})"
     return text + f"; {fmt.money_short(p.cost)} taken, {fmt.money_short(d.left_before - p.cost)} left."
+
+
+def _consensus_words(sit, p) -> str:
+    """How many agencies' scores make the consensus: one alone is told as one."""
+    counted = sit.round.panel.counted(p)
+    least = sit.round.scoring.consensus_min
+    if len(counted) == 1:
+        return f"the one agency whose score counts gave it {least} or more"
+    return f"all {len(counted)} agencies whose scores count gave it {least} or more"
 
 
 def _reduced(sit, d, found: Reduced, head: str) -> str:
