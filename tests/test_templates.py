@@ -96,6 +96,22 @@ class TestRoundTemplate:
         assert "Every date is moved on by\n# 2 years" in text
         assert "#   rank             go down the ranking" in text
 
+    def test_last_years_sources_kept_as_comments(self, tmp_path):
+        """The file's and each section's source name last year's papers: they become comments, so that
+        validate --strict lists the values still to source (the grant among them); a rule's source stays."""
+        from engine.inputs.provenance import require_sources
+
+        text = round_template(R2627, "2027/28")
+        assert "\n  # source: KCSP Working Group update, 31 March 2026 (para 3.2)  (of 2026/27: find this year's)\n" \
+            in text
+        assert not any(re.match(r"\s*source:", line) for line in text.split("\nrules:", 1)[0].splitlines())
+        (tmp_path / "r.yaml").write_text(text, encoding="utf-8")
+        round_ = load_round(tmp_path / "r.yaml")
+        assert round_.rule("received-by-deadline").source == load_round(R2627).rule("received-by-deadline").source
+        with pytest.raises(InputErrors) as err:
+            require_sources(tmp_path / "r.yaml")
+        assert any(e.field == "money.grant" for e in err.value.errors)
+
     def test_a_round_made_from_a_made_round(self, tmp_path):
         """A round made from one made the same way says only what was done this time: one head note, naming the
         file it came from and the years moved, and each date marked with the date it was moved from, not the date

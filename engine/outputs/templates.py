@@ -156,6 +156,28 @@ def moved_on(text: str, file, source_year: int, years: int) -> str:
                 emptied.add(file.place(item_path)[0])
         lines[line - 1] = lines[line - 1].split(":")[0] + ": []  # emptied: list what this round assumes"
         emptied.discard(line)
+    # the file's and each section's source name last year's papers, which give none of this year's values: they are
+    # kept as comments, so that 'crg validate --strict' lists every value still to source (a rule's or a gate's own
+    # source, the document it comes from, stays)
+    old_sources = set()  # their lines, which keep last year's words
+    for path in _keys(file.data, "source"):
+        if len(path) > 2:
+            continue
+        line, _ = file.place(path + ("<key>",))
+        if line is None or not lines[line - 1].lstrip().startswith("source:"):
+            continue
+        indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
+        end = line
+        while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
+            end += 1
+        while end > line and not lines[end - 1].strip():
+            end -= 1
+        for number in range(line - 1, end):
+            old_sources.add(number)
+            text_here = lines[number]
+            cut = len(text_here) - len(text_here.lstrip())
+            lines[number] = text_here[:cut] + "# " + text_here[cut:]
+        lines[line - 1] += f"  (of {old_forms[0]}: find this year's)"
     for line, changes in edits.items():
         here = lines[line - 1]
         comments = []
@@ -170,7 +192,7 @@ def moved_on(text: str, file, source_year: int, years: int) -> str:
             here += "  # " + "; ".join(comments)
         lines[line - 1] = here
     for number, line in enumerate(lines):
-        if line.lstrip().startswith("#"):
+        if line.lstrip().startswith("#") and number not in old_sources:
             for old_form, new_form in zip(old_forms, new_forms):
                 line = line.replace(old_form, new_form)
             lines[number] = line
@@ -221,8 +243,9 @@ def round_template(source: str | Path, year: str, *, name: str | None = None) ->
         f"{_HEAD}{source} for {target}. Every date is moved on by",
         f"# {abs(years)} year{'s' if abs(years) != 1 else ''} (each marked 'moved on from'); the money, the priorities, "
         "the rules and",
-        "# the scoring are kept. Check each against this year's papers, and update the sources",
-        "# ('crg validate --strict' lists every value still to source or mark as assumed).",
+        "# the scoring are kept; last year's sources are comments. Check each value against this year's",
+        "# papers and give its source ('crg validate --strict' lists every value still to source or mark as",
+        "# assumed).",
         "",
     ]
     kept = _without_head(raw)
