@@ -28,6 +28,15 @@ class TestStatusText:
         assert "The shortlist is agreed on 13 July 2021: no project holds an allocation before then." in \
             render.status_text(s).replace("\n", " ")
 
+    def test_what_rests_on_assumptions(self):
+        """The statement says how many of its values no report gives (the opening of the pot at the end of
+        January 2022 among them), and the Markdown lists them."""
+        s = status_on(*year("2021-22"), dt.date(2022, 1, 31))
+        assert "10 values that no published report gives are assumed in the rules file and the ledger, and these " \
+               "figures rest on them (crg status --format markdown lists them)." in render.status_text(s).replace(
+                   "\n", " ")
+        assert "What rests on assumptions" in render.status_text(s, "markdown")
+
     def test_unknown_money_is_null(self):
         """Money that cannot be known (the size and left of unreported projects) is null in JSON."""
         doc = render.status_doc(status_on(*year("2025-26"), dt.date(2025, 9, 1)))
@@ -38,6 +47,10 @@ class TestStatusText:
 
 class TestCloseoutText:
     """closeout_text and closeout_doc"""
+
+    def test_what_rests_on_assumptions(self):
+        c = close_out(*year("2024-25"))
+        assert "(crg closeout --format markdown lists them)." in render.closeout_text(c).replace("\n", " ")
 
     def test_carried_column_only_when_used(self):
         """No money carried into the next year, no 'carried' column in the table (always in JSON)."""

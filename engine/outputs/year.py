@@ -134,9 +134,21 @@ def status_text(status, form: str = "table") -> str:
     if state.closed_out:
         notes.append(f"The year was closed out on {fmt.date(state.closed_out)}.")
     notes.append(f"{len(state.events)} event{'s' if len(state.events) != 1 else ''} of the ledger up to this date.")
+    assumed = provenance.assumptions(state.round, (), state.ledger)
     if form == "markdown":
-        return "\n".join([f"## {fmt.markdown(title)}", "", _table(rows, headers, form, align), "", _prose(notes, form)]) + "\n"
+        return "\n".join([f"## {fmt.markdown(title)}", "", _table(rows, headers, form, align), "", _prose(notes, form)]
+                         + assumptions_markdown(assumed)) + "\n"
+    notes += _assumed_note(assumed, "status")
     return f"{title}\n\n{_table(rows, headers, form, align)}\n\n{_prose(notes, form)}\n"
+
+
+def _assumed_note(assumed, command: str) -> list[str]:
+    """A line saying that the figures rest on values no published report gives, and where they are listed."""
+    if not assumed:
+        return []
+    return [f"{fmt.count(len(assumed), 'value')} that no published report gives {'is' if len(assumed) == 1 else 'are'} "
+            f"assumed in the rules file and the ledger, and these figures rest on them (crg {command} --format "
+            f"markdown lists them)."]
 
 
 # --- crg tactical -----------------------------------------------------------------------------------
@@ -224,9 +236,9 @@ def closeout_text(closeout, form: str = "table") -> str:
         "provisional: the ledger records no close-out"
     title = f"{c.round.name}: close-out ({when})"
     body = _table(rows, headers, form, align)
+    assumed = provenance.assumptions(c.round, (), c.ledger)
     if form == "markdown":
-        assumed = provenance.assumptions(c.round, (), c.ledger)
         return "\n".join([f"## {fmt.markdown(title)}", "", body, "", _prose(c.summary(), form)]
                          + assumptions_markdown(assumed)) + "\n"
-    return f"{title}\n\n{body}\n\n{_prose(c.summary(), form)}\n"
+    return f"{title}\n\n{body}\n\n{_prose(list(c.summary()) + _assumed_note(assumed, 'closeout'), form)}\n"
 
