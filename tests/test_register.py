@@ -15,7 +15,7 @@ import pytest
 
 from engine.record import register as register_module
 from engine.record.model import GENESIS
-from engine.record.register import (APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, TABLES, RegisterError,
+from engine.record.register import (APPLICATION_ID, COLUMNS, MIGRATIONS, SCHEMA_VERSION, TABLES, RegisterError,
                                     expected_guards, open_register)
 from engine.record.runs import verify
 
@@ -61,6 +61,19 @@ class TestOpenRegister:
         """A folder is not a register."""
         with pytest.raises(RegisterError, match="is a folder, not a register"):
             open_register(tmp_path, create=True)
+
+    @pytest.mark.parametrize("what", ["empty file", "empty database"])
+    def test_empty_without_create(self, what, tmp_path):
+        """Reading an empty file (or an SQLite database with nothing in it) is refused, and nothing is written."""
+        path = tmp_path / "crg.db"
+        path.write_bytes(b"")
+        if what == "empty database":
+            sqlite3.connect(path).execute("VACUUM").connection.close()
+        before = path.read_bytes()
+        with pytest.raises(RegisterError) as exc:
+            open_register(path)
+        assert str(exc.value) == f"{path}: is empty, not a register (crg record makes one)"
+        assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["crg.db"]
 
     def test_text_file(self, tmp_path):
         """A file that is not an SQLite database is refused in one line."""
@@ -128,12 +141,13 @@ class TestMigrations:
 
     @pytest.mark.parametrize("version", sorted(EARLIER_VERSIONS))
     def test_migrates_in_place(self, version, tmp_path, clock):
-        """A register of an earlier version is brought to the current one in place, keeping and verifying its runs."""
+        """A register of an earlier version is brought to the current one in place, keeping and verifying its runs.
+        (An empty file, version 0, is made a register only by a writer: test_empty_without_create.)"""
         path = tmp_path / "crg.db"
         EARLIER_VERSIONS[version](path)
         assert marks(path)[1] == version
         before = sqlite3.connect(path).execute("SELECT count(*) FROM runs").fetchone()[0] if version else 0
-        with open_register(path) as reg:
+        with open_register(path, create=version == 0) as reg:
             assert len(reg.runs()) == before
             assert verify(reg).sound
             assert reg.guards() == expected_guards()
@@ -157,6 +171,17 @@ class TestMigrations:
         assert marks(path)[1] == 1
         tables = {row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert "decisions" not in tables
+
+
+class TestColumns:
+    def test_the_types_are_the_schema(self, tmp_path):
+        """The type each column is read as is the one its migration declares, and NULL only where it allows it."""
+        path = tmp_path / "crg.db"
+        open_register(path, create=True).close()
+        db = sqlite3.connect(path)
+        found = {t: {name: sql + ("" if notnull or pk else " NULL")
+                     for _, name, sql, notnull, _, pk in db.execute(f"PRAGMA table_info({t})")} for t in TABLES}
+        assert found == COLUMNS
 
 
 class TestAppendOnly:

@@ -228,6 +228,13 @@ TAMPERING = {
     "a recommendation taken out": ("UPDATE runs SET recommendation = NULL WHERE id = 2;", ("runs",), 2),
     "a recommendation lost": ("DELETE FROM files WHERE sha256 = (SELECT recommendation FROM runs WHERE id = 3);",
                               ("files",), 1),
+    # values of another type than crg wrote: read as they are found, and named
+    "a run's outcome as bytes": ("UPDATE runs SET outcome = CAST(outcome AS BLOB) WHERE id = 2;", ("runs",), 2),
+    "a run's hash as bytes": ("UPDATE runs SET hash = CAST(hash AS BLOB) WHERE id = 2;", ("runs",), 2),
+    "a file's position as text": ("UPDATE inputs SET position = 'first' WHERE run = 3 AND position = 0;",
+                                  ("inputs",), 3),
+    "a file's bytes as other text": ("UPDATE files SET bytes = 'id: x' WHERE sha256 = "
+                                     "(SELECT sha256 FROM inputs WHERE run = 1 AND position = 4);", ("files",), 1),
 }
 
 
@@ -275,6 +282,23 @@ class TestVerify:
             result = verify(reg)
         assert [(p.run, p.text) for p in result.problems] == [
             (1, "its hash does not match what the register holds (a row was changed outside crg)")]
+
+    def test_a_value_of_another_type(self, tmp_path, clock):
+        """A value of another type than crg wrote is named by verify, and refused by any other reading of the run,
+        in one line pointing to crg verify."""
+        path = tmp_path / "crg.db"
+        record_round(path)
+        record_round(path)
+        sqlite_shell(path, unguarded("UPDATE runs SET outcome = CAST(outcome AS BLOB) WHERE id = 2;", "runs"))
+        with open_register(path) as reg:
+            result = verify(reg)
+            assert [(p.run, p.text) for p in result.problems if p.run is not None] == [
+                (2, "runs.outcome holds bytes where crg writes text (a row was changed outside crg)")]
+            assert reg.run(1).id == 1
+            with pytest.raises(RegisterError) as exc:
+                reg.run(2)
+        assert str(exc.value) == (f"{path}: run 2 has been changed outside crg: runs.outcome holds bytes where crg "
+                                  "writes text\n  fix: crg verify lists what in the register is not as recorded")
 
     @pytest.mark.parametrize("sql", [
         "UPDATE decisions SET outcome = 'approved';",

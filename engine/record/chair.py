@@ -17,7 +17,7 @@ import attrs
 from ..errors import InputError, did_you_mean
 from ..inputs.money import parse as parse_money
 from .model import CHAIR_OUTCOMES, ChairDecision, Departure, Run
-from .register import Register
+from .register import Register, changed
 from . import runs
 from .runs import find_run
 
@@ -137,10 +137,22 @@ class Recorded:
         return parse_money(self.run.document()["upfront"])
 
 
+def _together(register: Register, run: Run, decisions: Sequence[ChairDecision]) -> Recorded:
+    """*run* with the Chair's *decisions* on it.  ``decide`` records a departure only on a proposal of the run: one
+    on another was changed outside crg."""
+    ids = {p["id"] for p in run.document()["proposals"]} if any(d.departures for d in decisions) else set()
+    for d in decisions:
+        for x in d.departures:
+            if x.proposal not in ids:
+                raise changed(f"departures.proposal is '{x.proposal}', which is not a proposal of the run",
+                              run=run.id, decision=d.id, file=register.path)
+    return Recorded(run, tuple(decisions))
+
+
 def recorded(register: Register, run_id: int) -> Recorded:
     """Run *run_id* with the Chair's decisions on it."""
     run = find_run(register, run_id)
-    return Recorded(run, tuple(register.decisions(run.id)))
+    return _together(register, run, register.decisions(run.id))
 
 
 def history(register: Register, round_id: str | None = None) -> list[Recorded]:
@@ -148,4 +160,4 @@ def history(register: Register, round_id: str | None = None) -> list[Recorded]:
     decisions: dict[int, list[ChairDecision]] = {}
     for d in register.decisions():
         decisions.setdefault(d.run, []).append(d)
-    return [Recorded(run, tuple(decisions.get(run.id, ()))) for run in register.runs(round_id)]
+    return [_together(register, run, decisions.get(run.id, ())) for run in register.runs(round_id)]

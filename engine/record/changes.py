@@ -187,10 +187,13 @@ def _file_changes(before, after) -> list[FileChange]:
 
 
 def _written(x, y) -> list[Difference]:
-    """The values of two versions of a file that differ, as written in them."""
+    """The values of two versions of a file that differ, as written in them (none when the register has lost the
+    bytes of either, or they no longer read)."""
+    if x.data is None or y.data is None:
+        return []
     try:
         return differences(x.source().yaml().data, y.source().yaml().data)
-    except (InputError, TypeError):  # bytes lost, or no longer readable
+    except (InputError, TypeError):  # no longer readable
         return []
 
 

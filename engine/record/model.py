@@ -97,6 +97,9 @@ class Run:
     # the document's bytes (UTF-8 JSON), held when the run is being recorded or once read
     # (Register.recommendation); None otherwise, and when the register has lost them
     recommendation_data: bytes | None = attrs.field(default=None, repr=False, eq=False)
+    # what in the register's rows of the run is not as crg writes it (each such value read as None), when read
+    # as found (Register.runs); empty for a run as recorded
+    altered: tuple[str, ...] = attrs.field(default=(), repr=False, eq=False)
 
     def document(self) -> dict[str, Any]:
         """The outcome, as recorded."""
@@ -161,6 +164,8 @@ class ChairDecision:
     id: int | None = None
     previous: str | None = None
     hash: str | None = None
+    # what in the register's rows of the decision is not as crg writes it, when read as found (see Run.altered)
+    altered: tuple[str, ...] = attrs.field(default=(), repr=False, eq=False)
 
     def sealed(self, decision_id: int, previous: str, run_hash_now: str) -> "ChairDecision":
         """This decision as entry *decision_id*, after *previous*, on the run whose hash is *run_hash_now*."""

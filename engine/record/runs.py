@@ -26,7 +26,7 @@ from ..inputs.scenario import Overrides, run as run_round, scenario_from_file
 from ..inputs.yamlfile import Source
 from .changes import Difference, differences
 from .model import GENESIS, Input, Run, decision_hash, digest, run_hash
-from .register import Register, RegisterError, expected_guards
+from .register import Register, RegisterError, changed, expected_guards
 
 __all__ = [
     "APPLIED", "Inputs", "Problem", "Replay", "Verification", "clock", "engine_version", "find_run", "reading",
@@ -69,6 +69,8 @@ class Inputs:
         for i in run.inputs:
             if i.data is None:
                 raise RegisterError(f"run {run.id}: the bytes of {i.name} are missing from the register")
+            if i.found_sha256() != i.sha256:
+                raise changed(f"the bytes of {i.name} are not those recorded", run=run.id)
         return cls(run.rules.source(), run.folder, tuple(i.source() for i in run.inputs_of("proposal")),
                    tuple(i.source() for i in run.inputs_of("scenario")))
 
@@ -300,13 +302,14 @@ def verify(register: Register) -> Verification:
     missing = sorted(expected_guards() - register.guards())
     if missing:
         problems.append(Problem(None, "the triggers that refuse changes are missing: " + ", ".join(missing)))
-    runs = register.runs()
+    runs = register.runs(as_found=True)
     previous = GENESIS
     for run in runs:
-        problems += [Problem(run.id, text) for text in _run_problems(register.recommendation(run), previous)]
+        problems += [Problem(run.id, text)
+                     for text in _run_problems(register.recommendation(run, as_found=True), previous)]
         previous = run.hash
     hashes = {run.id: run.hash for run in runs}
-    decisions = register.decisions()
+    decisions = register.decisions(as_found=True)
     last = GENESIS
     for d in decisions:
         problems += [Problem(d.run, f"the Chair's decision {d.id} {text}") for text in _decision_problems(d, last, hashes)]
@@ -315,7 +318,13 @@ def verify(register: Register) -> Verification:
     return Verification(len(runs), previous, tuple(problems), len(decisions), last)
 
 
+# after each value of a row that is not as crg writes it
+_OUTSIDE = " (a row was changed outside crg)"
+
+
 def _run_problems(run: Run, previous: str) -> list[str]:
+    if run.altered:  # values crg cannot read (each None here): neither its hash nor its place can be checked
+        return [text + _OUTSIDE for text in run.altered]
     out = []
     if run.previous != previous:
         out.append("does not follow the run before it (a run was changed or taken out before it)")
@@ -335,6 +344,8 @@ def _run_problems(run: Run, previous: str) -> list[str]:
 
 
 def _decision_problems(d, previous: str, run_hashes: dict[int, str]) -> list[str]:
+    if d.altered:  # as for a run
+        return [f"is not as crg wrote it: {text}{_OUTSIDE}" for text in d.altered]
     if d.run not in run_hashes:
         return [f"is on run {d.run}, which is not in the register"]
     out = []
