@@ -281,10 +281,13 @@ class _Scan:
         # the eligible upfront bids in the order the policy considers them
         self.order = sorted(ranked, key=lambda pid: (first_group and not self.decisions[pid].score.consensus,
                                                      ranked.index(pid)))
-        # the total eligible cost: at least the allocation, and the total at itself
-        upto = max(budget, world.state(budget).eligible_cost)
-        while world.state(upto).eligible_cost > upto:
-            upto = world.state(upto).eligible_cost
+        # the last allocation looked at: at least the allocation in use, the total eligible cost at every
+        # allocation, and the last allocation at which the eligible proposals change; a cost is compared only with
+        # the allocation (or a fixed sum), so past the cost of every upfront proposal together nothing changes
+        bound = max(budget, sum(p.cost for p in public.proposals if p.pot == "upfront"))
+        totals = [world.state(b).eligible_cost for b in range(0, bound + 1, G)]
+        changes = [k * G for k in range(1, len(totals)) if totals[k] != totals[k - 1]]
+        upto = max(budget, max(totals), *changes)
         self.upto = upto
         self.grid = range(0, upto + 1, G)
         self.states = {b: world.state(b) for b in self.grid}

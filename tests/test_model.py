@@ -22,8 +22,10 @@ DECISION = ChairDecision(run=1, decided_at="2026-04-28T09:00:00Z", outcome="amen
 
 # the fields of each that its hash covers (all but the ones sealing gives it; the recommendation document's bytes
 # are sealed through their digest, which verify checks them against)
-RUN_FIELDS = [f.name for f in attrs.fields(Run) if f.name not in ("id", "previous", "hash", "recommendation_data")]
-DECISION_FIELDS = [f.name for f in attrs.fields(ChairDecision) if f.name not in ("id", "previous", "hash")]
+# (what the register was found to hold otherwise than as recorded is how a run was read, not what it holds)
+RUN_FIELDS = [f.name for f in attrs.fields(Run)
+              if f.name not in ("id", "previous", "hash", "recommendation_data", "altered")]
+DECISION_FIELDS = [f.name for f in attrs.fields(ChairDecision) if f.name not in ("id", "previous", "hash", "altered")]
 
 
 def other(value):
