@@ -20,25 +20,14 @@ import sqlite3
 
 import pytest
 
-from engine.record.register import open_register
+from engine.record.register import COLUMNS, open_register
 
 from .conftest import ROUNDS
 from .registers import crg, record_round, sqlite_shell
 
-# every column of the register, by table, with its type (test_every_column_is_tried checks them with SQLite)
-SCHEMA = {
-    "files": {"sha256": "TEXT", "bytes": "BLOB"},
-    "runs": {"id": "INTEGER", "recorded_at": "TEXT", "engine_version": "TEXT", "engine": "TEXT",
-             "recorded_by": "TEXT", "note": "TEXT", "round_id": "TEXT", "round_name": "TEXT", "folder": "TEXT",
-             "overrides": "TEXT", "reading": "TEXT", "outcome": "TEXT", "outcome_table": "TEXT",
-             "outcome_markdown": "TEXT", "previous": "TEXT", "hash": "TEXT", "recommendation": "TEXT"},
-    "inputs": {"run": "INTEGER", "position": "INTEGER", "kind": "TEXT", "name": "TEXT", "key": "TEXT",
-               "sha256": "TEXT"},
-    "decisions": {"id": "INTEGER", "run": "INTEGER", "decided_at": "TEXT", "outcome": "TEXT", "decided_by": "TEXT",
-                  "note": "TEXT", "previous": "TEXT", "hash": "TEXT"},
-    "departures": {"decision": "INTEGER", "position": "INTEGER", "proposal": "TEXT", "recommended": "TEXT",
-                   "decided": "TEXT", "reason": "TEXT"},
-}
+# every column of the register, by table, with its type (the engine's own table, which test_every_column_is_tried and
+# tests/test_register.py check against SQLite's listing of the schema)
+SCHEMA = {table: {column: kind.split()[0] for column, kind in columns.items()} for table, columns in COLUMNS.items()}
 TABLES = tuple(SCHEMA)
 
 # the run edited (its rows, its files, the Chair's decision on it), and the other run
