@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 import re
+from decimal import Decimal
+from fractions import Fraction
 from itertools import combinations
 
 import attrs
@@ -264,8 +266,15 @@ def _check_tie(outcome, d, items, budget) -> int:
         return 1
     score, cost = other[0], -other[1]
     if score < chosen[0]:
-        assert f"the best set {side} scores {fmt.score(score)}," in text, (p.id, other, text)
-        assert f"less than the {fmt.score(chosen[0])} of the set chosen" in text, (p.id, text)
+        m = re.search(rf"the best set {side} scores ([0-9.]+), ([0-9.]+) less than the ([0-9.]+) of the set chosen",
+                      text)
+        assert m, (p.id, other, text)
+        # each figure the exact one rounded, to one decimal or all three to the unit, and as shown they add up
+        digits = len(m.group(1).split(".")[1])
+        assert m.group(1) == fmt.points(Fraction(score, fmt.UNITS), digits), (p.id, other, text)
+        assert m.group(3) == fmt.points(Fraction(chosen[0], fmt.UNITS), digits), (p.id, text)
+        assert m.group(2) == fmt.points(Fraction(chosen[0] - score, fmt.UNITS), digits), (p.id, text)
+        assert Decimal(m.group(3)) - Decimal(m.group(1)) == Decimal(m.group(2)) > 0, (p.id, text)
     elif cost > -chosen[1]:
         assert (f"the best set {side} scores the same {fmt.score(score)} but costs {fmt.money_short(cost)}, "
                 f"{fmt.money_short(cost + chosen[1])} more") in text, (p.id, other, text)

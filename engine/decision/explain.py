@@ -7,6 +7,7 @@ for; the tests run the what-if each sentence names to check it.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 import attrs
@@ -134,11 +135,12 @@ def _tie_words(sit, tie: Tie | None, *, with_it: bool) -> str:
     side = "with it" if with_it else "without it"
     if tie.kind == "lower":
         gap = tie.chosen_score - tie.score
-        shown = fmt.points(Fraction(gap, fmt.UNITS))
-        if shown == "0.0":
-            shown = fmt.points(Fraction(gap, fmt.UNITS), 3)
-        return (f": the best set {side} scores {fmt.score(tie.score)}, {shown} less than the "
-                f"{fmt.score(tie.chosen_score)} of the set chosen")
+        figures = [fmt.score(tie.score), fmt.points(Fraction(gap, fmt.UNITS)), fmt.score(tie.chosen_score)]
+        if figures[1] == "0.0" or Decimal(figures[2]) - Decimal(figures[0]) != Decimal(figures[1]):
+            # at one decimal the three would not add up (or the gap would show as none): all three to the unit
+            figures = [fmt.points(Fraction(units, fmt.UNITS), 3) for units in (tie.score, gap, tie.chosen_score)]
+        return (f": the best set {side} scores {figures[0]}, {figures[1]} less than the "
+                f"{figures[2]} of the set chosen")
     if tie.kind == "dearer":
         return (f": the best set {side} scores the same {fmt.score(tie.score)} but costs "
                 f"{fmt.money_short(tie.cost)}, {fmt.money_short(tie.cost - tie.chosen_cost)} more, so the cheaper "
