@@ -148,6 +148,52 @@ class TestCommandsShowProgress:
         assert invoke("compare", R2627, EXAMPLES, scenario).exit_code == 0
         assert "Deciding each scenario" in tty.getvalue()
 
+    def test_report_record_and_replay_stages(self, monkeypatch, tmp_path):
+        """report shows the reading, the counterfactuals, the sweep and the writing of its file; record the
+        counterfactuals and the sweep its recommendation holds; replay the counterfactuals made again.  Each stage
+        comes in that order and reaches 100%, and what is written is the same as with no terminal."""
+        from engine.cli import record, report
+
+        register = tmp_path / "crg.db"
+        runs = {
+            report: (["report", R2627, EXAMPLES, "-o", tmp_path / "shown.docx"],
+                     [options.READING, "Shortlisting and explaining", "Sweeping budgets",
+                      f"Writing {tmp_path / 'shown.docx'}"]),
+            record: (["record", R2627, EXAMPLES, "--register", register, "--by", "A. Clerk"],
+                     ["Shortlisting and explaining", "Sweeping budgets"]),
+        }
+        for module, (args, labels) in runs.items():
+            tty = Terminal()
+            monkeypatch.setattr(module, "Progress", functools.partial(options.Progress, stream=tty,
+                                                                      clock=Ticking(0.5)))
+            result = invoke(*args)
+            assert result.exit_code == 0, result.stderr
+            bars = tty.getvalue()
+            places = [bars.index(label) for label in labels]
+            assert places == sorted(places), args[0]
+            assert bars.count("100%") >= len(labels), args[0]
+        assert invoke("report", R2627, EXAMPLES, "-o", tmp_path / "quiet.docx").exit_code == 0
+        assert (tmp_path / "shown.docx").read_bytes() == (tmp_path / "quiet.docx").read_bytes()
+        tty = Terminal()
+        monkeypatch.setattr(record, "Progress", functools.partial(options.Progress, stream=tty, clock=Ticking(0.5)))
+        result = invoke("replay", "1", "--register", register)
+        assert result.exit_code == 0, result.stderr
+        assert "Shortlisting and explaining" in tty.getvalue() and "100%" in tty.getvalue()
+
+    def test_scenarios_after_the_explanations(self, monkeypatch, tmp_path):
+        """With scenarios, report shows the baseline's counterfactuals, then the scenarios, then the sweep."""
+        from engine.cli import report
+
+        tty = Terminal()
+        monkeypatch.setattr(report, "Progress", functools.partial(options.Progress, stream=tty, clock=Ticking(0.5)))
+        scenario = EXAMPLES.parent.parent / "scenarios" / "2026-27-example" / "cut-to-20000.yaml"
+        result = invoke("report", R2627, EXAMPLES, "-o", tmp_path / "r.md", "--scenario", scenario)
+        assert result.exit_code == 0, result.stderr
+        bars = tty.getvalue()
+        labels = ["Shortlisting and explaining", "Deciding each scenario", "Sweeping budgets", "Writing"]
+        places = [bars.index(label) for label in labels]
+        assert places == sorted(places)
+
     def test_never_on_a_pipe(self, monkeypatch):
         """However long a command runs, with stderr not a terminal its stderr holds no bar."""
         for module, args in self.COMMANDS.items():

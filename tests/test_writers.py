@@ -68,6 +68,19 @@ class TestWrite:
 
 
 class TestRender:
+    @pytest.mark.parametrize("fmt", sorted(writers.FORMATS))
+    def test_progress(self, fmt):
+        """Each writer counts its steps to the end, one at a time, and writes the same bytes as without counting."""
+        from engine.outputs.writers.layout import sections
+
+        doc = example_doc()
+        seen = []
+        data = writers.render(doc, fmt, lambda done, total: seen.append((done, total)))
+        assert data == writers.render(doc, fmt)
+        total = seen[0][1]
+        assert seen == [(done, total) for done in range(1, total + 1)]
+        assert total >= len(sections(doc))  # at least a step a section (a sheet, or a block)
+
     def test_unknown_format(self):
         with pytest.raises(ValueError):
             writers.render(example_doc(), "pdf")

@@ -144,8 +144,8 @@ class Progress:
         return self
 
     def stage(self, label: str):
-        """The callback ``(done, total)`` of one stage, whose bar is labelled *label*."""
-        self._close()
+        """The callback ``(done, total)`` of one stage, whose bar is labelled *label*: the stage before it ends."""
+        self.close()
         if not self.shown:
             return _quiet
 
@@ -159,13 +159,14 @@ class Progress:
 
         return tick
 
-    def _close(self, *exc) -> None:
+    def close(self, *exc) -> None:
+        """End the bar shown (so that what comes next on stderr starts a line of its own)."""
         if self._bar is not None:
             self._bar.__exit__(*(exc or (None, None, None)))
             self._bar = None
 
     def __exit__(self, *exc) -> None:
-        self._close(*exc)
+        self.close(*exc)
 
 
 def _quiet(done: int, total: int) -> None:

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .options import emit, output_format, register_path, warn, what_if
+from .options import Progress, emit, output_format, register_path, warn, what_if
 
 
 @click.command()
@@ -40,8 +40,9 @@ def record(rules, proposals, scenarios, by, note, register, overrides, engine) -
     from ..record.runs import Inputs, screened
 
     warnings: list = []
-    run, outcome = screened(Inputs.from_paths(rules, proposals, scenarios), overrides, engine=engine, by=by, note=note,
-                            warnings=warnings)
+    with Progress() as progress:
+        run, outcome = screened(Inputs.from_paths(rules, proposals, scenarios), overrides, engine=engine, by=by,
+                                note=note, warnings=warnings, stage=progress.stage)
     with open_register(register, create=True) as reg:  # only once the round has screened
         run = reg.append_run(run)
     warn(warnings)
@@ -115,8 +116,8 @@ def replay(run_id, fmt, register) -> None:
     from ..record.register import open_register
     from ..record.runs import replay as replay_run, run_number
 
-    with open_register(register) as reg:
-        result = replay_run(reg, run_number(run_id))
+    with open_register(register) as reg, Progress() as progress:
+        result = replay_run(reg, run_number(run_id), stage=progress.stage)
     emit(out.replay_json(result) if fmt == "json" else out.replay_text(result))
     sys.exit(0 if result.identical else 1)
 

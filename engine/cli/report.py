@@ -47,23 +47,25 @@ def report(ctx, rules, proposals, output, run_id, register, scenarios, strict, o
 
     _one_source(ctx, rules, proposals, run_id)
     writers.check_target(output)
-    if run_id is not None:
-        doc = _of_run(run_id, register)
-    else:
-        doc = _of_files(rules, proposals, scenarios, strict, overrides, engine)
-    writers.write(doc, output)
+    with Progress() as progress:
+        if run_id is not None:
+            doc = _of_run(run_id, register)
+        else:
+            doc = _of_files(rules, proposals, scenarios, strict, overrides, engine, progress)
+        writers.write(doc, output, progress=progress.stage(f"Writing {output}"))
     emit(f"Wrote {output}\n")
 
 
-def _of_files(rules, proposals, scenarios, strict, overrides, engine) -> dict:
-    """The recommendation of the files, screened now."""
+def _of_files(rules, proposals, scenarios, strict, overrides, engine, progress) -> dict:
+    """The recommendation of the files, screened now, each stage shown on *progress*."""
     from ..inputs.load import load_inputs
     from ..outputs import document
 
-    with Progress() as progress:
-        inputs = load_inputs(rules, proposals, scenarios, overrides=overrides, strict=strict,
-                             progress=progress.stage(READING))
-        doc = document.build(inputs.round, inputs.proposals, overrides, inputs.scenarios, engine=engine)
+    inputs = load_inputs(rules, proposals, scenarios, overrides=overrides, strict=strict,
+                         progress=progress.stage(READING))
+    doc = document.build(inputs.round, inputs.proposals, overrides, inputs.scenarios, engine=engine,
+                         stage=progress.stage)
+    progress.close()
     warn(inputs.warnings)
     return doc
 

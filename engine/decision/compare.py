@@ -160,7 +160,7 @@ def _pool_words(baseline: Outcome, scenario: Outcome) -> str:
 
 
 def compare_scenarios(round_, proposals, base, scenarios, *, engine: str = "durable", progress=None,
-                      counterfactuals: bool = True):
+                      counterfactuals: bool = True, stage=None):
     """The baseline outcome (*round_* with the overrides *base*) and a :class:`Comparison` for each scenario.
 
     Each scenario's overrides are applied on top of *base*.  *progress*, if given, is
@@ -168,11 +168,19 @@ def compare_scenarios(round_, proposals, base, scenarios, *, engine: str = "dura
     A comparison reads the scenarios' shortlists, money and scores, never what would change
     their decisions, so their counterfactuals are not worked out; the baseline's are unless
     *counterfactuals* is false.
+
+    *stage*, if given (and no *progress*), is called with a label as each part of the work
+    begins, and returns that part's progress callback ``(done, total)``: the baseline's
+    counterfactuals (``"Shortlisting and explaining"``), then the scenarios (``"Deciding each
+    scenario"``), each only where there is one.
     """
     from ..inputs.scenario import run
 
+    explaining = stage("Shortlisting and explaining") if stage is not None and counterfactuals else None
+    baseline = run(round_, proposals, base, engine=engine, counterfactuals=counterfactuals, progress=explaining)
+    if progress is None and stage is not None and scenarios:
+        progress = stage("Deciding each scenario")
     report = progress or (lambda done, total: None)
-    baseline = run(round_, proposals, base, engine=engine, counterfactuals=counterfactuals)
     report(1, 1 + len(scenarios))
     results = []
     for sc in scenarios:

@@ -71,13 +71,17 @@ POLICY_WORDS = {
 
 
 def build(round_: Round, proposals, overrides: Overrides = Overrides(), scenarios: Sequence[Scenario] = (), *,
-          engine: str = "durable") -> dict[str, Any]:
-    """The recommendation for *round_* and *proposals* with *overrides*, each of *scenarios* compared with it."""
+          engine: str = "durable", stage=None) -> dict[str, Any]:
+    """The recommendation for *round_* and *proposals* with *overrides*, each of *scenarios* compared with it.
+
+    *stage*, if given, is called with a label as each long part of the work begins (the counterfactuals, the
+    scenarios, the sweep of every allocation) and returns its progress callback ``(done, total)``, as
+    :meth:`engine.cli.options.Progress.stage` does."""
     from ..decision.compare import compare_scenarios
 
-    baseline, comparisons = compare_scenarios(round_, proposals, overrides, scenarios, engine=engine)
+    baseline, comparisons = compare_scenarios(round_, proposals, overrides, scenarios, engine=engine, stage=stage)
     return from_outcomes(baseline, comparisons, scenarios, files=files_read(round_, proposals, scenarios),
-                         engine=engine)
+                         engine=engine, progress=stage("Sweeping budgets") if stage is not None else None)
 
 
 def files_read(round_: Round, proposals, scenarios: Sequence[Scenario] = ()) -> list[tuple[str, str, str]]:
@@ -89,12 +93,15 @@ def files_read(round_: Round, proposals, scenarios: Sequence[Scenario] = ()) -> 
 
 
 def from_outcomes(baseline, comparisons=(), scenarios: Sequence[Scenario] = (), *,
-                  files: Sequence[tuple[str, str, str]], engine: str = "durable") -> dict[str, Any]:
+                  files: Sequence[tuple[str, str, str]], engine: str = "durable", progress=None) -> dict[str, Any]:
     """The document of an outcome already decided (*baseline*) and its scenario *comparisons*.
 
     *files* are what the provenance lists, ``(role, name, SHA-256)`` each (see
-    :func:`files_read`).
+    :func:`files_read`).  *progress*, if given, is called with ``(done, total)`` as the
+    shortlist at every allocation is worked out (:meth:`engine.decision.shortlist.Situation.sweep`).
     """
+    if progress is not None:
+        baseline.situation.sweep(progress)
     records = outcome_doc(baseline)["proposals"]
     by_id = {d.proposal.id: d.proposal for d in baseline.decisions}
     for record in records:

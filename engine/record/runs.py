@@ -87,14 +87,15 @@ def _read(inputs: Inputs):
     return round_, proposals, scenarios
 
 
-def _screen(inputs: Inputs, overrides: Overrides, engine: str, read=None):
+def _screen(inputs: Inputs, overrides: Overrides, engine: str, read=None, stage=None):
     """Load *inputs* (unless *read* gives them, from :func:`_read`) and run the round with *overrides*, then each
-    scenario's on top, in turn."""
+    scenario's on top, in turn; *stage* as for :func:`screened`."""
     round_, proposals, scenarios = read or _read(inputs)
     combined = overrides
     for sc in scenarios:
         combined = combined.then(sc.overrides)
-    outcome = run_round(round_, proposals, combined, engine=engine)
+    outcome = run_round(round_, proposals, combined, engine=engine,
+                        progress=stage("Shortlisting and explaining") if stage is not None else None)
     keys = {p.file: p.id for p in proposals}
     files = ((Input.from_source("rules", round_.id, inputs.rules),)
              + tuple(Input.from_source("proposal", keys[s.name], s) for s in inputs.proposals)
@@ -107,16 +108,17 @@ def _screen(inputs: Inputs, overrides: Overrides, engine: str, read=None):
 APPLIED = "scenario (what-ifs applied)"
 
 
-def recommendation_document(outcome, files: Sequence[Input], engine: str) -> dict[str, Any]:
+def recommendation_document(outcome, files: Sequence[Input], engine: str, progress=None) -> dict[str, Any]:
     """The recommendation document (:mod:`engine.outputs.document`) of a run's *outcome*, its provenance naming
-    the run's *files* as they were given, with their recorded SHA-256 (the disk is never read again)."""
+    the run's *files* as they were given, with their recorded SHA-256 (the disk is never read again); *progress*
+    as for :func:`engine.outputs.document.from_outcomes`."""
     from ..outputs import document
 
     listed = ([("rules", i.name, i.sha256) for i in files if i.kind == "rules"]
               + [("proposal", i.name, i.sha256) for i in sorted((i for i in files if i.kind == "proposal"),
                                                                  key=lambda i: i.key)]
               + [(APPLIED, i.name, i.sha256) for i in files if i.kind == "scenario"])
-    return document.from_outcomes(outcome, files=listed, engine=engine)
+    return document.from_outcomes(outcome, files=listed, engine=engine, progress=progress)
 
 
 def recommendation_bytes(doc: dict[str, Any]) -> bytes:
@@ -155,11 +157,13 @@ def _plain(value: Any) -> Any:
 
 
 def screened(inputs: Inputs, overrides: Overrides = Overrides(), *, engine: str = "durable",
-             by: str | None = None, note: str | None = None, warnings: list | None = None):
+             by: str | None = None, note: str | None = None, warnings: list | None = None, stage=None):
     """Screen *inputs*: ``(the run to record, not yet in a register; the outcome)``.
 
     *by* defaults to the login name.  *warnings*, if given, is extended with the warnings of the files, as
-    ``crg screen`` gives them.
+    ``crg screen`` gives them.  *stage*, if given, is called with a label as each long part of the work begins
+    (the counterfactuals, the sweep of every allocation for the recommendation) and returns its progress
+    callback ``(done, total)``, as :meth:`engine.cli.options.Progress.stage` does.
     """
     from ..outputs import report
 
@@ -173,8 +177,9 @@ def screened(inputs: Inputs, overrides: Overrides = Overrides(), *, engine: str 
         round_, proposals, scenarios = read
         warnings.extend(sorted(round_.warnings + together_warnings(round_, proposals, scenarios, overrides),
                                key=InputWarning.sort_key))
-    round_, outcome, files = _screen(inputs, overrides, engine, read)
-    kept = recommendation_bytes(recommendation_document(outcome, files, engine))
+    round_, outcome, files = _screen(inputs, overrides, engine, read, stage)
+    kept = recommendation_bytes(recommendation_document(
+        outcome, files, engine, progress=stage("Sweeping budgets") if stage is not None else None))
     run = Run(
         recorded_at=clock(), engine_version=engine_version(), engine=engine, by=by, note=note,
         round_id=round_.id, round_name=round_.name, folder=inputs.folder,
@@ -222,11 +227,11 @@ def find_run(register: Register, run_id: int) -> Run:
     return run
 
 
-def rerun(run: Run):
+def rerun(run: Run, stage=None):
     """*run* made again today from its stored files, overrides and rule engine, with this engine:
-    ``(round, outcome, files)``."""
+    ``(round, outcome, files)``; *stage* as for :func:`screened`."""
     overrides = Overrides.from_mapping(json.loads(run.overrides))
-    return _screen(Inputs.of_run(run), overrides, run.engine)
+    return _screen(Inputs.of_run(run), overrides, run.engine, stage=stage)
 
 
 @attrs.frozen
@@ -248,14 +253,15 @@ class Replay:
         return self.engine_version != self.run.engine_version
 
 
-def replay(register: Register, run_id: int) -> Replay:
-    """Re-run run *run_id* from its stored files and compare every decision with the record."""
+def replay(register: Register, run_id: int, stage=None) -> Replay:
+    """Re-run run *run_id* from its stored files and compare every decision with the record (*stage* as for
+    :func:`screened`)."""
     from ..outputs import report
 
     run = find_run(register, run_id)
     now = engine_version()
     try:
-        round_, outcome, _ = rerun(run)
+        round_, outcome, _ = rerun(run, stage)
     except RegisterError as exc:
         raise exc.located(register.path) from None
     except InputError as exc:

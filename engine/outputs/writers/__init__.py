@@ -4,7 +4,9 @@
 ``.xlsx``, ``.md``), renders the whole file in memory and then puts it in
 place: it is written beside the target under another name and renamed, so a
 reader never sees half a file and a failure leaves nothing behind.  Each
-writer module has ``render(doc) -> bytes``; they are imported only when used.
+writer module has ``render(doc, progress=None) -> bytes``; they are imported
+only when used.  *progress*, if given, is called with ``(done, total)`` as the
+document's blocks are written (see :func:`steps`).
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ from __future__ import annotations
 import importlib
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
 from ...files import write_whole
 
-__all__ = ["FORMATS", "check_target", "render", "write"]
+__all__ = ["FORMATS", "check_target", "render", "steps", "write"]
+
+Progress = Callable[[int, int], None]
 
 # extension -> writer module (in this package)
 FORMATS = {".html": "html", ".docx": "docx", ".xlsx": "xlsx", ".md": "markdown"}
@@ -39,23 +44,41 @@ def check_target(path: str, flag: str = "-o") -> Path:
     return target
 
 
-def render(doc: dict[str, Any], fmt: str) -> bytes:
-    """The whole file of *doc* in *fmt* (a key of :data:`FORMATS` or its name without the dot)."""
+def render(doc: dict[str, Any], fmt: str, progress: Progress | None = None) -> bytes:
+    """The whole file of *doc* in *fmt* (a key of :data:`FORMATS` or its name without the dot); *progress* as
+    for :func:`write`."""
     module = FORMATS.get(fmt) or FORMATS.get(f".{fmt}")
     if module is None:
         raise ValueError(f"no writer for {fmt!r}")
-    return importlib.import_module(f"{__name__}.{module}").render(doc)
+    return importlib.import_module(f"{__name__}.{module}").render(doc, progress)
 
 
-def write(doc: dict[str, Any], path: str) -> None:
-    """Write *doc* to *path*, in the format its extension names, never leaving a half-written file."""
+def write(doc: dict[str, Any], path: str, progress: Progress | None = None) -> None:
+    """Write *doc* to *path*, in the format its extension names, never leaving a half-written file.
+
+    *progress*, if given, is called with ``(done, total)`` as the blocks of the document are written (a large
+    round's Word document takes seconds)."""
     target = check_target(path)
-    data = render(doc, target.suffix.lower())
+    data = render(doc, target.suffix.lower(), progress)
     try:
         write_whole(target, data)
     except OSError as exc:
         raise InputError(f"cannot be written ({exc.strerror})", file=path, field="-o",
                          fix="give a path in a folder that can be written") from None
+
+
+def steps(progress: Progress | None, total: int) -> Callable[[], None]:
+    """A step counter for a writer: each call is one step done of *total*, reported to *progress* (if given) as
+    ``(done, total)``."""
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(min(done, total), total)
+
+    return step
 
 
 def steady_zip(data: bytes, rewrite=None) -> bytes:

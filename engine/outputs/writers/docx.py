@@ -18,12 +18,12 @@ __all__ = ["render"]
 MARGIN = 2  # cm, on each side of an A4 page: 17 cm for the text
 
 
-def render(doc: dict[str, Any]) -> bytes:
+def render(doc: dict[str, Any], progress=None) -> bytes:
     import docx
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
-    from . import steady_zip
+    from . import steady_zip, steps
 
     word = docx.Document()
     props = word.core_properties
@@ -42,13 +42,18 @@ def render(doc: dict[str, Any]) -> bytes:
     styles = {name: word.styles[name] for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Caption")}
     word.add_paragraph(doc["title"], style=styles["Title"])
     word.add_paragraph(subtitle(doc), style=styles["Subtitle"])
-    for section in sections(doc):
+    laid = sections(doc)
+    step = steps(progress, sum(len(section.blocks) for section in laid) + 1)  # and the file put together
+    for section in laid:
         word.add_paragraph(section.heading, style=styles["Heading 1"])
         for block in section.blocks:
             _block(word, styles, doc, block)
+            step()
     out = io.BytesIO()
     word.save(out)
-    return steady_zip(out.getvalue())
+    data = steady_zip(out.getvalue())
+    step()
+    return data
 
 
 def _block(word, styles, doc, block) -> None:

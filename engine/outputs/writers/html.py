@@ -36,17 +36,20 @@ def _environment():
     return env
 
 
-def render(doc: dict[str, Any]) -> bytes:
+def render(doc: dict[str, Any], progress=None) -> bytes:
     from markupsafe import Markup
 
     from .. import chart
+    from . import steps
 
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     data = budgets(doc)
     where, interval = next((i, iv) for i, iv in enumerate(data["intervals"]) if iv["from"] <= data["upfront"] <= iv["to"])
     laid = []
-    for section in sections(doc):
+    parts = sections(doc)
+    step = steps(progress, sum(len(section.blocks) for section in parts) + 1)  # and the page put together
+    for section in parts:
         blocks = []
         for block in section.blocks:
             if isinstance(block, Table) and (words := unprinted(block, "the budget slider above")):
@@ -56,6 +59,7 @@ def render(doc: dict[str, Any]) -> bytes:
                 entry["svg"] = Markup(chart.svg(figure(doc, block.key), block.title, block.description,
                                                 prefix=f"chart-{block.key}"))
             blocks.append(entry)
+            step()
         laid.append({"key": section.key, "heading": section.heading, "blocks": blocks})
     page = _environment().get_template("report.html.j2").render(
         doc=doc,
@@ -72,4 +76,5 @@ def render(doc: dict[str, Any]) -> bytes:
         script=Markup(script),
         script_hash="sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii"),
     )
+    step()
     return page.encode("utf-8")

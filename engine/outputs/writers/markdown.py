@@ -13,14 +13,19 @@ __all__ = ["render"]
 
 
 
-def render(doc: dict[str, Any]) -> bytes:
+def render(doc: dict[str, Any], progress=None) -> bytes:
+    from . import steps
+
     out = [f"# {md(doc['title'])}", "", md(subtitle(doc))]
-    for section in sections(doc):
+    laid = sections(doc)
+    step = steps(progress, sum(len(section.blocks) for section in laid))
+    for section in laid:
         out += ["", f"## {md(section.heading)}"]
         for block in section.blocks:
             text = _block(block)
             if text:
                 out += ["", text]
+            step()
     return ("\n".join(out) + "\n").encode("utf-8")
 
 

@@ -30,11 +30,11 @@ WIDEST = 60  # characters: a longer text wraps
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
-def render(doc: dict[str, Any]) -> bytes:
+def render(doc: dict[str, Any], progress=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from . import steady_zip
+    from . import steady_zip, steps
 
     book = Workbook()
     book.remove(book.active)
@@ -45,13 +45,18 @@ def render(doc: dict[str, Any]) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     names: set[str] = set()
-    for section in sections(doc):
-        for table in section.sheets:
-            _sheet(book, table, names, bold, wrap, top)
+    tables = [table for section in sections(doc) for table in section.sheets]
+    step = steps(progress, len(tables) + 2)  # and the charts, and the file put together
+    for table in tables:
+        _sheet(book, table, names, bold, wrap, top)
+        step()
     _charts(book, doc)
+    step()
     out = io.BytesIO()
     book.save(out)
-    return steady_zip(out.getvalue(), _no_time)
+    data = steady_zip(out.getvalue(), _no_time)
+    step()
+    return data
 
 
 def _sheet(book, table: Table, names: set[str], bold, wrap, top) -> None:
