@@ -38,14 +38,16 @@ def render(doc: dict[str, Any], progress=None) -> bytes:
     page = word.sections[0]  # A4, as council papers are
     page.page_width, page.page_height = Cm(21), Cm(29.7)
     page.left_margin = page.right_margin = page.top_margin = page.bottom_margin = Cm(MARGIN)
-    # styles looked up once: python-docx finds a style by name with a search of every style, each time
-    styles = {name: word.styles[name] for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Caption")}
-    word.add_paragraph(doc["title"], style=styles["Title"])
-    word.add_paragraph(subtitle(doc), style=styles["Subtitle"])
+    # each style's id looked up once and set as it is: python-docx, given a style, searches every style for the
+    # default one each time (at 1,000 proposals, 4,000 searches took 1.3 s of the Word document's 8 s)
+    styles = {name: word.styles[name].style_id
+              for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Caption", "Table Grid")}
+    _paragraph(word, doc["title"], styles["Title"])
+    _paragraph(word, subtitle(doc), styles["Subtitle"])
     laid = sections(doc)
     step = steps(progress, sum(len(section.blocks) for section in laid) + 1)  # and the file put together
     for section in laid:
-        word.add_paragraph(section.heading, style=styles["Heading 1"])
+        _paragraph(word, section.heading, styles["Heading 1"])
         for block in section.blocks:
             _block(word, styles, doc, block)
             step()
@@ -56,16 +58,23 @@ def render(doc: dict[str, Any], progress=None) -> bytes:
     return data
 
 
+def _paragraph(word, text: str, style: str):
+    """A new paragraph of *text* (none if empty) in the style of id *style*."""
+    p = word.add_paragraph(text)
+    p._p.style = style
+    return p
+
+
 def _block(word, styles, doc, block) -> None:
     if isinstance(block, Heading):
-        word.add_paragraph(block.text, style=styles[f"Heading {block.level - 1}"])
+        _paragraph(word, block.text, styles[f"Heading {block.level - 1}"])
     elif isinstance(block, Para):
         p = word.add_paragraph()
         if block.label:
             p.add_run(block.label + " ").bold = True
         p.add_run(block.text)
     elif isinstance(block, Table) and (words := unprinted(block, "the web page's budget slider")):
-        word.add_paragraph(block.caption, style=styles["Caption"])
+        _paragraph(word, block.caption, styles["Caption"])
         word.add_paragraph(words)
     elif isinstance(block, Table):
         _table(word, styles, block.caption, block.columns,
@@ -88,14 +97,14 @@ def _table(word, styles, caption: str, columns, rows, *, tall: bool = False) -> 
     from docx.table import _Row
     from docx.text.paragraph import Paragraph
 
-    word.add_paragraph(caption, style=styles["Caption"])
+    _paragraph(word, caption, styles["Caption"])
     if not rows:
         word.add_paragraph("none")
         return
     # every row made at once (one parse) and filled through its cells' paragraphs: adding rows one by one
     # costs a search of the whole table each time, which a table of thousands of budgets cannot afford
     table = word.add_table(rows=len(rows) + 1, cols=len(columns))
-    table.style = "Table Grid"
+    table._tbl.tblStyle_val = styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     right = [number for _, number in rows[0]]
     widths = [Cm(w) for w in _widths(columns, rows, right)]
@@ -140,6 +149,6 @@ def _chart(word, styles, doc, block: Chart) -> None:
     shape = word.add_picture(io.BytesIO(chart.png(figure(doc, block.key), dpi=130)), width=Cm(16))
     shape._inline.docPr.set("title", block.title)
     shape._inline.docPr.set("descr", block.description)
-    p = word.add_paragraph(style=styles["Caption"])
+    p = _paragraph(word, "", styles["Caption"])
     p.add_run(block.title + ". ").bold = True
     p.add_run(block.description)
