@@ -75,6 +75,29 @@ class TestRender:
         assert data == xlsx.render(example_doc())
         assert b"dcterms:created" not in zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml")
 
+    def test_every_cell_styled_as_its_kind(self, hostile):
+        """Each cell of every table has the format of its kind, the text kept as text where it starts like a formula,
+        and text wrapped only where it is longer than its column is wide (the cells are styled by copying a style
+        made once for each way of styling one; this reads every one back)."""
+        from engine.outputs.writers.layout import sections
+
+        for doc in (example_doc(), doc_of(*hostile)):
+            book = opened(xlsx.render(doc))
+            for table in (t for section in sections(doc) for t in section.sheets):
+                ws = book[xlsx._BAD_SHEET.sub(" ", table.sheet)[:31]]
+                for row, cells in zip(table.rows, ws.iter_rows(min_row=2)):
+                    for c, cell in zip(row, cells):
+                        assert cell.alignment.vertical == "top"
+                        if c.kind == "text" and c.value is not None:
+                            text = str(c.value)
+                            assert bool(cell.quotePrefix) == text.startswith(xlsx.FORMULA_START), text
+                            assert cell.alignment.wrap_text or len(text) <= xlsx.WIDEST - 2, text
+                            assert cell.number_format == "General"
+                        else:
+                            assert not cell.alignment.wrap_text and not cell.quotePrefix
+                            if c.value is not None:
+                                assert cell.number_format == xlsx.NUMBER_FORMATS[c.kind], (table.sheet, c)
+
     def test_formulas_stored_as_text(self, hostile):
         """A title or agency that starts like a formula is a text cell, kept as text when edited; no cell is a formula."""
         data = xlsx.render(doc_of(*hostile))
