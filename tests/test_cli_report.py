@@ -439,13 +439,15 @@ class TestReportRunErrors:
                "  fix: crg verify lists what else in the register is not as recorded\n")
         assert not (here / "run.md").exists()
 
-    def test_decided_otherwise_today(self, here):
+    def test_decided_otherwise_today(self, here, monkeypatch):
         """A run of an earlier register that today's engine decides otherwise is refused in one message."""
+        from engine.outputs import report
         from engine.record.runs import engine_version
 
         EARLIER_VERSIONS[2](here / "old.db")
-        sqlite_shell(here / "old.db", unguarded(
-            "UPDATE runs SET outcome = replace(outcome, '\"rank\": 6,', '\"rank\": 9,') WHERE id = 1;", "runs"))
+        today = report.outcome_json  # today's engine ranks the proposal ranked 6th when recorded 9th
+        monkeypatch.setattr(report, "outcome_json",
+                            lambda outcome: today(outcome).replace('"rank": 6,', '"rank": 9,'))
         result = crg("report", "--run", "1", "--register", "old.db", "-o", "run.md")
         assert (result.exit_code, result.stdout) == (2, "")
         assert result.stderr == (

@@ -236,6 +236,62 @@ class TestBytesAsText:
             assert _run(other, path, tmp_path).exit_code == codes[other], other
 
 
+# a run's outcome edited into other JSON: a key taken out, or given a value of another kind (SQLite's json_remove
+# and json_set), in the document and in a proposal of it
+JSON_EDITS = [pytest.param(edit, id=edit) for edit in [
+    "json_remove({c}, '$.proposals')",
+    "json_set({c}, '$.proposals', 'tampered')",
+    "json_set({c}, '$.proposals', json('null'))",
+    "json_set({c}, '$.proposals', json('[1, 2]'))",
+    "json_remove({c}, '$.overrides')",
+    "json_set({c}, '$.overrides', 'tampered')",
+    "json_remove({c}, '$.policy')",
+    "json_remove({c}, '$.upfront')",
+    "json_set({c}, '$.upfront', 'tampered')",
+    "json_set({c}, '$.total_score', 'tampered')",
+    "json_remove({c}, '$.proposals[0].id')",
+    "json_remove({c}, '$.proposals[0].status')",
+    "json_set({c}, '$.proposals[0].status', json('null'))",
+    "json_remove({c}, '$.proposals[0].rank')",
+    "json_remove({c}, '$.proposals[0].offered')",
+    "json_set({c}, '$.proposals[0].score', 'tampered')",
+    "json_set({c}, '$.proposals[0].checks', 'tampered')",
+]]
+
+
+class TestOtherJson:
+    @pytest.mark.parametrize("edit", JSON_EDITS)
+    def test_an_outcome_edited(self, base, tmp_path, edit):
+        """A run's recorded outcome edited into other JSON is named by verify; every other command shows the run
+        as before, or, where it cannot read it, refuses the run in one message: never a traceback."""
+        path, codes = base
+        path = _tampered(path, tmp_path, "runs", "outcome", edit)
+        changed = (2, "", f"Error: {path}: run {RUN} has been changed outside crg: its hash does not match what "
+                          "the register holds\n  fix: crg verify lists what in the register is not as recorded\n")
+        refused = []
+        for name in COMMANDS:
+            result = _run(name, path, tmp_path)  # (no traceback)
+            if name == "verify":
+                assert result.exit_code == 1 and result.stdout.startswith(f"Run {RUN} is not as recorded: its hash")
+            elif result.exit_code == 2:
+                assert (result.exit_code, result.stdout, result.stderr) == changed, name
+                refused.append(name)
+            else:
+                assert result.exit_code in (codes[name], 1), (name, result.stderr)
+        if edit == "json_remove({c}, '$.proposals')":  # which every reader of the decisions reads
+            assert {"history", "show", "diff", "decide"} <= set(refused), refused
+
+    def test_a_failure_of_crg_itself(self, base, tmp_path):
+        """Where every run is as recorded, a reader's failure is crg's own, and is raised as it is."""
+        from engine.record.runs import as_recorded
+
+        path = tmp_path / "crg.db"
+        shutil.copy(base[0], path)
+        with pytest.raises(KeyError, match="not a key crg wrote"):
+            with as_recorded(str(path)):
+                raise KeyError("not a key crg wrote")
+
+
 class TestNotARegister:
     @pytest.mark.parametrize("name", list(COMMANDS))
     def test_an_empty_file(self, name, tmp_path):

@@ -65,10 +65,14 @@ def history(round_id, fmt, register) -> None:
     from ..record.chair import history as runs_with_decisions
     from ..record.register import open_register
 
-    with open_register(register) as reg:
-        records = runs_with_decisions(reg, round_id)
-        rounds = reg.round_ids() if round_id is not None and not records else []
-    emit(out.history_json(records) if fmt == "json" else out.history_text(records, round_id, rounds))
+    from ..record.runs import as_recorded
+
+    with as_recorded(register):
+        with open_register(register) as reg:
+            records = runs_with_decisions(reg, round_id)
+            rounds = reg.round_ids() if round_id is not None and not records else []
+        text = out.history_json(records) if fmt == "json" else out.history_text(records, round_id, rounds)
+    emit(text)
 
 
 @click.command()
@@ -90,11 +94,14 @@ def show(run_id, fmt, register) -> None:
     from ..outputs import record as out
     from ..record.chair import recorded
     from ..record.register import open_register
-    from ..record.runs import run_number
+    from ..record.runs import as_recorded, run_number
 
-    with open_register(register) as reg:
-        rec = recorded(reg, run_number(run_id))
-    emit({"table": out.show_text, "json": out.show_json, "markdown": out.show_markdown}[fmt](rec))
+    number = run_number(run_id)
+    with as_recorded(register, [number]):
+        with open_register(register) as reg:
+            rec = recorded(reg, number)
+        text = {"table": out.show_text, "json": out.show_json, "markdown": out.show_markdown}[fmt](rec)
+    emit(text)
 
 
 @click.command()
@@ -139,12 +146,15 @@ def diff(before, after, fmt, register) -> None:
     from ..outputs import record as out
     from ..record.changes import diff_runs
     from ..record.register import open_register
-    from ..record.runs import find_run, run_number
+    from ..record.runs import as_recorded, find_run, run_number
 
-    with open_register(register) as reg:
-        first, second = find_run(reg, run_number(before)), find_run(reg, run_number(after))
-    result = diff_runs(first, second)
-    emit(out.diff_json(result) if fmt == "json" else out.diff_text(result))
+    numbers = [run_number(before), run_number(after)]
+    with as_recorded(register, numbers):
+        with open_register(register) as reg:
+            first, second = (find_run(reg, number) for number in numbers)
+        result = diff_runs(first, second)
+        text = out.diff_json(result) if fmt == "json" else out.diff_text(result)
+    emit(text)
     sys.exit(0 if result.same else 1)
 
 
@@ -196,8 +206,9 @@ def decide(run_id, outcome, by, note, fund, drop, register) -> None:
     from ..outputs.record import decided_text
     from ..record.chair import decide as decide_run
     from ..record.register import open_register
-    from ..record.runs import run_number
+    from ..record.runs import as_recorded, run_number
 
-    with open_register(register) as reg:
-        decision = decide_run(reg, run_number(run_id), outcome, by=by, note=note, fund=fund, drop=drop)
+    number = run_number(run_id)
+    with as_recorded(register, [number]), open_register(register) as reg:
+        decision = decide_run(reg, number, outcome, by=by, note=note, fund=fund, drop=drop)
     emit(decided_text(decision))

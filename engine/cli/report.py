@@ -49,10 +49,13 @@ def report(ctx, rules, proposals, output, run_id, register, scenarios, strict, o
     writers.check_target(output)
     with Progress() as progress:
         if run_id is not None:
-            doc = _of_run(run_id, register)
+            from ..record.runs import as_recorded, run_number
+
+            with as_recorded(register, [run_number(run_id)]):  # what the register keeps is read, and written out
+                writers.write(_of_run(run_id, register), output, progress=progress.stage(f"Writing {output}"))
         else:
             doc = _of_files(rules, proposals, scenarios, strict, overrides, engine, progress)
-        writers.write(doc, output, progress=progress.stage(f"Writing {output}"))
+            writers.write(doc, output, progress=progress.stage(f"Writing {output}"))
     emit(f"Wrote {output}\n")
 
 

@@ -10,6 +10,7 @@ its recommendation document (:func:`recommendation_document`), which
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import json
@@ -326,6 +327,34 @@ def verify(register: Register) -> Verification:
 
 # after each value of a row that is not as crg writes it
 _OUTSIDE = " (a row was changed outside crg)"
+
+# what reading a recorded document can raise when the document is not as crg wrote it (a sum of money that is
+# not one is an InputError, which is a ValueError)
+_MISREAD = (KeyError, IndexError, TypeError, ValueError, AttributeError, ArithmeticError)
+
+
+@contextlib.contextmanager
+def as_recorded(path: str, runs: Sequence[int] | None = None):
+    """Reading what *runs* (numbers; ``None``: every run) of the register at *path* recorded: their outcomes and
+    recommendation documents.
+
+    Once its triggers are dropped, a register may hold any JSON where crg wrote its documents.  A reader that
+    fails is the refusal (:class:`RegisterError`, one line) of the first of *runs* that :func:`verify` finds not
+    as recorded; where they all are, the failure is what it was (a mistake of the user's, or crg's own), as is a
+    refusal the register made itself."""
+    try:
+        yield
+    except RegisterError:  # the register's own refusals say what they found
+        raise
+    except _MISREAD:
+        from .register import open_register
+
+        with open_register(path) as reg:
+            found = verify(reg)
+        first = next((p for p in found.problems if p.run is not None and (runs is None or p.run in runs)), None)
+        if first is None:
+            raise
+        raise changed(first.text.removesuffix(_OUTSIDE), run=first.run, file=path) from None
 
 
 def _run_problems(run: Run, previous: str) -> list[str]:
