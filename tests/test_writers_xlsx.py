@@ -98,6 +98,19 @@ class TestRender:
                             if c.value is not None:
                                 assert cell.number_format == xlsx.NUMBER_FORMATS[c.kind], (table.sheet, c)
 
+    def test_scenarios_sheet_as_the_table(self):
+        """The Scenarios sheet gives each side the figures of the side-by-side table, the tactical pot among them
+        (it cannot be worked out from the others: what is left goes to the pot only within the grant)."""
+        from engine.outputs.writers.layout import sections
+
+        doc = example_doc()
+        table = next(b for s in sections(doc) if s.key == "scenarios" for b in s.blocks if hasattr(b, "rows"))
+        by_figure = {row[0].value: [c.value for c in row[1:]] for row in table.rows}
+        sheet = rows(opened(xlsx.render(doc))["Scenarios"])
+        assert len(sheet) == 2 and "tactical pot" in by_figure
+        for figure in ("upfront", "allocated", "remaining", "tactical pot"):
+            assert [round(Decimal(str(r[figure])) * 100) for r in sheet] == by_figure[figure], figure
+
     def test_formulas_stored_as_text(self, hostile):
         """A title or agency that starts like a formula is a text cell, kept as text when edited; no cell is a formula."""
         data = xlsx.render(doc_of(*hostile))

@@ -353,11 +353,13 @@ def _scenarios(doc) -> Section:
         (text("left"), text(None), *(text(", ".join(s["left"]) or None) for s in sc["scenarios"])),
     )
     table = Table("The baseline and each scenario, side by side", columns, rows)
-    sheet = Table("The baseline and each scenario", ("name", "file", "premises", "policy", "upfront", "allocated",
-                                                     "remaining", "total score", "shortlisted", "entered", "left",
-                                                     "changes"),
+    pot = all("tactical" in s for s in sides)  # as in the table above
+    sheet = Table("The baseline and each scenario",
+                  ("name", "file", "premises", "policy", "upfront", "allocated", "remaining",
+                   *(("tactical pot",) if pot else ()), "total score", "shortlisted", "entered", "left", "changes"),
                   tuple((text(s["name"]), text(s.get("file", "")), text(premise), text(s["policy"]), money(s["upfront"]),
-                         money(s["allocated"]), money(s["remaining"]), score(s["total_score"]), count(len(s["shortlist"])),
+                         money(s["allocated"]), money(s["remaining"]), *((money(s["tactical"]),) if pot else ()),
+                         score(s["total_score"]), count(len(s["shortlist"])),
                          text(", ".join(s.get("entered", ()))), text(", ".join(s.get("left", ()))),
                          text("; ".join(f"{ch['id']} {ch['text']}" for ch in s.get("changes", ()))))
                         for s, premise in zip(sides, premises)), sheet="Scenarios")
