@@ -90,3 +90,47 @@ def test_every_figure_comes_true_where_eligibility_turns_below_the_allocation(pr
 def test_optimal_sentences_on_larger_rounds(pr, rng):
     """Under optimal, on rounds of up to 12 proposals, every tie and best set told is the brute force's."""
     _checked(pr, rng)
+
+
+
+class TestProgress:
+    """The counterfactuals' progress: the best sets below and above the allocation are worked out first, and
+    take seconds in a large round under optimal; they are counted too, before any proposal's figures."""
+
+    def test_counted_from_the_start(self, tmp_path, monkeypatch):
+        """On 80 generated proposals (read from arrays) and the example round, under each policy: one total,
+        never going back, and the end reached; under optimal, half of it reached before the first proposal's
+        figures are worked out (each one's tie with or without it, the first thing asked of it)."""
+        import sys
+
+        from engine.decision import counterfactual
+        from engine.decision.shortlist import decide
+
+        sys.path.insert(0, str(REPO / "bench"))
+        from scale_bench import write_round
+
+        seen: list[tuple[int, int]] = []
+        first: list[tuple[int, int] | None] = []  # the last tick before a proposal's figures were first asked for
+
+        def noted(work):
+            def asked(*args, **kwargs):
+                if not first:
+                    first.append(seen[-1] if seen else None)
+                return work(*args, **kwargs)
+            return asked
+
+        for name in ("_tie_with", "_tie_without"):
+            monkeypatch.setattr(counterfactual, name, noted(getattr(counterfactual, name)))
+        write_round(tmp_path / "g80", 80, 20262027)
+        for folder in (tmp_path / "g80", ROUNDS["kcsp-2026-27"][1]):
+            for policy in ("optimal", "rank"):
+                seen.clear()
+                first.clear()
+                decide(ROUND_2026_27, load_proposals(folder), policy=policy,
+                       progress=lambda d, t: seen.append((d, t)))
+                total = seen[-1][1]
+                assert {t for _, t in seen} == {total} and seen[-1] == (total, total), (folder, policy)
+                done = [d for d, _ in seen]
+                assert done == sorted(done), (folder, policy)
+                if policy == "optimal":
+                    assert first[0] is not None and first[0][0] >= total // 2 - 1, (folder, first)

@@ -1179,10 +1179,16 @@ def _by_intervals(sit, report) -> dict:
     budget = sit.budget
     choice = sit.choice
     holder = choice.offer[0] if choice.offer else None
+    # progress: the best sets below the allocation and above it are worked out before any proposal's figures (at
+    # 1,000 generated proposals, 4.6 s of 11); each is a quarter of the way, and the proposals the other half
+    total = len(sit.order)
+    whole = 2 * total
     # from £0 to the allocation in use: of the shortlisted proposals and a reduced offer
-    runs, offer_at = _best_runs(sit, budget, choice.ids)
-    later = _Later(sit, budget + 1)
+    runs, offer_at = _best_runs(sit, budget, choice.ids, _share(report, 0, total // 2, whole))
+    later = _Later(sit, budget + 1, _share(report, total // 2, total - total // 2, whole))
     next_any = later.first_with([p.id for p in sit.order if p.id not in choice.ids])
+    later.progress = None  # any range worked out after this is read by a proposal's figures
+    report(total, whole)  # (the reserves may all be found before the last range)
 
     items = sit.items
     rescore = _Rescore(sit)
@@ -1194,7 +1200,6 @@ def _by_intervals(sit, report) -> dict:
     sought = sum(p.cost for p in sit.order)
     near = _Near(sit) if len(choice.ids) < len(sit.order) and 2 * budget <= sought else None
     out = {}
-    total = len(sit.order)
     for done, p in enumerate(sit.order):
         own = runs.get(p.id, [])
         first = tuple(own[0]) if own else None
@@ -1222,8 +1227,18 @@ def _by_intervals(sit, report) -> dict:
             cost, cost_gone = _greatest_cost_optimal(sit, p, rescore, eligibility, within)
             tie = _tie_with(sit, items, p, near)
             out[p.id] = Reserve(nearest, gone, offer_there, cost, cost_gone, tie)
-        report(done + 1, total)
+        report(total + done + 1, whole)
     return out
+
+
+def _share(report, start: int, width: int, whole: int) -> Callable[[int, int], None]:
+    """A progress callback for one part of the work: its ``(done, total)`` reported as the *width* steps from
+    *start* of *whole*."""
+    def tick(done: int, total: int) -> None:
+        if total > 0:
+            report(start + width * min(done, total) // total, whole)
+
+    return tick
 
 
 def _below(sit, budget: int, wanted, read, worked_out) -> tuple:
@@ -1252,10 +1267,11 @@ def _regimes_up_to(sit, budget: int, wanted):
         yield low, min(high, budget), orders
 
 
-def _best_runs(sit, budget: int, wanted) -> tuple[dict[str, list[list[int]]], Callable]:
+def _best_runs(sit, budget: int, wanted, progress: Callable[[int, int], None] | None = None,
+               ) -> tuple[dict[str, list[list[int]]], Callable]:
     """For each of *wanted* (ids), the runs of allocations from £0 to *budget* (``[first, last]``, ascending) at
     which the best set holds it for its full cost, and the reduced offer made at an allocation (``(id, amount)``,
-    ``None``: none).
+    ``None``: none); *progress*, if given, is called with ``(regimes done, regimes)``.
 
     Regime by regime: read from the frontier of a large round's arrays
     (:class:`engine.decision.regimes.Orders`) where none of its bids could be offered a reduced amount, as bit
@@ -1274,7 +1290,10 @@ def _best_runs(sit, budget: int, wanted) -> tuple[dict[str, list[list[int]]], Ca
         for pid in ids - held:
             runs.setdefault(pid, []).append([start, budget])
 
-    for low, top, orders in _regimes_up_to(sit, budget, wanted):
+    regimes = list(_regimes_up_to(sit, budget, wanted))
+    for done, (low, top, orders) in enumerate(regimes):
+        if progress is not None:
+            progress(done, len(regimes))
         items = orders.items(low, top) if orders is not None else None
         if items is None:
             for iv in budget_intervals(sit.regime(low, keep=False), low, top):
@@ -1354,10 +1373,12 @@ class _Later:
     from the frontier of best sets (:func:`engine.decision.sweep.frontier`) as bit masks, the sets never written
     out; otherwise from its budget intervals."""
 
-    def __init__(self, sit, start: int):
+    def __init__(self, sit, start: int, progress: Callable[[int, int], None] | None = None):
         self.sit = sit
         self.ranges = [(max(lo, start), hi) for lo, hi in sit.regimes if hi >= start]
         self.parts: list = []  # worked out so far, in order
+        # called with (done, total) as the ranges are worked out, a range's frontier item by item
+        self.progress = progress
 
     def _parts(self):
         yield from self.parts
@@ -1366,14 +1387,23 @@ class _Later:
             self.parts.append(part)
             yield part
 
+    def _within(self) -> Callable[[int, int], None] | None:
+        """The progress callback of the range about to be worked out: its share of all the ranges."""
+        progress, done, ranges = self.progress, len(self.parts), len(self.ranges)
+        if progress is None:
+            return None
+        progress(done, ranges)
+        return lambda part, whole: progress(done * whole + min(part, whole), ranges * whole) if whole else None
+
     def _part(self, low: int, high: int):
         from .sweep import budget_intervals
 
+        report = self._within()
         there = self.sit.regime(low, keep=False)
         if there.candidates or there.base_policy != "optimal":
             return ("intervals", budget_intervals(there, low, high))
         items = [item for item in there.items if item.cost <= high]
-        costs, _, sets = self.sit.frontier(items, high)
+        costs, _, sets = self.sit.frontier(items, high, report)
         bits = {item.id: r for r, item in enumerate(items)}
         return ("masks", _Points(costs, sets, bits, low))
 
