@@ -260,7 +260,7 @@ def _check_tie(outcome, d, items, budget) -> int:
         return 0  # the set chosen then holds a reduced offer; the sentences compare the full-cost sets
     shortlisted = d.status == "shortlisted"
     other = best_set(items, budget, without=p.id) if shortlisted else best_set(items, budget, holding=p.id)
-    side = "without it" if shortlisted else "with it"
+    side = "that leaves it out" if shortlisted else "that holds it"
     if len(items) == 1:  # nothing to compare it with: no set on the other side is told
         assert f"the best set {side}" not in text, (p.id, text)
         return 1

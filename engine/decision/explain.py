@@ -132,7 +132,7 @@ def _reserve(sit, d, found: Reserve, head: str) -> str:
 def _tie_words(sit, tie: Tie | None, *, with_it: bool) -> str:
     if tie is None:
         return ""
-    side = "with it" if with_it else "without it"
+    side = "that holds it" if with_it else "that leaves it out"  # (the others scored as they are now)
     if tie.kind == "lower":
         gap = tie.chosen_score - tie.score
         figures = [fmt.score(tie.score), fmt.points(Fraction(gap, fmt.UNITS)), fmt.score(tie.chosen_score)]
