@@ -98,6 +98,18 @@ class TestDiffRuns:
             assert m.reasons[-1].startswith("now: Reserve:")
         assert {t.path for t in d.totals} >= {"upfront", "allocated", "remaining"}
 
+    def test_cost_what_if_named(self, tmp_path, clock):
+        """A proposal whose cost a what-if changed says so, before what that did to its score."""
+        path = tmp_path / "crg.db"
+        before = record_round(path, overrides=Overrides.from_flags(costs=("nte-welfare-training=£9,000",)))
+        after = record_round(path)
+        moved = {m.id: m for m in diff_runs(before, after).moves}
+        reasons = moved["nte-welfare-training"].reasons
+        assert reasons[0] == "its cost went from £9,000.00 to £3,200.00"
+        assert reasons[1].startswith("its score went from ")
+        assert not [r for m in moved.values() if m.id != "nte-welfare-training" for r in m.reasons
+                    if r.startswith("its cost")]
+
     def test_scores_shown_with_one_decimal(self, tmp_path, clock):
         """A score that moved is shown with one decimal, as every command shows it; one that moved too little to
         show so is said to have (7.514 to 7.55 is 7.5 to 7.6; cuckooing-awareness-housing stays 7.8)."""
