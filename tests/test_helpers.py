@@ -1,0 +1,101 @@
+"""Tests of engine.decision.helpers: work shared out to forked helper processes gives what this process would have
+worked out itself, whatever happens to a helper; and the counterfactuals under optimal are the same with or
+without helpers, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from engine.decision import helpers
+from engine.decision.helpers import LEAST, Shared
+from engine.inputs.proposal import load_proposals
+from engine.inputs.round import load_round
+from engine.outputs import report
+
+from .conftest import REPO, ROUNDS
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="helpers are forked on Linux only")
+
+PARENT = os.getpid()
+
+
+def square(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+class TestShared:
+    def test_as_worked_out_here(self):
+        """Every key's result, worked out by helpers (other processes), the same as here."""
+        keys = list(range(3 * LEAST))
+        seen = []
+        with Shared(square, keys, helpers=2) as shared:
+            found = shared.results(lambda done, total: seen.append((done, total)))
+        assert {k: v[0] for k, v in found.items()} == {k: k * k for k in keys}
+        assert {pid for _, pid in found.values()} - {os.getpid()}  # the work was done elsewhere
+        assert seen[-1][0] == seen[-1][1] and [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+    def test_little_work_done_here(self):
+        """Below LEAST keys, or with no helper, nothing is forked and the work is done here, counted key by key."""
+        for keys, helpers_ in ((list(range(LEAST - 1)), 2), (list(range(2 * LEAST)), 0)):
+            seen = []
+            with Shared(square, keys, helpers=helpers_) as shared:
+                assert shared.pool is None
+                found = shared.results(lambda done, total: seen.append((done, total)))
+            assert {pid for _, pid in found.values()} == {os.getpid()}
+            assert seen == [(i, len(keys)) for i in range(1, len(keys) + 1)]
+
+    def test_a_helper_stopped(self):
+        """A helper killed from outside (out of memory, say) loses nothing: what it was given is worked out here."""
+        def dies(n: int) -> int:
+            if os.getpid() != PARENT and n == 5:
+                os._exit(9)
+            return n + 1
+
+        keys = list(range(2 * LEAST))
+        with Shared(dies, keys, helpers=2) as shared:
+            assert shared.results() == {k: k + 1 for k in keys}
+
+    def test_a_failure_is_raised(self):
+        """A task that fails in a helper fails the same way here."""
+        def fails(n: int) -> int:
+            if n == 7:
+                raise ValueError("seven")
+            return n
+
+        with pytest.raises(ValueError, match="seven"):
+            with Shared(fails, list(range(2 * LEAST)), helpers=2) as shared:
+                shared.results()
+
+    @pytest.mark.parametrize("given, count", [("0", 0), ("3", 3)])
+    def test_number_from_the_environment(self, monkeypatch, given, count):
+        """CRG_HELPERS sets how many helpers are forked; 0 forks none."""
+        monkeypatch.setenv("CRG_HELPERS", given)
+        assert helpers.available() == count
+
+
+class TestSameFigures:
+    def test_optimal_with_and_without_helpers(self, tmp_path, monkeypatch):
+        """Under optimal, on generated rounds of 80 and 150 proposals at two allocations, with and without reduced
+        offers, the JSON with every figure is the same with two helpers as with none."""
+        import attrs
+
+        from engine.decision.shortlist import decide
+
+        sys.path.insert(0, str(REPO / "bench"))
+        from scale_bench import write_round
+
+        base = load_round(ROUNDS["kcsp-2026-27"][0])
+        for n in (80, 150):
+            write_round(tmp_path / f"g{n}", n, 7 + n)
+            proposals = load_proposals(tmp_path / f"g{n}")
+            for upfront in (base.upfront, base.upfront * 3):
+                for offers in (False, True):
+                    round_ = attrs.evolve(base, reduced_offers=offers)
+                    made = {}
+                    for count in ("0", "2"):
+                        monkeypatch.setenv("CRG_HELPERS", count)
+                        made[count] = report.outcome_json(decide(round_, proposals, policy="optimal", upfront=upfront))
+                    assert made["0"] == made["2"], (n, upfront, offers)
