@@ -37,6 +37,23 @@ class TestShared:
         assert {pid for _, pid in found.values()} - {os.getpid()}  # the work was done elsewhere
         assert seen[-1][0] == seen[-1][1] and [d for d, _ in seen] == sorted(d for d, _ in seen)
 
+    def test_this_process_takes_its_share(self):
+        """Waiting for the results, this process works out the last pieces no helper has begun: both did some,
+        and every key once."""
+        import time
+
+        def slow(n: int) -> tuple[int, int]:
+            time.sleep(0.005)
+            return square(n)
+
+        keys = list(range(2 * LEAST))
+        with Shared(slow, keys, helpers=1) as shared:
+            found = shared.results()
+        assert {k: v[0] for k, v in found.items()} == {k: k * k for k in keys}
+        by = {pid for _, pid in found.values()}
+        assert os.getpid() in by and len(by) == 2
+        assert found[keys[-1]][1] == os.getpid()  # the last piece is this process's
+
     def test_little_work_done_here(self):
         """Below LEAST keys, or with no helper, nothing is forked and the work is done here, counted key by key."""
         for keys, helpers_ in ((list(range(LEAST - 1)), 2), (list(range(2 * LEAST)), 0)):

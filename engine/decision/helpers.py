@@ -63,8 +63,8 @@ class Shared:
         sys.stderr.flush()
         self.pool = ProcessPoolExecutor(helpers, mp_context=multiprocessing.get_context("fork"),
                                         initializer=_ignore_ctrl_c)
-        # pieces small enough that the helpers finish together: eight to a helper
-        size = -(-len(self.keys) // (8 * helpers))
+        # pieces small enough that the helpers, and this process, finish together: sixteen to a helper
+        size = -(-len(self.keys) // (16 * helpers))
         _TASK = task  # the helpers are forked as the first piece is handed out: each sees the task
         try:
             self.pending = [(piece, self.pool.submit(_work, piece))
@@ -73,7 +73,10 @@ class Shared:
             _TASK = None
 
     def results(self, progress: Callable[[int, int], None] | None = None) -> dict:
-        """Each key's result, by key; *progress*, if given, is called with ``(done, total)``."""
+        """Each key's result, by key; *progress*, if given, is called with ``(done, total)``.
+
+        This process takes its share too: the last pieces no helper has begun, one by one from the end, until
+        the helpers reach them; then it waits for theirs."""
         from concurrent.futures import BrokenExecutor
 
         out: dict = {}
@@ -83,13 +86,22 @@ class Shared:
                 if progress is not None:
                     progress(done, len(self.keys))
             return out
-        for done, (piece, future) in enumerate(self.pending, start=1):
+        done, total = 0, len(self.pending)
+        waiting = list(self.pending)
+        while waiting and waiting[-1][1].cancel():  # not begun: taken back, and worked out here
+            piece, _ = waiting.pop()
+            out.update((key, self.task(key)) for key in piece)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+        for piece, future in waiting:
             try:
                 out.update(future.result())
             except BrokenExecutor:  # a helper was stopped from outside: its work is done here
                 out.update((key, self.task(key)) for key in piece)
+            done += 1
             if progress is not None:
-                progress(done, len(self.pending))
+                progress(done, total)
         return out
 
     def __enter__(self) -> "Shared":
