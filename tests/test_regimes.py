@@ -350,7 +350,7 @@ def test_the_best_sets_below_read_from_arrays(seed):
     the best set below the allocation in use, read from each regime's arrays as bit masks (and from its budget
     intervals without them), are those of the full intervals; and so is the reduced offer at each allocation
     where one begins or ends, and where none is made."""
-    from engine.decision.counterfactual import _best_runs, _runs
+    from engine.decision.counterfactual import _best_runs, _offer_at, _runs
 
     sit = situation(seed, 5, 40, policies=("optimal",))
     wanted = sit.choice.ids
@@ -360,7 +360,8 @@ def test_the_best_sets_below_read_from_arrays(seed):
     for small in (-1, 10**9):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(regimes, "SMALL", small)
-            runs, offer_at = _best_runs(sit, sit.budget, wanted)
+            runs, offers = _best_runs(sit, sit.budget, wanted)
+        offer_at = _offer_at(offers)
         assert runs == expected, small
         for iv in full:
             for allocation in (iv.start, iv.end):
