@@ -51,6 +51,8 @@ class InputError(CrgError, ValueError):
     line: int | None = None  # 1-based
     column: int | None = None  # 1-based
     fix: str | None = None
+    # the warnings of the files read before the mistake stopped them, shown with it (see Problems.check)
+    warnings: tuple = attrs.field(default=(), kw_only=True, repr=False)
 
     def __str__(self) -> str:
         fix = f"\n  fix: {self.fix}" if self.fix else ""
@@ -78,6 +80,7 @@ class InputErrors(CrgError, ValueError):
         for error in sorted(errors, key=InputError.sort_key):
             unique.setdefault(str(error), error)
         self.errors: tuple[InputError, ...] = tuple(unique.values())
+        self.warnings: tuple = ()  # as InputError.warnings
         super().__init__(self.summary())
 
     def summary(self) -> str:
@@ -92,13 +95,15 @@ class InputErrors(CrgError, ValueError):
         return "\n".join(f"Error: {e}" for e in self.errors) + f"\n{self.summary()}"
 
 
-def raise_all(errors: Iterable[InputError]) -> None:
-    """Raise nothing, the one error, or every error as one :class:`InputErrors`."""
+def raise_all(errors: Iterable[InputError], warnings: Iterable["InputWarning"] = ()) -> None:
+    """Raise nothing, the one error, or every error as one :class:`InputErrors`; with the *warnings* found beside
+    them (in order of file and line), for the command to show first."""
     errors = list(errors)
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        raise InputErrors(errors)
+    if not errors:
+        return
+    exc = errors[0] if len(errors) == 1 else InputErrors(errors)
+    exc.warnings = tuple(sorted(warnings, key=InputWarning.sort_key))
+    raise exc
 
 
 class Problems:
@@ -106,17 +111,20 @@ class Problems:
 
     def __init__(self) -> None:
         self.found: list[InputError] = []
+        self.warnings: list[InputWarning] = []  # found beside them: shown with them, if they are raised
 
     def __bool__(self) -> bool:
         return bool(self.found)
 
     def add(self, exc: InputError | InputErrors) -> None:
-        """Keep *exc* (one mistake, or several) for the report."""
+        """Keep *exc* (one mistake, or several) for the report, and the warnings it carries."""
         self.found.extend(exc.errors if isinstance(exc, InputErrors) else [exc])
+        self.warnings.extend(exc.warnings)
 
     def add_all(self, other: "Problems") -> None:
-        """Keep the mistakes *other* found too."""
+        """Keep the mistakes *other* found too, and its warnings."""
         self.found.extend(other.found)
+        self.warnings.extend(other.warnings)
 
     def add_each(self, errors: Iterable[InputError]) -> None:
         """Keep each of *errors*."""
@@ -131,8 +139,8 @@ class Problems:
             return None
 
     def check(self) -> None:
-        """Raise every mistake kept so far (see :func:`raise_all`)."""
-        raise_all(self.found)
+        """Raise every mistake kept so far, with the warnings kept (see :func:`raise_all`)."""
+        raise_all(self.found, self.warnings)
 
 
 @attrs.frozen

@@ -187,3 +187,13 @@ def hostile(tmp_path):
             text = re.sub(r"(?m)^lead_agency: .*$", lambda _: "lead_agency: " + json.dumps(HOSTILE_AGENCY), text, count=1)
         (folder / path.name).write_text(text, encoding="utf-8")
     return ROUNDS["kcsp-2026-27"][0], folder
+
+
+def after_warnings(stderr: str) -> str:
+    """*stderr* from its first mistake on: what comes before it must be warnings (or notes), each a line and its
+    fix, which a command shows with the mistakes of the files."""
+    lines = stderr.splitlines(keepends=True)
+    first = next((i for i, line in enumerate(lines) if line.startswith("Error: ")), len(lines))
+    for line in lines[:first]:
+        assert line.startswith(("Warning: ", "Note: ", "  fix: ")), line
+    return "".join(lines[first:])

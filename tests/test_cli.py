@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from engine.inputs.money import parse as parse_money
 
-from .conftest import PROPOSALS, REPO, ROUNDS, RULES, spoil
+from .conftest import PROPOSALS, REPO, ROUNDS, RULES, after_warnings, spoil
 
 R2627 = RULES / "kcsp-2026-27.yaml"
 EXAMPLES = PROPOSALS / "2026-27-example"
@@ -289,6 +289,32 @@ class TestValidate:
                                  "interest is found for it; correct the name, or list it in the rules file's panel\n")
 
     @pytest.mark.parametrize("command", ["validate", "screen"])
+    def test_warnings_shown_with_the_mistakes(self, command, tmp_path, monkeypatch):
+        """A folder holding a mistake (an id used twice) and things to look at (a stray file, a priority id of no
+        round, which fails the rule on it) shows them all in one run: the warnings of what read, then the mistake;
+        with --strict, the warnings are mistakes too, counted with it."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "props").mkdir()
+        for path in EXAMPLES.glob("*.yaml"):
+            shutil.copy(path, tmp_path / "props" / path.name)
+        shutil.copy(EXAMPLES / "nte-welfare-training.yaml", tmp_path / "props" / "zz-copy.yaml")
+        (tmp_path / "props" / "notes.txt").write_text("to do\n")
+        result = crg(command, R2627, "props")
+        assert result.exit_code == 2 and result.stdout == ""
+        err = result.stderr
+        assert "Warning: props/notes.txt: not a YAML file (*.yaml), so not read as a proposal" in err
+        assert "Warning: props/rural-crime-tracker-kits.yaml:9:17: csa_priorities: 'asb' is not an id" in err
+        assert after_warnings(err) == ("Error: props/zz-copy.yaml:1: id: the id 'nte-welfare-training' is also used "
+                                       "by props/nte-welfare-training.yaml\n  fix: give each proposal its own id\n")
+        strict = crg(command, R2627, "props", "--strict")
+        assert strict.exit_code == 2
+        mistakes = after_warnings(strict.stderr)
+        assert "Error: props/rural-crime-tracker-kits.yaml:9:17: csa_priorities: 'asb' is not an id" in mistakes
+        assert "Error: props/zz-copy.yaml:1: id: the id 'nte-welfare-training' is also used" in mistakes
+        assert "Error: props/notes.txt: not a YAML file" in mistakes
+        assert mistakes.endswith("3 problems in 3 files\n") and "Warning: " not in strict.stderr
+
+    @pytest.mark.parametrize("command", ["validate", "screen"])
     def test_a_score_from_an_unlisted_agency(self, command, tmp_path, monkeypatch):
         """A panel score under a misspelt agency id stops the run (exit 2, nothing on stdout): counted, it would
         pass over the lead agency's declared interest."""
@@ -298,7 +324,7 @@ class TestValidate:
         result = crg(command, R2627, "props")
         assert result.exit_code == 2
         assert result.stdout == ""
-        assert result.stderr.startswith(
+        assert after_warnings(result.stderr).startswith(
             "Error: props/x.yaml:24:3: panel: 'district-council' is not an agency of this round's panel (did you "
             "mean 'district-councils'?), so whether it has an interest in the proposal cannot be checked\n  fix: ")
 
@@ -734,9 +760,9 @@ class TestErrors:
         result = crg(*args)
         assert result.exit_code == 2, (result.exit_code, result.stderr, result.exception)
         assert result.stdout == ""
-        err = result.stderr
+        assert "Traceback" not in result.stderr
+        err = after_warnings(result.stderr)
         assert err.startswith("Error: ")
-        assert "Traceback" not in err
         assert 1 <= len(err.rstrip("\n").splitlines()) <= 3
         assert err.startswith(f"Error: {shown}:"), err
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .conftest import PROPOSALS, REPO, RULES
+from .conftest import PROPOSALS, REPO, RULES, after_warnings
 from .registers import EARLIER_VERSIONS, clock, crg, failed, here, sqlite_shell, unguarded  # noqa: F401
 from .registers import record_here as record
 
@@ -109,7 +109,8 @@ class TestReportErrors:
         result = crg("report", R2627, EXAMPLES, "-o", tmp_path / "r.md", "--scenario", tmp_path / "a.yaml",
                      "--scenario", tmp_path / "b.yaml")
         assert result.exit_code == 2
-        assert result.stderr.startswith(f"Error: {tmp_path / 'b.yaml'}: name: 'cut' is also the name of ")
+        assert result.stderr.startswith(f"Warning: {EXAMPLES / 'rural-crime-tracker-kits.yaml'}:9:17: ")  # (as ever)
+        assert after_warnings(result.stderr).startswith(f"Error: {tmp_path / 'b.yaml'}: name: 'cut' is also the name of ")
         assert not (tmp_path / "r.md").exists()
 
     def test_bad_scenario(self, tmp_path):

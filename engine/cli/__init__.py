@@ -96,11 +96,13 @@ class _Group(click.Group):
 
         try:
             return super().invoke(ctx)
-        except InputError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(2)
-        except InputErrors as exc:
-            click.echo(str(exc), err=True)
+        except (InputError, InputErrors) as exc:
+            # where the files hold mistakes, what else they hold to mend, found before the mistakes stopped them (a
+            # mistake of the command line alone is one line)
+            if any(e.file for e in (exc.errors if isinstance(exc, InputErrors) else (exc,))):
+                for found in exc.warnings:
+                    click.echo(f"{'Note' if found.note else 'Warning'}: {found}", err=True)
+            click.echo(f"Error: {exc}" if isinstance(exc, InputError) else str(exc), err=True)
             sys.exit(2)
 
 

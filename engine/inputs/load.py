@@ -48,16 +48,20 @@ def load_inputs(rules: str | Path, proposals: str | Path | None = None, scenario
     folder = read_folder(proposals, problems, progress=progress) if proposals is not None else Folder(())
     whole = len(problems.found) == before  # every proposal file read well
     loaded = tuple(problems.attempt(load_scenario, path) for path in scenarios)
+    read = [s for s in loaded if s is not None]
     if round_ is not None and folder is not None:
         # the proposals read well are checked with the round in the same run; the ids a what-if names only when
         # none is missing for a mistake of its own
-        read_together(problems, round_, folder.proposals, [s for s in loaded if s is not None], overrides,
-                      whole=whole)
+        read_together(problems, round_, folder.proposals, read, overrides, whole=whole)
+    # the warnings of what did read: shown with the mistakes, so that one run tells everything there is to mend
+    warnings = sorted((round_.warnings if round_ is not None else ()) + (folder.skipped if folder is not None else ())
+                      + (together_warnings(round_, folder.proposals, read, overrides)
+                         if round_ is not None and folder is not None else ()), key=InputWarning.sort_key)
+    if strict:  # a warning is a mistake, listed with the others
+        problems.add_each(w.as_error() for w in warnings if not w.note)
+        warnings = [w for w in warnings if w.note]
+    problems.warnings.extend(warnings)
     problems.check()
-    warnings = sorted(round_.warnings + folder.skipped + together_warnings(round_, folder.proposals, loaded, overrides),
-                      key=InputWarning.sort_key)
-    if strict:
-        raise_all(w.as_error() for w in warnings if not w.note)
     return Inputs(round_, folder.proposals, loaded, tuple(warnings))
 
 
@@ -70,8 +74,10 @@ def validated(rules: str | Path, proposals: str | Path | None = None, scenarios:
 
     problems = Problems()
     inputs = problems.attempt(load_inputs, rules, proposals, scenarios, progress=progress)
-    if strict:
-        problems.add_each(w.as_error() for w in (inputs.warnings if inputs is not None else ()) if not w.note)
+    if strict:  # the warnings of the files read, or of what read before a mistake stopped them
+        problems.add_each(w.as_error() for w in (inputs.warnings if inputs is not None else problems.warnings)
+                          if not w.note)
+        problems.warnings = [w for w in problems.warnings if w.note]
         problems.attempt(require_sources, rules, proposals)
     problems.check()
     return inputs
