@@ -93,6 +93,42 @@ class TestSweep:
         assert all(total == 160 for _, total in calls)
         assert [done for done, _ in calls] == sorted(done for done, _ in calls)
 
+    @pytest.mark.parametrize("policy", ["rank", "optimal"])
+    def test_progress_of_a_round(self, policy, tmp_path, monkeypatch):
+        """A round's sweep, range of allocations by range, counts each range and the money it spans: on 80 generated
+        bids (a range at each cost below the dearest, then one to the total eligible cost), one total, never going
+        back, complete at the end, and the last range, which takes longest, a third of the way or more."""
+        import sys
+
+        from engine.inputs.load import load_inputs
+        from engine.inputs.scenario import Overrides, run
+
+        from .conftest import REPO, ROUNDS
+
+        sys.path.insert(0, str(REPO / "bench"))
+        from scale_bench import write_round
+
+        write_round(tmp_path / "g80", 80, 5)
+        inputs = load_inputs(ROUNDS["kcsp-2026-27"][0], tmp_path / "g80")
+        situation = run(inputs.round, inputs.proposals, Overrides(policy=policy), counterfactuals=False).situation
+        from engine.decision import sweep as module
+
+        calls, at_last = [], []  # the ticks, and the last tick when the last range began
+        last_low = situation.regimes[-1][0]
+        for name in ("bids_intervals", "budget_intervals"):
+            def noted(*args, _work=getattr(module, name), **kwargs):
+                if last_low in args:
+                    at_last.append(calls[-1])
+                return _work(*args, **kwargs)
+
+            monkeypatch.setattr(module, name, noted)
+        situation.sweep(lambda done, total: calls.append((done, total)))
+        total = calls[-1][1]
+        assert {t for _, t in calls} == {total} and calls[-1][0] == total
+        assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+        assert len(situation.regimes) > 40 and at_last
+        assert at_last[0][0] <= total - total // 3, (at_last, total)
+
     def test_unknown_policy(self):
         """An unknown policy is refused as select() refuses it."""
         with pytest.raises(InputError, match="did you mean 'rank'"):

@@ -149,13 +149,18 @@ class Progress:
         if not self.shown:
             return _quiet
 
+        shown = [-1]  # the thousandth of the way last shown: the bar is drawn again only when that moves
+
         def tick(done: int, total: int) -> None:
             if self._bar is None:
                 if not total or self._clock() - self._started < self.AFTER:
                     return
                 self._bar = click.progressbar(length=total, label=label, file=self.stream)
                 self._bar.__enter__()
-            self._bar.update(done - self._bar.pos)
+            step = 1000 * done // total if total else 0
+            if step != shown[0] or done >= total:  # (a sweep ticks tens of thousands of times)
+                shown[0] = step
+                self._bar.update(done - self._bar.pos)
 
         return tick
 

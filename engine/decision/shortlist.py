@@ -253,15 +253,15 @@ class Situation:
         # regime's situation made in turn cost 1.7 s of the sweep at 1,000 proposals)
         orders = Orders.of(self, ()) if len(regimes) > 1 else None
         parts = []
-        for done, (low, high) in enumerate(regimes):
+        counted = _Counted(progress, regimes)
+        for low, high in regimes:
             items = orders.items(low, high) if orders is not None else None
             if items is None:
-                parts.append(budget_intervals(self.regime(low, keep=False), low, high))
+                parts.append(budget_intervals(self.regime(low, keep=False), low, high, counted.within(low, high)))
             else:
                 parts.append(bids_intervals(items, (), orders.let_in(low), self.base_policy, low, high,
-                                            self.frontier))
-            if progress is not None:
-                progress(done + 1, len(regimes))
+                                            self.frontier, counted.within(low, high)))
+            counted.done(low, high)
         return joined(parts)
 
     def frontier(self, items, upto: int, report=None) -> tuple[list, list, list]:
@@ -283,6 +283,39 @@ class Situation:
         """What the policy shortlists at the allocation *budget*."""
         there = self.regime(budget)
         return choose(there.order, there.items, budget, there.policy, there.candidates)
+
+
+class _Counted:
+    """The progress of a sweep over ranges of allocations: each range counts one step, and the share of the
+    money it spans as many steps again as there are ranges (a large round has a range at every cost below the
+    dearest bid, each quick, then one to the total eligible cost that takes as long as all of them), reported
+    as ``(done, total)`` to *progress* (if given), its own progress read within it."""
+
+    def __init__(self, progress, regimes: list[tuple[int, int]]):
+        self.progress, self.count = progress, len(regimes)
+        self.span = sum(high - low + 1 for low, high in regimes) or 1
+        self.total = sum(self._weight(low, high) for low, high in regimes)
+        self.before = 0  # the steps of the ranges done
+
+    def _weight(self, low: int, high: int) -> int:
+        return 1 + self.count * (high - low + 1) // self.span
+
+    def within(self, low: int, high: int):
+        """The progress callback of the sweep of the range from *low* to *high*: its ``(pence reached, up to)``."""
+        if self.progress is None:
+            return None
+        weight, before = self._weight(low, high), self.before
+
+        def tick(reached: int, upto: int) -> None:
+            if upto > low:
+                self.progress(before + weight * max(min(reached, upto) - low, 0) // (upto - low + 1), self.total)
+
+        return tick
+
+    def done(self, low: int, high: int) -> None:
+        self.before += self._weight(low, high)
+        if self.progress is not None:
+            self.progress(self.before, self.total)
 
 
 @attrs.frozen

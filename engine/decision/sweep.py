@@ -372,7 +372,7 @@ def _with(costs, scores, sets, cost, score, bit, upto):
     return rc, rs, rm
 
 
-def budget_intervals(situation, low: int = 0, high: int | None = None) -> tuple:
+def budget_intervals(situation, low: int = 0, high: int | None = None, progress: Progress | None = None) -> tuple:
     """The shortlist of a round (a :class:`~engine.decision.shortlist.Situation`) at every upfront allocation
     from *low* to *high* (default: from £0 to the situation's limit), reduced offers included, with the
     proposals eligible in the situation.
@@ -380,7 +380,7 @@ def budget_intervals(situation, low: int = 0, high: int | None = None) -> tuple:
     The policy's own intervals are split where a reduced offer starts or stops
     applying: on an interval whose shortlist costs ``A``, a proposal left out with
     minimum ``m`` and cost ``c`` can be offered ``m`` for the allocations ``A + m`` to
-    ``A + c - 1``; the first such in the order considered is.
+    ``A + c - 1``; the first such in the order considered is.  *progress* as for :func:`sweep`.
     """
     high = situation.upto if high is None else high
     candidates = [p for p in situation.candidates if p.minimum_cost <= high]
@@ -389,19 +389,20 @@ def budget_intervals(situation, low: int = 0, high: int | None = None) -> tuple:
     offered = {p.id for p in candidates}
     items = [item for item in situation.items if item.cost <= high or item.id in offered]
     return bids_intervals(items, candidates, frozenset(p.id for p in situation.eligible), situation.base_policy,
-                          low, high, situation.frontier)
+                          low, high, situation.frontier, progress)
 
 
 def bids_intervals(items: Sequence, candidates, eligible: frozenset, policy: str, low: int, high: int,
-                   frontier_of: Callable | None = None) -> tuple:
+                   frontier_of: Callable | None = None, progress: Progress | None = None) -> tuple:
     """:func:`budget_intervals` of the bids *items* (in the order considered, with ``id``, ``cost`` and ``score``),
     the proposals that could be offered a reduced amount (*candidates*) and the ids of those *eligible*, under the
-    base *policy* (``rank`` or ``optimal``), from *low* to *high* (the frontier *frontier_of*'s, if given)."""
+    base *policy* (``rank`` or ``optimal``), from *low* to *high* (the frontier *frontier_of*'s, if given);
+    *progress* as for :func:`sweep`."""
     from .shortlist import BudgetInterval
 
     scores = {item.id: item.score for item in items}
     out: list = []
-    for iv in _swept(items, policy, high, low=low, frontier_of=frontier_of):
+    for iv in _swept(items, policy, high, progress, low=low, frontier_of=frontier_of):
         if iv.end < low:
             continue
         start = max(iv.start, low)
