@@ -86,11 +86,70 @@ class TestShared:
             with Shared(fails, list(range(2 * LEAST)), helpers=2) as shared:
                 shared.results()
 
-    @pytest.mark.parametrize("given, count", [("0", 0), ("3", 3)])
+    @pytest.mark.parametrize("given, count", [("0", 0), ("3", 3), (" 2 ", 2)])
     def test_number_from_the_environment(self, monkeypatch, given, count):
         """CRG_HELPERS sets how many helpers are forked; 0 forks none."""
         monkeypatch.setenv("CRG_HELPERS", given)
         assert helpers.available() == count
+
+    @pytest.mark.parametrize("given", ["two", "-1", "1.5", "65"])
+    def test_a_number_that_is_not_one(self, monkeypatch, given):
+        """A CRG_HELPERS that is not a whole number up to 64 is a mistake, in one message, under optimal."""
+        from .test_cli import crg
+
+        monkeypatch.setenv("CRG_HELPERS", given)
+        result = crg("screen", *ROUNDS["kcsp-2026-27"], "--policy", "optimal")
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr.endswith(f"Error: CRG_HELPERS: '{given}' is not a number of helper processes\n"
+                                      "  fix: set a whole number from 0 (none) to 64, or unset it\n")
+
+    def test_as_many_as_the_processors_allow(self, monkeypatch):
+        """Unset, one helper for each processor this process may use but its own, and at most MOST."""
+        monkeypatch.delenv("CRG_HELPERS", raising=False)
+        usable = min(len(os.sched_getaffinity(0)), helpers._quota())
+        assert helpers.available() == max(min(usable, helpers.MOST + 1) - 1, 0)
+
+    def test_helpers_end_with_the_command(self, tmp_path):
+        """Killed (SIGKILL: nothing of it runs after), the command's helpers end too, and a pipe reading its output
+        ends: no helper keeps it open."""
+        import signal
+        import subprocess
+        import time
+
+        script = tmp_path / "slow.py"
+        script.write_text(
+            "import os, sys, time\n"
+            "from engine.decision.helpers import Shared\n"
+            "def slow(n):\n"
+            "    time.sleep(0.2)\n"
+            "    return n\n"
+            "with Shared(slow, list(range(400)), helpers=2) as shared:\n"
+            "    time.sleep(0.5)\n"
+            "    print(' '.join(str(pid) for pid in shared.pool._processes), flush=True)\n"
+            "    shared.results()\n", encoding="utf-8")
+        command = subprocess.Popen([sys.executable, str(script)], cwd=REPO, stdout=subprocess.PIPE,
+                                   env={**os.environ, "PYTHONPATH": str(REPO)})
+        pids = [int(pid) for pid in command.stdout.readline().split()]
+        assert len(pids) == 2
+        command.send_signal(signal.SIGKILL)
+        command.wait(timeout=10)
+        import select
+
+        readable, _, _ = select.select([command.stdout], [], [], 10)  # (a pipe held open would never end)
+        assert readable and command.stdout.read() == b"", "a helper holds the command's output open"
+        deadline = time.monotonic() + 10
+        while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in pids if _running(pid)]
+
+
+def _running(pid: int) -> bool:
+    """Whether process *pid* is there and not a zombie (one ended, waiting to be reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 class TestSameFigures:
