@@ -281,6 +281,23 @@ class TestOtherJson:
         if edit == "json_remove({c}, '$.proposals')":  # which every reader of the decisions reads
             assert {"history", "show", "diff", "decide"} <= set(refused), refused
 
+    def test_a_mistake_of_the_users_own(self, base, tmp_path):
+        """On a run edited behind crg's back that still reads, a mistake of the user's (a run the register does not
+        hold, a proposal the run does not have) is told as it is, not taken for the edit."""
+        path = _tampered(base[0], tmp_path, "runs", "outcome", "json_set({c}, '$.proposals[0].title', 'Edited')")
+        assert crg("verify", "--register", path).exit_code == 1
+        missing = crg("diff", RUN, 99, "--register", path)
+        assert (missing.exit_code, missing.stderr.splitlines()[0]) == (
+            2, f"Error: {path}: run 99 is not in the register (it holds runs 1 and 2)")
+        fund = crg("decide", RUN, "--outcome", "amended", "--fund", "NOPE", "--note", "why", "--by", "Chair",
+                   "--register", path)
+        assert fund.exit_code == 2 and fund.stderr.startswith("Error: --fund: ") and "'NOPE'" in fund.stderr
+        # and a sum of money in it that does not read is the edit's, not a sum the user typed
+        (tmp_path / "money").mkdir()
+        path = _tampered(base[0], tmp_path / "money", "runs", "outcome", "json_set({c}, '$.upfront', 'tampered')")
+        shown = crg("show", RUN, "--register", path)
+        assert shown.exit_code == 2 and "has been changed outside crg" in shown.stderr, shown.stderr
+
     def test_a_failure_of_crg_itself(self, base, tmp_path):
         """Where every run is as recorded, a reader's failure is crg's own, and is raised as it is."""
         from engine.record.runs import as_recorded

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from .. import fmt
 from ..errors import InputError
 
-__all__ = ["parse"]
+__all__ = ["parse", "written"]
 
 _AMOUNT = re.compile(
     r"""
@@ -86,3 +86,20 @@ def _from_decimal(value: Decimal, field: str | None) -> int:
     if value < 0:
         raise InputError(f"{value} is negative; sums of money here are never below zero", field=field, fix=_FIX)
     return int(pence)
+
+
+_WRITTEN = re.compile(r"[0-9]+\.[0-9]{2}")  # a sum as crg writes it in a document: pounds and two decimals
+
+
+def written(value) -> int:
+    """Whole pence of a sum in a document crg wrote (``"5595.00"``), read at once (a large round's sweep has
+    hundreds of thousands); anything else as :func:`parse` reads it.
+
+    A sum that does not read is a ``ValueError`` of the document, not an :class:`InputError`: the user typed none
+    of it (a register edited behind crg's back can hold anything, see :func:`engine.record.runs.as_recorded`)."""
+    if isinstance(value, str) and _WRITTEN.fullmatch(value):
+        return int(value[:-3]) * 100 + int(value[-2:])
+    try:
+        return parse(value)
+    except InputError:
+        raise ValueError(f"{value!r} is not a sum of money as crg writes one") from None

@@ -46,7 +46,7 @@ from typing import Any, Iterator, Sequence
 
 from .. import fmt
 from ..fmt import UNITS
-from ..inputs.money import parse as _pence
+from ..inputs.money import written
 from ..inputs.round import Round
 from ..inputs.scenario import Overrides, Scenario
 from .report import comparison_doc, interval_doc, outcome_doc, round_header, shortlist_moves, sweep_change
@@ -275,7 +275,7 @@ def _recommendation(outcome, status: dict[str, list]) -> str:
                 f"{fmt.money_short(outcome.upfront)}: no eligible proposal fits.")
     reduced = [r for r in shortlisted if r["offered"] != r["cost"]]
     for r in reduced:
-        text += f" {r['id']} is offered a reduced {fmt.money_short(_pence(r['offered']))}, the least it can be delivered for."
+        text += f" {r['id']} is offered a reduced {fmt.money_short(written(r['offered']))}, the least it can be delivered for."
     text += " " + outcome.leftover_words()
     rest = [f"{len(status[key])} {'is' if len(status[key]) == 1 else 'are'} {words}"
             for key, words in (("reserve", "kept in reserve should money come free"),
@@ -312,7 +312,7 @@ _NO_TABLE_WORDS = ("The workbook's Budgets sheet gives every interval, and the w
 
 def _charts(outcome, shortlisted: list[dict[str, Any]], intervals: list[dict[str, Any]]) -> dict[str, Any]:
     upfront = outcome.upfront
-    parts = [f"{r['id']} {fmt.money_short(_pence(r['offered']))} ({fmt.percent(_pence(r['offered']), upfront)})"
+    parts = [f"{r['id']} {fmt.money_short(written(r['offered']))} ({fmt.percent(written(r['offered']), upfront)})"
              for r in shortlisted]
     parts.append(f"left {fmt.money_short(outcome.remaining)} ({fmt.percent(outcome.remaining, upfront)})")
     sweep = outcome.intervals

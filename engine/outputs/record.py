@@ -13,7 +13,7 @@ from tabulate import tabulate
 
 from .. import fmt
 from ..errors import did_you_mean
-from ..inputs.money import parse as _pence
+from ..inputs.money import written
 from ..record.changes import ABSENT
 from .report import dumps
 
@@ -111,7 +111,7 @@ def history_text(records, round_id: str | None = None, rounds: Sequence[str] = (
         run, s = rec.run, _summary(rec)
         rows.append([run.id, fmt.timestamp(run.recorded_at), run.round_id, run.by, run.engine_version,
                      "; ".join(s["overrides"]) or "-", len(s["shortlist"]),
-                     fmt.money(_pence(s["allocated"])), _decided(rec.decision), run.note or "-"])
+                     fmt.money(written(s["allocated"])), _decided(rec.decision), run.note or "-"])
     headers = ["run", "recorded", "round", "by", "crg", "what-ifs", "shortlisted", "allocated", "decision", "note"]
     return tabulate(rows, headers, tablefmt="simple", disable_numparse=True,
                     colalign=("right", "left", "left", "left", "left", "left", "right", "right", "left", "left")) + "\n"
@@ -350,7 +350,7 @@ def _total(name: str, value) -> str:
         return str(value)
     if name == "total_score":
         return fmt.points(Fraction(str(value)))
-    return fmt.money(_pence(value))
+    return fmt.money(written(value))
 
 
 def diff_text(d) -> str:

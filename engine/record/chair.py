@@ -15,7 +15,7 @@ from typing import Sequence
 import attrs
 
 from ..errors import InputError, did_you_mean
-from ..inputs.money import parse as parse_money
+from ..inputs.money import written
 from .model import CHAIR_OUTCOMES, ChairDecision, Departure, Run
 from .register import Register, changed
 from . import runs
@@ -120,7 +120,7 @@ class Recorded:
         departs = {d.proposal: d for d in self.decision.departures} if self.decision else {}
         out = []
         for p in self.run.document()["proposals"]:
-            amount = parse_money(p["offered"] if p["offered"] is not None else p["cost"])
+            amount = written(p["offered"] if p["offered"] is not None else p["cost"])
             recommended = "funded" if p["status"] == "shortlisted" else "not funded"
             d = departs.get(p["id"])
             decided = None if self.decision is None else (d.decided if d else recommended)
@@ -134,7 +134,7 @@ class Recorded:
 
     @property
     def upfront(self) -> int:
-        return parse_money(self.run.document()["upfront"])
+        return written(self.run.document()["upfront"])
 
 
 def _together(register: Register, run: Run, decisions: Sequence[ChairDecision]) -> Recorded:

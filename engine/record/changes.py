@@ -17,7 +17,7 @@ import attrs
 
 from .. import fmt
 from ..errors import InputError
-from ..inputs.money import parse as parse_money
+from ..inputs.money import written
 
 __all__ = ["ABSENT", "Difference", "FileChange", "Move", "RunDiff", "decided_differences", "differences", "diff_runs",
            "flatten"]
@@ -238,7 +238,7 @@ def _reasons(x, y, file: FileChange | None, context: list[str]) -> list[str]:
             out.append(f"rule {c['rule']} now " + ("passes" if c["passed"] else f"fails: {c['reason']}"))
     edited_cost = file is not None and any(d.path == "cost" for d in file.fields)  # said with the file
     if x.get("cost") != y.get("cost") and not edited_cost and None not in (x.get("cost"), y.get("cost")):
-        out.append(f"its cost went from {fmt.money(parse_money(x['cost']))} to {fmt.money(parse_money(y['cost']))}")
+        out.append(f"its cost went from {fmt.money(written(x['cost']))} to {fmt.money(written(y['cost']))}")
     if None not in (x["score"], y["score"]) and x["score"] != y["score"]:
         was, now = _points(x["score"]), _points(y["score"])
         out.append(f"its score went from {was} to {now}" if was != now

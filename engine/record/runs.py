@@ -328,8 +328,8 @@ def verify(register: Register) -> Verification:
 # after each value of a row that is not as crg writes it
 _OUTSIDE = " (a row was changed outside crg)"
 
-# what reading a recorded document can raise when the document is not as crg wrote it (a sum of money that is
-# not one is an InputError, which is a ValueError)
+# what reading a recorded document can raise when the document is not as crg wrote it (a sum of money that is not
+# one is a ValueError: engine.inputs.money.written)
 _MISREAD = (KeyError, IndexError, TypeError, ValueError, AttributeError, ArithmeticError)
 
 
@@ -340,11 +340,12 @@ def as_recorded(path: str, runs: Sequence[int] | None = None):
 
     Once its triggers are dropped, a register may hold any JSON where crg wrote its documents.  A reader that
     fails is the refusal (:class:`RegisterError`, one line) of the first of *runs* that :func:`verify` finds not
-    as recorded; where they all are, the failure is what it was (a mistake of the user's, or crg's own), as is a
-    refusal the register made itself."""
+    as recorded; where they all are, the failure is crg's own, and raised as it is.  A mistake of the user's (an
+    :class:`InputError`: a run number, a proposal's id) is never taken for it, nor is a refusal the register made
+    itself."""
     try:
         yield
-    except RegisterError:  # the register's own refusals say what they found
+    except InputError:  # a mistake of the user's (a run number, a proposal's id), or the register's own refusal
         raise
     except _MISREAD:
         from .register import open_register

@@ -12,14 +12,13 @@ Nothing here decides anything; every figure is read from the document.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from fractions import Fraction
 from typing import Any, Union
 
 import attrs
 
 from ... import fmt
-from ...inputs.money import parse
+from ...inputs.money import written
 from .. import document
 
 __all__ = ["Cell", "Chart", "Form", "Heading", "Para", "Section", "Slider", "Table", "budgets", "cell_text", "figure", "sections",
@@ -27,16 +26,7 @@ __all__ = ["Cell", "Chart", "Form", "Heading", "Para", "Section", "Slider", "Tab
 
 NUMBERS = ("money", "score", "points", "count")  # shown aligned right
 
-_WRITTEN = re.compile(r"[0-9]+\.[0-9]{2}")  # a sum as the document writes it: pounds and two decimals
-
-
-def pence(value) -> int:
-    """Whole pence of a sum as the document writes it (``"5595.00"``), read at once (a large round's sweep has
-    hundreds of thousands); anything else as :func:`engine.inputs.money.parse` reads it."""
-    if isinstance(value, str) and _WRITTEN.fullmatch(value):
-        return int(value[:-3]) * 100 + int(value[-2:])
-    return parse(value)
-
+pence = written  # whole pence of a sum as the document writes it
 
 @attrs.frozen
 class Cell:
