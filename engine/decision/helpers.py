@@ -2,11 +2,12 @@
 
 The greatest cost of each reserve under ``optimal`` is an exact search of its
 own (at 1,000 generated proposals, 950 searches and 6 s): the searches need
-nothing of one another, nor of the best sets below and above the allocation
-that this process works out meanwhile.  A helper forked after the searches'
-inputs are made sees them as they are, so nothing is copied to it but the ids
-it is given and the figures it sends back; each figure is the one this process
-would have worked out itself, so the output is the same, byte for byte.
+nothing of one another, nor of the best sets above the allocation that this
+process works out meanwhile (the best sets below it go with them).  A helper
+forked after the searches' inputs are made sees them as they are, so nothing
+is copied to it but the keys it is given and the figures it sends back; each
+figure is the one this process would have worked out itself, so the output is
+the same, byte for byte.
 
 Helpers are forked only where forking is safe and cheap (Linux), only for
 enough work to pay for them (:data:`LEAST` searches), and as many as the
