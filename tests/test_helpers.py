@@ -175,3 +175,24 @@ class TestSameFigures:
                         monkeypatch.setenv("CRG_HELPERS", count)
                         made[count] = report.outcome_json(decide(round_, proposals, policy="optimal", upfront=upfront))
                     assert made["0"] == made["2"], (n, upfront, offers)
+
+
+def test_stopped_at_once_when_the_command_stops(tmp_path):
+    """When the work is not wanted (Ctrl-C, or any failure of the command), the helpers are killed at once, not
+    left to finish the pieces they were given."""
+    import multiprocessing
+    import time
+
+    def slow(n: int) -> int:
+        time.sleep(0.5)
+        return n
+
+    start = time.monotonic()
+    forked = []
+    with pytest.raises(KeyboardInterrupt):
+        with Shared(slow, list(range(4 * LEAST)), helpers=2):
+            time.sleep(0.3)
+            forked = [child.pid for child in multiprocessing.active_children()]
+            raise KeyboardInterrupt
+    assert time.monotonic() - start < 3  # (left to finish their pieces of 8 keys, they would take 4 s)
+    assert len(forked) == 2 and not [pid for pid in forked if _running(pid)]

@@ -134,8 +134,17 @@ class Shared:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=exc[0] is None, cancel_futures=True)
+        if self.pool is None:
+            return
+        if exc[0] is not None:  # (Ctrl-C, say) the helpers' work is not wanted: they end now, not when it is done
+            import multiprocessing
+
+            helpers = multiprocessing.active_children()  # (the command forks no other)
+            for helper in helpers:
+                helper.kill()
+            for helper in helpers:
+                helper.join(5)
+        self.pool.shutdown(wait=exc[0] is None, cancel_futures=True)
 
 
 def _start() -> None:
