@@ -11,13 +11,14 @@ and keeps its traceback.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from typing import Iterable
 
 import attrs
 
 __all__ = ["CrgError", "EngineError", "InputError", "InputErrors", "InputWarning", "Problems", "did_you_mean",
-           "raise_all"]
+           "raise_all", "told_with"]
 
 
 class CrgError(Exception):
@@ -93,6 +94,17 @@ class InputErrors(CrgError, ValueError):
 
     def __str__(self) -> str:
         return "\n".join(f"Error: {e}" for e in self.errors) + f"\n{self.summary()}"
+
+
+@contextlib.contextmanager
+def told_with(warnings: Iterable["InputWarning"]):
+    """The mistakes raised inside come with *warnings* (found before them, in files read already), for the
+    command to show first."""
+    try:
+        yield
+    except (InputError, InputErrors) as exc:
+        exc.warnings = tuple(sorted((*warnings, *exc.warnings), key=InputWarning.sort_key))
+        raise
 
 
 def raise_all(errors: Iterable[InputError], warnings: Iterable["InputWarning"] = ()) -> None:

@@ -275,6 +275,23 @@ ERRORS = {
 class TestErrors:
     """the bad-input contract of the year's commands"""
 
+    def test_a_ledger_mistake_with_the_bids_warnings(self, tmp_path, monkeypatch):
+        """A mistake in the ledger comes after the warnings of the bids read already (a priority id the round does
+        not list, which fails the rule on it): one run tells everything to mend."""
+        import shutil
+
+        monkeypatch.chdir(tmp_path)
+        shutil.copytree(BIDS, "bids")
+        spoil(BIDS / "county-radio-campaign.yaml", tmp_path / "bids" / "county-radio-campaign.yaml",
+              "csa_priorities: [extremism-hate]", "csa_priorities: [extremism-hat]")
+        spoil(L2122, tmp_path / "l.yaml", "    cost: £831.60", "    cost: £600")
+        result = crg("tactical", str(R2122), "l.yaml", "bids")
+        assert (result.exit_code, result.stdout) == (2, "")
+        warning, error = result.stderr.split("Error: ")
+        assert warning.startswith("Warning: bids/county-radio-campaign.yaml:9:17: csa_priorities: 'extremism-hat' "
+                                  "is not an id of this round")
+        assert error.startswith("l.yaml:149:13: events[12].amount: brings mental-health-crisis-cards to £831.60")
+
     @pytest.mark.parametrize("case", sorted(ERRORS))
     def test_error(self, case, tmp_path, monkeypatch):
         """A mistake exits 2 with exactly one 'Error:' message and its fix on stderr, and nothing on stdout."""

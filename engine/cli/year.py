@@ -8,11 +8,14 @@ from .options import emit, output_format, warn
 
 
 def _load(rules: str, ledger: str):
+    """The round and its ledger; a mistake in the ledger comes with the rules file's warnings."""
+    from ..errors import told_with
     from ..inputs.round import load_round
     from ..year.ledger import load_ledger
 
     round_ = load_round(rules)
-    return round_, load_ledger(ledger, round_)
+    with told_with(round_.warnings):
+        return round_, load_ledger(ledger, round_)
 
 
 def day_asked(round_, on: str | None):
@@ -77,8 +80,11 @@ def tactical(rules: str, ledger: str, bids: str, on: str | None, fmt: str) -> No
     from ..year.bids import screen_bids
     from ..year.ledger import load_ledger
 
+    from ..errors import told_with
+
     inputs = load_inputs(rules, bids)  # the bids read against the round, with the warnings other commands give
-    book = load_ledger(ledger, inputs.round)
+    with told_with(inputs.warnings):  # (shown first, with a mistake of the ledger's)
+        book = load_ledger(ledger, inputs.round)
     result = screen_bids(inputs.round, book, inputs.proposals, day_asked(inputs.round, on))
     warn(inputs.warnings)
     emit(render.bids_json(result) if fmt == "json" else render.bids_text(result, fmt))
