@@ -64,7 +64,6 @@ def history(round_id, fmt, register) -> None:
     from ..outputs import record as out
     from ..record.chair import history as runs_with_decisions
     from ..record.register import open_register
-
     from ..record.runs import as_recorded
 
     with as_recorded(register):

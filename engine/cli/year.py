@@ -75,12 +75,11 @@ def tactical(rules: str, ledger: str, bids: str, on: str | None, fmt: str) -> No
     Example:
       crg tactical rules/kcsp-2021-22.yaml ledgers/2021-22.yaml bids/2021-22-example --on 2022-02-10
     """
+    from ..errors import told_with
     from ..inputs.load import load_inputs
     from ..outputs import year as render
     from ..year.bids import screen_bids
     from ..year.ledger import load_ledger
-
-    from ..errors import told_with
 
     inputs = load_inputs(rules, bids)  # the bids read against the round, with the warnings other commands give
     with told_with(inputs.warnings):  # (shown first, with a mistake of the ledger's)

@@ -28,6 +28,7 @@ NUMBERS = ("money", "score", "points", "count")  # shown aligned right
 
 pence = written  # whole pence of a sum as the document writes it
 
+
 @attrs.frozen
 class Cell:
     """One value of a table and what it is: text, money (pence), a score, points, a count or a date."""
